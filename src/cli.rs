@@ -1,0 +1,391 @@
+//! The command line: arguments, subcommands and their printed output.
+//!
+//! Every subcommand loads what it needs through [`crate::config`],
+//! [`crate::library`] and [`crate::source`], then prints: text laid out by
+//! [`crate::typeset`] (sanitised, so a pipe never receives escape
+//! sequences) or JSON. Errors that stop a command are returned as one line
+//! and printed once by [`main`].
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::config::{self, Config, ConfigSource, TextOptions};
+use crate::library::{self, Library};
+use crate::model::{Article, Warning};
+use crate::source;
+use crate::typeset::{self, Context};
+
+/// Read Chinese-language newspapers and feeds in the terminal (看报).
+#[derive(Debug, Parser)]
+#[command(name = "kanbao", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file to use [default: $KANBAO_CONFIG, then
+    /// $XDG_CONFIG_HOME/kanbao/config.toml, then ./config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse page files (no config needed) and print their articles.
+    Parse {
+        /// Print the articles and warnings as JSON.
+        #[arg(long, conflicts_with = "width")]
+        json: bool,
+        /// Wrap all text to N columns [default: the terminal's width; no
+        /// wrapping on a pipe].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+        /// Page files: plain text in UTF-8, GB18030, GBK or Big5.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List the archive's sections and articles (the default command).
+    List {
+        /// Print the articles and warnings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only the feed with this id.
+        #[arg(long, value_name = "FEED")]
+        feed: Option<String>,
+        /// Only the section (版面) with this name.
+        #[arg(long, value_name = "SECTION")]
+        section: Option<String>,
+    },
+    /// Print one article, typeset.
+    Show {
+        /// The article's id from `kanbao list` (a unique prefix of at least
+        /// 4 characters will do).
+        id: String,
+        /// Wrap all text to N columns [default: the terminal's width; no
+        /// wrapping on a pipe].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+    },
+    /// Check the config and every feed; print what was found.
+    Check,
+}
+
+/// A failure that stops a command: printed as `kanbao: <message>`.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was read.
+    Clean,
+    /// Something could not be read or checked; the rest was printed.
+    Problems,
+}
+
+/// Entry point of the `kanbao` binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let result = run(cli, &mut out).and_then(|outcome| {
+        out.flush().map_err(Failure::from)?;
+        Ok(outcome)
+    });
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(Failure(message)) if message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            drop(out);
+            eprintln!("kanbao: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a parsed command line, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
+    let config_path = cli.config.as_deref();
+    match cli.command {
+        Some(Command::Parse { json, width, files }) => parse(&files, json, width, out),
+        Some(Command::List {
+            json,
+            feed,
+            section,
+        }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
+        Some(Command::Show { id, width }) => show(config_path, &id, width, out),
+        Some(Command::Check) => check(config_path, out),
+        None => list(config_path, false, None, None, out),
+    }
+}
+
+fn load_config(explicit: Option<&Path>) -> Result<Config, Failure> {
+    let (path, _) = config::locate(explicit)?;
+    let display = path.display().to_string();
+    Ok(config::load(&path, &display)?)
+}
+
+fn warn_all(warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("kanbao: warning: {w}");
+    }
+}
+
+/// Columns to wrap to: `--width`, else the terminal's, else unbounded.
+fn wrap_width(width: Option<u16>) -> usize {
+    const UNBOUNDED: usize = u32::MAX as usize;
+    if let Some(w) = width {
+        return usize::from(w);
+    }
+    if io::stdout().is_terminal()
+        && let Ok((columns, _)) = crossterm::terminal::size()
+        && columns > 0
+    {
+        return usize::from(columns);
+    }
+    UNBOUNDED
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    articles: Vec<&'a Article>,
+    warnings: &'a [Warning],
+}
+
+fn write_json(
+    out: &mut impl Write,
+    articles: Vec<&Article>,
+    warnings: &[Warning],
+) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, &JsonOutput { articles, warnings })?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn write_article(
+    out: &mut impl Write,
+    article: &Article,
+    context: Context<'_>,
+    width: usize,
+    text: &TextOptions,
+) -> Result<(), Failure> {
+    for line in typeset::layout(article, context, width, text) {
+        writeln!(out, "{}", line.text)?;
+    }
+    Ok(())
+}
+
+fn parse(
+    files: &[PathBuf],
+    json: bool,
+    width: Option<u16>,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let mut articles = Vec::new();
+    let mut warnings = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let display = file.display().to_string();
+        match source::read_page(file, &display) {
+            Ok(page) => {
+                warnings.extend(page.warnings);
+                articles.extend(page.articles.into_iter().enumerate().map(|(n, mut a)| {
+                    a.id = library::article_id("", &display, n);
+                    a
+                }));
+            }
+            Err(w) => {
+                failed = true;
+                warnings.push(w);
+            }
+        }
+    }
+    if json {
+        write_json(out, articles.iter().collect(), &warnings)?;
+    } else {
+        warn_all(&warnings);
+        let width = wrap_width(width);
+        let text = TextOptions::default();
+        for (n, article) in articles.iter().enumerate() {
+            if n > 0 {
+                writeln!(out)?;
+            }
+            write_article(out, article, Context::default(), width, &text)?;
+        }
+    }
+    Ok(if failed {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn list(
+    config_path: Option<&Path>,
+    json: bool,
+    feed: Option<&str>,
+    section: Option<&str>,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    if let Some(feed) = feed
+        && !config.feeds.iter().any(|f| f.id == feed)
+    {
+        let ids: Vec<&str> = config.feeds.iter().map(|f| f.id.as_str()).collect();
+        return Err(Failure(format!(
+            "no feed \"{feed}\" in {}; its feeds are: {}",
+            config.display,
+            ids.join(", ")
+        )));
+    }
+    let library = Library::load(&config);
+    let wanted = |a: &Article| {
+        feed.is_none_or(|f| a.feed.as_deref() == Some(f))
+            && section.is_none_or(|s| a.section.as_deref() == Some(s))
+    };
+    if json {
+        write_json(
+            out,
+            library.articles.iter().filter(|a| wanted(a)).collect(),
+            &library.warnings,
+        )?;
+        return Ok(Outcome::Clean);
+    }
+    warn_all(&library.warnings);
+    let amb = config.text.ambiguous_width;
+    let mut first = true;
+    for group in library.groups() {
+        let rows: Vec<&Article> = group
+            .articles
+            .iter()
+            .copied()
+            .filter(|a| wanted(a))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
+        let count = rows.len();
+        let noun = if count == 1 { "article" } else { "articles" };
+        writeln!(
+            out,
+            "{} · {} · {} · {count} {noun}",
+            typeset::sanitize(feed_title),
+            group.date.unwrap_or("undated"),
+            typeset::sanitize(group.section.unwrap_or("(no section)")),
+        )?;
+        let titles: Vec<String> = rows
+            .iter()
+            .map(|a| typeset::truncate(&typeset::sanitize(a.display_title()), LIST_TITLE_MAX, amb))
+            .collect();
+        let column = titles
+            .iter()
+            .map(|t| typeset::str_width(t, amb))
+            .max()
+            .unwrap_or(0);
+        for (article, title) in rows.iter().zip(&titles) {
+            let pad = column - typeset::str_width(title, amb);
+            let byline = article
+                .byline
+                .as_ref()
+                .map(|b| b.text.as_str())
+                .unwrap_or("");
+            let row = format!(
+                "  {}  {title}{}  {}",
+                article.id,
+                " ".repeat(pad),
+                typeset::sanitize(byline)
+            );
+            writeln!(out, "{}", row.trim_end())?;
+        }
+    }
+    if first {
+        writeln!(
+            out,
+            "No articles. Add page files to the feed folders named in {}.",
+            config.display
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Widest title in `kanbao list`, in columns.
+const LIST_TITLE_MAX: usize = 40;
+
+fn show(
+    config_path: Option<&Path>,
+    id: &str,
+    width: Option<u16>,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    let library = Library::load(&config);
+    let article = library.find(id)?;
+    let context = Context {
+        feed_title: article.feed.as_deref().and_then(|f| library.feed_title(f)),
+    };
+    write_article(out, article, context, wrap_width(width), &config.text)?;
+    Ok(Outcome::Clean)
+}
+
+/// How the config file was found, for `kanbao check`.
+fn describe(found: ConfigSource) -> &'static str {
+    match found {
+        ConfigSource::Explicit => "from --config",
+        ConfigSource::Env => "from $KANBAO_CONFIG",
+        ConfigSource::Xdg => "from the XDG config folder",
+        ConfigSource::Local => "from the working directory",
+    }
+}
+
+fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Failure> {
+    let (path, found) = config::locate(config_path)?;
+    let display = path.display().to_string();
+    let config = config::load(&path, &display)?;
+    writeln!(out, "config: {display} ({})", describe(found))?;
+    let library = Library::load(&config);
+    for feed in &library.feeds {
+        let pages = if feed.pages == 1 { "page" } else { "pages" };
+        writeln!(
+            out,
+            "feed {} ({}): {} — {} {pages}, {} articles",
+            feed.id,
+            typeset::sanitize(&feed.title),
+            feed.folder.display(),
+            feed.pages,
+            feed.articles
+        )?;
+    }
+    if config.feeds.is_empty() {
+        writeln!(out, "no feeds: add a [[feeds]] table to {display}")?;
+    }
+    for w in &library.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let problems = library.warnings.len();
+    if problems == 0 {
+        writeln!(out, "ok: {} articles, no problems", library.articles.len())?;
+        Ok(Outcome::Clean)
+    } else {
+        let noun = if problems == 1 { "problem" } else { "problems" };
+        writeln!(
+            out,
+            "{} articles, {problems} {noun}",
+            library.articles.len()
+        )?;
+        Ok(Outcome::Problems)
+    }
+}

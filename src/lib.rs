@@ -1,0 +1,23 @@
+//! kanbao (看报) — read Chinese-language newspapers and feeds in a terminal.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! bytes ─ source::decode ─▶ text ─ source::page ─▶ model::Article
+//!       ─ library (feeds, ids, grouping) ─▶ typeset (lines) ─▶ cli output
+//! ```
+//!
+//! - [`config`]: `config.toml` — feeds, text options; lookup and validation.
+//! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
+//! - [`source`]: readers of stored pages — byte decoding and the page parser.
+//! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
+//!   feed, date and section, collects warnings.
+//! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display.
+//! - [`cli`]: the command-line subcommands, printing only.
+
+pub mod cli;
+pub mod config;
+pub mod library;
+pub mod model;
+pub mod source;
+pub mod typeset;

@@ -1,0 +1,407 @@
+//! The archive: every configured feed's stored pages, parsed and grouped.
+//!
+//! A `pages` feed is a folder laid out as `<date>/<NN>-<section>.txt`
+//! (README.md, "Archive layout"). Loading walks it in a fixed order, reads
+//! each page with [`crate::source::read_page`], fills in what the layout
+//! says (feed, date, page, section) and gives every article a stable id.
+//! A page that cannot be read is a warning; the rest still loads.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, FeedConfig};
+use crate::model::{Article, Warning};
+use crate::source::{self, page::ParsedPage};
+
+/// Everything loaded from the configured feeds.
+#[derive(Debug, Default)]
+pub struct Library {
+    pub feeds: Vec<FeedSummary>,
+    /// Ordered by feed (as configured), date (newest first), page, position.
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Warning>,
+}
+
+/// What was found for one feed.
+#[derive(Debug, Clone)]
+pub struct FeedSummary {
+    pub id: String,
+    pub title: String,
+    pub folder: PathBuf,
+    pub pages: usize,
+    pub articles: usize,
+}
+
+/// A feed's articles of one date and section, as listed.
+#[derive(Debug)]
+pub struct Group<'a> {
+    pub feed: &'a str,
+    pub date: Option<&'a str>,
+    pub section: Option<&'a str>,
+    pub articles: Vec<&'a Article>,
+}
+
+/// Why `find` found no single article.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FindError {
+    NotFound(String),
+    Ambiguous(String, Vec<String>),
+}
+
+impl std::fmt::Display for FindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FindError::NotFound(id) => {
+                write!(
+                    f,
+                    "no article with id \"{id}\"; `kanbao list` shows the ids"
+                )
+            }
+            FindError::Ambiguous(id, ids) => write!(
+                f,
+                "id \"{id}\" is ambiguous: it starts {}; give more characters",
+                ids.join(", ")
+            ),
+        }
+    }
+}
+
+/// Shortest id prefix `find` accepts.
+pub const MIN_ID_PREFIX: usize = 4;
+
+impl Library {
+    /// Loads every feed of `config`.
+    pub fn load(config: &Config) -> Library {
+        let mut library = Library::default();
+        for feed in &config.feeds {
+            library.load_feed(feed);
+        }
+        library
+    }
+
+    fn load_feed(&mut self, feed: &FeedConfig) {
+        let mut summary = FeedSummary {
+            id: feed.id.clone(),
+            title: feed.title.clone(),
+            folder: feed.path.clone(),
+            pages: 0,
+            articles: 0,
+        };
+        if !feed.path.is_dir() {
+            let what = if feed.path.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            };
+            self.warnings.push(Warning::new(
+                &feed.location,
+                None,
+                format!(
+                    "feed \"{}\": folder {} {what}; create it or fix `path`",
+                    feed.id,
+                    feed.path.display()
+                ),
+            ));
+            self.feeds.push(summary);
+            return;
+        }
+        let mut files = Vec::new();
+        walk(&feed.path, 0, &mut files, &mut self.warnings);
+        let mut pages: Vec<(PageKey, Vec<Article>)> = Vec::new();
+        for file in files {
+            let display = file.display().to_string();
+            let relative = relative_name(&feed.path, &file);
+            match source::read_page(&file, &display) {
+                Ok(parsed) => {
+                    summary.pages += 1;
+                    let key = PageKey::from_relative(&relative);
+                    let articles = place(parsed, feed, &key, &relative, &mut self.warnings);
+                    pages.push((key, articles));
+                }
+                Err(w) => self.warnings.push(w),
+            }
+        }
+        pages.sort_by(|a, b| a.0.order(&b.0));
+        for (_, articles) in pages {
+            summary.articles += articles.len();
+            self.articles.extend(articles);
+        }
+        self.feeds.push(summary);
+    }
+
+    /// The articles grouped by feed, date and section, in library order.
+    pub fn groups(&self) -> Vec<Group<'_>> {
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        for article in &self.articles {
+            let feed = article.feed.as_deref().unwrap_or("");
+            let date = article.date.as_deref();
+            let section = article.section.as_deref();
+            match groups.last_mut() {
+                Some(g) if g.feed == feed && g.date == date && g.section == section => {
+                    g.articles.push(article)
+                }
+                _ => groups.push(Group {
+                    feed,
+                    date,
+                    section,
+                    articles: vec![article],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// The article whose id is `id` or starts with it (at least
+    /// [`MIN_ID_PREFIX`] characters).
+    pub fn find(&self, id: &str) -> Result<&Article, FindError> {
+        if let Some(a) = self.articles.iter().find(|a| a.id == id) {
+            return Ok(a);
+        }
+        if id.len() < MIN_ID_PREFIX {
+            return Err(FindError::NotFound(id.to_owned()));
+        }
+        let hits: Vec<&Article> = self
+            .articles
+            .iter()
+            .filter(|a| a.id.starts_with(id))
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(FindError::NotFound(id.to_owned())),
+            many => Err(FindError::Ambiguous(
+                id.to_owned(),
+                many.iter().map(|a| a.id.clone()).collect(),
+            )),
+        }
+    }
+
+    /// The title of the feed with this id.
+    pub fn feed_title(&self, id: &str) -> Option<&str> {
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.title.as_str())
+    }
+}
+
+/// Deepest folder level searched below a feed folder.
+const MAX_DEPTH: usize = 4;
+
+/// Collects `.txt` files below `dir`, sorted by name; hidden entries skipped.
+fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let message = format!("cannot read folder: {}", source::io_message(&e));
+            warnings.push(Warning::new(&dir.display().to_string(), None, message));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(&path, depth + 1, files, warnings);
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+        {
+            files.push(path);
+        }
+    }
+}
+
+/// `file` relative to `folder`, with `/` separators: part of article ids.
+fn relative_name(folder: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(folder).unwrap_or(file);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// What a page's place in the archive says about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageKey {
+    pub date: Option<String>,
+    pub page: Option<String>,
+    pub section: Option<String>,
+    relative: String,
+}
+
+impl PageKey {
+    /// From `2023-03-08/05-科教.txt`: date, page and section.
+    pub fn from_relative(relative: &str) -> PageKey {
+        let mut parts: Vec<&str> = relative.split('/').collect();
+        let file = parts.pop().unwrap_or("");
+        let date = parts
+            .first()
+            .filter(|d| is_date(d))
+            .map(|d| (*d).to_owned());
+        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+        let (page, section) = split_page_stem(stem);
+        PageKey {
+            date,
+            page,
+            section,
+            relative: relative.to_owned(),
+        }
+    }
+
+    /// Newest date first, undated last; then page number; then name.
+    fn order(&self, other: &PageKey) -> std::cmp::Ordering {
+        let date = match (&self.date, &other.date) {
+            (Some(a), Some(b)) => b.cmp(a),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        date.then_with(|| page_number(&self.page).cmp(&page_number(&other.page)))
+            .then_with(|| self.relative.cmp(&other.relative))
+    }
+}
+
+fn page_number(page: &Option<String>) -> (u32, String) {
+    match page {
+        Some(p) => {
+            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            (digits.parse().unwrap_or(u32::MAX - 1), p.clone())
+        }
+        None => (u32::MAX, String::new()),
+    }
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+    matches!(
+        (num(0..4), num(5..7), num(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+/// `05-科教` → page 05, section 科教; `A05` → page A05; anything else
+/// names neither.
+fn split_page_stem(stem: &str) -> (Option<String>, Option<String>) {
+    let (number, section) = match stem.split_once('-') {
+        Some((n, s)) => (n, Some(s)),
+        None => (stem, None),
+    };
+    let letters = number.len()
+        - number
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len();
+    let digits = &number[letters..];
+    let is_page = letters <= 1 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    if !is_page {
+        return (None, None);
+    }
+    let section = section
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    (Some(number.to_owned()), section)
+}
+
+/// Fills in feed, date, page, section and ids of a parsed page's articles.
+fn place(
+    parsed: ParsedPage,
+    feed: &FeedConfig,
+    key: &PageKey,
+    relative: &str,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Article> {
+    warnings.extend(parsed.warnings);
+    parsed
+        .articles
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut a)| {
+            a.id = article_id(&feed.id, relative, n);
+            a.feed = Some(feed.id.clone());
+            a.date = key.date.clone();
+            a.page = parsed.page.clone().or_else(|| key.page.clone());
+            a.section = parsed
+                .section
+                .clone()
+                .or_else(|| key.section.clone())
+                .or_else(|| feed.section.clone());
+            a
+        })
+        .collect()
+}
+
+/// A stable id: 12 hex digits of the FNV-1a hash (with a final avalanche
+/// mix, so that neighbours differ everywhere) of the feed id, the page's path
+/// inside the feed folder and the article's position on the page.
+pub fn article_id(feed: &str, relative: &str, position: usize) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let position = position.to_string();
+    for part in [feed, "\u{1f}", relative, "\u{1f}", &position] {
+        for byte in part.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^= hash >> 33;
+    format!("{:012x}", hash >> 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::full("2023-03-08/05-科教.txt", Some("2023-03-08"), Some("05"), Some("科教"))]
+    #[case::letter_page(
+        "2023-03-08/A05-要闻.txt",
+        Some("2023-03-08"),
+        Some("A05"),
+        Some("要闻")
+    )]
+    #[case::page_only("2023-03-08/05.txt", Some("2023-03-08"), Some("05"), None)]
+    #[case::undated("undated/zhumadian-daily-page.txt", None, None, None)]
+    #[case::bad_date("2023-13-08/05-要闻.txt", None, Some("05"), Some("要闻"))]
+    #[case::flat("07-体育.txt", None, Some("07"), Some("体育"))]
+    fn page_keys(
+        #[case] relative: &str,
+        #[case] date: Option<&str>,
+        #[case] page: Option<&str>,
+        #[case] section: Option<&str>,
+    ) {
+        let key = PageKey::from_relative(relative);
+        assert_eq!(key.date.as_deref(), date);
+        assert_eq!(key.page.as_deref(), page);
+        assert_eq!(key.section.as_deref(), section);
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        // Read state is keyed by these ids: they must never change.
+        assert_eq!(
+            article_id("zhumadian-daily", "undated/zhumadian-daily-page.txt", 0).len(),
+            12
+        );
+        assert_ne!(article_id("f", "a.txt", 0), article_id("f", "a.txt", 1));
+        assert_ne!(article_id("f", "a.txt", 0), article_id("g", "a.txt", 0));
+        assert_eq!(article_id("f", "a.txt", 0), article_id("f", "a.txt", 0));
+    }
+}

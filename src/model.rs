@@ -1,0 +1,139 @@
+//! Plain data: what the archive is made of once parsed.
+//!
+//! Nothing here knows about files, terminals or configuration. The parser
+//! fills these types, the library groups them, the typesetter and the views
+//! read them. The serialised form is the JSON schema documented in README.md.
+
+use serde::Serialize;
+
+/// One article of a newspaper page or one item of a feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    /// Stable identifier: derived from the feed, the source file and the
+    /// article's position in it, so it survives restarts.
+    pub id: String,
+    /// Feed id from the config, or `None` for `kanbao parse`.
+    pub feed: Option<String>,
+    /// Issue date `YYYY-MM-DD`, when the archive layout tells it.
+    pub date: Option<String>,
+    /// Section (版面) name, e.g. 要闻.
+    pub section: Option<String>,
+    /// Page number as printed, e.g. `05` or `A05`.
+    pub page: Option<String>,
+    /// Column banner (栏目) the article stands under.
+    pub column: Option<String>,
+    /// Kicker (引题), the short line above the headline.
+    pub kicker: Option<String>,
+    /// Headline (主题).
+    pub title: Option<String>,
+    /// Subheadline (副题).
+    pub subtitle: Option<String>,
+    pub byline: Option<Byline>,
+    /// Body paragraphs, layout artifacts removed, text otherwise as stored.
+    pub paragraphs: Vec<String>,
+    /// Editor code closing the article, e.g. `⑤3`.
+    pub editor_code: Option<String>,
+    pub photos: Vec<Photo>,
+    pub source: SourceRef,
+}
+
+/// Who wrote the article: the byline as printed and the names in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Byline {
+    /// The byline as printed, e.g. `记者 王伟 张宁 文/图`.
+    pub text: String,
+    /// Reporters (记者), names without padding.
+    pub reporters: Vec<String>,
+    /// Correspondents (通讯员).
+    pub correspondents: Vec<String>,
+}
+
+/// A photo of the article: its caption, credit and editor code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Photo {
+    pub caption: String,
+    /// Photographer credit, e.g. `新华社记者 张玉薇摄`.
+    pub credit: Option<String>,
+    /// Editor code closing the caption, e.g. `⑥2`.
+    pub code: Option<String>,
+}
+
+/// Where an article was read from (lines are 1-based and inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub path: String,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+impl Article {
+    /// An empty article read from `path`, lines `first..=last`.
+    pub fn new(path: &str, first_line: usize, last_line: usize) -> Self {
+        Article {
+            id: String::new(),
+            feed: None,
+            date: None,
+            section: None,
+            page: None,
+            column: None,
+            kicker: None,
+            title: None,
+            subtitle: None,
+            byline: None,
+            paragraphs: Vec::new(),
+            editor_code: None,
+            photos: Vec::new(),
+            source: SourceRef {
+                path: path.to_owned(),
+                first_line,
+                last_line,
+            },
+        }
+    }
+
+    /// The headline, or a stand-in taken from the text for untitled pieces.
+    pub fn display_title(&self) -> &str {
+        self.title
+            .as_deref()
+            .or(self.kicker.as_deref())
+            .or(self.paragraphs.first().map(String::as_str))
+            .or(self.photos.first().map(|p| p.caption.as_str()))
+            .unwrap_or("")
+    }
+}
+
+/// Something wrong with one source that did not stop the rest from loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file (or config entry) it concerns, as shown to the user.
+    pub path: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(path: &str, line: Option<usize>, message: impl Into<String>) -> Self {
+        Warning {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}

@@ -1,0 +1,254 @@
+//! Bylines and credit lines: who wrote an article, split into roles.
+//!
+//! Three printed forms are understood: a byline on its own line
+//! (`本报记者  范昊天`, `记者 王伟 张宁 文/图`), a credit line opening the
+//! first paragraph (`本报讯(记者 黄育南 通讯员 袁浩楠)3月7日,…`), and an end
+//! byline in parentheses (`（王 旭 姜 来）`). Names padded with spaces to the
+//! width of three characters (`王 旭`) are one name.
+
+use crate::model::Byline;
+
+use super::layout::is_pad;
+
+/// Role words, longest first so that `本报记者` wins over `记者`.
+const REPORTER_ROLES: [&str; 10] = [
+    "本报特约记者",
+    "人民日报记者",
+    "本报见习记者",
+    "新华社记者",
+    "中新社记者",
+    "本报记者",
+    "特约记者",
+    "见习记者",
+    "实习记者",
+    "记者",
+];
+const CORRESPONDENT_ROLES: [&str; 5] =
+    ["本报通讯员", "特约通讯员", "通讯员", "实习生", "本报实习生"];
+/// Words after the names that say what the people did.
+const MARKERS: [&str; 12] = [
+    "文/图",
+    "文／图",
+    "图/文",
+    "图／文",
+    "文并摄",
+    "摄影",
+    "报道",
+    "采写",
+    "整理",
+    "文",
+    "图",
+    "摄",
+];
+/// Longest byline, in characters.
+const BYLINE_MAX_CHARS: usize = 48;
+/// Longest name, in characters (minority names with `·` can be long).
+const NAME_MAX_CHARS: usize = 8;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Reporter,
+    Correspondent,
+}
+
+/// A byline on its own line; needs at least one role word.
+pub fn parse_own_line(text: &str) -> Option<Byline> {
+    parse_names(text, true).map(|(reporters, correspondents)| Byline {
+        text: text.to_owned(),
+        reporters,
+        correspondents,
+    })
+}
+
+/// An end byline: the whole line in parentheses, names with or without roles.
+/// Its text is what stands inside the parentheses.
+pub fn parse_end_line(text: &str) -> Option<Byline> {
+    let inner = strip_parens(text)?;
+    parse_names(inner, false).map(|(reporters, correspondents)| Byline {
+        text: inner.to_owned(),
+        reporters,
+        correspondents,
+    })
+}
+
+/// The credit line (电头) at the start of a first paragraph: `本报讯(记者 …)`,
+/// `新华社北京9月30日电（记者 X）`. Returns the byline inside the
+/// parentheses; `None` when there is no credit line or it names nobody.
+pub fn parse_credit_line(paragraph: &str) -> Option<Byline> {
+    let head: String = paragraph.chars().take(40).collect();
+    let cut = head.find(['讯', '电'])?;
+    let prefix = &head[..cut];
+    if prefix.chars().count() > 24 || prefix.contains(['，', '。', ',', '(', '（']) {
+        return None;
+    }
+    let rest = head[cut + '讯'.len_utf8()..].trim_start_matches(is_pad);
+    let open = rest.strip_prefix(['(', '（'])?;
+    let close = open.find([')', '）'])?;
+    let inner = open[..close].trim_matches(is_pad);
+    let (reporters, correspondents) = parse_names(inner, true)?;
+    Some(Byline {
+        text: inner.to_owned(),
+        reporters,
+        correspondents,
+    })
+}
+
+fn strip_parens(text: &str) -> Option<&str> {
+    let inner = text
+        .strip_prefix(['（', '('])?
+        .strip_suffix(['）', ')'])?
+        .trim_matches(is_pad);
+    (!inner.is_empty() && !inner.contains(['（', '(', '）', ')'])).then_some(inner)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ebef}' | '\u{f900}'..='\u{faff}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_han(c) || matches!(c, '·' | '•' | '・')
+}
+
+/// Reporters and correspondents named in `text`, or `None` when `text` holds
+/// anything but roles, names and markers.
+fn parse_names(text: &str, need_role: bool) -> Option<(Vec<String>, Vec<String>)> {
+    if text.chars().count() > BYLINE_MAX_CHARS || text.is_empty() {
+        return None;
+    }
+    let mut reporters = Vec::new();
+    let mut correspondents = Vec::new();
+    let mut role = None;
+    let mut seen_role = false;
+    // A lone character waiting for its padded second half (`王 旭`).
+    let mut half: Option<&str> = None;
+
+    let mut push = |name: String, role: Option<Role>| match role {
+        Some(Role::Correspondent) => correspondents.push(name),
+        _ => reporters.push(name),
+    };
+
+    for token in text.split(is_pad).filter(|t| !t.is_empty()) {
+        let (token_role, rest) = split_role(token);
+        if token_role.is_some() {
+            if half.is_some() {
+                return None;
+            }
+            role = token_role;
+            seen_role = true;
+        }
+        let rest = strip_marker_suffix(rest);
+        if rest.is_empty() {
+            continue;
+        }
+        if !rest.chars().all(is_name_char) || rest.chars().count() > NAME_MAX_CHARS {
+            return None;
+        }
+        if rest.chars().count() == 1 {
+            match half.take() {
+                Some(first) => push(format!("{first}{rest}"), role),
+                None => half = Some(rest),
+            }
+        } else {
+            if half.is_some() {
+                return None;
+            }
+            push(rest.to_owned(), role);
+        }
+    }
+    if half.is_some() || (need_role && !seen_role) {
+        return None;
+    }
+    (!reporters.is_empty() || !correspondents.is_empty()).then_some((reporters, correspondents))
+}
+
+fn split_role(token: &str) -> (Option<Role>, &str) {
+    for role in REPORTER_ROLES {
+        if let Some(rest) = token.strip_prefix(role) {
+            return (Some(Role::Reporter), rest);
+        }
+    }
+    for role in CORRESPONDENT_ROLES {
+        if let Some(rest) = token.strip_prefix(role) {
+            return (Some(Role::Correspondent), rest);
+        }
+    }
+    (None, token)
+}
+
+/// `张玉薇摄` → `张玉薇`; a token that is only a marker → empty.
+fn strip_marker_suffix(token: &str) -> &str {
+    if MARKERS.contains(&token) {
+        return "";
+    }
+    for marker in ["摄", "文/图", "文／图"] {
+        if let Some(name) = token.strip_suffix(marker)
+            && name.chars().count() >= 2
+        {
+            return name;
+        }
+    }
+    token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn names(b: Option<Byline>) -> Option<(Vec<String>, Vec<String>)> {
+        b.map(|b| (b.reporters, b.correspondents))
+    }
+
+    fn v(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[rstest]
+    #[case::one_reporter("记者 黄育南", &["黄育南"], &[])]
+    #[case::words_and_pictures("记者 王伟 张宁 文/图", &["王伟", "张宁"], &[])]
+    #[case::double_space("本报记者  范昊天", &["范昊天"], &[])]
+    #[case::padded_names("本报记者 王 旭 姜 来", &["王旭", "姜来"], &[])]
+    #[case::ideographic_padding("记者\u{3000}王\u{3000}旭", &["王旭"], &[])]
+    #[case::both_roles("记者 黄育南 张宁 通讯员 袁浩楠", &["黄育南", "张宁"], &["袁浩楠"])]
+    #[case::glued("记者张烁", &["张烁"], &[])]
+    #[case::photographer("新华社记者  张玉薇摄", &["张玉薇"], &[])]
+    fn own_line(#[case] text: &str, #[case] reporters: &[&str], #[case] correspondents: &[&str]) {
+        assert_eq!(
+            names(parse_own_line(text)),
+            Some((v(reporters), v(correspondents)))
+        );
+    }
+
+    #[rstest]
+    #[case::headline("奋力建设区域创新高地")]
+    #[case::no_role("王伟 张宁")]
+    #[case::sentence("记者 来到了现场，看到")]
+    #[case::lone_half("记者 王")]
+    fn not_a_byline(#[case] text: &str) {
+        assert_eq!(parse_own_line(text), None);
+    }
+
+    #[rstest]
+    #[case::one("（吴月辉）", &["吴月辉"])]
+    #[case::padded("（王 旭 姜 来）", &["王旭", "姜来"])]
+    #[case::half_width("(李 明)", &["李明"])]
+    fn end_line(#[case] text: &str, #[case] reporters: &[&str]) {
+        assert_eq!(names(parse_end_line(text)), Some((v(reporters), vec![])));
+    }
+
+    #[rstest]
+    #[case::sample(
+        "本报讯(记者 黄育南 张宁 通讯员 袁浩楠)3月7日,驻马店",
+        Some("记者 黄育南 张宁 通讯员 袁浩楠")
+    )]
+    #[case::dated("本报北京9月30日电  （记者张烁）国务院", Some("记者张烁"))]
+    #[case::agency("新华社北京9月30日电（记者 王 旭）记者从", Some("记者 王 旭"))]
+    #[case::no_names("本报电 日前，记者从市教育局获悉", None)]
+    #[case::ordinary("会议指出,2022年,全市科技工作", None)]
+    fn credit_lines(#[case] text: &str, #[case] byline: Option<&str>) {
+        assert_eq!(
+            parse_credit_line(text).map(|b| b.text),
+            byline.map(str::to_owned)
+        );
+    }
+}

@@ -1,0 +1,445 @@
+//! `config.toml`: fixtures, the shipped file, path resolution and lookup.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kanbao::config::{
+    self, ConfigSource, FeedConfig, FeedKind, Keys, SearchEnv, TextOptions, Theme, locate_in,
+};
+use proptest::prelude::*;
+use rstest::rstest;
+use tempfile::TempDir;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/config");
+
+/// The `.toml` files in a fixture folder, sorted.
+fn fixtures(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(FIXTURES).join(folder);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .map(|entry| entry.expect("fixture folder entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    files
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+fn parse(text: &str) -> Result<config::Config, config::ConfigError> {
+    config::parse(
+        text,
+        Path::new("/home/reader/.config/kanbao/config.toml"),
+        "config.toml",
+    )
+}
+
+#[test]
+fn valid_fixtures_parse() {
+    let failures: Vec<String> = fixtures("valid")
+        .iter()
+        .filter_map(|path| match parse(&read(path)) {
+            Ok(_) => None,
+            Err(error) => Some(format!("{}: {error}", path.display())),
+        })
+        .collect();
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+/// Each `invalid/NAME.toml` must fail with exactly the line in `invalid/NAME.err`.
+#[test]
+fn invalid_fixtures_fail_with_their_message() {
+    let mut failures = Vec::new();
+    for path in fixtures("invalid") {
+        let expected_path = path.with_extension("err");
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        let expected = expected.trim_end_matches('\n');
+        let actual = match parse(&read(&path)) {
+            Ok(_) => "<parsed without error>".to_owned(),
+            Err(error) => error.to_string(),
+        };
+        if actual != expected {
+            failures.push(format!(
+                "{}\n  expected: {expected}\n  actual:   {actual}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+#[test]
+fn every_expected_message_has_a_fixture() {
+    let dir = Path::new(FIXTURES).join("invalid");
+    for entry in fs::read_dir(&dir).expect("invalid fixture folder") {
+        let path = entry.expect("fixture folder entry").path();
+        if path.extension().is_some_and(|ext| ext == "err") {
+            assert!(
+                path.with_extension("toml").is_file(),
+                "{} has no .toml",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn shipped_config_matches_the_defaults() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = config::load(&root.join("config.toml"), "config.toml")
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.text, TextOptions::default());
+    assert_eq!(config.keys, Keys::default());
+    assert_eq!(config.theme, Theme::default());
+    let [feed] = config.feeds.as_slice() else {
+        panic!("expected one feed, got {:?}", config.feeds);
+    };
+    assert_eq!(feed.id, "zhumadian-daily");
+    assert_eq!(feed.title, "驻马店日报");
+    assert_eq!(feed.kind, FeedKind::Pages);
+    assert_eq!(feed.path, root.join("feeds/zhumadian-daily"));
+    assert!(
+        feed.path.is_dir(),
+        "{} is not a folder",
+        feed.path.display()
+    );
+    assert_eq!(feed.url, None);
+    assert_eq!(feed.section, None);
+}
+
+#[test]
+fn omitted_tables_take_the_defaults() {
+    let config = parse("").unwrap_or_else(|error| panic!("{error}"));
+    assert!(config.feeds.is_empty());
+    assert_eq!(config.text, TextOptions::default());
+}
+
+#[test]
+fn text_options_are_read() {
+    let config = parse("[text]\nindent = 0\nfullwidth_punctuation = false\nambiguous_width = 2\n")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let expected = TextOptions {
+        indent: 0,
+        fullwidth_punctuation: false,
+        ambiguous_width: 2,
+    };
+    assert_eq!(config.text, expected);
+}
+
+fn one_feed(config_path: &str, feed_path: &str) -> FeedConfig {
+    let text = format!(
+        "[[feeds]]\nid = \"a\"\ntitle = \"甲报\"\nkind = \"pages\"\npath = {feed_path:?}\nsection = \"要闻\"\n"
+    );
+    let config = config::parse(&text, Path::new(config_path), "my.toml")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let [feed] = <[FeedConfig; 1]>::try_from(config.feeds).expect("one feed");
+    feed
+}
+
+#[rstest]
+#[case::next_to_an_absolute_config("/etc/kanbao/config.toml", "papers/a", "/etc/kanbao/papers/a")]
+#[case::next_to_a_relative_config("conf/kanbao.toml", "papers/a", "conf/papers/a")]
+#[case::config_in_working_directory("config.toml", "papers/a", "papers/a")]
+#[case::dot_dot("/etc/kanbao/config.toml", "../a", "/etc/kanbao/../a")]
+#[case::absolute_stays("/etc/kanbao/config.toml", "/srv/a", "/srv/a")]
+fn feed_paths_resolve_against_the_config_folder(
+    #[case] config_path: &str,
+    #[case] feed_path: &str,
+    #[case] expected: &str,
+) {
+    assert_eq!(
+        one_feed(config_path, feed_path).path,
+        PathBuf::from(expected)
+    );
+}
+
+#[test]
+fn feed_keeps_its_fields_and_location() {
+    let feed = one_feed("config.toml", "papers/a");
+    let expected = FeedConfig {
+        id: "a".to_owned(),
+        title: "甲报".to_owned(),
+        kind: FeedKind::Pages,
+        path: PathBuf::from("papers/a"),
+        url: None,
+        section: Some("要闻".to_owned()),
+        location: "my.toml:5:8".to_owned(),
+    };
+    assert_eq!(feed, expected);
+}
+
+#[test]
+fn every_kind_name_parses() {
+    for kind in FeedKind::ALL {
+        let text = format!(
+            "[[feeds]]\nid = \"a\"\ntitle = \"甲报\"\nkind = {:?}\npath = \"a\"\n",
+            kind.name()
+        );
+        let config = parse(&text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(config.feeds[0].kind, kind);
+    }
+}
+
+#[test]
+fn columns_count_characters() {
+    let error = parse("[[feeds]]\ntitle = \"驻马店\"\nid = \"a b\"\n").expect_err("bad id");
+    assert_eq!(error.location(), Some("config.toml:3:6"));
+    let error = parse("[[feeds]]\nid = \"a\"\ntitle = \"驻马店\" x\n").expect_err("syntax");
+    assert_eq!(error.location(), Some("config.toml:3:15"));
+}
+
+#[test]
+fn load_names_a_missing_file() {
+    let dir = TempDir::new().expect("temp dir");
+    let error = config::load(&dir.path().join("nope.toml"), "nope.toml").expect_err("missing");
+    assert_eq!(
+        error.to_string(),
+        "nope.toml: no such file; check the path, or pass --config PATH"
+    );
+}
+
+#[test]
+fn load_refuses_a_folder() {
+    let dir = TempDir::new().expect("temp dir");
+    let error = config::load(dir.path(), "conf").expect_err("folder");
+    assert_eq!(
+        error.to_string(),
+        "conf: is a folder; name the config file itself"
+    );
+}
+
+#[test]
+fn load_reports_invalid_utf8_with_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("config.toml");
+    fs::write(&path, b"[text]\nindent = 2 # \xe7\xbc\xa9\xff\n").expect("write");
+    let error = config::load(&path, "config.toml").expect_err("not UTF-8");
+    assert_eq!(
+        error.to_string(),
+        "config.toml:2:15: not valid UTF-8; save the file as UTF-8"
+    );
+}
+
+#[test]
+fn load_accepts_a_byte_order_mark() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("config.toml");
+    fs::write(&path, "\u{feff}[text]\nindent = 4\n").expect("write");
+    let config = config::load(&path, "config.toml").unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.text.indent, 4);
+    assert_eq!(config.path, path);
+    assert_eq!(config.display, "config.toml");
+}
+
+#[test]
+fn errors_are_one_line() {
+    for path in fixtures("invalid") {
+        if let Err(error) = parse(&read(&path)) {
+            let shown = error.to_string();
+            assert!(!shown.contains('\n'), "{}: {shown:?}", path.display());
+            assert!(
+                !shown.starts_with("kanbao"),
+                "{}: {shown:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_gives_a_config_or_a_one_line_error(
+        text in "[\\[\\]a-z_=\"'.,{}#0-9 \n\t驻—-]{0,120}",
+    ) {
+        if let Err(error) = parse(&text) {
+            prop_assert!(!error.to_string().contains('\n'), "{error}");
+        }
+    }
+
+    #[test]
+    fn cut_off_shipped_config_gives_a_config_or_a_one_line_error(cut in 0usize..2000) {
+        let shipped = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"));
+        let end = shipped.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(shipped.len());
+        if let Err(error) = parse(&shipped[..end]) {
+            prop_assert!(!error.to_string().contains('\n'), "{error}");
+        }
+    }
+}
+
+/// A temporary home with an XDG config folder and a working directory, all empty.
+struct Places {
+    _root: TempDir,
+    home: PathBuf,
+    xdg_file: PathBuf,
+    work: PathBuf,
+}
+
+impl Places {
+    fn new() -> Self {
+        let root = TempDir::new().expect("temp dir");
+        let home = root.path().join("home");
+        let work = root.path().join("work");
+        fs::create_dir_all(home.join(".config/kanbao")).expect("xdg folder");
+        fs::create_dir_all(&work).expect("work folder");
+        let xdg_file = home.join(".config/kanbao/config.toml");
+        Places {
+            _root: root,
+            home,
+            xdg_file,
+            work,
+        }
+    }
+
+    fn env(&self) -> SearchEnv {
+        SearchEnv {
+            kanbao_config: None,
+            xdg_config_home: None,
+            home: Some(self.home.clone().into()),
+            local_dir: self.work.clone(),
+        }
+    }
+}
+
+fn touch(path: &Path) -> PathBuf {
+    fs::write(path, "").expect("write config");
+    path.to_path_buf()
+}
+
+#[test]
+fn explicit_path_comes_first() {
+    let places = Places::new();
+    let explicit = touch(&places.work.join("mine.toml"));
+    let mut env = places.env();
+    env.kanbao_config = Some(touch(&places.work.join("env.toml")).into());
+    touch(&places.xdg_file);
+    let found = locate_in(Some(&explicit), &env).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (explicit, ConfigSource::Explicit));
+}
+
+#[test]
+fn explicit_missing_file_is_an_error() {
+    let places = Places::new();
+    touch(&places.xdg_file);
+    let missing = Path::new("/nonexistent/kanbao.toml");
+    let error = locate_in(Some(missing), &places.env()).expect_err("missing");
+    assert_eq!(
+        error.to_string(),
+        "--config /nonexistent/kanbao.toml: no such file; \
+         check the path, or leave out --config to search the default places"
+    );
+}
+
+#[test]
+fn env_var_comes_before_the_default_places() {
+    let places = Places::new();
+    let named = touch(&places.work.join("env.toml"));
+    touch(&places.xdg_file);
+    let mut env = places.env();
+    env.kanbao_config = Some(named.clone().into());
+    let found = locate_in(None, &env).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (named, ConfigSource::Env));
+}
+
+#[test]
+fn env_var_naming_a_missing_file_is_an_error() {
+    let places = Places::new();
+    touch(&places.xdg_file);
+    let mut env = places.env();
+    env.kanbao_config = Some(OsString::from("/nonexistent/kanbao.toml"));
+    let error = locate_in(None, &env).expect_err("missing");
+    assert_eq!(
+        error.to_string(),
+        "KANBAO_CONFIG=/nonexistent/kanbao.toml: no such file; \
+         fix $KANBAO_CONFIG, or unset it to search the default places"
+    );
+}
+
+#[test]
+fn empty_env_var_is_ignored() {
+    let places = Places::new();
+    touch(&places.xdg_file);
+    let mut env = places.env();
+    env.kanbao_config = Some(OsString::new());
+    let found = locate_in(None, &env).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (places.xdg_file.clone(), ConfigSource::Xdg));
+}
+
+#[test]
+fn xdg_config_home_comes_before_the_working_directory() {
+    let places = Places::new();
+    let config_home = places.home.join("elsewhere");
+    fs::create_dir_all(config_home.join("kanbao")).expect("folder");
+    let xdg_file = touch(&config_home.join("kanbao/config.toml"));
+    touch(&places.xdg_file);
+    touch(&places.work.join("config.toml"));
+    let mut env = places.env();
+    env.xdg_config_home = Some(config_home.into());
+    let found = locate_in(None, &env).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (xdg_file, ConfigSource::Xdg));
+}
+
+#[test]
+fn xdg_config_home_defaults_to_home_dot_config() {
+    let places = Places::new();
+    touch(&places.xdg_file);
+    touch(&places.work.join("config.toml"));
+    let found = locate_in(None, &places.env()).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (places.xdg_file.clone(), ConfigSource::Xdg));
+}
+
+#[test]
+fn relative_xdg_config_home_is_ignored() {
+    let places = Places::new();
+    touch(&places.xdg_file);
+    let mut env = places.env();
+    env.xdg_config_home = Some(OsString::from("relative/config"));
+    let found = locate_in(None, &env).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (places.xdg_file.clone(), ConfigSource::Xdg));
+}
+
+#[test]
+fn working_directory_is_the_fallback() {
+    let places = Places::new();
+    let local = touch(&places.work.join("config.toml"));
+    let found = locate_in(None, &places.env()).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(found, (local, ConfigSource::Local));
+}
+
+#[test]
+fn nothing_found_says_where_it_looked() {
+    let places = Places::new();
+    let error = locate_in(None, &places.env()).expect_err("nothing there");
+    let xdg = places.xdg_file.display();
+    let local = places.work.join("config.toml");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "no config.toml found (looked in {xdg} and {}); \
+             pass --config PATH, set $KANBAO_CONFIG, or create {xdg}",
+            local.display()
+        )
+    );
+}
+
+#[test]
+fn nothing_found_without_home() {
+    let places = Places::new();
+    let env = SearchEnv {
+        home: None,
+        ..places.env()
+    };
+    let error = locate_in(None, &env).expect_err("nothing there");
+    let local = places.work.join("config.toml");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "no config.toml found (looked in {0}; $HOME is not set); \
+             pass --config PATH, set $KANBAO_CONFIG, or create {0}",
+            local.display()
+        )
+    );
+}
