@@ -106,7 +106,7 @@ pub fn main() -> ExitCode {
         Err(Failure(message)) if message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(Failure(message)) => {
             drop(out);
-            eprintln!("kanbao: {message}");
+            eprintln!("kanbao: {}", safe(message));
             ExitCode::from(2)
         }
     }
@@ -136,23 +136,34 @@ fn load_config(explicit: Option<&Path>) -> Result<Config, Failure> {
 
 fn warn_all(warnings: &[Warning]) {
     for w in warnings {
-        eprintln!("kanbao: warning: {w}");
+        eprintln!("kanbao: warning: {}", safe(w));
     }
+}
+
+/// Text for the terminal: paths and messages can hold what a file name or a
+/// config value held, escape sequences included.
+fn safe(text: impl std::fmt::Display) -> String {
+    typeset::sanitize(&text.to_string()).into_owned()
 }
 
 /// Columns to wrap to: `--width`, else the terminal's, else unbounded.
 fn wrap_width(width: Option<u16>) -> usize {
     const UNBOUNDED: usize = u32::MAX as usize;
-    if let Some(w) = width {
-        return usize::from(w);
+    match width {
+        Some(w) => usize::from(w),
+        None => terminal_width().unwrap_or(UNBOUNDED),
     }
-    if io::stdout().is_terminal()
-        && let Ok((columns, _)) = crossterm::terminal::size()
-        && columns > 0
-    {
-        return usize::from(columns);
+}
+
+/// The terminal's width when standard output is a terminal.
+fn terminal_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
     }
-    UNBOUNDED
+    match crossterm::terminal::size() {
+        Ok((columns, _)) if columns > 0 => Some(usize::from(columns)),
+        _ => None,
+    }
 }
 
 #[derive(Serialize)]
@@ -248,19 +259,40 @@ fn list(
         )));
     }
     let library = Library::load(&config);
-    let wanted = |a: &Article| {
-        feed.is_none_or(|f| a.feed.as_deref() == Some(f))
-            && section.is_none_or(|s| a.section.as_deref() == Some(s))
-    };
+    let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
+    if let Some(section) = section
+        && !library
+            .articles
+            .iter()
+            .any(|a| in_feed(a) && a.section.as_deref() == Some(section))
+    {
+        let mut sections: Vec<&str> = library
+            .articles
+            .iter()
+            .filter(|a| in_feed(a))
+            .filter_map(|a| a.section.as_deref())
+            .collect();
+        sections.sort_unstable();
+        sections.dedup();
+        let known = if sections.is_empty() {
+            "no page names a section".to_owned()
+        } else {
+            format!("sections: {}", sections.join(", "))
+        };
+        warn_all(&library.warnings);
+        return Err(Failure(format!(
+            "no section \"{section}\" in the archive; {known}"
+        )));
+    }
+    let wanted =
+        |a: &Article| in_feed(a) && section.is_none_or(|s| a.section.as_deref() == Some(s));
     if json {
-        write_json(
-            out,
-            library.articles.iter().filter(|a| wanted(a)).collect(),
-            &library.warnings,
-        )?;
+        let articles = library.articles.iter().filter(|a| wanted(a)).collect();
+        write_json(out, articles, &library.warnings)?;
         return Ok(Outcome::Clean);
     }
     warn_all(&library.warnings);
+    let width = terminal_width();
     let amb = config.text.ambiguous_width;
     let mut first = true;
     for group in library.groups() {
@@ -277,26 +309,52 @@ fn list(
             writeln!(out)?;
         }
         first = false;
-        let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
-        let count = rows.len();
-        let noun = if count == 1 { "article" } else { "articles" };
+        let heading = group_heading(&library, &group, rows.len());
+        let fit = |line: String| match width {
+            Some(w) => typeset::truncate(&line, w, amb),
+            None => line,
+        };
+        writeln!(out, "{}", fit(heading))?;
+        for row in article_rows(&rows, amb) {
+            writeln!(out, "{}", fit(row))?;
+        }
+    }
+    if first {
         writeln!(
             out,
-            "{} · {} · {} · {count} {noun}",
-            typeset::sanitize(feed_title),
-            group.date.unwrap_or("undated"),
-            typeset::sanitize(group.section.unwrap_or("(no section)")),
+            "No articles. Add page files to the feed folders named in {}.",
+            safe(&config.display)
         )?;
-        let titles: Vec<String> = rows
-            .iter()
-            .map(|a| typeset::truncate(&typeset::sanitize(a.display_title()), LIST_TITLE_MAX, amb))
-            .collect();
-        let column = titles
-            .iter()
-            .map(|t| typeset::str_width(t, amb))
-            .max()
-            .unwrap_or(0);
-        for (article, title) in rows.iter().zip(&titles) {
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `驻马店日报 · 2023-03-08 · 科教 · 3 articles`
+fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) -> String {
+    let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
+    let noun = if count == 1 { "article" } else { "articles" };
+    format!(
+        "{} · {} · {} · {count} {noun}",
+        safe(feed_title),
+        group.date.unwrap_or("undated"),
+        safe(group.section.unwrap_or("(no section)")),
+    )
+}
+
+/// `  <id>  <title, padded to the widest>  <byline>` for each article.
+fn article_rows(rows: &[&Article], amb: u8) -> Vec<String> {
+    let titles: Vec<String> = rows
+        .iter()
+        .map(|a| typeset::truncate(&safe(a.display_title()), LIST_TITLE_MAX, amb))
+        .collect();
+    let column = titles
+        .iter()
+        .map(|t| typeset::str_width(t, amb))
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .zip(&titles)
+        .map(|(article, title)| {
             let pad = column - typeset::str_width(title, amb);
             let byline = article
                 .byline
@@ -307,19 +365,11 @@ fn list(
                 "  {}  {title}{}  {}",
                 article.id,
                 " ".repeat(pad),
-                typeset::sanitize(byline)
+                safe(byline)
             );
-            writeln!(out, "{}", row.trim_end())?;
-        }
-    }
-    if first {
-        writeln!(
-            out,
-            "No articles. Add page files to the feed folders named in {}.",
-            config.display
-        )?;
-    }
-    Ok(Outcome::Clean)
+            row.trim_end().to_owned()
+        })
+        .collect()
 }
 
 /// Widest title in `kanbao list`, in columns.
@@ -355,7 +405,7 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Fa
     let (path, found) = config::locate(config_path)?;
     let display = path.display().to_string();
     let config = config::load(&path, &display)?;
-    writeln!(out, "config: {display} ({})", describe(found))?;
+    writeln!(out, "config: {} ({})", safe(&display), describe(found))?;
     let library = Library::load(&config);
     for feed in &library.feeds {
         let pages = if feed.pages == 1 { "page" } else { "pages" };
@@ -363,17 +413,17 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Fa
             out,
             "feed {} ({}): {} — {} {pages}, {} articles",
             feed.id,
-            typeset::sanitize(&feed.title),
-            feed.folder.display(),
+            safe(&feed.title),
+            safe(feed.folder.display()),
             feed.pages,
             feed.articles
         )?;
     }
     if config.feeds.is_empty() {
-        writeln!(out, "no feeds: add a [[feeds]] table to {display}")?;
+        writeln!(out, "no feeds: add a [[feeds]] table to {}", safe(&display))?;
     }
     for w in &library.warnings {
-        writeln!(out, "warning: {w}")?;
+        writeln!(out, "warning: {}", safe(w))?;
     }
     let problems = library.warnings.len();
     if problems == 0 {

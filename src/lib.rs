@@ -9,6 +9,7 @@
 //!
 //! - [`config`]: `config.toml` — feeds, text options; lookup and validation.
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
+//! - [`sanitize`]: strips control characters and escape sequences from stored text.
 //! - [`source`]: readers of stored pages — byte decoding and the page parser.
 //! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
 //!   feed, date and section, collects warnings.
@@ -19,5 +20,6 @@ pub mod cli;
 pub mod config;
 pub mod library;
 pub mod model;
+pub mod sanitize;
 pub mod source;
 pub mod typeset;

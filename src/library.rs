@@ -44,6 +44,7 @@ pub struct Group<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum FindError {
     NotFound(String),
+    TooShort(String),
     Ambiguous(String, Vec<String>),
 }
 
@@ -56,6 +57,10 @@ impl std::fmt::Display for FindError {
                     "no article with id \"{id}\"; `kanbao list` shows the ids"
                 )
             }
+            FindError::TooShort(id) => write!(
+                f,
+                "no article with id \"{id}\"; a shortened id needs at least {MIN_ID_PREFIX} characters"
+            ),
             FindError::Ambiguous(id, ids) => write!(
                 f,
                 "id \"{id}\" is ambiguous: it starts {}; give more characters",
@@ -157,7 +162,7 @@ impl Library {
             return Ok(a);
         }
         if id.len() < MIN_ID_PREFIX {
-            return Err(FindError::NotFound(id.to_owned()));
+            return Err(FindError::TooShort(id.to_owned()));
         }
         let hits: Vec<&Article> = self
             .articles

@@ -15,7 +15,15 @@ use crate::model::Warning;
 /// decoded is a warning naming it, never a panic; `display` is how the file
 /// is named in warnings and source refs.
 pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning> {
-    let bytes = std::fs::read(path).map_err(|e| Warning::new(display, None, io_message(&e)))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        let dangling = e.kind() == std::io::ErrorKind::NotFound && path.is_symlink();
+        let message = if dangling {
+            "broken symbolic link: its target does not exist; fix or remove the link".to_owned()
+        } else {
+            io_message(&e)
+        };
+        Warning::new(display, None, message)
+    })?;
     let decoded = decode::decode(&bytes).map_err(|e| Warning::new(display, None, e.to_string()))?;
     Ok(page::parse(&decoded.text, display))
 }

@@ -6,7 +6,8 @@
 //! head lines opens an article, paragraphs fill it, an editor code closes it,
 //! short coded lines after a closed article are photo captions. It is a pure
 //! function of the text: it never panics and reports what it could not place
-//! as warnings, never by dropping text.
+//! as warnings, never by dropping text. Control characters and terminal
+//! escape sequences are removed first ([`crate::sanitize`]).
 
 mod byline;
 mod classify;
@@ -33,6 +34,10 @@ const CAPTION_MAX_CHARS: usize = 40;
 
 /// Parses the text of one page; `path` names it in source refs and warnings.
 pub fn parse(text: &str, path: &str) -> ParsedPage {
+    // Escape sequences are not text: they must neither reach a terminal nor
+    // change how a line is read (the `;` of an OSC is no sentence end).
+    let text = crate::sanitize::sanitize_keeping_lines(text);
+    let text = text.as_ref();
     let pieces = layout::pieces(text, |t| {
         !matches!(classify(t).kind, Kind::Body | Kind::Head)
     });
@@ -90,6 +95,8 @@ struct Assembler<'p> {
     banner: Option<String>,
     /// Column banner standing alone before a wide gap: for the next unit.
     carried_banner: Option<(String, usize)>,
+    /// A carried banner no article has taken yet, with its line.
+    untaken_banner: Option<(String, usize)>,
     /// Inside a `图片说明` block or after numbered captions.
     photo_block: bool,
     page: Option<String>,
@@ -106,6 +113,7 @@ impl<'p> Assembler<'p> {
             unit: 0,
             banner: None,
             carried_banner: None,
+            untaken_banner: None,
             photo_block: false,
             page: None,
             section: None,
@@ -118,7 +126,9 @@ impl<'p> Assembler<'p> {
             let element = &elements[i];
             if i == 0 || element.gap() >= 2 {
                 self.unit += 1;
-                self.banner = self.carried_banner.take().map(|(b, _)| b);
+                self.headline_only_banner();
+                self.banner = self.carried_banner.as_ref().map(|(b, _)| b.clone());
+                self.untaken_banner = self.carried_banner.take();
             }
             if element.class.kind == Kind::Head {
                 i = self.heads(elements, i);
@@ -159,6 +169,8 @@ impl<'p> Assembler<'p> {
         if opens_article {
             let (banner, lines) = split_banner(&lines);
             if let Some(banner) = banner {
+                // A new banner replaces one carried from before a wide gap.
+                self.headline_only_banner();
                 self.banner = Some(banner);
             }
             let draft = self.start(first_line, last_line);
@@ -287,6 +299,7 @@ impl<'p> Assembler<'p> {
         self.close_open();
         let mut article = Article::new(self.path, first_line, last_line);
         article.column = self.banner.clone();
+        self.untaken_banner = None;
         article.photos = std::mem::take(&mut self.orphan_photos);
         self.drafts.push(Draft {
             article,
@@ -408,15 +421,24 @@ impl<'p> Assembler<'p> {
             .push(Warning::new(self.path, Some(line), message));
     }
 
-    fn finish(mut self) -> ParsedPage {
-        if let Some((banner, line)) = self.carried_banner.take() {
+    /// A banner carried over a wide gap that no article took is a headline
+    /// of its own: nothing printed is dropped.
+    fn headline_only_banner(&mut self) {
+        if let Some((banner, line)) = self.untaken_banner.take() {
             self.warn(
                 line,
                 "headline without text; shown as an article of its own",
             );
+            self.banner = None;
             let draft = self.start(line, line);
             draft.article.title = Some(banner);
         }
+    }
+
+    fn finish(mut self) -> ParsedPage {
+        self.headline_only_banner();
+        self.untaken_banner = self.carried_banner.take();
+        self.headline_only_banner();
         if !self.orphan_photos.is_empty() {
             self.warn(
                 1,
@@ -466,12 +488,7 @@ fn merge_byline(into: &mut Option<Byline>, new: Byline, from_credit_line: bool) 
                     .correspondents
                     .iter()
                     .any(|n| !old.correspondents.contains(n));
-            let keep_text = if from_credit_line {
-                adds_names
-            } else {
-                !old.text.contains(&new.text)
-            };
-            if keep_text {
+            if adds_names || !from_credit_line {
                 old.text = format!("{} {}", old.text, new.text);
             }
             for name in new.reporters {
