@@ -11,34 +11,55 @@ use crate::model::Byline;
 use super::layout::is_pad;
 
 /// Role words, longest first so that `本报记者` wins over `记者`.
-const REPORTER_ROLES: [&str; 10] = [
+const REPORTER_ROLES: [&str; 17] = [
     "本报特约记者",
     "人民日报记者",
     "本报见习记者",
+    "本報特約記者",
     "新华社记者",
     "中新社记者",
+    "新華社記者",
+    "中央社記者",
     "本报记者",
+    "本報記者",
     "特约记者",
     "见习记者",
     "实习记者",
+    "特約記者",
+    "實習記者",
     "记者",
+    "記者",
 ];
-const CORRESPONDENT_ROLES: [&str; 5] =
-    ["本报通讯员", "特约通讯员", "通讯员", "实习生", "本报实习生"];
+const CORRESPONDENT_ROLES: [&str; 9] = [
+    "本报通讯员",
+    "本報通訊員",
+    "特约通讯员",
+    "特約通訊員",
+    "本报实习生",
+    "通讯员",
+    "通訊員",
+    "实习生",
+    "實習生",
+];
 /// Words after the names that say what the people did.
-const MARKERS: [&str; 12] = [
+const MARKERS: [&str; 17] = [
     "文/图",
     "文／图",
     "图/文",
     "图／文",
+    "文/圖",
+    "圖/文",
     "文并摄",
     "摄影",
+    "攝影",
     "报道",
+    "報導",
     "采写",
     "整理",
     "文",
     "图",
     "摄",
+    "攝",
 ];
 /// Longest byline, in characters.
 const BYLINE_MAX_CHARS: usize = 48;
@@ -76,7 +97,7 @@ pub fn parse_end_line(text: &str) -> Option<Byline> {
 /// parentheses; `None` when there is no credit line or it names nobody.
 pub fn parse_credit_line(paragraph: &str) -> Option<Byline> {
     let head: String = paragraph.chars().take(40).collect();
-    let cut = head.find(['讯', '电'])?;
+    let cut = head.find(['讯', '电', '訊', '電'])?;
     let prefix = &head[..cut];
     if prefix.chars().count() > 24 || prefix.contains(['，', '。', ',', '(', '（']) {
         return None;
@@ -180,7 +201,7 @@ fn strip_marker_suffix(token: &str) -> &str {
     if MARKERS.contains(&token) {
         return "";
     }
-    for marker in ["摄", "文/图", "文／图"] {
+    for marker in ["摄", "攝", "文/图", "文／图", "文/圖"] {
         if let Some(name) = token.strip_suffix(marker)
             && name.chars().count() >= 2
         {
@@ -211,6 +232,7 @@ mod tests {
     #[case::ideographic_padding("记者\u{3000}王\u{3000}旭", &["王旭"], &[])]
     #[case::both_roles("记者 黄育南 张宁 通讯员 袁浩楠", &["黄育南", "张宁"], &["袁浩楠"])]
     #[case::glued("记者张烁", &["张烁"], &[])]
+    #[case::traditional("本報記者 陳志明 通訊員 林美華", &["陳志明"], &["林美華"])]
     #[case::photographer("新华社记者  张玉薇摄", &["张玉薇"], &[])]
     fn own_line(#[case] text: &str, #[case] reporters: &[&str], #[case] correspondents: &[&str]) {
         assert_eq!(
@@ -244,6 +266,7 @@ mod tests {
     #[case::dated("本报北京9月30日电  （记者张烁）国务院", Some("记者张烁"))]
     #[case::agency("新华社北京9月30日电（记者 王 旭）记者从", Some("记者 王 旭"))]
     #[case::no_names("本报电 日前，记者从市教育局获悉", None)]
+    #[case::traditional("本報訊(記者 陳志明 林美華)臺北市政府", Some("記者 陳志明 林美華"))]
     #[case::ordinary("会议指出,2022年,全市科技工作", None)]
     fn credit_lines(#[case] text: &str, #[case] byline: Option<&str>) {
         assert_eq!(

@@ -168,21 +168,29 @@ fn page_header(text: &str) -> Option<Kind> {
 }
 
 /// Lines about the page's making, not its articles.
-const METADATA_PREFIXES: [&str; 9] = [
+const METADATA_PREFIXES: [&str; 17] = [
     "版式设计",
+    "版式設計",
     "本版制图",
+    "本版製圖",
     "本版编辑",
+    "本版編輯",
     "本版责编",
+    "本版責編",
     "责任编辑",
+    "責任編輯",
     "美术编辑",
+    "美術編輯",
     "版面设计",
+    "版面設計",
     "校对",
+    "校對",
     "制图",
 ];
 
 pub fn is_metadata(text: &str) -> bool {
     let squeezed: String = text.chars().filter(|c| !is_pad(*c)).collect();
-    if squeezed == "广告" {
+    if squeezed == "广告" || squeezed == "廣告" {
         return true;
     }
     METADATA_PREFIXES.iter().any(|p| {
@@ -192,17 +200,21 @@ pub fn is_metadata(text: &str) -> bool {
 }
 
 fn photo_label(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("图片说明")?;
+    let rest = text
+        .strip_prefix("图片说明")
+        .or_else(|| text.strip_prefix("圖片說明"))?;
     let rest = rest.trim_start_matches(|c: char| is_pad(c) || matches!(c, '：' | ':'));
     Some(rest)
 }
 
 /// `图①：投球`, `图1：…`, `上图：…` → the caption text.
 fn placed_caption(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix('图').or_else(|| {
-        ["上图", "下图", "左图", "右图", "中图"]
-            .iter()
-            .find_map(|p| text.strip_prefix(p))
+    let rest = text.strip_prefix(['图', '圖']).or_else(|| {
+        [
+            "上图", "下图", "左图", "右图", "中图", "上圖", "下圖", "左圖", "右圖",
+        ]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
     })?;
     let rest = rest.trim_start_matches(|c: char| {
         is_circled_number(c) || c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
@@ -218,7 +230,7 @@ fn is_credit(text: &str) -> bool {
         .and_then(|t| t.strip_suffix(['）', ')']))
         .unwrap_or(text);
     inner.chars().count() <= CREDIT_MAX_CHARS
-        && inner.trim_end_matches(is_pad).ends_with('摄')
+        && inner.trim_end_matches(is_pad).ends_with(['摄', '攝'])
         && byline::parse_own_line(inner).is_some()
 }
 
