@@ -1,0 +1,731 @@
+//! The `kanbao` binary as a user runs it: exit codes, the exact lines on
+//! stderr, and what reaches stdout.
+//!
+//! Every test builds its own archive (a `config.toml` and feed folders) in a
+//! fresh temporary folder and runs the binary there with `$KANBAO_CONFIG`,
+//! `$XDG_CONFIG_HOME` and `$HOME` removed, so that nothing from the
+//! developer's own setup can leak in.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kanbao::typeset::str_width;
+use rstest::rstest;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The sample page shipped with the repository (three articles, the last with photos).
+const SAMPLE_PAGE: &str = "feeds/zhumadian-daily/undated/zhumadian-daily-page.txt";
+
+/// One feed `a` (甲报) read from `feeds/a`.
+const ONE_FEED: &str = r#"[[feeds]]
+id = "a"
+title = "甲报"
+kind = "pages"
+path = "feeds/a"
+"#;
+
+/// How a run of the binary ended.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// The stderr lines, for comparing whole messages.
+    fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+}
+
+/// Runs `kanbao ARGS…` in `dir` with no config-related environment.
+fn kanbao(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KANBAO_CONFIG")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("HOME")
+        .output()
+        .expect("run the kanbao binary");
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("kanbao exited with a code, not a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temporary folder holding `config.toml` with `config` in it.
+fn archive(config: &str) -> TempDir {
+    let dir = TempDir::new().expect("create a temporary folder");
+    write(&dir, "config.toml", config.as_bytes());
+    dir
+}
+
+/// Writes `bytes` to `relative` inside `dir`, creating its folders.
+fn write(dir: &TempDir, relative: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join(relative);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create folders");
+    }
+    fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path
+}
+
+/// A file of the repository, as bytes.
+fn repo_file(relative: &str) -> Vec<u8> {
+    let path = Path::new(MANIFEST_DIR).join(relative);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// An archive with feed `a` holding the sample page as `feeds/a/01-要闻.txt`.
+fn sample_archive() -> TempDir {
+    let dir = archive(ONE_FEED);
+    write(&dir, "feeds/a/01-要闻.txt", &repo_file(SAMPLE_PAGE));
+    dir
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+fn ids(run: &Run) -> Vec<String> {
+    json(run)["articles"]
+        .as_array()
+        .expect("articles is an array")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id is a string").to_owned())
+        .collect()
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+fn sorted<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    names
+}
+
+fn han(text: &str) -> String {
+    text.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect()
+}
+
+// ───────────────────────────── config ─────────────────────────────
+
+#[test]
+fn unknown_config_key_names_its_place_and_the_known_keys() {
+    let dir = archive(&format!(
+        "{ONE_FEED}\n[text]\nindent = 2\ncolour = \"red\"\n"
+    ));
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "kanbao: config.toml:9:1: unknown key \"colour\" in [text]; \
+             expected one of: indent, fullwidth_punctuation, ambiguous_width"
+        ]
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn wrong_type_in_config_names_its_place() {
+    let dir = archive(&format!("{ONE_FEED}\n[text]\nindent = \"two\"\n"));
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "kanbao: config.toml:8:10: wrong type for \"indent\" in [text]: \
+             expected a whole number 0-8, found a string"
+        ]
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn no_config_anywhere_says_where_it_looked() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "kanbao: no config.toml found (looked in ./config.toml; $HOME is not set); \
+             pass --config PATH, set $KANBAO_CONFIG, or create ./config.toml"
+        ]
+    );
+}
+
+#[test]
+fn missing_feed_folder_is_a_warning_and_the_other_feed_still_lists() {
+    let dir = archive(&format!(
+        "{ONE_FEED}\n[[feeds]]\nid = \"x\"\ntitle = \"乙报\"\nkind = \"pages\"\npath = \"feeds/x\"\n"
+    ));
+    write(&dir, "feeds/a/01-要闻.txt", &repo_file(SAMPLE_PAGE));
+    let warning = "config.toml:11:8: feed \"x\": folder feeds/x does not exist; \
+                   create it or fix `path`";
+
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr_lines(), [format!("kanbao: warning: {warning}")]);
+    assert!(
+        run.stdout
+            .starts_with("甲报 · undated · 要闻 · 3 articles\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("奋力建设区域创新高地"),
+        "{}",
+        run.stdout
+    );
+
+    let run = kanbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines.contains(&format!("warning: {warning}").as_str()),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines.last(), Some(&"3 articles, 1 problem"));
+}
+
+#[test]
+fn config_option_naming_no_file_is_an_error() {
+    let dir = sample_archive();
+    let run = kanbao(dir.path(), &["list", "--config", "nowhere.toml"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: --config nowhere.toml: no such file; \
+             check the path, or leave out --config to search the default places"]
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn config_option_goes_before_or_after_the_subcommand() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    write(&dir, "c.toml", ONE_FEED.as_bytes());
+    write(&dir, "feeds/a/01-要闻.txt", &repo_file(SAMPLE_PAGE));
+
+    let before = kanbao(dir.path(), &["--config", "c.toml", "list"]);
+    let after = kanbao(dir.path(), &["list", "--config", "c.toml"]);
+    assert_eq!(before.code, 0, "{before:?}");
+    assert_eq!(before.stderr, "");
+    assert!(before.stdout.contains("3 articles"), "{}", before.stdout);
+    assert_eq!(after.code, 0, "{after:?}");
+    assert_eq!(after.stdout, before.stdout);
+    assert_eq!(after.stderr, before.stderr);
+}
+
+#[test]
+fn feed_paths_are_relative_to_the_config_file() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    write(&dir, "settings/c.toml", ONE_FEED.as_bytes());
+    write(
+        &dir,
+        "settings/feeds/a/01-要闻.txt",
+        &repo_file(SAMPLE_PAGE),
+    );
+    let run = kanbao(dir.path(), &["list", "--config", "settings/c.toml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout.contains("3 articles"), "{}", run.stdout);
+}
+
+// ───────────────────────── unreadable pages ─────────────────────────
+
+#[cfg(unix)]
+#[test]
+fn dangling_symlink_in_a_feed_is_a_warning_naming_it() {
+    let dir = sample_archive();
+    std::os::unix::fs::symlink("missing", dir.path().join("feeds/a/x.txt"))
+        .expect("make a symlink");
+    let warning =
+        "feeds/a/x.txt: broken symbolic link: its target does not exist; fix or remove the link";
+
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr_lines(), [format!("kanbao: warning: {warning}")]);
+    assert!(run.stdout.contains("3 articles"), "{}", run.stdout);
+
+    let run = kanbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("\nwarning: {warning}\n")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn folder_given_to_parse_is_a_warning_and_the_other_files_print() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    fs::create_dir(dir.path().join("y.txt")).expect("make a folder");
+    write(&dir, "good.txt", &repo_file(SAMPLE_PAGE));
+
+    let run = kanbao(dir.path(), &["parse", "y.txt", "good.txt"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: warning: y.txt: is a folder, not a page file; name a .txt file"]
+    );
+    assert!(
+        run.stdout.contains("奋力建设区域创新高地"),
+        "{}",
+        run.stdout
+    );
+}
+
+const BINARY: &[u8] = b"abc\0def\n";
+const BINARY_WARNING: &str =
+    "binary file (control byte at offset 3); kanbao reads plain-text pages";
+const EMPTY_WARNING: &str = "empty file; nothing to read";
+/// Valid in none of UTF-8, GB18030 and Big5 (and not starting with a BOM).
+const UNDECODABLE: &[u8] = b"A\xff\xfe\xfd\xff\xff";
+const UNDECODABLE_WARNING: &str =
+    "not UTF-8, GB18030 or Big5 text (bad byte at offset 1); convert it to UTF-8, e.g. with iconv";
+
+#[rstest]
+#[case::binary(BINARY, BINARY_WARNING)]
+#[case::empty(b"", EMPTY_WARNING)]
+#[case::undecodable(UNDECODABLE, UNDECODABLE_WARNING)]
+fn unreadable_page_given_to_parse_is_a_warning(#[case] bytes: &[u8], #[case] warning: &str) {
+    let dir = TempDir::new().expect("create a temporary folder");
+    write(&dir, "bad.txt", bytes);
+    write(&dir, "good.txt", &repo_file(SAMPLE_PAGE));
+
+    let run = kanbao(dir.path(), &["parse", "bad.txt", "good.txt"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [format!("kanbao: warning: bad.txt: {warning}")]
+    );
+    assert!(
+        run.stdout.contains("奋力建设区域创新高地"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("巾帼竞芬芳 灿烂耀春晖"),
+        "{}",
+        run.stdout
+    );
+
+    let run = kanbao(dir.path(), &["parse", "--json", "good.txt", "bad.txt"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr, "");
+    let output = json(&run);
+    assert_eq!(output["articles"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        output["warnings"],
+        serde_json::json!([format!("bad.txt: {warning}")])
+    );
+}
+
+#[rstest]
+#[case::binary(BINARY, BINARY_WARNING)]
+#[case::empty(b"", EMPTY_WARNING)]
+#[case::undecodable(UNDECODABLE, UNDECODABLE_WARNING)]
+fn unreadable_page_in_a_feed_is_a_warning(#[case] bytes: &[u8], #[case] warning: &str) {
+    let dir = sample_archive();
+    write(&dir, "feeds/a/02-地方.txt", bytes);
+    let warning = format!("feeds/a/02-地方.txt: {warning}");
+
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr_lines(), [format!("kanbao: warning: {warning}")]);
+    assert!(
+        run.stdout
+            .starts_with("甲报 · undated · 要闻 · 3 articles\n"),
+        "{}",
+        run.stdout
+    );
+
+    let run = kanbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        [
+            "config: config.toml (from the working directory)",
+            "feed a (甲报): feeds/a — 1 page, 3 articles",
+            &format!("warning: {warning}"),
+            "3 articles, 1 problem",
+        ]
+    );
+}
+
+// ───────────────────────────── output ─────────────────────────────
+
+#[test]
+fn parse_json_has_the_documented_shape() {
+    let run = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    let output = json(&run);
+    assert_eq!(keys(&output), sorted(&["articles", "warnings"]));
+    assert!(output["warnings"].is_array());
+
+    let articles = output["articles"].as_array().expect("articles is an array");
+    assert_eq!(articles.len(), 3);
+    let article_keys = sorted(&[
+        "id",
+        "feed",
+        "date",
+        "section",
+        "page",
+        "column",
+        "kicker",
+        "title",
+        "subtitle",
+        "byline",
+        "paragraphs",
+        "editor_code",
+        "photos",
+        "source",
+    ]);
+    let optional_strings = [
+        "feed",
+        "date",
+        "section",
+        "page",
+        "column",
+        "kicker",
+        "title",
+        "subtitle",
+        "editor_code",
+    ];
+    for article in articles {
+        assert_eq!(keys(article), article_keys, "{article}");
+        assert!(article["id"].is_string(), "{article}");
+        for key in optional_strings {
+            let value = &article[key];
+            assert!(value.is_string() || value.is_null(), "{key}: {value}");
+        }
+        // `parse` reads no feed, and the sample's path tells no date or section.
+        for key in ["feed", "date", "section", "page"] {
+            assert!(article[key].is_null(), "{key}: {}", article[key]);
+        }
+        let byline = &article["byline"];
+        assert_eq!(
+            keys(byline),
+            sorted(&["text", "reporters", "correspondents"])
+        );
+        assert!(byline["text"].is_string());
+        assert!(byline["reporters"].is_array());
+        assert!(byline["correspondents"].is_array());
+        assert!(
+            article["paragraphs"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+        );
+        for photo in article["photos"].as_array().expect("photos is an array") {
+            assert_eq!(keys(photo), sorted(&["caption", "credit", "code"]));
+            assert!(photo["caption"].is_string());
+            assert!(photo["credit"].is_string() || photo["credit"].is_null());
+            assert!(photo["code"].is_string() || photo["code"].is_null());
+        }
+        let source = &article["source"];
+        assert_eq!(keys(source), sorted(&["path", "first_line", "last_line"]));
+        assert_eq!(source["path"], SAMPLE_PAGE);
+        assert!(source["first_line"].as_u64() <= source["last_line"].as_u64());
+    }
+    assert_eq!(articles[0]["title"], "奋力建设区域创新高地");
+    assert_eq!(articles[1]["subtitle"], "访市科技局党组书记、局长万小成");
+    assert_eq!(articles[0]["subtitle"], Value::Null);
+    assert!(
+        articles[2]["photos"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty()),
+        "the sample's last article has photos: {}",
+        articles[2]
+    );
+}
+
+#[test]
+fn article_ids_are_stable_across_runs_and_folders() {
+    let first = sample_archive();
+    let second = sample_archive();
+    let run = kanbao(first.path(), &["list", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let again = kanbao(first.path(), &["list", "--json"]);
+    let elsewhere = kanbao(second.path(), &["list", "--json"]);
+    assert_eq!(again.stdout, run.stdout);
+    assert_eq!(elsewhere.stdout, run.stdout);
+
+    let ids = ids(&run);
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        assert_eq!(id.len(), 12, "{id}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    }
+    let mut distinct = ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "{ids:?}");
+}
+
+#[test]
+fn show_takes_a_full_id_or_a_unique_prefix() {
+    let dir = sample_archive();
+    let id = ids(&kanbao(dir.path(), &["list", "--json"])).remove(0);
+
+    let full = kanbao(dir.path(), &["show", &id]);
+    assert_eq!(full.code, 0, "{full:?}");
+    assert_eq!(full.stderr, "");
+    assert!(
+        full.stdout.contains("奋力建设区域创新高地"),
+        "{}",
+        full.stdout
+    );
+
+    let prefix = kanbao(dir.path(), &["show", &id[..4]]);
+    assert_eq!(prefix.code, 0, "{prefix:?}");
+    assert_eq!(prefix.stdout, full.stdout);
+}
+
+#[test]
+fn show_with_an_unknown_id_is_an_error() {
+    let dir = sample_archive();
+    let run = kanbao(dir.path(), &["show", "zzzz"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: no article with id \"zzzz\"; `kanbao list` shows the ids"]
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn show_with_a_too_short_prefix_says_so() {
+    let dir = sample_archive();
+    let run = kanbao(dir.path(), &["show", "abc"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: no article with id \"abc\"; a shortened id needs at least 4 characters"]
+    );
+}
+
+#[test]
+fn list_of_an_unknown_section_names_the_sections() {
+    let dir = sample_archive();
+    let run = kanbao(dir.path(), &["list", "--section", "不存在"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let stderr = run.stderr_lines();
+    let last = stderr.last().copied().unwrap_or("");
+    assert!(
+        last == "kanbao: no section \"不存在\" in the archive; sections: 要闻",
+        "{last}"
+    );
+}
+
+/// A page whose headline and paragraphs carry terminal escape sequences: CSI
+/// (clear screen), OSC (set window title) and the one-character C1 CSI.
+const HOSTILE_PAGE: &str = "\n\n坏人\u{1b}[2J来了\u{9b}31m标\u{1b}]0;PWNED\u{7}题\n\n记者 王伟\n\n\
+    第一段\u{1b}[2J正文，\u{1b}]0;PWNED\u{7}很长很长的正文\u{9b}31m在这里。⑤3\n";
+
+fn assert_no_escapes(what: &str, text: &str) {
+    for c in ['\u{1b}', '\u{9b}', '\u{7}'] {
+        assert!(!text.contains(c), "{what} sends {c:?} to a pipe:\n{text}");
+    }
+}
+
+#[test]
+fn text_output_to_a_pipe_carries_no_escape_sequences() {
+    let dir = archive(ONE_FEED);
+    write(&dir, "feeds/a/01-要闻.txt", HOSTILE_PAGE.as_bytes());
+    let listed = kanbao(dir.path(), &["list", "--json"]);
+    let article = &json(&listed)["articles"][0];
+    assert_eq!(
+        article["title"], "坏人来了标题",
+        "the hostile line is read as the headline, its escapes removed"
+    );
+    assert_no_escapes("list --json", &listed.stdout);
+    let id = article["id"].as_str().expect("id is a string");
+
+    let list = kanbao(dir.path(), &["list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    assert_no_escapes("list", &list.stdout);
+    assert!(list.stdout.contains("坏人来了标题"), "{}", list.stdout);
+
+    let show = kanbao(dir.path(), &["show", id]);
+    assert_eq!(show.code, 0, "{show:?}");
+    assert_no_escapes("show", &show.stdout);
+    assert!(show.stdout.contains("坏人来了标题"), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("很长很长的正文在这里"),
+        "{}",
+        show.stdout
+    );
+
+    let parse = kanbao(dir.path(), &["parse", "feeds/a/01-要闻.txt"]);
+    assert_eq!(parse.code, 0, "{parse:?}");
+    assert_no_escapes("parse", &parse.stdout);
+    assert_eq!(
+        parse.stdout,
+        show.stdout.replacen("甲报 · 第01版 要闻 · ", "", 1)
+    );
+}
+
+#[test]
+fn check_output_to_a_pipe_carries_no_escape_sequences() {
+    let dir = sample_archive();
+    write(&dir, "feeds/a/\u{1b}]0;PWNED\u{7}.txt", b"");
+    let run = kanbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_no_escapes("check", &run.stdout);
+}
+
+/// The sample's articles: kicker, title and subtitle joined, Han characters only.
+fn sample_heads() -> Vec<String> {
+    let run = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
+    json(&run)["articles"]
+        .as_array()
+        .expect("articles is an array")
+        .iter()
+        .map(|a| {
+            ["kicker", "title", "subtitle"]
+                .iter()
+                .filter_map(|key| a[key].as_str())
+                .map(han)
+                .collect()
+        })
+        .collect()
+}
+
+fn assert_fits(what: &str, text: &str, width: usize) {
+    for line in text.lines() {
+        assert!(
+            str_width(line, 1) <= width,
+            "{what}: line wider than {width}: {line:?}"
+        );
+    }
+}
+
+#[rstest]
+#[case::narrow(41)]
+#[case::narrower(13)]
+fn parse_with_width_fits_and_wraps_titles_whole(#[case] width: usize) {
+    let page = Path::new(MANIFEST_DIR).join(SAMPLE_PAGE);
+    let page = page.to_str().expect("UTF-8 path");
+    let run = kanbao(
+        Path::new(MANIFEST_DIR),
+        &["parse", "--width", &width.to_string(), page],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_fits("parse", &run.stdout, width);
+    let shown = han(&run.stdout);
+    for head in sample_heads() {
+        assert!(
+            shown.contains(&head),
+            "{head} not shown whole:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[rstest]
+#[case::narrow(41)]
+#[case::narrower(13)]
+fn show_with_width_fits_and_wraps_titles_whole(#[case] width: usize) {
+    let dir = sample_archive();
+    let ids = ids(&kanbao(dir.path(), &["list", "--json"]));
+    for (id, head) in ids.iter().zip(sample_heads()) {
+        let run = kanbao(dir.path(), &["show", id, "--width", &width.to_string()]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_fits("show", &run.stdout, width);
+        assert!(
+            han(&run.stdout).contains(&head),
+            "{head} not shown whole:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn no_subcommand_lists_the_archive_of_the_repository() {
+    let repo = Path::new(MANIFEST_DIR);
+    let bare = kanbao(repo, &[]);
+    let list = kanbao(repo, &["list"]);
+    assert_eq!(bare.code, 0, "{bare:?}");
+    assert_eq!(bare.stderr, "");
+    assert_eq!(bare.stdout, list.stdout);
+    let lines: Vec<&str> = bare.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", bare.stdout);
+    assert!(
+        lines[0].starts_with("驻马店日报 · ") && lines[0].ends_with(" · 3 articles"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[rstest]
+#[case::gb18030("gb18030-page.txt")]
+#[case::gbk_crlf("gbk-crlf-page.txt")]
+#[case::big5("big5-page.txt")]
+fn legacy_encoded_page_in_a_feed_lists_like_its_utf8_twin(#[case] name: &str) {
+    let encoded = archive(ONE_FEED);
+    write(
+        &encoded,
+        "feeds/a/01-要闻.txt",
+        &repo_file(&format!("tests/fixtures/encodings/{name}")),
+    );
+    let utf8 = archive(ONE_FEED);
+    write(
+        &utf8,
+        "feeds/a/01-要闻.txt",
+        &repo_file(&format!("tests/fixtures/encodings/utf8/{name}")),
+    );
+
+    for args in [&["list"][..], &["list", "--json"][..]] {
+        let run = kanbao(encoded.path(), args);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(run.stderr, "");
+        assert_eq!(run.stdout, kanbao(utf8.path(), args).stdout, "{args:?}");
+    }
+}
+
+#[test]
+fn gb18030_page_in_a_feed_lists_its_chinese_title() {
+    let dir = archive(ONE_FEED);
+    write(
+        &dir,
+        "feeds/a/01-要闻.txt",
+        &repo_file("tests/fixtures/encodings/gb18030-page.txt"),
+    );
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "甲报 · undated · 要闻 · 1 article");
+    assert!(
+        lines[1].contains("  奋力建设区域创新高地  记者 黄育南 张宁 通讯员 袁浩楠"),
+        "{}",
+        run.stdout
+    );
+}
