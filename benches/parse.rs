@@ -1,0 +1,86 @@
+//! Throughput of the page parser and of byte decoding.
+//!
+//! Input: the sample page `feeds/zhumadian-daily/undated/zhumadian-daily-page.txt`
+//! repeated (joined with three line feeds) until it is at least 10 MB. Reading
+//! a page file is decode + parse, so both steps are measured on the same text:
+//!
+//! - `page/parse`: `source::page::parse` on the 10 MB string;
+//! - `decode/utf8`: `source::decode::decode` on the same text as UTF-8 bytes;
+//! - `decode/gb18030`: `source::decode::decode` on the same text encoded as
+//!   GB18030 (detection, strict decoding, UTF-8 output).
+//!
+//! Run with `cargo bench --bench parse`; see `benches/README.md`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use encoding_rs::{GB18030, UTF_8};
+use kanbao::source::{decode, page};
+
+const SAMPLE: &str = include_str!("../feeds/zhumadian-daily/undated/zhumadian-daily-page.txt");
+
+/// The input must be at least this many bytes (of UTF-8).
+const MIN_BYTES: usize = 10_000_000;
+
+const PATH: &str = "zhumadian-daily/undated/zhumadian-daily-page.txt";
+
+/// The sample page repeated, joined with "\n\n\n", until it is ≥ `MIN_BYTES`.
+fn big_page() -> String {
+    let copies = MIN_BYTES.div_ceil(SAMPLE.len() + 3);
+    let text = vec![SAMPLE; copies].join("\n\n\n");
+    assert!(text.len() >= MIN_BYTES);
+    text
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let text = big_page();
+    // Sanity check outside the timed loop: the page really parses.
+    assert!(!page::parse(&text, PATH).articles.is_empty());
+
+    let mut group = c.benchmark_group("page");
+    configure(&mut group);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("parse", |b| {
+        b.iter(|| page::parse(black_box(&text), black_box(PATH)));
+    });
+    group.finish();
+}
+
+fn bench_decode(c: &mut Criterion) {
+    let text = big_page();
+    let utf8 = text.as_bytes();
+    let (gb18030, _, unmappable) = GB18030.encode(&text);
+    assert!(!unmappable, "sample page is not representable in GB18030");
+    let gb18030 = gb18030.into_owned();
+    // Sanity checks outside the timed loop: both decode back to the text.
+    let decoded = decode::decode(utf8).expect("UTF-8 input decodes");
+    assert_eq!(decoded.encoding, UTF_8);
+    let decoded = decode::decode(&gb18030).expect("GB18030 input decodes");
+    assert_eq!(decoded.encoding, GB18030);
+    assert_eq!(decoded.text, text);
+
+    let mut group = c.benchmark_group("decode");
+    configure(&mut group);
+    // Both throughputs count the input bytes of each encoding.
+    group.throughput(Throughput::Bytes(utf8.len() as u64));
+    group.bench_function("utf8", |b| {
+        b.iter(|| decode::decode(black_box(utf8)));
+    });
+    group.throughput(Throughput::Bytes(gb18030.len() as u64));
+    group.bench_function("gb18030", |b| {
+        b.iter(|| decode::decode(black_box(&gb18030)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_decode);
+criterion_main!(benches);
