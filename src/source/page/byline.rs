@@ -8,6 +8,7 @@
 
 use crate::model::Byline;
 
+use super::classify::more_chars_than;
 use super::layout::is_pad;
 
 /// Role words, longest first so that `本报记者` wins over `记者`.
@@ -133,7 +134,7 @@ fn is_name_char(c: char) -> bool {
 /// Reporters and correspondents named in `text`, or `None` when `text` holds
 /// anything but roles, names and markers.
 fn parse_names(text: &str, need_role: bool) -> Option<(Vec<String>, Vec<String>)> {
-    if text.chars().count() > BYLINE_MAX_CHARS || text.is_empty() {
+    if more_chars_than(text, BYLINE_MAX_CHARS) || text.is_empty() {
         return None;
     }
     let mut reporters = Vec::new();

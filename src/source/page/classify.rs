@@ -91,11 +91,20 @@ fn kind_of(text: &str) -> Kind {
     if byline::parse_end_line(text).is_some() {
         return Kind::EndByline;
     }
-    if is_prose(text) || text.chars().count() > HEAD_MAX_CHARS {
+    if is_prose(text) || more_chars_than(text, HEAD_MAX_CHARS) {
         Kind::Body
     } else {
         Kind::Head
     }
+}
+
+/// Whether `text` has more than `n` characters, without counting them all
+/// when the byte length already tells (a character takes 1 to 4 bytes).
+pub fn more_chars_than(text: &str, n: usize) -> bool {
+    if text.len() <= n {
+        return false;
+    }
+    text.len() > 4 * n || text.chars().nth(n).is_some()
 }
 
 /// Sentence punctuation that head lines do not carry.
@@ -106,7 +115,7 @@ fn is_prose(text: &str) -> bool {
     if text.ends_with(['，', ',', '、', '：', ':']) {
         return true;
     }
-    text.contains(['，', ',']) && text.chars().count() > HEAD_MAX_CHARS_WITH_COMMA
+    text.contains(['，', ',']) && more_chars_than(text, HEAD_MAX_CHARS_WITH_COMMA)
 }
 
 /// True for circled numbers ① to ⑳ that open an editor code.
@@ -135,7 +144,7 @@ pub fn split_editor_code(text: &str) -> (&str, Option<&str>) {
 
 /// `第05版：科教`, `A05版 要闻`, `第5版`.
 fn page_header(text: &str) -> Option<Kind> {
-    if text.chars().count() > 24 {
+    if more_chars_than(text, 24) {
         return None;
     }
     let rest = text.strip_prefix('第').unwrap_or(text);
@@ -189,9 +198,11 @@ const METADATA_PREFIXES: [&str; 17] = [
 ];
 
 pub fn is_metadata(text: &str) -> bool {
-    let squeezed: String = text.chars().filter(|c| !is_pad(*c)).collect();
-    if squeezed == "广告" || squeezed == "廣告" {
-        return true;
+    if text.len() <= 16 {
+        let squeezed: String = text.chars().filter(|c| !is_pad(*c)).collect();
+        if squeezed == "广告" || squeezed == "廣告" {
+            return true;
+        }
     }
     METADATA_PREFIXES.iter().any(|p| {
         text.strip_prefix(p)
@@ -229,7 +240,7 @@ fn is_credit(text: &str) -> bool {
         .strip_prefix(['（', '('])
         .and_then(|t| t.strip_suffix(['）', ')']))
         .unwrap_or(text);
-    inner.chars().count() <= CREDIT_MAX_CHARS
+    !more_chars_than(inner, CREDIT_MAX_CHARS)
         && inner.trim_end_matches(is_pad).ends_with(['摄', '攝'])
         && byline::parse_own_line(inner).is_some()
 }

@@ -25,8 +25,9 @@ struct Line<'a> {
     number: usize,
     text: &'a str,
     indented: bool,
-    /// Display width as printed, indent included.
-    width: usize,
+    /// Display width of the indent; the text's width is measured only for
+    /// blocks of several lines, where hard wrapping is possible.
+    indent_width: usize,
 }
 
 /// Whitespace that pads page text: ASCII, NBSP, ideographic space and the
@@ -66,7 +67,7 @@ fn line(number: usize, raw: &str) -> Option<Line<'_>> {
         number,
         text,
         indented: indent >= 2,
-        width: indent + text.width(),
+        indent_width: indent,
     })
 }
 
@@ -121,18 +122,32 @@ fn split_block(
     is_standalone: &impl Fn(&str) -> bool,
     out: &mut Vec<Piece>,
 ) {
-    let column = block.iter().map(|l| l.width).max().unwrap_or(0);
-    let is_full = |l: &Line<'_>| l.width + FULL_SLACK >= column;
-    let hard_wrapped = block.len() >= 2 && block.iter().filter(|l| is_full(l)).count() >= 2;
+    if let [only] = block {
+        out.push(Piece {
+            text: only.text.to_owned(),
+            first_line: only.number,
+            last_line: only.number,
+            gap,
+            indented: only.indented,
+        });
+        return;
+    }
+    let widths: Vec<usize> = block
+        .iter()
+        .map(|l| l.indent_width + l.text.width())
+        .collect();
+    let column = widths.iter().copied().max().unwrap_or(0);
+    let is_full = |i: usize| widths[i] + FULL_SLACK >= column;
+    let hard_wrapped = (0..block.len()).filter(|&i| is_full(i)).count() >= 2;
     let indent_mode = block.iter().skip(1).any(|l| l.indented);
 
     let mut current: Option<Piece> = None;
     let mut prev: Option<&Line<'_>> = None;
-    for l in block {
+    for (i, l) in block.iter().enumerate() {
         let continues = match (prev, current.as_ref()) {
             (Some(p), Some(piece)) => {
                 hard_wrapped
-                    && is_full(p)
+                    && is_full(i - 1)
                     && (piece.indented || has_prose_punctuation(&piece.text))
                     && !(indent_mode && l.indented)
                     && !is_standalone(l.text)

@@ -144,7 +144,7 @@ impl<'p> Assembler<'p> {
         matches!(element.class.kind, Kind::Caption(_))
             || (element.class.kind == Kind::Body
                 && element.class.code.is_some()
-                && element.class.text.chars().count() <= CAPTION_MAX_CHARS)
+                && !classify::more_chars_than(element.class.text, CAPTION_MAX_CHARS))
     }
 
     /// A run of head lines starting at `start`; returns where it ends.
@@ -214,11 +214,11 @@ impl<'p> Assembler<'p> {
             Kind::Head => {}
             Kind::Body => {
                 let caption_like = code.is_some()
-                    && text.chars().count() <= CAPTION_MAX_CHARS
+                    && !classify::more_chars_than(text, CAPTION_MAX_CHARS)
                     && (self.open().is_none() || element.gap() >= 2 || previous_was_caption);
                 let in_photo_block = self.photo_block
                     && self.open().is_none()
-                    && text.chars().count() <= CAPTION_MAX_CHARS;
+                    && !classify::more_chars_than(text, CAPTION_MAX_CHARS);
                 if caption_like || in_photo_block {
                     self.close_open();
                     self.photo(
