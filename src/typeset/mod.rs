@@ -1,0 +1,158 @@
+//! CJK typesetting: text in, lines that fit a width out.
+//!
+//! Stored text is first made safe ([`sanitize`]: no control characters or
+//! escape sequences reach a terminal), then shown with full-width
+//! punctuation where it sits in Chinese text ([`display_punctuation`]), then
+//! wrapped ([`wrap`]) at the break opportunities of Unicode UAX #14 (from
+//! textwrap) tightened by the Chinese 避头尾 rules: no line starts with
+//! closing punctuation, none ends with opening punctuation, `……`, `——` and
+//! numbers with their units stay whole. When the rules cannot be met the
+//! width wins: no line is ever wider than asked, and no character is lost.
+//! [`layout`] puts an article's parts into role-tagged lines for printing
+//! and, later, colouring. Nothing here does terminal I/O.
+
+mod punctuation;
+mod width;
+mod wrap;
+
+use crate::config::TextOptions;
+use crate::model::Article;
+
+pub use crate::sanitize::sanitize;
+pub use punctuation::{display_punctuation, is_cjk};
+pub use width::{char_width, grapheme_width, str_width, truncate};
+pub use wrap::{IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, wrap};
+
+/// What a laid-out line is, so that a view can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Kicker,
+    Title,
+    Subtitle,
+    Meta,
+    Column,
+    Body,
+    CaptionHeading,
+    Caption,
+    Blank,
+}
+
+/// One laid-out line: never wider than the width it was laid out for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub role: Role,
+    pub text: String,
+}
+
+/// Where an article comes from, for its meta line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The feed's title, e.g. 驻马店日报.
+    pub feed_title: Option<&'a str>,
+}
+
+/// Lays an article out at `width` columns: head block, meta line, column,
+/// body paragraphs, then the numbered photo captions.
+pub fn layout(
+    article: &Article,
+    context: Context<'_>,
+    width: usize,
+    text: &TextOptions,
+) -> Vec<Line> {
+    let amb = text.ambiguous_width;
+    let shown = |s: &str| -> String {
+        let safe = sanitize(s);
+        if text.fullwidth_punctuation {
+            display_punctuation(&safe).into_owned()
+        } else {
+            safe.into_owned()
+        }
+    };
+    let mut out = Vec::new();
+    let add = |out: &mut Vec<Line>, role: Role, s: &str, indent: usize| {
+        for t in wrap(&shown(s), width, indent, amb) {
+            out.push(Line { role, text: t });
+        }
+    };
+    if let Some(k) = &article.kicker {
+        add(&mut out, Role::Kicker, k, 0);
+    }
+    add(
+        &mut out,
+        Role::Title,
+        article.display_title_or_untitled(),
+        0,
+    );
+    if let Some(s) = &article.subtitle {
+        add(&mut out, Role::Subtitle, s, 0);
+    }
+    let meta = meta_line(article, context);
+    if !meta.is_empty() {
+        add(&mut out, Role::Meta, &meta, 0);
+    }
+    if let Some(c) = &article.column {
+        add(&mut out, Role::Column, &format!("【{c}】"), 0);
+    }
+    if !article.paragraphs.is_empty() {
+        out.push(blank());
+    }
+    for p in &article.paragraphs {
+        add(&mut out, Role::Body, p, usize::from(text.indent));
+    }
+    if !article.photos.is_empty() {
+        out.push(blank());
+        add(&mut out, Role::CaptionHeading, "图片说明", 0);
+        for (n, photo) in article.photos.iter().enumerate() {
+            let mut caption = format!("图{} {}", n + 1, photo.caption);
+            if let Some(code) = &photo.code {
+                caption.push(' ');
+                caption.push_str(code);
+            }
+            if let Some(credit) = &photo.credit {
+                caption.push_str("  ");
+                caption.push_str(credit);
+            }
+            add(&mut out, Role::Caption, &caption, 0);
+        }
+    }
+    out
+}
+
+fn blank() -> Line {
+    Line {
+        role: Role::Blank,
+        text: String::new(),
+    }
+}
+
+/// `驻马店日报 · 2023-03-08 · 第05版 科教 · 记者 黄育南 · ⑤3`
+pub fn meta_line(article: &Article, context: Context<'_>) -> String {
+    let page = match (&article.page, &article.section) {
+        (Some(p), Some(s)) => Some(format!("第{p}版 {s}")),
+        (Some(p), None) => Some(format!("第{p}版")),
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) => None,
+    };
+    [
+        context.feed_title.map(str::to_owned),
+        article.date.clone(),
+        page,
+        article.byline.as_ref().map(|b| b.text.clone()),
+        article.editor_code.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+impl Article {
+    /// The headline, or `(无标题)` plus the start of the text for pieces the
+    /// page printed without one.
+    pub fn display_title_or_untitled(&self) -> &str {
+        match &self.title {
+            Some(t) => t,
+            None => "（无标题）",
+        }
+    }
+}

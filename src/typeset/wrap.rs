@@ -1,0 +1,364 @@
+//! Line breaking: UAX #14 break opportunities tightened by 避头尾 (kinsoku).
+//!
+//! textwrap finds the break opportunities of Unicode UAX #14. Between some
+//! of them a break is still wrong in Chinese typesetting, so neighbouring
+//! pieces are glued into *atoms* that are never split: closing punctuation
+//! to what it closes, opening punctuation to what it opens, `……` and `——`
+//! to themselves, a number to its unit (`2023年`, `36亿元`), and runs of
+//! Latin letters, digits and ASCII punctuation (words, URLs) to each other.
+//! Atoms are then laid into lines first-fit. An atom longer than a line is
+//! split between grapheme clusters, at the last place in the line where no
+//! rule is broken, or, if there is none, where the width demands: the width
+//! always wins, and no character is lost or repeated.
+
+use textwrap::WordSeparator;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::width::{grapheme_width, str_width};
+
+/// The ideographic space that indents paragraphs.
+pub const IDEOGRAPHIC_SPACE: char = '\u{3000}';
+
+/// The narrowest line: one double-width character must fit.
+pub const MIN_WIDTH: usize = 2;
+
+/// No line may start with these (避头).
+pub fn is_no_start(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '》'
+            | '】'
+            | '〕'
+            | '〉'
+            | '〗'
+            | '〙'
+            | '］'
+            | '｝'
+            | '”'
+            | '’'
+            | '…'
+            | '‥'
+            | '·'
+            | '・'
+            | '—'
+            | '～'
+            | '％'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '}'
+            | '%'
+    )
+}
+
+/// No line may end with these (避尾).
+pub fn is_no_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '「'
+            | '『'
+            | '《'
+            | '【'
+            | '〔'
+            | '〈'
+            | '〖'
+            | '〘'
+            | '［'
+            | '｛'
+            | '“'
+            | '‘'
+            | '('
+            | '['
+            | '{'
+    )
+}
+
+/// Characters that measure a number: `2023年`, `36亿元`, `14个`.
+fn is_unit(c: char) -> bool {
+    matches!(
+        c,
+        '年' | '月'
+            | '日'
+            | '号'
+            | '时'
+            | '分'
+            | '秒'
+            | '亿'
+            | '万'
+            | '千'
+            | '百'
+            | '元'
+            | '角'
+            | '个'
+            | '名'
+            | '项'
+            | '家'
+            | '所'
+            | '座'
+            | '人'
+            | '次'
+            | '倍'
+            | '岁'
+            | '户'
+            | '条'
+            | '件'
+            | '台'
+            | '辆'
+            | '米'
+            | '吨'
+            | '斤'
+            | '亩'
+            | '天'
+            | '周'
+            | '届'
+            | '期'
+            | '批'
+            | '篇'
+            | '位'
+            | '种'
+            | '类'
+            | '份'
+            | '余'
+            | '多'
+    )
+}
+
+/// ASCII that belongs to a word, number or URL (not space, not brackets
+/// that open).
+fn is_ascii_word(c: char) -> bool {
+    c.is_ascii_graphic() && !matches!(c, '(' | '[' | '{')
+}
+
+/// Whether no line break may fall between `prev` and `next`.
+fn must_glue(prev: &str, next: &str) -> bool {
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
+    if is_no_start(first) {
+        return true;
+    }
+    let spaced = prev.ends_with(' ');
+    let Some(last) = prev.trim_end_matches(' ').chars().next_back() else {
+        return false;
+    };
+    if is_no_end(last) {
+        return true;
+    }
+    if spaced {
+        return false;
+    }
+    if (last == '…' && first == '…') || (last == '—' && first == '—') {
+        return true;
+    }
+    if is_ascii_word(last) && is_ascii_word(first) {
+        return true;
+    }
+    if (last.is_ascii_digit() || is_unit(last)) && is_unit(first) {
+        // The unit belongs to the number before it: `2023年`, `36亿元`.
+        let number = prev.trim_end_matches(is_unit);
+        return number.ends_with(|c: char| c.is_ascii_digit()) && prev.len() - number.len() < 9;
+    }
+    false
+}
+
+/// Pieces of `text` that must not be split, each with its trailing spaces.
+/// Their concatenation is `text`.
+fn atoms(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut ends = WordSeparator::UnicodeBreakProperties
+        .find_words(text)
+        .scan(0usize, |end, word| {
+            *end += word.word.len() + word.whitespace.len();
+            Some(*end)
+        })
+        .collect::<Vec<_>>();
+    // textwrap's words cover the whole text; make sure of it.
+    if ends.last().copied() != Some(text.len()) {
+        ends.push(text.len());
+    }
+    for end in ends {
+        let Some(piece) = text.get(start..end).filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        match out.last_mut() {
+            Some(prev) if must_glue(prev, piece) => {
+                let prev_start = end - piece.len() - prev.len();
+                if let Some(glued) = text.get(prev_start..end) {
+                    *prev = glued;
+                }
+            }
+            _ => out.push(piece),
+        }
+        start = end;
+    }
+    out
+}
+
+/// Lines being filled.
+struct Filler {
+    width: usize,
+    ambiguous: u8,
+    lines: Vec<String>,
+    line: String,
+    used: usize,
+    has_content: bool,
+}
+
+impl Filler {
+    /// Appends an atom of width `w` (trailing spaces included).
+    fn push(&mut self, atom: &str, w: usize) {
+        // A continuation line does not start with the spaces at the break.
+        let s = if self.has_content || self.lines.is_empty() {
+            atom
+        } else {
+            atom.trim_start_matches(' ')
+        };
+        self.line.push_str(s);
+        self.used += w - (atom.len() - s.len());
+        self.has_content |= s.bytes().any(|b| b != b' ');
+    }
+
+    fn break_line(&mut self) {
+        let trimmed = self.line.trim_end_matches(' ');
+        self.lines.push(trimmed.to_owned());
+        self.line.clear();
+        self.used = 0;
+        self.has_content = false;
+    }
+
+    /// An atom wider than a whole line: split between grapheme clusters.
+    fn split(&mut self, atom: &str) {
+        let graphemes: Vec<(&str, usize)> = atom
+            .graphemes(true)
+            .map(|g| (g, grapheme_width(g, self.ambiguous)))
+            .collect();
+        // Spaces at a break vanish, so look past them on both sides.
+        let good_break = |k: usize| {
+            let before = graphemes[..k].iter().rev().find(|(g, _)| *g != " ");
+            let after = graphemes[k..].iter().find(|(g, _)| *g != " ");
+            let before = before.and_then(|(g, _)| g.chars().next_back());
+            let after = after.and_then(|(g, _)| g.chars().next());
+            !before.is_some_and(is_no_end) && !after.is_some_and(is_no_start)
+        };
+        let mut start = 0;
+        while start < graphemes.len() {
+            let mut end = start;
+            let mut used = self.used;
+            while end < graphemes.len() && used + graphemes[end].1 <= self.width {
+                used += graphemes[end].1;
+                end += 1;
+            }
+            if end == graphemes.len() {
+                self.push_graphemes(&graphemes[start..end]);
+                return;
+            }
+            if end == start {
+                if self.has_content {
+                    self.break_line();
+                    continue;
+                }
+                // One grapheme wider than the line: it cannot be cut.
+                end = start + 1;
+            }
+            let good = (start + 1..=end).rev().find(|&k| good_break(k));
+            if good.is_none() && !self.has_content && self.used > 0 {
+                // Only the indent stands on this line and the rules allow no
+                // cut within its room: start the text on the next line.
+                self.break_line();
+                continue;
+            }
+            let cut = good.unwrap_or(end);
+            self.push_graphemes(&graphemes[start..cut]);
+            self.break_line();
+            start = cut;
+        }
+    }
+
+    fn push_graphemes(&mut self, graphemes: &[(&str, usize)]) {
+        for &(g, w) in graphemes {
+            if !self.has_content && !self.lines.is_empty() && g == " " {
+                continue;
+            }
+            self.line.push_str(g);
+            self.used += w;
+            self.has_content |= g != " ";
+        }
+    }
+}
+
+/// Wraps `text` into lines of at most `width` columns (at least
+/// [`MIN_WIDTH`]). The first line starts with `indent` ideographic spaces,
+/// fewer if the line is too narrow to hold them and a character. Spaces at
+/// a line break are dropped; nothing else is.
+pub fn wrap(text: &str, width: usize, indent: usize, ambiguous: u8) -> Vec<String> {
+    let width = width.max(MIN_WIDTH);
+    let indent = indent.min((width - MIN_WIDTH) / 2);
+    // The indent is not content: a first atom too wide for the rest of the
+    // line is split rather than leaving the indent alone on a line.
+    let mut filler = Filler {
+        width,
+        ambiguous,
+        lines: Vec::new(),
+        line: std::iter::repeat_n(IDEOGRAPHIC_SPACE, indent).collect(),
+        used: 2 * indent,
+        has_content: false,
+    };
+    for atom in atoms(text) {
+        let word = atom.trim_end_matches(' ');
+        let w = str_width(word, ambiguous);
+        if filler.used + w > width && filler.has_content {
+            filler.break_line();
+        }
+        if filler.used + w <= width {
+            filler.push(atom, w + (atom.len() - word.len()));
+        } else {
+            filler.split(atom);
+        }
+    }
+    if filler.has_content || filler.lines.is_empty() {
+        filler.break_line();
+    }
+    filler.lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn atoms_of(text: &str) -> Vec<&str> {
+        atoms(text)
+    }
+
+    #[rstest]
+    #[case::closing_comma("创新，发展", &["创", "新，", "发", "展"])]
+    #[case::quote("“十四五”规划", &["“十", "四", "五”规", "划"])]
+    #[case::ellipsis("滚滚……一项", &["滚", "滚……", "一", "项"])]
+    #[case::dash("要求——做好", &["要", "求——", "做", "好"])]
+    #[case::year("2023年是", &["2023年", "是"])]
+    #[case::money("36亿元。", &["36亿元。"])]
+    #[case::percent("增长3.5%以上", &["增", "长", "3.5%", "以", "上"])]
+    #[case::latin_words("我用 ratatui 写", &["我", "用 ", "ratatui ", "写"])]
+    #[case::url("见https://example.com/a/b.html页", &["见", "https://example.com/a/b.html", "页"])]
+    #[case::code("贡献。⑤3", &["贡", "献。", "⑤3"])]
+    #[case::middle_dot_after_space("日报 · 记者", &["日", "报 · ", "记", "者"])]
+    fn kinsoku_atoms(#[case] text: &str, #[case] want: &[&str]) {
+        assert_eq!(atoms_of(text), want);
+        assert_eq!(atoms_of(text).concat(), text);
+    }
+}
