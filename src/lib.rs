@@ -8,6 +8,7 @@
 //! ```
 //!
 //! - [`config`]: `config.toml` — feeds, text options; lookup and validation.
+//! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
 //! - [`source`]: readers of stored pages — byte decoding and the page parser.
@@ -18,6 +19,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod keymap;
 pub mod library;
 pub mod model;
 pub mod sanitize;
