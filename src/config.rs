@@ -1,4 +1,5 @@
-//! `config.toml`: which feeds to read and how to show their text.
+//! `config.toml`: which feeds to read, how to show their text, and the
+//! keys, colours and mouse handling of the terminal UI.
 //!
 //! [`locate`] finds the file (`--config`, `$KANBAO_CONFIG`, the XDG config
 //! folder, then `./config.toml`), [`load`] reads it and [`parse`] checks it.
@@ -7,6 +8,7 @@
 //! as `config.toml:LINE:COL: what is wrong; how to fix it`. Defaults live only
 //! in the `Default` impls; a test holds the shipped `config.toml` to them.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
@@ -14,10 +16,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+use ratatui::style::Color;
 use serde::Deserialize;
-use serde::de::{self, Unexpected, Visitor};
+use serde::de::{self, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+use crate::keymap::{Action, Key, KeyError, Keymap};
 
 /// A checked configuration file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,8 +33,10 @@ pub struct Config {
     pub display: String,
     pub feeds: Vec<FeedConfig>,
     pub text: TextOptions,
-    pub keys: Keys,
+    /// The default key bindings with `[keys]` applied.
+    pub keymap: Keymap,
     pub theme: Theme,
+    pub ui: Ui,
 }
 
 /// One `[[feeds]]` entry.
@@ -92,15 +99,87 @@ impl Default for TextOptions {
     }
 }
 
-/// The `[keys]` table; the key map will live here.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Keys {}
+/// The `[theme]` table: a colour for each part of the screen.
+/// [`Color::Reset`] is the terminal's own colour.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Theme {
+    /// Kicker (引题), the short line above a headline.
+    #[serde(deserialize_with = "colour")]
+    pub kicker: Color,
+    /// Headline (主题).
+    #[serde(deserialize_with = "colour")]
+    pub title: Color,
+    /// Subheadline (副题).
+    #[serde(deserialize_with = "colour")]
+    pub subtitle: Color,
+    /// Date, section, page and byline.
+    #[serde(deserialize_with = "colour")]
+    pub meta: Color,
+    /// Column banner (栏目).
+    #[serde(deserialize_with = "colour")]
+    pub column: Color,
+    /// Article text.
+    #[serde(deserialize_with = "colour")]
+    pub body: Color,
+    /// Photo captions and credits.
+    #[serde(deserialize_with = "colour")]
+    pub caption: Color,
+    /// The selected row.
+    #[serde(deserialize_with = "colour")]
+    pub selection: Color,
+    /// The mark of an unread article.
+    #[serde(deserialize_with = "colour")]
+    pub unread: Color,
+    /// The mark of a starred article.
+    #[serde(deserialize_with = "colour")]
+    pub starred: Color,
+    /// The status line.
+    #[serde(deserialize_with = "colour")]
+    pub status: Color,
+    /// Pane borders.
+    #[serde(deserialize_with = "colour")]
+    pub border: Color,
+    /// What needs the eye: filter matches, the focused pane.
+    #[serde(deserialize_with = "colour")]
+    pub highlight: Color,
+}
 
-/// The `[theme]` table; colours and styles will live here.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Theme {}
+/// Safe on 16-colour terminals, light or dark.
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            kicker: Color::Reset,
+            title: Color::Reset,
+            subtitle: Color::Reset,
+            meta: Color::DarkGray,
+            column: Color::Cyan,
+            body: Color::Reset,
+            caption: Color::Reset,
+            selection: Color::Blue,
+            unread: Color::Yellow,
+            starred: Color::Yellow,
+            status: Color::Reset,
+            border: Color::DarkGray,
+            highlight: Color::Yellow,
+        }
+    }
+}
+
+/// The `[ui]` table: how kanbao uses the terminal.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ui {
+    /// Take the mouse. `false` leaves it to the terminal, so that text can
+    /// be selected and copied as usual.
+    pub mouse: bool,
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Ui { mouse: true }
+    }
+}
 
 /// A problem with finding, reading or checking the configuration, as one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -301,13 +380,15 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Config, ConfigErr
         feeds.push(feed);
         ids.push(id);
     }
+    let keymap = keymap(&source, &raw.keys)?;
     Ok(Config {
         path: path.to_path_buf(),
         display: display.to_owned(),
         feeds,
         text: raw.text,
-        keys: raw.keys,
+        keymap,
         theme: raw.theme,
+        ui: raw.ui,
     })
 }
 
@@ -317,8 +398,137 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Config, ConfigErr
 struct RawConfig {
     feeds: Vec<Spanned<RawFeed>>,
     text: TextOptions,
-    keys: Keys,
+    keys: RawKeys,
     theme: Theme,
+    ui: Ui,
+}
+
+/// `[keys]` as written: the actions named and their keys, with their places.
+type RawKeys = BTreeMap<Spanned<Action>, Spanned<KeyList>>;
+
+/// The value of a `[keys]` entry: `"key"` or `["key", …]`.
+enum KeyList {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl KeyList {
+    /// Each key with its place; `span` is the place of the whole value.
+    fn items(&self, span: Range<usize>) -> Vec<(&str, Range<usize>)> {
+        match self {
+            KeyList::One(key) => vec![(key.as_str(), span)],
+            KeyList::Many(keys) => keys
+                .iter()
+                .map(|key| (key.get_ref().as_str(), key.span()))
+                .collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KeyListVisitor)
+    }
+}
+
+struct KeyListVisitor;
+
+impl<'de> Visitor<'de> for KeyListVisitor {
+    type Value = KeyList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key such as \"j\" or an array of keys")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyList, E> {
+        Ok(KeyList::One(key.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyList, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = seq.next_element()? {
+            keys.push(key);
+        }
+        Ok(KeyList::Many(keys))
+    }
+}
+
+/// The default bindings with `[keys]` applied; each error points at the key or
+/// entry it is about.
+fn keymap(source: &Source<'_>, keys: &RawKeys) -> Result<Keymap, ConfigError> {
+    let mut overrides: BTreeMap<Action, Vec<String>> = BTreeMap::new();
+    for (action, list) in keys {
+        let name = action.get_ref().name();
+        let items = list.get_ref().items(list.span());
+        if items.is_empty() {
+            let defaults: Vec<String> = action
+                .get_ref()
+                .default_keys()
+                .iter()
+                .map(|key| format!("{key:?}"))
+                .collect();
+            return Err(source.error(
+                list.span(),
+                format!(
+                    "[keys] {name} needs at least one key; list one, \
+                     or remove the line to keep its default keys: {}",
+                    defaults.join(", ")
+                ),
+            ));
+        }
+        let mut seen: Vec<Key> = Vec::with_capacity(items.len());
+        for (text, span) in &items {
+            if let Ok(key) = text.parse::<Key>() {
+                if seen.contains(&key) {
+                    return Err(source.error(
+                        span.clone(),
+                        format!("[keys] {name}: key {text:?} is listed twice; list it once"),
+                    ));
+                }
+                seen.push(key);
+            }
+        }
+        let texts = items.iter().map(|(text, _)| (*text).to_owned()).collect();
+        overrides.insert(*action.get_ref(), texts);
+    }
+    Keymap::with_overrides(&overrides).map_err(|error| {
+        let span = culprit(keys, &overrides, &error);
+        source.error_at(span, error.to_string())
+    })
+}
+
+/// Where the problem a [`KeyError`] names is: the first key of the action
+/// named in its `[keys] ACTION:` prefix that does not parse or that another
+/// action also has, else that action's entry.
+fn culprit(
+    keys: &RawKeys,
+    overrides: &BTreeMap<Action, Vec<String>>,
+    error: &KeyError,
+) -> Option<Range<usize>> {
+    let (named, _) = error.0.strip_prefix("[keys] ")?.split_once(':')?;
+    let (action, list) = keys
+        .iter()
+        .find(|(action, _)| action.get_ref().name() == named)?;
+    let keys_of = |other: Action| -> Vec<&str> {
+        match overrides.get(&other) {
+            Some(texts) => texts.iter().map(String::as_str).collect(),
+            None => other.default_keys().to_vec(),
+        }
+    };
+    let taken: Vec<Key> = Action::ALL
+        .into_iter()
+        .filter(|other| other != action.get_ref())
+        .flat_map(keys_of)
+        .filter_map(|text| text.parse().ok())
+        .collect();
+    let items = list.get_ref().items(list.span());
+    let bad = items
+        .into_iter()
+        .find(|(text, _)| match text.parse::<Key>() {
+            Ok(key) => taken.contains(&key),
+            Err(_) => true,
+        });
+    Some(bad.map_or(list.span(), |(_, span)| span))
 }
 
 /// Required fields are `Option`s so that a missing one gets a message naming the feed.
@@ -450,6 +660,65 @@ fn ambiguous_width<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8,
     deserializer.deserialize_any(WholeNumber { min: 1, max: 2 })
 }
 
+/// The colour names [`Color`]'s `FromStr` reads (it also takes `light-red`,
+/// `bright red`, `grey`, `silver` and the like), as listed in messages.
+const COLOUR_NAMES: [&str; 17] = [
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "darkgray",
+    "lightred",
+    "lightgreen",
+    "lightyellow",
+    "lightblue",
+    "lightmagenta",
+    "lightcyan",
+    "white",
+    "reset",
+];
+
+/// Starts the message of a colour [`Color`] does not read; [`Source::schema_error`]
+/// adds the role and the fix.
+const UNKNOWN_COLOUR: &str = "unknown colour ";
+
+fn colour<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<Color, D::Error> {
+    deserializer.deserialize_any(ColourVisitor)
+}
+
+/// A colour as [`Color`]'s `FromStr` reads it: a name, `#rrggbb`, or an index
+/// 0-255, which may also be written as a TOML number.
+struct ColourVisitor;
+
+impl Visitor<'_> for ColourVisitor {
+    type Value = Color;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a colour (a name, #rrggbb or 0-255)")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Color, E> {
+        text.parse()
+            .map_err(|_| E::custom(format!("{UNKNOWN_COLOUR}{text:?}")))
+    }
+
+    fn visit_i64<E: de::Error>(self, index: i64) -> Result<Color, E> {
+        u8::try_from(index)
+            .map(Color::Indexed)
+            .map_err(|_| E::custom(format!("{UNKNOWN_COLOUR}{index}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, index: u64) -> Result<Color, E> {
+        u8::try_from(index)
+            .map(Color::Indexed)
+            .map_err(|_| E::custom(format!("{UNKNOWN_COLOUR}{index}")))
+    }
+}
+
 /// A whole number in `min..=max`, described that way in messages.
 struct WholeNumber {
     min: u8,
@@ -559,8 +828,8 @@ impl Source<'_> {
         for (key, value) in document {
             let key = key.get_ref().as_ref();
             let misfit = match (key, value.get_ref()) {
-                ("text" | "keys" | "theme", DeValue::Table(_)) => None,
-                ("text" | "keys" | "theme", other) => Some((value, other)),
+                ("text" | "keys" | "theme" | "ui", DeValue::Table(_)) => None,
+                ("text" | "keys" | "theme" | "ui", other) => Some((value, other)),
                 ("feeds", DeValue::Array(entries)) => entries
                     .iter()
                     .find(|entry| !entry.get_ref().is_table())
@@ -587,6 +856,16 @@ impl Source<'_> {
         let Some(mut found) = found else {
             return self.error_at(span, message.to_owned());
         };
+        if message.starts_with("unknown variant ") && found.at_key && found.table_name() == "[keys]"
+        {
+            let names: Vec<&str> = Action::ALL.iter().map(|action| action.name()).collect();
+            let message = format!(
+                "unknown action {:?} in [keys]; expected one of: {}",
+                found.key,
+                names.join(", ")
+            );
+            return self.error_at(span, message);
+        }
         if message.starts_with("unknown variant ") {
             found = found.lift_enum();
         }
@@ -595,17 +874,19 @@ impl Source<'_> {
         let reworded = if let Some(rest) = message.strip_prefix("unknown field ") {
             let names = backticked(rest);
             let unknown = names.first().copied().unwrap_or(key.as_str());
-            if names.len() > 1 {
-                format!(
+            match names.get(1..).unwrap_or(&[]) {
+                [] => format!("unknown key {unknown:?} {table}; remove it"),
+                [only] => format!("unknown key {unknown:?} {table}; expected {only}"),
+                expected => format!(
                     "unknown key {unknown:?} {table}; expected one of: {}",
-                    names[1..].join(", ")
-                )
-            } else {
-                format!(
-                    "unknown key {unknown:?} {table}; {} has no settings yet in this version",
-                    found.table_name()
-                )
+                    expected.join(", ")
+                ),
             }
+        } else if message.starts_with(UNKNOWN_COLOUR) {
+            format!(
+                "{message} for {key:?} {table}; use a name ({}), #rrggbb or 0-255",
+                COLOUR_NAMES.join(", ")
+            )
         } else if let Some(rest) = message.strip_prefix("unknown variant ") {
             let names = backticked(rest);
             let unknown = names.first().copied().unwrap_or("");

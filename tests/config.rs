@@ -4,10 +4,13 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crossterm::event::{KeyCode, KeyModifiers};
 use kanbao::config::{
-    self, ConfigSource, FeedConfig, FeedKind, Keys, SearchEnv, TextOptions, Theme, locate_in,
+    self, ConfigSource, FeedConfig, FeedKind, SearchEnv, TextOptions, Theme, Ui, locate_in,
 };
+use kanbao::keymap::{Action, Key, Keymap};
 use proptest::prelude::*;
+use ratatui::style::Color;
 use rstest::rstest;
 use tempfile::TempDir;
 
@@ -93,8 +96,9 @@ fn shipped_config_matches_the_defaults() {
     let config = config::load(&root.join("config.toml"), "config.toml")
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(config.text, TextOptions::default());
-    assert_eq!(config.keys, Keys::default());
+    assert_eq!(config.keymap, Keymap::default());
     assert_eq!(config.theme, Theme::default());
+    assert_eq!(config.ui, Ui::default());
     let [feed] = config.feeds.as_slice() else {
         panic!("expected one feed, got {:?}", config.feeds);
     };
@@ -111,11 +115,174 @@ fn shipped_config_matches_the_defaults() {
     assert_eq!(feed.section, None);
 }
 
+/// The commented list of actions under `[keys]` in the shipped file, made
+/// live, must name every action in order and give exactly its default keys.
+#[test]
+fn shipped_config_lists_every_action_with_its_default_keys() {
+    let shipped = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"));
+    let names: Vec<&str> = Action::ALL.iter().map(|action| action.name()).collect();
+    let listed: Vec<&str> = shipped
+        .lines()
+        .filter_map(|line| line.strip_prefix("# "))
+        .filter(|line| {
+            line.split_once(" =")
+                .is_some_and(|(name, _)| names.contains(&name.trim_end()))
+        })
+        .collect();
+    let listed_names: Vec<&str> = listed
+        .iter()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(listed_names, names);
+    let config = parse(&format!("[keys]\n{}\n", listed.join("\n")))
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.keymap, Keymap::default());
+}
+
 #[test]
 fn omitted_tables_take_the_defaults() {
     let config = parse("").unwrap_or_else(|error| panic!("{error}"));
     assert!(config.feeds.is_empty());
     assert_eq!(config.text, TextOptions::default());
+    assert_eq!(config.keymap, Keymap::default());
+    assert_eq!(config.theme, Theme::default());
+    assert_eq!(config.ui, Ui::default());
+}
+
+#[test]
+fn default_theme_uses_only_the_16_colours() {
+    let theme = Theme::default();
+    let expected = Theme {
+        kicker: Color::Reset,
+        title: Color::Reset,
+        subtitle: Color::Reset,
+        meta: Color::DarkGray,
+        column: Color::Cyan,
+        body: Color::Reset,
+        caption: Color::Reset,
+        selection: Color::Blue,
+        unread: Color::Yellow,
+        starred: Color::Yellow,
+        status: Color::Reset,
+        border: Color::DarkGray,
+        highlight: Color::Yellow,
+    };
+    assert_eq!(theme, expected);
+}
+
+fn key(text: &str) -> Key {
+    text.parse()
+        .unwrap_or_else(|error| panic!("{text:?}: {error}"))
+}
+
+#[test]
+fn keys_replace_the_defaults_of_their_action() {
+    let path = Path::new(FIXTURES).join("valid/keys-override.toml");
+    let keymap = parse(&read(&path))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .keymap;
+    let ctrl = |c| Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    };
+    assert_eq!(keymap.action(ctrl('n')), Some(Action::Down));
+    assert_eq!(keymap.action(ctrl('p')), Some(Action::Up));
+    assert_eq!(keymap.action(ctrl('q')), Some(Action::Quit));
+    assert_eq!(keymap.action(ctrl('c')), None, "quit's default is replaced");
+    assert_eq!(keymap.keys(Action::Help), vec![key("?"), key("F1")]);
+    assert_eq!(keymap.action(key("J")), Some(Action::NextArticle));
+    assert_eq!(keymap.action(key("n")), Some(Action::NextSection));
+    assert_eq!(keymap.action(key("星")), Some(Action::ToggleStar));
+    assert_eq!(keymap.action(key("s")), None);
+    assert_eq!(keymap.action(key("Alt-Left")), Some(Action::Back));
+    assert_eq!(keymap.keys(Action::Top), vec![key("g"), key("Home")]);
+}
+
+#[test]
+fn every_action_name_is_accepted() {
+    for action in Action::ALL {
+        let text = format!("[keys]\n{} = \"F12\"\n", action.name());
+        let config = parse(&text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(config.keymap.keys(action), vec![key("F12")]);
+    }
+}
+
+#[rstest]
+#[case::name("\"red\"", Color::Red)]
+#[case::name_in_any_case("\"LightBlue\"", Color::LightBlue)]
+#[case::name_with_dash("\"light-cyan\"", Color::LightCyan)]
+#[case::bright_for_light("\"bright red\"", Color::LightRed)]
+#[case::grey("\"dark_grey\"", Color::DarkGray)]
+#[case::reset("\"reset\"", Color::Reset)]
+#[case::hex("\"#ff8800\"", Color::Rgb(255, 136, 0))]
+#[case::hex_upper("\"#1E1E2E\"", Color::Rgb(30, 30, 46))]
+#[case::index_string("\"208\"", Color::Indexed(208))]
+#[case::index_number("208", Color::Indexed(208))]
+#[case::index_zero("0", Color::Indexed(0))]
+#[case::index_max("255", Color::Indexed(255))]
+fn theme_colours_are_read_in_each_form(#[case] value: &str, #[case] expected: Color) {
+    let config =
+        parse(&format!("[theme]\ntitle = {value}\n")).unwrap_or_else(|error| panic!("{error}"));
+    let theme = Theme {
+        title: expected,
+        ..Theme::default()
+    };
+    assert_eq!(config.theme, theme);
+}
+
+#[test]
+fn every_theme_role_is_read() {
+    let path = Path::new(FIXTURES).join("valid/theme-colour-forms.toml");
+    let theme = parse(&read(&path))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .theme;
+    let expected = Theme {
+        kicker: Color::Red,
+        title: Color::LightBlue,
+        subtitle: Color::LightCyan,
+        meta: Color::DarkGray,
+        column: Color::LightMagenta,
+        body: Color::Reset,
+        caption: Color::Rgb(0xff, 0x88, 0x00),
+        selection: Color::Rgb(0x1e, 0x1e, 0x2e),
+        unread: Color::Indexed(208),
+        starred: Color::Indexed(0),
+        status: Color::Indexed(255),
+        border: Color::Gray,
+        highlight: Color::White,
+    };
+    assert_eq!(theme, expected);
+}
+
+/// The names the message offers are the ones ratatui reads, each a different colour.
+#[test]
+fn colour_names_in_the_message_are_all_read() {
+    let error = parse("[theme]\ntitle = \"purpel\"\n").expect_err("unknown colour");
+    let message = error.message();
+    let (_, rest) = message.split_once("use a name (").expect("a list of names");
+    let (names, _) = rest.split_once(')').expect("a closing parenthesis");
+    let colours: Vec<Color> = names
+        .split(", ")
+        .map(|name| {
+            name.parse()
+                .unwrap_or_else(|_| panic!("{name:?} is not a colour"))
+        })
+        .collect();
+    assert_eq!(colours.len(), 17, "{names}");
+    for (i, colour) in colours.iter().enumerate() {
+        assert!(
+            !colours[..i].contains(colour),
+            "{colour:?} twice in {names}"
+        );
+    }
+}
+
+#[test]
+fn mouse_can_be_left_to_the_terminal() {
+    let path = Path::new(FIXTURES).join("valid/ui-mouse-off.toml");
+    let config = parse(&read(&path)).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.ui, Ui { mouse: false });
+    assert!(Ui::default().mouse);
 }
 
 #[test]
@@ -261,7 +428,7 @@ proptest! {
     }
 
     #[test]
-    fn cut_off_shipped_config_gives_a_config_or_a_one_line_error(cut in 0usize..2000) {
+    fn cut_off_shipped_config_gives_a_config_or_a_one_line_error(cut in 0usize..5000) {
         let shipped = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"));
         let end = shipped.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(shipped.len());
         if let Err(error) = parse(&shipped[..end]) {
