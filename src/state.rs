@@ -1,0 +1,437 @@
+//! Read and starred marks of articles, kept between runs in `state.json`.
+//!
+//! [`Marks`] is plain data: the ids (from [`crate::library::article_id`]) of
+//! the articles read and starred. [`StateStore`] is where they are kept,
+//! `$XDG_STATE_HOME/kanbao/state.json` or `~/.local/state/kanbao/state.json`.
+//! The file reads `{"version": 1, "read": [ids…], "starred": [ids…]}`, ids
+//! sorted.
+//!
+//! Loading never fails and never loses a file: a missing file means no marks;
+//! a file that cannot be used (unreadable, not JSON, the wrong shape) is moved
+//! aside to `state.json.corrupt-<unix seconds>`, and one written by a newer
+//! kanbao (a later `version`) to `state.json.v<version>-<unix seconds>`, so
+//! that saving cannot overwrite it and the newer kanbao's marks can be put
+//! back by hand; either way a warning names both paths and the marks start
+//! empty. A move never replaces an earlier moved file. Saving writes a
+//! temporary file beside `state.json` and renames it over, so a crash or a
+//! full disk leaves the previous marks whole.
+
+use std::collections::BTreeSet;
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::Warning;
+
+/// The `version` this kanbao writes and reads.
+pub const VERSION: u64 = 1;
+
+/// Which articles are read and which are starred, by article id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    read: BTreeSet<String>,
+    starred: BTreeSet<String>,
+}
+
+impl Marks {
+    pub fn is_read(&self, id: &str) -> bool {
+        self.read.contains(id)
+    }
+
+    pub fn is_starred(&self, id: &str) -> bool {
+        self.starred.contains(id)
+    }
+
+    pub fn set_read(&mut self, id: &str, read: bool) {
+        set(&mut self.read, id, read);
+    }
+
+    pub fn set_starred(&mut self, id: &str, starred: bool) {
+        set(&mut self.starred, id, starred);
+    }
+
+    /// Flips the read mark; returns whether the article is now read.
+    pub fn toggle_read(&mut self, id: &str) -> bool {
+        toggle(&mut self.read, id)
+    }
+
+    /// Flips the star; returns whether the article is now starred.
+    pub fn toggle_star(&mut self, id: &str) -> bool {
+        toggle(&mut self.starred, id)
+    }
+}
+
+fn set(ids: &mut BTreeSet<String>, id: &str, on: bool) {
+    if !on {
+        ids.remove(id);
+    } else if !ids.contains(id) {
+        ids.insert(id.to_owned());
+    }
+}
+
+fn toggle(ids: &mut BTreeSet<String>, id: &str) -> bool {
+    let on = !ids.contains(id);
+    set(ids, id, on);
+    on
+}
+
+/// The file as written.
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u64,
+    read: &'a BTreeSet<String>,
+    starred: &'a BTreeSet<String>,
+}
+
+/// The file as read, once its `version` is known to be [`VERSION`].
+#[derive(Deserialize)]
+struct FileIn {
+    read: BTreeSet<String>,
+    starred: BTreeSet<String>,
+}
+
+/// Where the marks are kept: one `state.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateStore {
+    path: PathBuf,
+}
+
+/// Finds and loads the marks of this process's environment.
+///
+/// Without a usable `$XDG_STATE_HOME` or `$HOME` there is no store: the marks
+/// start empty, cannot be saved, and a warning says so.
+pub fn open() -> (Option<StateStore>, Marks, Vec<Warning>) {
+    match StateStore::locate() {
+        Some(store) => {
+            let (marks, warnings) = store.load();
+            (Some(store), marks, warnings)
+        }
+        None => {
+            let warning = Warning::new(
+                "state.json",
+                None,
+                "cannot be located: neither $XDG_STATE_HOME nor $HOME is set to an absolute \
+                 path; read marks start empty and are not saved; set $HOME or $XDG_STATE_HOME",
+            );
+            (None, Marks::default(), vec![warning])
+        }
+    }
+}
+
+impl StateStore {
+    /// The store of this process's environment; see [`StateStore::locate_in`].
+    pub fn locate() -> Option<StateStore> {
+        let xdg_state_home = env::var_os("XDG_STATE_HOME");
+        let home = env::var_os("HOME");
+        StateStore::locate_in(xdg_state_home.as_deref(), home.as_deref())
+    }
+
+    /// `kanbao/state.json` in `xdg_state_home` when it is an absolute path,
+    /// else in `home/.local/state` when `home` is; else `None`. Relative
+    /// paths are ignored, as the XDG base directory specification asks, so
+    /// that the file never depends on the working directory.
+    pub fn locate_in(xdg_state_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<StateStore> {
+        fn absolute(dir: Option<&OsStr>) -> Option<&Path> {
+            dir.map(Path::new).filter(|p| p.is_absolute())
+        }
+        let state_home = match absolute(xdg_state_home) {
+            Some(dir) => dir.to_path_buf(),
+            None => absolute(home)?.join(".local").join("state"),
+        };
+        Some(StateStore::at(state_home.join("kanbao").join("state.json")))
+    }
+
+    /// The store kept in the file `path`.
+    pub fn at(path: impl Into<PathBuf>) -> StateStore {
+        StateStore { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the marks. A missing file is no marks; any other problem is a
+    /// warning, and a file that cannot be used is moved aside (see the module
+    /// documentation) so that the next save cannot overwrite it.
+    pub fn load(&self) -> (Marks, Vec<Warning>) {
+        let shown = self.path.display().to_string();
+        let problem = match fs::read(&self.path) {
+            Ok(bytes) => match parse(&bytes) {
+                Ok(marks) => return (marks, Vec::new()),
+                Err(problem) => problem,
+            },
+            Err(e) if e.kind() == ErrorKind::NotFound => return (Marks::default(), Vec::new()),
+            Err(e) if fs::symlink_metadata(&self.path).is_err() => {
+                // Nothing there to move aside, e.g. a parent folder is a file.
+                let message = format!("cannot read: {e}; read marks start empty");
+                return (Marks::default(), vec![Warning::new(&shown, None, message)]);
+            }
+            Err(e) => Problem::Invalid(format!("cannot read: {e}")),
+        };
+        let (tag, reason) = match problem {
+            Problem::Invalid(reason) => ("corrupt".to_owned(), reason),
+            Problem::Newer(version) => (
+                format!("v{version}"),
+                format!(
+                    "written by a newer kanbao (version {version}; this one reads version \
+                     {VERSION})"
+                ),
+            ),
+        };
+        let message = match move_aside(&self.path, &tag) {
+            Ok(aside) => format!(
+                "{reason}; moved it to {}; read marks start empty",
+                aside.display()
+            ),
+            Err((aside, e)) => format!(
+                "{reason}; cannot move it to {} ({e}); read marks start empty, and saving \
+                 them will replace the file: move it away to keep it",
+                aside.display()
+            ),
+        };
+        (Marks::default(), vec![Warning::new(&shown, None, message)])
+    }
+
+    /// Replaces the file with `marks`, atomically: the folder is created if
+    /// needed, a temporary file beside `state.json` is written, synced and
+    /// renamed over it, then the folder is synced. On failure the temporary
+    /// file is removed, the previous file is left as it was, and the message
+    /// names the path, the system's reason and what to do. When `state.json`
+    /// is a symbolic link, the file it points to is replaced.
+    pub fn save(&self, marks: &Marks) -> Result<(), String> {
+        let target = if self.path.is_symlink() {
+            fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
+        } else {
+            self.path.clone()
+        };
+        let file = FileOut {
+            version: VERSION,
+            read: &marks.read,
+            starred: &marks.starred,
+        };
+        let mut bytes =
+            serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot save read marks: {e}"))?;
+        bytes.push(b'\n');
+        replace(&target, &bytes).map_err(|e| {
+            let fix = match e.kind() {
+                ErrorKind::IsADirectory => {
+                    format!("{} is a folder; move it away", target.display())
+                }
+                ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
+                    "check that every part of the path is a folder".to_owned()
+                }
+                ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                    "free some disk space".to_owned()
+                }
+                _ => "check that the folder is writable".to_owned(),
+            };
+            format!(
+                "cannot save read marks to {}: {e}; {fix}",
+                self.path.display()
+            )
+        })
+    }
+}
+
+/// Why a file's bytes are not marks.
+enum Problem {
+    Invalid(String),
+    Newer(u64),
+}
+
+fn parse(bytes: &[u8]) -> Result<Marks, Problem> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Problem::Invalid(format!("not valid JSON: {e}")))?;
+    let not_marks = |detail: &str| Problem::Invalid(format!("not kanbao read marks: {detail}"));
+    let Some(object) = value.as_object() else {
+        return Err(not_marks("expected a JSON object"));
+    };
+    match object.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => {}
+        Some(version) if version > VERSION => return Err(Problem::Newer(version)),
+        Some(version) => return Err(not_marks(&format!("unknown version {version}"))),
+        None => return Err(not_marks("no \"version\" number")),
+    }
+    let file: FileIn = serde_json::from_value(value).map_err(|e| not_marks(&e.to_string()))?;
+    Ok(Marks {
+        read: file.read,
+        starred: file.starred,
+    })
+}
+
+/// Renames `path` to `<name>.<tag>-<unix seconds>` (then `-1`, `-2`, … if
+/// taken) beside it, never replacing an existing file.
+fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, (PathBuf, io::Error)> {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let name = path.file_name().unwrap_or(OsStr::new("state.json"));
+    let mut aside = PathBuf::new();
+    for n in 0..1000 {
+        let mut candidate = OsString::from(name);
+        candidate.push(format!(".{tag}-{seconds}"));
+        if n > 0 {
+            candidate.push(format!("-{n}"));
+        }
+        aside = path.with_file_name(candidate);
+        match rename_no_clobber(path, &aside) {
+            Ok(()) => return Ok(aside),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err((aside, e)),
+        }
+    }
+    let e = io::Error::new(ErrorKind::AlreadyExists, "too many moved files");
+    Err((aside, e))
+}
+
+/// Renames `from` to `to` unless `to` exists. A hard link makes the check and
+/// the move one step; where links do not work (some file systems, folders) a
+/// check before a plain rename does.
+fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::hard_link(from, to) {
+        Ok(()) => fs::remove_file(from),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+        Err(_) if to.symlink_metadata().is_ok() => Err(ErrorKind::AlreadyExists.into()),
+        Err(_) => fs::rename(from, to),
+    }
+}
+
+/// Writes `bytes` to a new temporary file in `path`'s folder and renames it
+/// over `path`; removes the temporary file if anything fails.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(folder)?;
+    let (temp, file) = create_temp(folder, path.file_name().unwrap_or(OsStr::new("state")))?;
+    if let Err(e) = write_and_rename(file, bytes, &temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    sync_folder(folder)
+}
+
+fn write_and_rename(mut file: File, bytes: &[u8], temp: &Path, path: &Path) -> io::Result<()> {
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(temp, path)
+}
+
+/// A new file `.<name>.tmp-<pid>-<n>` in `folder`, never an existing one.
+fn create_temp(folder: &Path, name: &OsStr) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut temp = OsString::from(".");
+        temp.push(name);
+        temp.push(format!(".tmp-{}-{n}", std::process::id()));
+        let temp = folder.join(temp);
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Makes the rename itself durable. File systems that cannot sync a folder
+/// say so with `InvalidInput` or `Unsupported`; that is not a failure.
+#[cfg(unix)]
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    match File::open(folder).and_then(|f| f.sync_all()) {
+        Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Unsupported) => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_folder: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::read_once(&["r:a"], &["a"], &[])]
+    #[case::read_twice(&["r:a", "r:a"], &[], &[])]
+    #[case::star_twice(&["s:a", "s:a"], &[], &[])]
+    #[case::apart(&["r:a", "s:b"], &["a"], &["b"])]
+    #[case::both(&["r:a", "s:a"], &["a"], &["a"])]
+    fn toggles(#[case] steps: &[&str], #[case] read: &[&str], #[case] starred: &[&str]) {
+        let mut marks = Marks::default();
+        for step in steps {
+            match step.split_once(':') {
+                Some(("r", id)) => {
+                    let was = marks.is_read(id);
+                    assert_eq!(marks.toggle_read(id), !was);
+                }
+                Some(("s", id)) => {
+                    let was = marks.is_starred(id);
+                    assert_eq!(marks.toggle_star(id), !was);
+                }
+                _ => unreachable!("step {step}"),
+            }
+        }
+        let set = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(marks.read, set(read));
+        assert_eq!(marks.starred, set(starred));
+    }
+
+    #[test]
+    fn set_read_is_idempotent() {
+        let mut marks = Marks::default();
+        marks.set_read("a", true);
+        marks.set_read("a", true);
+        assert!(marks.is_read("a"));
+        marks.set_read("a", false);
+        marks.set_read("a", false);
+        assert_eq!(marks, Marks::default());
+    }
+
+    #[rstest]
+    #[case::not_json(b"{", "not valid JSON: EOF while parsing an object at line 1 column 1")]
+    #[case::array(b"[]", "not kanbao read marks: expected a JSON object")]
+    #[case::no_version(
+        br#"{"read": [], "starred": []}"#,
+        "not kanbao read marks: no \"version\" number"
+    )]
+    #[case::version_zero(
+        br#"{"version": 0, "read": [], "starred": []}"#,
+        "not kanbao read marks: unknown version 0"
+    )]
+    #[case::no_starred(
+        br#"{"version": 1, "read": []}"#,
+        "not kanbao read marks: missing field `starred`"
+    )]
+    #[case::number_id(
+        br#"{"version": 1, "read": [5], "starred": []}"#,
+        "not kanbao read marks: invalid type: integer `5`, expected a string"
+    )]
+    fn invalid_files(#[case] bytes: &[u8], #[case] reason: &str) {
+        match parse(bytes) {
+            Err(Problem::Invalid(r)) => assert_eq!(r, reason),
+            Err(Problem::Newer(v)) => panic!("read as version {v}"),
+            Ok(marks) => panic!("read as {marks:?}"),
+        }
+    }
+
+    #[test]
+    fn later_version_is_newer() {
+        assert!(matches!(
+            parse(br#"{"version": 2, "read": {}}"#),
+            Err(Problem::Newer(2))
+        ));
+    }
+}
