@@ -1,9 +1,9 @@
 //! The command line: arguments, subcommands and their printed output.
 //!
 //! Every subcommand loads what it needs through [`crate::config`],
-//! [`crate::library`] and [`crate::source`], then prints: text laid out by
-//! [`crate::typeset`] (sanitised, so a pipe never receives escape
-//! sequences) or JSON. Errors that stop a command are returned as one line
+//! [`crate::library`], [`crate::source`] and [`crate::state`], then prints:
+//! text laid out by [`crate::typeset`] (sanitised, so a pipe never receives
+//! escape sequences) or JSON. Errors that stop a command are returned as one line
 //! and printed once by [`main`].
 
 use std::io::{self, IsTerminal, Write};
@@ -17,6 +17,7 @@ use crate::config::{self, Config, ConfigSource, TextOptions};
 use crate::library::{self, Library};
 use crate::model::{Article, Warning};
 use crate::source;
+use crate::state::{self, Marks};
 use crate::typeset::{self, Context};
 
 /// Read Chinese-language newspapers and feeds in the terminal (看报).
@@ -47,7 +48,8 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// List the archive's sections and articles (the default command).
+    /// List the archive's sections and articles (what `kanbao` prints when
+    /// its output is not a terminal; on a terminal it opens the reader).
     List {
         /// Print the articles and warnings as JSON.
         #[arg(long)]
@@ -124,8 +126,16 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
         }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
         Some(Command::Show { id, width }) => show(config_path, &id, width, out),
         Some(Command::Check) => check(config_path, out),
+        None if io::stdout().is_terminal() && io::stdin().is_terminal() => read(config_path),
         None => list(config_path, false, None, None, out),
     }
+}
+
+/// The terminal reader, for `kanbao` without a subcommand on a terminal.
+fn read(config_path: Option<&Path>) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    crate::ui::run(&config)?;
+    Ok(Outcome::Clean)
 }
 
 fn load_config(explicit: Option<&Path>) -> Result<Config, Failure> {
@@ -167,14 +177,33 @@ fn terminal_width() -> Option<usize> {
 }
 
 #[derive(Serialize)]
-struct JsonOutput<'a> {
-    articles: Vec<&'a Article>,
+struct JsonOutput<'a, A> {
+    articles: Vec<A>,
     warnings: &'a [Warning],
 }
 
-fn write_json(
+/// An article as `list --json` prints it: its fields, then its marks.
+#[derive(Serialize)]
+struct MarkedArticle<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> MarkedArticle<'a> {
+    fn new(article: &'a Article, marks: &Marks) -> Self {
+        MarkedArticle {
+            article,
+            read: marks.is_read(&article.id),
+            starred: marks.is_starred(&article.id),
+        }
+    }
+}
+
+fn write_json<A: Serialize>(
     out: &mut impl Write,
-    articles: Vec<&Article>,
+    articles: Vec<A>,
     warnings: &[Warning],
 ) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut *out, &JsonOutput { articles, warnings })?;
@@ -287,8 +316,16 @@ fn list(
     let wanted =
         |a: &Article| in_feed(a) && section.is_none_or(|s| a.section.as_deref() == Some(s));
     if json {
-        let articles = library.articles.iter().filter(|a| wanted(a)).collect();
-        write_json(out, articles, &library.warnings)?;
+        let (_, marks, state_warnings) = state::open();
+        let articles = library
+            .articles
+            .iter()
+            .filter(|a| wanted(a))
+            .map(|a| MarkedArticle::new(a, &marks))
+            .collect();
+        let mut warnings = library.warnings;
+        warnings.extend(state_warnings);
+        write_json(out, articles, &warnings)?;
         return Ok(Outcome::Clean);
     }
     warn_all(&library.warnings);

@@ -14,7 +14,9 @@
 //! - [`source`]: readers of stored pages — byte decoding and the page parser.
 //! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
 //!   feed, date and section, collects warnings.
+//! - [`state`]: read and starred marks by article id, kept in `state.json`.
 //! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display.
+//! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal.
 //! - [`cli`]: the command-line subcommands, printing only.
 
 pub mod cli;
@@ -24,4 +26,6 @@ pub mod library;
 pub mod model;
 pub mod sanitize;
 pub mod source;
+pub mod state;
 pub mod typeset;
+pub mod ui;

@@ -3,8 +3,10 @@
 //!
 //! Every test builds its own archive (a `config.toml` and feed folders) in a
 //! fresh temporary folder and runs the binary there with `$KANBAO_CONFIG`,
-//! `$XDG_CONFIG_HOME` and `$HOME` removed, so that nothing from the
-//! developer's own setup can leak in.
+//! `$XDG_CONFIG_HOME`, `$XDG_STATE_HOME` and `$HOME` removed (or the state
+//! folder set to one inside the test's folder), so that nothing from the
+//! developer's own setup can leak in and their read marks are never read or
+//! written.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,16 +45,30 @@ impl Run {
     }
 }
 
-/// Runs `kanbao ARGS…` in `dir` with no config-related environment.
+/// Runs `kanbao ARGS…` in `dir` with no config- or state-related environment.
 fn kanbao(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+    run_kanbao(dir, None, args)
+}
+
+/// Runs `kanbao ARGS…` in `dir` like [`kanbao`], but with `$XDG_STATE_HOME`
+/// set to `state_home`.
+fn kanbao_with_state(dir: &Path, state_home: &Path, args: &[&str]) -> Run {
+    run_kanbao(dir, Some(state_home), args)
+}
+
+fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kanbao"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("KANBAO_CONFIG")
         .env_remove("XDG_CONFIG_HOME")
-        .env_remove("HOME")
-        .output()
-        .expect("run the kanbao binary");
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("HOME");
+    if let Some(state_home) = state_home {
+        command.env("XDG_STATE_HOME", state_home);
+    }
+    let output = command.output().expect("run the kanbao binary");
     Run {
         code: output
             .status
@@ -727,5 +743,145 @@ fn gb18030_page_in_a_feed_lists_its_chinese_title() {
         lines[1].contains("  奋力建设区域创新高地  记者 黄育南 张宁 通讯员 袁浩楠"),
         "{}",
         run.stdout
+    );
+}
+
+// ──────────────────────────── read marks ────────────────────────────
+
+/// `(id, read, starred)` of each article of `list --json`.
+fn marks(run: &Run) -> Vec<(String, bool, bool)> {
+    json(run)["articles"]
+        .as_array()
+        .expect("articles is an array")
+        .iter()
+        .map(|a| {
+            let flag = |key: &str| {
+                a[key]
+                    .as_bool()
+                    .unwrap_or_else(|| panic!("{key} is a bool: {a}"))
+            };
+            let id = a["id"].as_str().expect("id is a string").to_owned();
+            (id, flag("read"), flag("starred"))
+        })
+        .collect()
+}
+
+#[test]
+fn list_json_reports_the_read_and_starred_marks() {
+    let dir = sample_archive();
+    let state_home = dir.path().join("state");
+    let ids = ids(&kanbao_with_state(
+        dir.path(),
+        &state_home,
+        &["list", "--json"],
+    ));
+    let state = format!(
+        r#"{{"version": 1, "read": ["{}", "aaaaaaaaaaaa"], "starred": ["{}"]}}"#,
+        ids[0], ids[2]
+    );
+    let state_file = write(&dir, "state/kanbao/state.json", state.as_bytes());
+
+    let run = kanbao_with_state(dir.path(), &state_home, &["list", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert_eq!(json(&run)["warnings"], serde_json::json!([]));
+    assert_eq!(
+        marks(&run),
+        [
+            (ids[0].clone(), true, false),
+            (ids[1].clone(), false, false),
+            (ids[2].clone(), false, true),
+        ]
+    );
+    // The marks follow every field an article had before, in this order.
+    let first = &json(&run)["articles"][0];
+    let last_line = &first["source"]["last_line"];
+    assert!(
+        run.stdout.contains(&format!(
+            "\"last_line\": {last_line}\n      }},\n      \"read\": true,\n      \
+             \"starred\": false\n    }}"
+        )),
+        "{}",
+        run.stdout
+    );
+    let mut article_keys = keys(first);
+    article_keys.retain(|k| !["read", "starred"].contains(k));
+    let parsed = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
+    assert_eq!(article_keys, keys(&json(&parsed)["articles"][0]));
+
+    assert_eq!(
+        fs::read_to_string(&state_file).expect("read state.json"),
+        state,
+        "list only reads the marks"
+    );
+}
+
+#[test]
+fn list_json_without_a_state_file_marks_nothing_and_creates_nothing() {
+    let dir = sample_archive();
+    let state_home = dir.path().join("state");
+    let run = kanbao_with_state(dir.path(), &state_home, &["list", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(json(&run)["warnings"], serde_json::json!([]));
+    let marks = marks(&run);
+    assert_eq!(marks.len(), 3);
+    assert!(
+        marks.iter().all(|(_, read, starred)| !read && !starred),
+        "{marks:?}"
+    );
+    assert!(!state_home.exists());
+}
+
+#[test]
+fn list_json_with_a_corrupt_state_file_warns_and_still_lists() {
+    let dir = sample_archive();
+    let state_home = dir.path().join("state");
+    let state_file = write(&dir, "state/kanbao/state.json", b"{\"version\": 1,");
+
+    let run = kanbao_with_state(dir.path(), &state_home, &["list", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    let moved: Vec<PathBuf> = fs::read_dir(state_home.join("kanbao"))
+        .expect("read the state folder")
+        .map(|e| e.expect("read a folder entry").path())
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert!(
+        moved[0]
+            .to_string_lossy()
+            .starts_with(&format!("{}.corrupt-", state_file.display())),
+        "{moved:?}"
+    );
+    assert_eq!(fs::read(&moved[0]).expect("read"), b"{\"version\": 1,");
+    assert_eq!(
+        json(&run)["warnings"],
+        serde_json::json!([format!(
+            "{}: not valid JSON: EOF while parsing a value at line 1 column 14; \
+             moved it to {}; read marks start empty",
+            state_file.display(),
+            moved[0].display()
+        )])
+    );
+    assert_eq!(marks(&run).len(), 3);
+}
+
+#[test]
+fn list_json_with_no_state_folder_known_warns_and_marks_nothing() {
+    let dir = sample_archive();
+    let run = kanbao(dir.path(), &["list", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        json(&run)["warnings"],
+        serde_json::json!([
+            "state.json: cannot be located: neither $XDG_STATE_HOME nor $HOME is set to an \
+             absolute path; read marks start empty and are not saved; set $HOME or \
+             $XDG_STATE_HOME"
+        ])
+    );
+    assert!(
+        marks(&run)
+            .iter()
+            .all(|(_, read, starred)| !read && !starred)
     );
 }

@@ -42,6 +42,10 @@ pub enum Role {
 pub struct Line {
     pub role: Role,
     pub text: String,
+    /// Which part of the article the line belongs to (the kicker, the
+    /// headline, each paragraph, each caption … numbered from 0): the same
+    /// at every width, so a reader can keep its place across a resize.
+    pub block: usize,
 }
 
 /// Where an article comes from, for its meta line.
@@ -68,40 +72,48 @@ pub fn layout(
             safe.into_owned()
         }
     };
-    let mut out = Vec::new();
-    let add = |out: &mut Vec<Line>, role: Role, s: &str, indent: usize| {
+    let mut lines = Lines {
+        out: Vec::new(),
+        block: 0,
+    };
+    let add = |lines: &mut Lines, role: Role, s: &str, indent: usize| {
         for t in wrap(&shown(s), width, indent, amb) {
-            out.push(Line { role, text: t });
+            lines.out.push(Line {
+                role,
+                text: t,
+                block: lines.block,
+            });
         }
+        lines.block += 1;
     };
     if let Some(k) = &article.kicker {
-        add(&mut out, Role::Kicker, k, 0);
+        add(&mut lines, Role::Kicker, k, 0);
     }
     add(
-        &mut out,
+        &mut lines,
         Role::Title,
         article.display_title_or_untitled(),
         0,
     );
     if let Some(s) = &article.subtitle {
-        add(&mut out, Role::Subtitle, s, 0);
+        add(&mut lines, Role::Subtitle, s, 0);
     }
     let meta = meta_line(article, context);
     if !meta.is_empty() {
-        add(&mut out, Role::Meta, &meta, 0);
+        add(&mut lines, Role::Meta, &meta, 0);
     }
     if let Some(c) = &article.column {
-        add(&mut out, Role::Column, &format!("【{c}】"), 0);
+        add(&mut lines, Role::Column, &format!("【{c}】"), 0);
     }
     if !article.paragraphs.is_empty() {
-        out.push(blank());
+        lines.blank();
     }
     for p in &article.paragraphs {
-        add(&mut out, Role::Body, p, usize::from(text.indent));
+        add(&mut lines, Role::Body, p, usize::from(text.indent));
     }
     if !article.photos.is_empty() {
-        out.push(blank());
-        add(&mut out, Role::CaptionHeading, "图片说明", 0);
+        lines.blank();
+        add(&mut lines, Role::CaptionHeading, "图片说明", 0);
         for (n, photo) in article.photos.iter().enumerate() {
             let mut caption = format!("图{} {}", n + 1, photo.caption);
             if let Some(code) = &photo.code {
@@ -112,16 +124,26 @@ pub fn layout(
                 caption.push_str("  ");
                 caption.push_str(credit);
             }
-            add(&mut out, Role::Caption, &caption, 0);
+            add(&mut lines, Role::Caption, &caption, 0);
         }
     }
-    out
+    lines.out
 }
 
-fn blank() -> Line {
-    Line {
-        role: Role::Blank,
-        text: String::new(),
+/// Lines being laid out, and the block the next one belongs to.
+struct Lines {
+    out: Vec<Line>,
+    block: usize,
+}
+
+impl Lines {
+    /// An empty line, part of the block before it.
+    fn blank(&mut self) {
+        self.out.push(Line {
+            role: Role::Blank,
+            text: String::new(),
+            block: self.block.saturating_sub(1),
+        });
     }
 }
 

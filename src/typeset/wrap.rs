@@ -167,6 +167,12 @@ fn must_glue(prev: &str, next: &str) -> bool {
     if is_ascii_word(last) && is_ascii_word(first) {
         return true;
     }
+    if is_unit(last) && first.is_ascii_digit() {
+        // A date or a measure goes on: `3月` + `7日`.
+        return prev
+            .trim_end_matches(is_unit)
+            .ends_with(|c: char| c.is_ascii_digit());
+    }
     if (last.is_ascii_digit() || is_unit(last)) && is_unit(first) {
         // The unit belongs to the number before it: `2023年`, `36亿元`.
         let number = prev.trim_end_matches(is_unit);
@@ -352,6 +358,7 @@ mod tests {
     #[case::dash("要求——做好", &["要", "求——", "做", "好"])]
     #[case::year("2023年是", &["2023年", "是"])]
     #[case::money("36亿元。", &["36亿元。"])]
+    #[case::date("3月7日,驻", &["3月7日,", "驻"])]
     #[case::percent("增长3.5%以上", &["增", "长", "3.5%", "以", "上"])]
     #[case::latin_words("我用 ratatui 写", &["我", "用 ", "ratatui ", "写"])]
     #[case::url("见https://example.com/a/b.html页", &["见", "https://example.com/a/b.html", "页"])]

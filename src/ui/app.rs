@@ -1,0 +1,335 @@
+//! The reader's state: what is loaded, where the user is, what is shown.
+//!
+//! Plain data with no terminal in it. [`super::update`] is the only code
+//! that changes it; the views only read it. Line counts are exact because
+//! the reader's text is laid out here, by the typesetter, at the width of
+//! the pane that will show it.
+
+use std::collections::HashMap;
+
+use crate::config::{TextOptions, Theme};
+use crate::keymap::Action;
+use crate::keymap::Keymap;
+use crate::library::Library;
+use crate::model::{Article, Warning};
+use crate::state::Marks;
+use crate::typeset::{self, Context, sanitize, str_width, truncate, wrap};
+
+use super::layout::{Panes, Size};
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sections,
+    Articles,
+    Reader,
+}
+
+/// A window over the list or the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Warnings,
+}
+
+/// A feed's articles of one date and section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub feed_title: String,
+    pub date: Option<String>,
+    pub name: Option<String>,
+    /// Indices into [`App::articles`], in page order.
+    pub articles: Vec<usize>,
+}
+
+impl Section {
+    /// `2023-03-08 要闻`, or what is known of it.
+    pub fn label(&self) -> String {
+        let date = self.date.as_deref().unwrap_or("日期不详");
+        let name = self.name.as_deref().unwrap_or("未分版");
+        format!("{date} {name}")
+    }
+}
+
+/// What the user chose to see and how, from the config.
+#[derive(Debug, Clone)]
+pub struct Prefs {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub text: TextOptions,
+    pub mouse: bool,
+    /// `NO_COLOR` is set: styles keep their weight, lose their colour.
+    pub no_color: bool,
+}
+
+/// The article list: sections, the selection, scroll offsets, the filter.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub sections: Vec<Section>,
+    /// Selected section (index into `sections`).
+    pub section: usize,
+    /// Selected article (index into the section's visible articles).
+    pub article: usize,
+    /// First row shown in the sections pane.
+    pub section_offset: usize,
+    /// First row shown in the articles pane.
+    pub article_offset: usize,
+    /// Substring the article lists are narrowed to; empty for none.
+    pub filter: String,
+    /// The filter is being typed.
+    pub editing: bool,
+}
+
+/// The article shown in the reader pane and its laid-out text.
+#[derive(Debug, Clone, Default)]
+pub struct Reader {
+    /// Index into [`App::articles`] of the article shown, if any.
+    pub article: Option<usize>,
+    /// The user opened it (rather than seeing it as a preview).
+    pub opened: bool,
+    /// Its lines at `width` columns.
+    pub lines: Vec<typeset::Line>,
+    pub width: usize,
+    /// First line shown.
+    pub top: usize,
+    /// The block the reader scrolled to: where a relayout puts the view,
+    /// even after a larger window showed the article from its start.
+    pub anchor: usize,
+    /// Lines that fit the pane.
+    pub height: usize,
+    /// Where each article was left: the block at the top, by article id.
+    pub places: HashMap<String, usize>,
+}
+
+impl Reader {
+    /// How far down the text the view is, 0–100.
+    pub fn percent(&self) -> usize {
+        let scrollable = self.lines.len().saturating_sub(self.height);
+        (self.top * 100)
+            .checked_div(scrollable)
+            .map_or(100, |p| p.min(100))
+    }
+
+    /// Largest useful `top`.
+    pub fn max_top(&self) -> usize {
+        self.lines.len().saturating_sub(self.height)
+    }
+}
+
+/// The whole state of the reader.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub articles: Vec<Article>,
+    pub feed_titles: HashMap<String, String>,
+    pub warnings: Vec<Warning>,
+    pub marks: Marks,
+    pub prefs: Prefs,
+    pub nav: Nav,
+    pub reader: Reader,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    /// First line shown in the overlay.
+    pub overlay_top: usize,
+    /// The terminal's size and the panes it holds.
+    pub size: Size,
+    pub panes: Panes,
+    /// A one-line message for the status line.
+    pub message: Option<String>,
+    pub quit: bool,
+}
+
+impl App {
+    /// A reader over `library`, focused on the first section's first
+    /// article.
+    pub fn new(library: Library, marks: Marks, prefs: Prefs, warnings: Vec<Warning>) -> App {
+        let feed_titles: HashMap<String, String> = library
+            .feeds
+            .iter()
+            .map(|f| (f.id.clone(), f.title.clone()))
+            .collect();
+        let sections = sections(&library.articles, &feed_titles);
+        let mut all_warnings = library.warnings;
+        all_warnings.extend(warnings);
+        App {
+            articles: library.articles,
+            feed_titles,
+            warnings: all_warnings,
+            marks,
+            prefs,
+            nav: Nav {
+                sections,
+                ..Nav::default()
+            },
+            reader: Reader::default(),
+            focus: Focus::Articles,
+            overlay: None,
+            overlay_top: 0,
+            size: Size::default(),
+            panes: Panes::default(),
+            message: None,
+            quit: false,
+        }
+    }
+
+    /// The selected section, if there is one.
+    pub fn section(&self) -> Option<&Section> {
+        self.nav.sections.get(self.nav.section)
+    }
+
+    /// The articles of a section that pass the filter (indices into
+    /// [`App::articles`]).
+    pub fn visible(&self, section: usize) -> Vec<usize> {
+        let Some(s) = self.nav.sections.get(section) else {
+            return Vec::new();
+        };
+        s.articles
+            .iter()
+            .copied()
+            .filter(|&i| self.matches(&self.articles[i]))
+            .collect()
+    }
+
+    fn matches(&self, article: &Article) -> bool {
+        let query = self.nav.filter.trim();
+        if query.is_empty() {
+            return true;
+        }
+        let query = query.to_lowercase();
+        [
+            &article.kicker,
+            &article.title,
+            &article.subtitle,
+            &article.column,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(article.byline.as_ref().map(|b| &b.text))
+        .any(|s| s.to_lowercase().contains(&query))
+    }
+
+    /// The selected article (index into [`App::articles`]).
+    pub fn selected(&self) -> Option<usize> {
+        self.visible(self.nav.section)
+            .get(self.nav.article)
+            .copied()
+    }
+
+    /// Unread articles among a section's visible ones.
+    pub fn unread(&self, section: usize) -> usize {
+        self.visible(section)
+            .iter()
+            .filter(|&&i| !self.marks.is_read(&self.articles[i].id))
+            .count()
+    }
+
+    /// The context the typesetter puts in the meta line.
+    pub fn context(&self, article: &Article) -> Context<'_> {
+        Context {
+            feed_title: article
+                .feed
+                .as_ref()
+                .and_then(|f| self.feed_titles.get(f))
+                .map(String::as_str),
+        }
+    }
+}
+
+/// Groups articles (already in library order) into sections.
+fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        let feed = a.feed.as_deref().unwrap_or("");
+        let feed_title = titles.get(feed).cloned().unwrap_or_else(|| feed.to_owned());
+        match out.last_mut() {
+            Some(s) if s.feed_title == feed_title && s.date == a.date && s.name == a.section => {
+                s.articles.push(i);
+            }
+            _ => out.push(Section {
+                feed_title,
+                date: a.date.clone(),
+                name: a.section.clone(),
+                articles: vec![i],
+            }),
+        }
+    }
+    out
+}
+
+impl App {
+    /// Where the overlay goes and its lines, or `None` on a tiny screen.
+    pub fn overlay_view(&self, which: Overlay) -> Option<(ratatui::layout::Rect, Vec<String>)> {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.width, self.size.height);
+        let lines = self.overlay_lines(which, usize::from(super::layout::overlay_text_width(area)));
+        super::layout::overlay_box(area, lines.len()).map(|rect| (rect, lines))
+    }
+
+    /// Largest useful first line of the overlay.
+    pub fn overlay_max_top(&self) -> usize {
+        match self.overlay.and_then(|o| self.overlay_view(o)) {
+            Some((rect, lines)) => lines
+                .len()
+                .saturating_sub(usize::from(rect.height.saturating_sub(2))),
+            None => 0,
+        }
+    }
+
+    /// The lines an overlay shows at `width` columns.
+    pub fn overlay_lines(&self, which: Overlay, width: usize) -> Vec<String> {
+        let app = self;
+        let amb = app.prefs.text.ambiguous_width;
+        match which {
+            Overlay::Help => {
+                let keys: Vec<String> = Action::ALL
+                    .iter()
+                    .map(|a| {
+                        let keys: Vec<String> = app
+                            .prefs
+                            .keymap
+                            .keys(*a)
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect();
+                        keys.join(" ")
+                    })
+                    .collect();
+                let column = keys.iter().map(|k| str_width(k, amb)).max().unwrap_or(0) + 2;
+                Action::ALL
+                    .iter()
+                    .zip(&keys)
+                    .map(|(a, k)| {
+                        let pad = " ".repeat(column.saturating_sub(str_width(k, amb)));
+                        truncate(&format!("{k}{pad}{}", a.describe()), width, amb)
+                    })
+                    .collect()
+            }
+            Overlay::Warnings => app
+                .warnings
+                .iter()
+                .flat_map(|w| wrap(&sanitize(&w.to_string()), width, 0, amb))
+                .collect(),
+        }
+    }
+}
+
+/// A row of the sections pane: a feed's name, or one of its sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionRow {
+    Feed(usize),
+    Section(usize),
+}
+
+impl App {
+    /// The rows of the sections pane: each feed's name above its sections.
+    pub fn section_rows(&self) -> Vec<SectionRow> {
+        let mut rows = Vec::new();
+        let mut feed: Option<&str> = None;
+        for (i, s) in self.nav.sections.iter().enumerate() {
+            if feed != Some(s.feed_title.as_str()) {
+                rows.push(SectionRow::Feed(i));
+                feed = Some(&s.feed_title);
+            }
+            rows.push(SectionRow::Section(i));
+        }
+        rows
+    }
+}

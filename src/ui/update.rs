@@ -1,0 +1,542 @@
+//! `update`: the one place where the reader's state changes.
+//!
+//! Every input arrives as a [`Msg`] (a key already turned into an
+//! [`Action`] by the keymap, text typed into the filter, a resize, a mouse
+//! event). `update` applies it, then settles the state: panes for the new
+//! size and focus, selection and scroll offsets clamped, the reader's text
+//! laid out at its pane's width. What the loop must do afterwards (save the
+//! read marks) comes back as [`Effect`]s.
+
+use crate::keymap::Action;
+use crate::typeset;
+
+use super::app::{App, Focus, Overlay, SectionRow};
+use super::layout::{Size, panes};
+
+/// An input for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    /// Text typed (or pasted, or composed by an input method) into the filter.
+    Text(String),
+    /// Backspace while typing the filter.
+    Backspace,
+    /// Enter while typing the filter.
+    Submit,
+    Resize(u16, u16),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// A message from the loop, e.g. that saving failed.
+    Notice(String),
+}
+
+/// Work for the loop after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Read or starred marks changed: write them to disk.
+    SaveMarks,
+}
+
+/// Lines the mouse wheel scrolls.
+const WHEEL_LINES: usize = 3;
+
+/// Applies `msg` to `app`.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if !matches!(msg, Msg::Notice(_) | Msg::Resize(..)) {
+        app.message = None;
+    }
+    match msg {
+        Msg::Action(action) => {
+            if app.overlay.is_some() {
+                overlay_action(app, action);
+            } else {
+                act(app, action, &mut effects);
+            }
+        }
+        Msg::Text(text) => {
+            if app.nav.editing {
+                app.nav.filter.push_str(&text);
+                app.nav.article = 0;
+            }
+        }
+        Msg::Backspace => {
+            if app.nav.editing {
+                app.nav.filter.pop();
+                app.nav.article = 0;
+            }
+        }
+        Msg::Submit => app.nav.editing = false,
+        Msg::Resize(width, height) => app.size = Size { width, height },
+        Msg::Click { column, row } => click(app, column, row, &mut effects),
+        Msg::Wheel { column, row, down } => wheel(app, column, row, down),
+        Msg::Notice(text) => app.message = Some(text),
+    }
+    settle(app);
+    app.overlay_top = app.overlay_top.min(app.overlay_max_top());
+    effects
+}
+
+fn overlay_action(app: &mut App, action: Action) {
+    match action {
+        Action::Help if app.overlay == Some(Overlay::Help) => app.overlay = None,
+        Action::Warnings if app.overlay == Some(Overlay::Warnings) => app.overlay = None,
+        Action::Help => show_overlay(app, Overlay::Help),
+        Action::Warnings => show_overlay(app, Overlay::Warnings),
+        Action::Back | Action::Cancel => app.overlay = None,
+        Action::Quit => app.quit = true,
+        Action::Down => app.overlay_top += 1,
+        Action::Up => app.overlay_top = app.overlay_top.saturating_sub(1),
+        Action::PageDown => app.overlay_top += page(app),
+        Action::PageUp => app.overlay_top = app.overlay_top.saturating_sub(page(app)),
+        Action::Top => app.overlay_top = 0,
+        Action::Bottom => app.overlay_top = usize::MAX,
+        _ => {}
+    }
+}
+
+fn show_overlay(app: &mut App, overlay: Overlay) {
+    app.overlay = Some(overlay);
+    app.overlay_top = 0;
+}
+
+/// Lines in a page: the reader's or the list's height, less one for context.
+fn page(app: &App) -> usize {
+    let height = usize::from(app.size.height.saturating_sub(3));
+    height.max(1)
+}
+
+fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    let reading = app.focus == Focus::Reader;
+    match action {
+        Action::Down if reading => scroll(app, 1, true),
+        Action::Up if reading => scroll(app, 1, false),
+        Action::Down => step(app, 1, true),
+        Action::Up => step(app, 1, false),
+        Action::PageDown if reading => scroll(app, reader_page(app), true),
+        Action::PageUp if reading => scroll(app, reader_page(app), false),
+        Action::PageDown => step(app, list_page(app), true),
+        Action::PageUp => step(app, list_page(app), false),
+        Action::Top if reading => scroll_to(app, 0),
+        Action::Bottom if reading => scroll_to(app, app.reader.max_top()),
+        Action::Top => step(app, usize::MAX, false),
+        Action::Bottom => step(app, usize::MAX, true),
+        Action::Left => match app.focus {
+            Focus::Reader => close_reader(app),
+            Focus::Articles => app.focus = Focus::Sections,
+            Focus::Sections => {}
+        },
+        Action::Right => match app.focus {
+            Focus::Sections => app.focus = Focus::Articles,
+            Focus::Articles => open(app, effects),
+            Focus::Reader => {}
+        },
+        Action::NextPane => match app.focus {
+            Focus::Sections => app.focus = Focus::Articles,
+            Focus::Articles => open(app, effects),
+            Focus::Reader => {
+                close_reader(app);
+                app.focus = Focus::Sections;
+            }
+        },
+        Action::PrevPane => match app.focus {
+            Focus::Sections => open(app, effects),
+            Focus::Articles => app.focus = Focus::Sections,
+            Focus::Reader => close_reader(app),
+        },
+        Action::Open => match app.focus {
+            Focus::Sections => app.focus = Focus::Articles,
+            Focus::Articles => open(app, effects),
+            Focus::Reader => {}
+        },
+        Action::Back => match app.focus {
+            Focus::Reader => close_reader(app),
+            Focus::Articles | Focus::Sections => app.quit = true,
+        },
+        Action::Cancel => {
+            if !app.nav.filter.is_empty() || app.nav.editing {
+                app.nav.filter.clear();
+                app.nav.editing = false;
+            } else if reading {
+                close_reader(app);
+            }
+        }
+        Action::Quit => app.quit = true,
+        Action::NextArticle => next_article(app, true, effects),
+        Action::PrevArticle => next_article(app, false, effects),
+        Action::NextSection => next_section(app, true),
+        Action::PrevSection => next_section(app, false),
+        Action::Filter => {
+            app.nav.editing = true;
+            if app.focus == Focus::Sections {
+                app.focus = Focus::Articles;
+            }
+        }
+        Action::ToggleRead => {
+            if let Some(id) = target_id(app) {
+                let read = app.marks.toggle_read(&id);
+                app.message = Some(if read { "marked read" } else { "marked unread" }.to_owned());
+                effects.push(Effect::SaveMarks);
+            }
+        }
+        Action::ToggleStar => {
+            if let Some(id) = target_id(app) {
+                let starred = app.marks.toggle_star(&id);
+                app.message = Some(if starred { "starred" } else { "unstarred" }.to_owned());
+                effects.push(Effect::SaveMarks);
+            }
+        }
+        Action::Help => show_overlay(app, Overlay::Help),
+        Action::Warnings => {
+            if app.warnings.is_empty() {
+                app.message = Some("no warnings: everything loaded".to_owned());
+            } else {
+                show_overlay(app, Overlay::Warnings);
+            }
+        }
+    }
+}
+
+/// The article that read/star marks apply to: the one being read, else the
+/// selected one.
+fn target_id(app: &App) -> Option<String> {
+    let index = match app.focus {
+        Focus::Reader => app.reader.article,
+        _ => app.selected(),
+    }?;
+    app.articles.get(index).map(|a| a.id.clone())
+}
+
+fn reader_page(app: &App) -> usize {
+    app.reader.height.saturating_sub(1).max(1)
+}
+
+fn list_page(app: &App) -> usize {
+    let pane = match app.focus {
+        Focus::Sections => app.panes.sections,
+        _ => app.panes.articles,
+    };
+    pane.map_or(1, |p| usize::from(p.body.height).max(1))
+}
+
+fn scroll(app: &mut App, lines: usize, down: bool) {
+    let r = &app.reader;
+    let top = if down {
+        r.top.saturating_add(lines).min(r.max_top())
+    } else {
+        r.top.saturating_sub(lines)
+    };
+    scroll_to(app, top);
+}
+
+/// Scrolls the reader to `top`, remembering the block there as the place.
+fn scroll_to(app: &mut App, top: usize) {
+    let r = &mut app.reader;
+    r.top = top.min(r.max_top());
+    if let Some(line) = r.lines.get(r.top) {
+        r.anchor = line.block;
+    }
+}
+
+fn moved(index: usize, by: usize, down: bool, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    if down {
+        index.saturating_add(by).min(len - 1)
+    } else {
+        index.saturating_sub(by)
+    }
+}
+
+/// Moves the selection in the focused list.
+fn step(app: &mut App, by: usize, down: bool) {
+    match app.focus {
+        Focus::Sections => {
+            let section = moved(app.nav.section, by, down, app.nav.sections.len());
+            if section != app.nav.section {
+                app.nav.section = section;
+                app.nav.article = 0;
+                app.nav.article_offset = 0;
+            }
+        }
+        _ => {
+            let len = app.visible(app.nav.section).len();
+            app.nav.article = moved(app.nav.article, by, down, len);
+        }
+    }
+}
+
+/// Opens the selected article in the reader and marks it read.
+fn open(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(index) = app.selected() else {
+        app.message = Some("no article here".to_owned());
+        return;
+    };
+    app.focus = Focus::Reader;
+    app.reader.opened = true;
+    show(app, index);
+    let id = app.articles[index].id.clone();
+    if !app.marks.is_read(&id) {
+        app.marks.set_read(&id, true);
+        effects.push(Effect::SaveMarks);
+    }
+}
+
+fn close_reader(app: &mut App) {
+    app.reader.opened = false;
+    app.focus = Focus::Articles;
+}
+
+fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
+    let len = app.visible(app.nav.section).len();
+    let at_end = if forward {
+        app.nav.article + 1 >= len
+    } else {
+        app.nav.article == 0
+    };
+    if at_end {
+        let before = app.nav.section;
+        next_section(app, forward);
+        if app.nav.section == before {
+            app.message = Some(
+                if forward {
+                    "last article"
+                } else {
+                    "first article"
+                }
+                .to_owned(),
+            );
+            return;
+        }
+        if !forward {
+            let len = app.visible(app.nav.section).len();
+            app.nav.article = len.saturating_sub(1);
+        }
+    } else if forward {
+        app.nav.article += 1;
+    } else {
+        app.nav.article -= 1;
+    }
+    if app.reader.opened {
+        open(app, effects);
+    }
+}
+
+fn next_section(app: &mut App, forward: bool) {
+    let len = app.nav.sections.len();
+    let section = moved(app.nav.section, 1, forward, len);
+    if section != app.nav.section {
+        app.nav.section = section;
+        app.nav.article = 0;
+        app.nav.article_offset = 0;
+    }
+}
+
+fn click(app: &mut App, column: u16, row: u16, effects: &mut Vec<Effect>) {
+    if app.overlay.is_some() {
+        app.overlay = None;
+        return;
+    }
+    let Some(pane) = app.panes.hit(column, row) else {
+        return;
+    };
+    match pane {
+        Focus::Sections => {
+            app.focus = Focus::Sections;
+            let Some(body) = app.panes.sections.map(|p| p.body) else {
+                return;
+            };
+            if row < body.y {
+                return;
+            }
+            let at = app.nav.section_offset + usize::from(row - body.y);
+            if let Some(SectionRow::Section(i)) = app.section_rows().get(at).copied()
+                && i != app.nav.section
+            {
+                app.nav.section = i;
+                app.nav.article = 0;
+                app.nav.article_offset = 0;
+            }
+        }
+        Focus::Articles => {
+            let Some(body) = app.panes.articles.map(|p| p.body) else {
+                return;
+            };
+            if row < body.y {
+                app.focus = Focus::Articles;
+                return;
+            }
+            let at = app.nav.article_offset + usize::from(row - body.y);
+            if at < app.visible(app.nav.section).len() {
+                let again = at == app.nav.article && app.focus == Focus::Articles;
+                app.nav.article = at;
+                app.focus = Focus::Articles;
+                if again {
+                    open(app, effects);
+                }
+            } else {
+                app.focus = Focus::Articles;
+            }
+        }
+        Focus::Reader => {
+            if app.reader.article.is_some() && app.focus != Focus::Reader {
+                open(app, effects);
+            }
+        }
+    }
+}
+
+fn wheel(app: &mut App, column: u16, row: u16, down: bool) {
+    if app.overlay.is_some() {
+        overlay_action(app, if down { Action::Down } else { Action::Up });
+        return;
+    }
+    match app.panes.hit(column, row) {
+        Some(Focus::Reader) => scroll(app, WHEEL_LINES, down),
+        Some(Focus::Sections) => {
+            let len = app.nav.sections.len();
+            let section = moved(app.nav.section, 1, down, len);
+            if section != app.nav.section {
+                app.nav.section = section;
+                app.nav.article = 0;
+                app.nav.article_offset = 0;
+            }
+        }
+        Some(Focus::Articles) => {
+            let len = app.visible(app.nav.section).len();
+            app.nav.article = moved(app.nav.article, WHEEL_LINES, down, len);
+        }
+        None => {}
+    }
+}
+
+/// Shows article `index` in the reader, remembering where the last one was
+/// left.
+fn show(app: &mut App, index: usize) {
+    if app.reader.article == Some(index) {
+        return;
+    }
+    remember_place(app);
+    app.reader.article = Some(index);
+    app.reader.lines.clear();
+    app.reader.width = 0;
+    app.reader.top = 0;
+    app.reader.anchor = app
+        .articles
+        .get(index)
+        .and_then(|a| app.reader.places.get(&a.id).copied())
+        .unwrap_or(0);
+}
+
+fn remember_place(app: &mut App) {
+    let r = &mut app.reader;
+    if let Some(article) = r.article.and_then(|i| app.articles.get(i)) {
+        r.places.insert(article.id.clone(), r.anchor);
+    }
+}
+
+/// Makes the state consistent after any change: panes, selection, offsets,
+/// the reader's article and its layout, the scroll position.
+fn settle(app: &mut App) {
+    // Clamp the selection.
+    let sections = app.nav.sections.len();
+    app.nav.section = app.nav.section.min(sections.saturating_sub(1));
+    let articles = app.visible(app.nav.section).len();
+    app.nav.article = app.nav.article.min(articles.saturating_sub(1));
+
+    app.panes = panes(app.size, app.focus);
+    if app.focus == Focus::Reader && app.reader.article.is_none() {
+        app.focus = Focus::Articles;
+        app.panes = panes(app.size, app.focus);
+    }
+
+    // Which article the reader pane shows: the opened one, else a preview.
+    if !app.reader.opened {
+        match app.selected() {
+            Some(index) if app.panes.reader.is_some() => show(app, index),
+            _ => {
+                remember_place(app);
+                app.reader.article = None;
+                app.reader.lines.clear();
+            }
+        }
+    }
+    lay_out_reader(app);
+    keep_lists_in_view(app);
+}
+
+fn lay_out_reader(app: &mut App) {
+    let Some(text) = app.panes.reader.map(|p| p.text()) else {
+        app.reader.height = 0;
+        return;
+    };
+    let Some(index) = app.reader.article else {
+        return;
+    };
+    let width = usize::from(text.width);
+    app.reader.height = usize::from(text.height);
+    if width != app.reader.width || app.reader.lines.is_empty() {
+        // Keep the place across the relayout: the block scrolled to.
+        let article = &app.articles[index];
+        let lines = typeset::layout(article, app.context(article), width, &app.prefs.text);
+        let anchor = app.reader.anchor;
+        app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
+        app.reader.lines = lines;
+        app.reader.width = width;
+    }
+    app.reader.top = app.reader.top.min(app.reader.max_top());
+}
+
+/// Scroll offsets that keep each list's selection visible.
+fn keep_lists_in_view(app: &mut App) {
+    if let Some(pane) = app.panes.sections {
+        let rows = app.section_rows();
+        let selected = rows
+            .iter()
+            .position(|r| *r == SectionRow::Section(app.nav.section))
+            .unwrap_or(0);
+        // Show the feed's name above its first section.
+        let wanted = match selected.checked_sub(1).map(|i| rows[i]) {
+            Some(SectionRow::Feed(_)) => selected - 1,
+            _ => selected,
+        };
+        app.nav.section_offset = in_view(
+            app.nav.section_offset,
+            wanted,
+            selected,
+            usize::from(pane.body.height),
+        );
+    }
+    if let Some(pane) = app.panes.articles {
+        let height = usize::from(pane.body.height);
+        app.nav.article_offset = in_view(
+            app.nav.article_offset,
+            app.nav.article,
+            app.nav.article,
+            height,
+        );
+    }
+}
+
+/// An offset that shows rows `first..=last` in a window of `height` rows,
+/// moving `offset` as little as possible.
+fn in_view(offset: usize, first: usize, last: usize, height: usize) -> usize {
+    if height == 0 {
+        return offset.min(first);
+    }
+    if first < offset {
+        first
+    } else if last >= offset + height {
+        last + 1 - height
+    } else {
+        offset
+    }
+}

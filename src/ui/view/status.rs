@@ -1,0 +1,62 @@
+//! The status line: where you are, a message or the filter being typed,
+//! key hints, and the warnings count.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::keymap::Action;
+use crate::typeset::{sanitize, str_width, truncate};
+
+use super::super::app::App;
+use super::style::Styles;
+use super::text::{fill, put};
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
+    let amb = app.prefs.text.ambiguous_width;
+    let width = usize::from(area.width);
+    let key = |action: Action| {
+        app.prefs
+            .keymap
+            .keys(action)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let left = if app.nav.editing {
+        format!(" /{}▏ Enter keep · Esc clear", app.nav.filter)
+    } else if let Some(message) = &app.message {
+        format!(" {}", sanitize(message))
+    } else {
+        match app.section() {
+            Some(s) => format!(" {} · {}", sanitize(&s.feed_title), s.label()),
+            None => " kanbao".to_owned(),
+        }
+    };
+    let mut right = format!("{} help  {} quit ", key(Action::Help), key(Action::Back));
+    if !app.warnings.is_empty() {
+        right = format!(
+            "⚠ {} ({})  {right}",
+            app.warnings.len(),
+            key(Action::Warnings)
+        );
+    }
+    let right = if str_width(&right, amb) + 10 > width {
+        String::new()
+    } else {
+        right
+    };
+    let left = truncate(&left, width.saturating_sub(str_width(&right, amb)), amb);
+    let pad = " ".repeat(width.saturating_sub(str_width(&left, amb) + str_width(&right, amb)));
+    let written = put(
+        buf,
+        area,
+        0,
+        &[
+            (&left, styles.status),
+            (&pad, styles.status),
+            (&right, styles.status),
+        ],
+        amb,
+    );
+    fill(buf, area, 0, written, styles.status);
+}

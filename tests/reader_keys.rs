@@ -1,0 +1,534 @@
+//! The reader's `update`, driven the way a user types: `press(&mut app,
+//! "jj<Enter>G")` goes through the keymap and the input layer, with no
+//! terminal. Every action has a test.
+
+use std::path::Path;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use kanbao::config::{self, Config};
+use kanbao::keymap::Action;
+use kanbao::library::Library;
+use kanbao::state::Marks;
+use kanbao::ui::app::{App, Focus, Overlay, Prefs};
+use kanbao::ui::input::translate;
+use kanbao::ui::update::{Effect, Msg, update};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn config(text: &str) -> Config {
+    let path = Path::new(ROOT).join("config.toml");
+    config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn app_for(config: &Config, width: u16, height: u16) -> App {
+    let prefs = Prefs {
+        keymap: config.keymap.clone(),
+        theme: config.theme.clone(),
+        text: config.text.clone(),
+        mouse: true,
+        no_color: false,
+    };
+    let mut app = App::new(Library::load(config), Marks::default(), prefs, Vec::new());
+    update(&mut app, Msg::Resize(width, height));
+    app
+}
+
+/// The sample archive at 80×24.
+fn sample() -> App {
+    sample_at(80, 24)
+}
+
+fn sample_at(width: u16, height: u16) -> App {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
+    app_for(&config(&text), width, height)
+}
+
+/// An archive of two feeds and four sections, from the test fixtures.
+fn sections() -> App {
+    let text = r#"
+[[feeds]]
+id = "zmd"
+title = "驻马店日报"
+kind = "pages"
+path = "feeds/zhumadian-daily"
+
+[[feeds]]
+id = "fixtures"
+title = "样张"
+kind = "pages"
+path = "tests/fixtures/pages"
+"#;
+    app_for(&config(text), 120, 40)
+}
+
+/// Keys as a user types them: characters, and `<Name>` for the others
+/// (`<Enter>`, `<Esc>`, `<Tab>`, `<S-Tab>`, `<Down>`, `<Space>`, `<C-c>` …).
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut chars = keys.chars();
+    while let Some(c) = chars.next() {
+        let event = if c == '<' {
+            let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
+            key_named(&name)
+        } else {
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+        };
+        if let Some(msg) = translate(app, Event::Key(event)) {
+            effects.extend(update(app, msg));
+        }
+    }
+    effects
+}
+
+fn key_named(name: &str) -> KeyEvent {
+    let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    match name {
+        "Enter" => plain(KeyCode::Enter),
+        "Esc" => plain(KeyCode::Esc),
+        "Tab" => plain(KeyCode::Tab),
+        "S-Tab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+        "Down" => plain(KeyCode::Down),
+        "Up" => plain(KeyCode::Up),
+        "Left" => plain(KeyCode::Left),
+        "Right" => plain(KeyCode::Right),
+        "Space" => plain(KeyCode::Char(' ')),
+        "PageDown" => plain(KeyCode::PageDown),
+        "PageUp" => plain(KeyCode::PageUp),
+        "Home" => plain(KeyCode::Home),
+        "End" => plain(KeyCode::End),
+        "BS" => plain(KeyCode::Backspace),
+        "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        other => panic!("no key named <{other}>"),
+    }
+}
+
+fn title(app: &App) -> Option<String> {
+    let index = app.reader.article.or_else(|| app.selected())?;
+    app.articles[index].title.clone()
+}
+
+#[test]
+fn launch_focuses_the_first_article_of_the_first_section() {
+    let app = sample();
+    assert_eq!(app.focus, Focus::Articles);
+    assert_eq!(app.nav.section, 0);
+    assert_eq!(app.nav.article, 0);
+    assert_eq!(title(&app).as_deref(), Some("奋力建设区域创新高地"));
+}
+
+#[test]
+fn down_and_up_move_the_selection_and_stop_at_the_ends() {
+    let mut app = sample();
+    press(&mut app, "jj");
+    assert_eq!(app.nav.article, 2);
+    press(&mut app, "j<Down>");
+    assert_eq!(app.nav.article, 2, "stays on the last article");
+    press(&mut app, "k<Up>kk");
+    assert_eq!(app.nav.article, 0);
+}
+
+#[test]
+fn open_shows_the_article_marks_it_read_and_asks_to_save() {
+    let mut app = sample();
+    let effects = press(&mut app, "j<Enter>");
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(app.reader.opened);
+    assert_eq!(
+        title(&app).as_deref(),
+        Some("学用结合 推进科技工作上新台阶")
+    );
+    let id = app.articles[1].id.clone();
+    assert!(app.marks.is_read(&id));
+    assert_eq!(effects, [Effect::SaveMarks]);
+    // Opening it again changes nothing on disk.
+    let effects = press(&mut app, "q<Enter>");
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn reader_scrolls_by_line_page_and_to_the_ends() {
+    let mut app = sample();
+    press(&mut app, "<Enter>");
+    let max = app.reader.max_top();
+    assert!(max > 10, "article 1 is longer than a screen");
+    press(&mut app, "jj");
+    assert_eq!(app.reader.top, 2);
+    press(&mut app, "k");
+    assert_eq!(app.reader.top, 1);
+    press(&mut app, "<Space>");
+    assert_eq!(app.reader.top, (1 + app.reader.height - 1).min(max));
+    press(&mut app, "g<Space>");
+    assert_eq!(app.reader.top, (app.reader.height - 1).min(max));
+    press(&mut app, "b");
+    assert_eq!(app.reader.top, 0);
+    press(&mut app, "G");
+    assert_eq!(app.reader.top, max);
+    assert_eq!(app.reader.percent(), 100);
+    press(&mut app, "j<PageDown>");
+    assert_eq!(app.reader.top, max, "never past the end");
+    press(&mut app, "g");
+    assert_eq!(app.reader.top, 0);
+    press(&mut app, "<End><Home>");
+    assert_eq!(app.reader.top, 0);
+}
+
+#[test]
+fn list_paging_and_ends_move_the_selection() {
+    let mut app = sample();
+    press(&mut app, "G");
+    assert_eq!(app.nav.article, 2);
+    press(&mut app, "g");
+    assert_eq!(app.nav.article, 0);
+    press(&mut app, "<PageDown>");
+    assert_eq!(app.nav.article, 2);
+    press(&mut app, "<PageUp>");
+    assert_eq!(app.nav.article, 0);
+}
+
+#[test]
+fn back_closes_the_reader_then_quits_from_the_list() {
+    let mut app = sample();
+    press(&mut app, "<Enter>q");
+    assert_eq!(app.focus, Focus::Articles);
+    assert!(!app.reader.opened);
+    assert!(!app.quit);
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn cancel_clears_the_filter_closes_the_reader_and_never_quits() {
+    let mut app = sample();
+    press(&mut app, "<Enter><Esc>");
+    assert_eq!(app.focus, Focus::Articles);
+    press(&mut app, "<Esc><Esc>");
+    assert!(!app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    for keys in ["<C-c>", "<Enter><C-c>", "?<C-c>", "/abc<C-c>", "h<C-c>"] {
+        let mut app = sample();
+        press(&mut app, keys);
+        assert!(app.quit, "{keys}");
+    }
+}
+
+#[test]
+fn panes_switch_with_h_l_arrows_and_tab() {
+    let mut app = sections();
+    press(&mut app, "h");
+    assert_eq!(app.focus, Focus::Sections);
+    press(&mut app, "h");
+    assert_eq!(app.focus, Focus::Sections, "nothing left of the sections");
+    press(&mut app, "l");
+    assert_eq!(app.focus, Focus::Articles);
+    press(&mut app, "<Right>");
+    assert_eq!(
+        app.focus,
+        Focus::Reader,
+        "right of the list opens the article"
+    );
+    press(&mut app, "<Left>");
+    assert_eq!(app.focus, Focus::Articles);
+    press(&mut app, "<Tab>");
+    assert_eq!(app.focus, Focus::Reader);
+    press(&mut app, "<Tab>");
+    assert_eq!(app.focus, Focus::Sections);
+    press(&mut app, "<S-Tab>");
+    assert_eq!(app.focus, Focus::Reader);
+    press(&mut app, "<S-Tab>");
+    assert_eq!(app.focus, Focus::Articles);
+    press(&mut app, "<S-Tab>");
+    assert_eq!(app.focus, Focus::Sections);
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        app.focus,
+        Focus::Articles,
+        "Enter on a section goes to its articles"
+    );
+}
+
+#[test]
+fn sections_move_with_j_k_in_their_pane_and_with_shift_j_k_anywhere() {
+    let mut app = sections();
+    let count = app.nav.sections.len();
+    assert!(count >= 4, "{count} sections");
+    press(&mut app, "J");
+    assert_eq!((app.nav.section, app.nav.article), (1, 0));
+    press(&mut app, "jJ");
+    assert_eq!(
+        (app.nav.section, app.nav.article),
+        (2, 0),
+        "J selects the next section's first article"
+    );
+    press(&mut app, "K");
+    assert_eq!(app.nav.section, 1);
+    press(&mut app, "hj");
+    assert_eq!(app.nav.section, 2);
+    press(&mut app, "G");
+    assert_eq!(app.nav.section, count - 1);
+    press(&mut app, "J");
+    assert_eq!(app.nav.section, count - 1, "stays on the last section");
+}
+
+#[test]
+fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
+    let mut app = sections();
+    press(&mut app, "<Enter>");
+    let first = title(&app);
+    press(&mut app, "nn");
+    assert_eq!(title(&app).as_deref(), Some("巾帼竞芬芳 灿烂耀春晖"));
+    assert!(
+        app.marks.is_read(&app.articles[2].id),
+        "n opens and marks read"
+    );
+    press(&mut app, "n");
+    assert_eq!(
+        app.nav.section, 1,
+        "past the last article, into the next section"
+    );
+    assert_eq!(app.focus, Focus::Reader);
+    press(&mut app, "NNN");
+    assert_eq!(title(&app), first);
+    press(&mut app, "N");
+    assert_eq!(title(&app), first, "nothing before the first article");
+    assert_eq!(app.message.as_deref(), Some("first article"));
+}
+
+#[test]
+fn filter_narrows_the_list_as_chinese_is_typed_and_esc_clears_it() {
+    let mut app = sample();
+    press(&mut app, "/");
+    assert!(app.nav.editing);
+    // An input method delivers composed characters as key presses.
+    press(&mut app, "巾帼");
+    assert_eq!(app.nav.filter, "巾帼");
+    assert_eq!(app.visible(0).len(), 1);
+    assert_eq!(title(&app).as_deref(), Some("巾帼竞芬芳 灿烂耀春晖"));
+    press(&mut app, "<BS><BS>");
+    assert_eq!(app.visible(0).len(), 3);
+    press(&mut app, "黄育南<Enter>");
+    assert!(!app.nav.editing);
+    assert_eq!(app.visible(0).len(), 2, "bylines match too");
+    press(&mut app, "j");
+    assert_eq!(app.nav.article, 1, "keys act again once the filter is kept");
+    press(&mut app, "<Esc>");
+    assert!(app.nav.filter.is_empty());
+    assert_eq!(app.visible(0).len(), 3);
+}
+
+#[test]
+fn pasted_text_goes_into_the_filter() {
+    let mut app = sample();
+    press(&mut app, "/");
+    if let Some(msg) = translate(&app, Event::Paste("灿烂\n耀".into())) {
+        update(&mut app, msg);
+    }
+    assert_eq!(app.nav.filter, "灿烂耀");
+}
+
+#[test]
+fn r_and_s_toggle_read_and_star_and_ask_to_save() {
+    let mut app = sample();
+    let id = app.articles[0].id.clone();
+    assert_eq!(press(&mut app, "r"), [Effect::SaveMarks]);
+    assert!(app.marks.is_read(&id));
+    press(&mut app, "r");
+    assert!(!app.marks.is_read(&id));
+    assert_eq!(press(&mut app, "s"), [Effect::SaveMarks]);
+    assert!(app.marks.is_starred(&id));
+    press(&mut app, "<Enter>s");
+    assert!(
+        !app.marks.is_starred(&id),
+        "in the reader, s stars the article read"
+    );
+}
+
+#[test]
+fn help_lists_the_keymap_scrolls_and_closes() {
+    let mut app = sample();
+    press(&mut app, "?");
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    let lines = app.overlay_lines(Overlay::Help, 60);
+    assert_eq!(lines.len(), Action::ALL.len());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("j Down") && l.contains("move down"))
+    );
+    press(&mut app, "G");
+    assert_eq!(app.overlay_top, app.overlay_max_top());
+    assert_eq!(app.nav.article, 0, "keys scroll the overlay, not the list");
+    press(&mut app, "?");
+    assert_eq!(app.overlay, None);
+    press(&mut app, "?<Esc>");
+    assert_eq!(app.overlay, None);
+    press(&mut app, "?q");
+    assert_eq!(app.overlay, None);
+    assert!(!app.quit, "q closes the overlay first");
+}
+
+#[test]
+fn help_shows_rebound_keys() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
+    let text = text.replace("[keys]", "[keys]\ndown = [\"Ctrl-n\", \"Down\"]");
+    let mut app = app_for(&config(&text), 80, 24);
+    let lines = app.overlay_lines(Overlay::Help, 60);
+    assert!(
+        lines.iter().any(|l| l.starts_with("Ctrl-n Down")),
+        "{lines:?}"
+    );
+    press(&mut app, "j");
+    assert_eq!(app.nav.article, 0, "j is no longer bound");
+}
+
+#[test]
+fn warnings_are_reachable() {
+    let mut app = sample();
+    press(&mut app, "W");
+    assert_eq!(app.overlay, None);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no warnings: everything loaded")
+    );
+
+    let text = r#"
+[[feeds]]
+id = "gone"
+title = "不存在"
+kind = "pages"
+path = "feeds/no-such-folder"
+"#;
+    let mut app = app_for(&config(text), 80, 24);
+    press(&mut app, "W");
+    assert_eq!(app.overlay, Some(Overlay::Warnings));
+    let lines = app.overlay_lines(Overlay::Warnings, 70).concat();
+    assert!(lines.contains("does not exist"), "{lines}");
+    press(&mut app, "W");
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn resize_keeps_the_paragraph_at_the_top_in_view() {
+    let mut app = sample();
+    press(&mut app, "<Enter>");
+    press(&mut app, "jjjjjjjjjjjj");
+    let block = app.reader.lines[app.reader.top].block;
+    update(&mut app, Msg::Resize(41, 15));
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(
+        app.reader.lines[app.reader.top].block, block,
+        "the paragraph starts the screen"
+    );
+    update(&mut app, Msg::Resize(100, 12));
+    assert_eq!(app.reader.lines[app.reader.top].block, block);
+    // When the whole article fits, it shows from the top, paragraph included.
+    update(&mut app, Msg::Resize(120, 60));
+    assert_eq!(app.reader.top, 0);
+    let shown = &app.reader.lines[..app.reader.height.min(app.reader.lines.len())];
+    assert!(shown.iter().any(|l| l.block == block));
+    update(&mut app, Msg::Resize(41, 15));
+    assert_eq!(
+        app.reader.lines[app.reader.top].block, block,
+        "and it is still the place"
+    );
+}
+
+#[test]
+fn each_article_remembers_where_it_was_left() {
+    let mut app = sample();
+    press(&mut app, "<Enter>jjjjjjjjjjjj");
+    let block = app.reader.lines[app.reader.top].block;
+    press(&mut app, "n");
+    assert_eq!(app.reader.top, 0, "a new article starts at the top");
+    press(&mut app, "N");
+    assert_eq!(app.reader.lines[app.reader.top].block, block);
+}
+
+#[test]
+fn tiny_and_zero_sizes_never_panic() {
+    let mut app = sample();
+    press(&mut app, "<Enter>");
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (19, 4),
+        (20, 5),
+        (20, 6),
+        (41, 15),
+        (0, 30),
+        (300, 0),
+        (59, 5),
+        (100, 5),
+    ] {
+        update(&mut app, Msg::Resize(w, h));
+        press(&mut app, "jGgk?<Esc>hl<Tab>");
+        assert!(app.reader.top <= app.reader.max_top());
+    }
+}
+
+#[test]
+fn mouse_clicks_select_and_open_and_the_wheel_scrolls_the_pane_under_it() {
+    let mut app = sample(); // 80×24: sections | articles
+    let articles = app.panes.articles.map(|p| p.body).expect("articles pane");
+    update(
+        &mut app,
+        Msg::Click {
+            column: articles.x + 3,
+            row: articles.y + 2,
+        },
+    );
+    assert_eq!(app.nav.article, 2);
+    let row = articles.y;
+    update(
+        &mut app,
+        Msg::Click {
+            column: articles.x + 3,
+            row,
+        },
+    );
+    assert_eq!(app.nav.article, 0);
+    assert_eq!(app.focus, Focus::Articles);
+    update(
+        &mut app,
+        Msg::Click {
+            column: articles.x + 3,
+            row,
+        },
+    );
+    assert_eq!(app.focus, Focus::Reader, "a second click opens");
+    let text = app.panes.reader.map(|p| p.body).expect("reader pane");
+    update(
+        &mut app,
+        Msg::Wheel {
+            column: text.x + 2,
+            row: text.y + 1,
+            down: true,
+        },
+    );
+    assert_eq!(app.reader.top, 3);
+    update(
+        &mut app,
+        Msg::Wheel {
+            column: text.x + 2,
+            row: text.y + 1,
+            down: false,
+        },
+    );
+    assert_eq!(app.reader.top, 0);
+}
+
+#[test]
+fn mouse_can_be_left_to_the_terminal() {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let mut app = sample();
+    app.prefs.mouse = false;
+    let click = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 40,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(translate(&app, click), None);
+}

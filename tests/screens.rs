@@ -1,0 +1,112 @@
+//! Snapshots of the reader's screens (ratatui TestBackend): the list and
+//! the reader for the sample page at 80×24, 41×15 and 120×40, and the help
+//! overlay. Review changes with `cargo insta review` (or read the .snap
+//! files in tests/snapshots/).
+
+use std::path::Path;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use kanbao::config;
+use kanbao::library::Library;
+use kanbao::state::Marks;
+use kanbao::ui::app::{App, Prefs};
+use kanbao::ui::input::translate;
+use kanbao::ui::update::{Msg, update};
+use kanbao::ui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rstest::rstest;
+
+fn sample(width: u16, height: u16) -> App {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs {
+        keymap: config.keymap.clone(),
+        theme: config.theme.clone(),
+        text: config.text.clone(),
+        mouse: true,
+        no_color: false,
+    };
+    let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
+    update(&mut app, Msg::Resize(width, height));
+    app
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let event = match c {
+            '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        };
+        if let Some(msg) = translate(app, Event::Key(event)) {
+            update(app, msg);
+        }
+    }
+}
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| view::draw(frame, app))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+#[case::w120x40(120, 40)]
+fn list(#[case] width: u16, #[case] height: u16) {
+    let app = sample(width, height);
+    insta::assert_snapshot!(format!("list_{width}x{height}"), screen(&app).backend());
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+#[case::w120x40(120, 40)]
+fn reader(#[case] width: u16, #[case] height: u16) {
+    let mut app = sample(width, height);
+    press(&mut app, "\n");
+    insta::assert_snapshot!(format!("reader_{width}x{height}"), screen(&app).backend());
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn reader_at_the_photo_captions(#[case] width: u16, #[case] height: u16) {
+    let mut app = sample(width, height);
+    press(&mut app, "jj\nG");
+    insta::assert_snapshot!(format!("captions_{width}x{height}"), screen(&app).backend());
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn help(#[case] width: u16, #[case] height: u16) {
+    let mut app = sample(width, height);
+    press(&mut app, "?");
+    insta::assert_snapshot!(format!("help_{width}x{height}"), screen(&app).backend());
+}
+
+#[test]
+fn too_small() {
+    let app = sample(19, 4);
+    insta::assert_snapshot!("too_small_19x4", screen(&app).backend());
+}
+
+#[test]
+fn every_size_draws_without_panic_and_within_the_frame() {
+    for width in 0..=45 {
+        for height in 0..=12 {
+            let mut app = sample(width, height);
+            press(&mut app, "\nG");
+            screen(&app);
+            press(&mut app, "?");
+            screen(&app);
+        }
+    }
+}
