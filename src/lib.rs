@@ -7,7 +7,7 @@
 //!       ─ library (feeds, ids, grouping) ─▶ typeset (lines) ─▶ cli output
 //! ```
 //!
-//! - [`config`]: `config.toml` — feeds, text options; lookup and validation.
+//! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.

@@ -3,6 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
+use crate::model::Article;
 use crate::typeset::{str_width, truncate};
 
 use super::super::app::{App, Focus, SectionRow};
@@ -131,46 +132,81 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         let star_style = if selected { base } else { styles.starred };
         let used = str_width(marker, amb) + str_width(star, amb) + 1;
         let room = width.saturating_sub(used);
-        let byline = article
-            .byline
-            .as_ref()
-            .map(|b| b.text.as_str())
-            .unwrap_or("");
-        let headline = article.display_title();
-        let title_w = str_width(headline, amb);
-        let (title, byline) = if title_w + 2 + str_width(byline, amb) <= room || byline.is_empty() {
-            (truncate(headline, room, amb), byline.to_owned())
-        } else {
-            let title_room = room.saturating_sub(room / 3).max(room.min(8));
-            let title = truncate(headline, title_room, amb);
-            let byline_room = room.saturating_sub(str_width(&title, amb) + 2);
-            // A byline cut to a role word says nothing: show it only with
-            // room for a name.
-            let byline = if byline_room >= 8 {
-                truncate(byline, byline_room, amb)
-            } else {
-                String::new()
-            };
-            (title, byline)
-        };
-        let gap = if byline.is_empty() { "" } else { "  " };
+        let (title, byline) = row_text(article, room, amb);
         let byline_style = if selected { base } else { styles.dim };
-        let written = put(
-            buf,
-            pane.body,
-            screen_row,
-            &[
-                (marker, marker_style),
-                (star, star_style),
-                (" ", base),
-                (&title, base),
-                (gap, base),
-                (&byline, byline_style),
-            ],
-            amb,
-        );
+        let highlight = if selected {
+            base.patch(styles.highlight)
+        } else {
+            styles.highlight
+        };
+        let mut pieces: Vec<(&str, Style)> =
+            vec![(marker, marker_style), (star, star_style), (" ", base)];
+        pieces.extend(highlighted(&title, app.nav.filter.trim(), base, highlight));
+        if !byline.is_empty() {
+            pieces.push(("  ", base));
+            pieces.push((&byline, byline_style));
+        }
+        let written = put(buf, pane.body, screen_row, &pieces, amb);
         if selected {
             fill(buf, pane.body, screen_row, written, base);
         }
     }
+}
+
+/// The headline and the names of the byline that fit in `room` columns: the
+/// headline first; the names only when a whole one fits beside it.
+fn row_text(article: &Article, room: usize, amb: u8) -> (String, String) {
+    let headline = article.display_title();
+    let names = match &article.byline {
+        Some(b) if !b.reporters.is_empty() || !b.correspondents.is_empty() => b
+            .reporters
+            .iter()
+            .chain(&b.correspondents)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(b) => b.text.clone(),
+        None => String::new(),
+    };
+    let title = truncate(headline, room, amb);
+    let left = room.saturating_sub(str_width(&title, amb) + 2);
+    let first_name = names.split(' ').next().unwrap_or("");
+    if names.is_empty() || left < str_width(first_name, amb).max(4) {
+        return (title, String::new());
+    }
+    (title, truncate(&names, left, amb))
+}
+
+/// `text` cut into pieces, the parts matching `query` (case-blind) in the
+/// highlight style.
+fn highlighted<'a>(
+    text: &'a str,
+    query: &str,
+    base: Style,
+    highlight: Style,
+) -> Vec<(&'a str, Style)> {
+    if query.is_empty() {
+        return vec![(text, base)];
+    }
+    let lower = text.to_lowercase();
+    let query = query.to_lowercase();
+    // Lower-casing can change byte lengths; highlight only when it did not.
+    if lower.len() != text.len() {
+        return vec![(text, base)];
+    }
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (start, _) in lower.match_indices(&query) {
+        if start < at
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(start + query.len())
+        {
+            continue;
+        }
+        pieces.push((&text[at..start], base));
+        pieces.push((&text[start..start + query.len()], highlight));
+        at = start + query.len();
+    }
+    pieces.push((&text[at..], base));
+    pieces
 }
