@@ -97,7 +97,9 @@ pub enum Outcome {
 /// Entry point of the `kanbao` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    // Not `stdout().lock()`: the reader's signal thread must be able to
+    // write to the terminal to restore it while this thread waits for keys.
+    let mut out = io::BufWriter::new(io::stdout());
     let result = run(cli, &mut out).and_then(|outcome| {
         out.flush().map_err(Failure::from)?;
         Ok(outcome)
