@@ -293,14 +293,33 @@ impl App {
                     })
                     .collect();
                 let column = keys.iter().map(|k| str_width(k, amb)).max().unwrap_or(0) + 2;
-                Action::ALL
+                let longest = Action::ALL
                     .iter()
-                    .zip(&keys)
-                    .map(|(a, k)| {
-                        let pad = " ".repeat(column.saturating_sub(str_width(k, amb)));
-                        truncate(&format!("{k}{pad}{}", a.describe()), width, amb)
-                    })
-                    .collect()
+                    .map(|a| a.describe().len())
+                    .max()
+                    .unwrap_or(0);
+                if column + longest <= width {
+                    Action::ALL
+                        .iter()
+                        .zip(&keys)
+                        .map(|(a, k)| {
+                            let pad = " ".repeat(column.saturating_sub(str_width(k, amb)));
+                            format!("{k}{pad}{}", a.describe())
+                        })
+                        .collect()
+                } else {
+                    // Narrow: each description under its keys.
+                    Action::ALL
+                        .iter()
+                        .zip(&keys)
+                        .flat_map(|(a, k)| {
+                            [
+                                truncate(k, width, amb),
+                                truncate(&format!("  {}", a.describe()), width, amb),
+                            ]
+                        })
+                        .collect()
+                }
             }
             Overlay::Warnings => app
                 .warnings

@@ -45,7 +45,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
     } else {
         right
     };
-    let left = truncate(&left, width.saturating_sub(str_width(&right, amb)), amb);
+    let left = truncate(&left, width.saturating_sub(str_width(&right, amb) + 1), amb);
     let pad = " ".repeat(width.saturating_sub(str_width(&left, amb) + str_width(&right, amb)));
     let written = put(
         buf,
