@@ -436,6 +436,26 @@ fn resize_keeps_the_paragraph_at_the_top_in_view() {
 }
 
 #[test]
+fn resize_at_the_end_stays_at_the_end() {
+    let mut app = sample();
+    press(&mut app, "jj<Enter>G");
+    assert_eq!(app.reader.percent(), 100);
+    update(&mut app, Msg::Resize(41, 15));
+    assert_eq!(app.reader.percent(), 100);
+    update(&mut app, Msg::Resize(80, 24));
+    assert_eq!(app.reader.percent(), 100);
+    assert!(
+        app.reader
+            .lines
+            .last()
+            .is_some_and(|l| l.text.contains("茶杯气球接力赛"))
+    );
+    press(&mut app, "k");
+    update(&mut app, Msg::Resize(81, 24));
+    assert!(app.reader.percent() < 100, "scrolling up leaves the end");
+}
+
+#[test]
 fn each_article_remembers_where_it_was_left() {
     let mut app = sample();
     press(&mut app, "<Enter>jjjjjjjjjjjj");

@@ -137,12 +137,12 @@ struct Lines {
 }
 
 impl Lines {
-    /// An empty line, part of the block before it.
+    /// An empty line, part of the block after it.
     fn blank(&mut self) {
         self.out.push(Line {
             role: Role::Blank,
             text: String::new(),
-            block: self.block.saturating_sub(1),
+            block: self.block,
         });
     }
 }

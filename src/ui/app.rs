@@ -95,6 +95,8 @@ pub struct Reader {
     /// The block the reader scrolled to: where a relayout puts the view,
     /// even after a larger window showed the article from its start.
     pub anchor: usize,
+    /// The reader scrolled to the end: a relayout shows the end again.
+    pub at_end: bool,
     /// Lines that fit the pane.
     pub height: usize,
     /// Where each article was left: the block at the top, by article id.

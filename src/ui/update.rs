@@ -240,6 +240,7 @@ fn scroll(app: &mut App, lines: usize, down: bool) {
 fn scroll_to(app: &mut App, top: usize) {
     let r = &mut app.reader;
     r.top = top.min(r.max_top());
+    r.at_end = r.top > 0 && r.top == r.max_top();
     if let Some(line) = r.lines.get(r.top) {
         r.anchor = line.block;
     }
@@ -429,6 +430,7 @@ fn show(app: &mut App, index: usize) {
     app.reader.lines.clear();
     app.reader.width = 0;
     app.reader.top = 0;
+    app.reader.at_end = false;
     app.reader.anchor = app
         .articles
         .get(index)
@@ -491,6 +493,9 @@ fn lay_out_reader(app: &mut App) {
         app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
         app.reader.lines = lines;
         app.reader.width = width;
+    }
+    if app.reader.at_end {
+        app.reader.top = app.reader.max_top();
     }
     app.reader.top = app.reader.top.min(app.reader.max_top());
 }

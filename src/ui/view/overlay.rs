@@ -1,9 +1,11 @@
 //! Overlays: the key bindings (from the keymap itself) and the warnings
 //! from loading the archive.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use unicode_width::UnicodeWidthStr;
 
 use crate::typeset::truncate;
 
@@ -13,10 +15,19 @@ use super::text::put;
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, which: Overlay, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
-    let _ = area;
     let Some((rect, content)) = app.overlay_view(which) else {
         return;
     };
+    // A double-width character just left of the box covers its left
+    // border: blank it, or the border is not drawn.
+    if rect.x > area.x {
+        for y in rect.y..rect.y + rect.height {
+            let cell = &mut buf[(rect.x - 1, y)];
+            if cell.symbol().width() > 1 || cell.diff_option != CellDiffOption::None {
+                cell.reset();
+            }
+        }
+    }
     Clear.render(rect, buf);
     let title = match which {
         Overlay::Help => " 按键 Keys (? or Esc to close) ",
@@ -31,9 +42,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, which: Overlay, styles: &St
             amb,
         ));
     let inner = block.inner(rect);
-    block.render(rect, buf);
     let visible = usize::from(inner.height);
     let top = app.overlay_top;
+    let below = content.len().saturating_sub(top + visible);
+    let block = if below > 0 {
+        block.title_bottom(format!(" ↓ {below} more (j) "))
+    } else {
+        block
+    };
+    block.render(rect, buf);
     for (row, line) in content.iter().skip(top).take(visible).enumerate() {
         put(buf, inner, row as u16, &[(line, styles.body)], amb);
     }

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use crate::keymap::Action;
 use crate::typeset::{sanitize, str_width, truncate};
 
-use super::super::app::App;
+use super::super::app::{App, Focus};
 use super::style::Styles;
 use super::text::{fill, put};
 
@@ -32,7 +32,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             None => " kanbao".to_owned(),
         }
     };
-    let mut right = format!("{} help  {} quit ", key(Action::Help), key(Action::Back));
+    let back = if app.focus == Focus::Reader {
+        "back"
+    } else {
+        "quit"
+    };
+    let mut right = format!("{} help  {} {back} ", key(Action::Help), key(Action::Back));
     if !app.warnings.is_empty() {
         right = format!(
             "⚠ {} ({})  {right}",
