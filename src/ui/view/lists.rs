@@ -154,27 +154,41 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
 }
 
 /// The headline and the names of the byline that fit in `room` columns: the
-/// headline first; the names only when a whole one fits beside it.
+/// headline first, then whole names (never half a name), `…` when some
+/// did not fit.
 fn row_text(article: &Article, room: usize, amb: u8) -> (String, String) {
-    let headline = article.display_title();
-    let names = match &article.byline {
+    let title = truncate(article.display_title(), room, amb);
+    let names: Vec<&str> = match &article.byline {
         Some(b) if !b.reporters.is_empty() || !b.correspondents.is_empty() => b
             .reporters
             .iter()
             .chain(&b.correspondents)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" "),
-        Some(b) => b.text.clone(),
-        None => String::new(),
+            .map(String::as_str)
+            .collect(),
+        Some(b) => vec![b.text.as_str()],
+        None => Vec::new(),
     };
-    let title = truncate(headline, room, amb);
-    let left = room.saturating_sub(str_width(&title, amb) + 2);
-    let first_name = names.split(' ').next().unwrap_or("");
-    if names.is_empty() || left < str_width(first_name, amb).max(4) {
-        return (title, String::new());
+    let mut left = room.saturating_sub(str_width(&title, amb) + 2);
+    let mut shown = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let sep = usize::from(!shown.is_empty());
+        let w = str_width(name, amb);
+        let more = i + 1 < names.len();
+        // Keep room for the `…` that says names were left out.
+        let reserve = if more { 2 } else { 0 };
+        if sep + w + reserve > left {
+            if !shown.is_empty() && left >= 2 {
+                shown.push_str(" …");
+            }
+            break;
+        }
+        if sep == 1 {
+            shown.push(' ');
+        }
+        shown.push_str(name);
+        left -= sep + w;
     }
-    (title, truncate(&names, left, amb))
+    (title, shown)
 }
 
 /// `text` cut into pieces, the parts matching `query` (case-blind) in the
