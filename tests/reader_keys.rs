@@ -403,7 +403,7 @@ path = "feeds/no-such-folder"
     let mut app = app_for(&config(text), 80, 24);
     press(&mut app, "W");
     assert_eq!(app.overlay, Some(Overlay::Warnings));
-    let lines = app.overlay_lines(Overlay::Warnings, 70).concat();
+    let lines = app.overlay_lines(Overlay::Warnings, 70).join(" ");
     assert!(lines.contains("does not exist"), "{lines}");
     press(&mut app, "W");
     assert_eq!(app.overlay, None);
