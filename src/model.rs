@@ -34,6 +34,11 @@ pub struct Article {
     /// Editor code closing the article, e.g. `⑤3`.
     pub editor_code: Option<String>,
     pub photos: Vec<Photo>,
+    /// The web address of a feed item; `None` for newspaper pages.
+    pub url: Option<String>,
+    /// Links in a feed item's text, numbered in order; the text refers to
+    /// link n as `[n]`.
+    pub links: Vec<Link>,
     pub source: SourceRef,
 }
 
@@ -56,6 +61,16 @@ pub struct Photo {
     pub credit: Option<String>,
     /// Editor code closing the caption, e.g. `⑥2`.
     pub code: Option<String>,
+    /// Where the picture is, for feed items that carry one.
+    pub url: Option<String>,
+}
+
+/// A link in a feed item's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The linked text as it reads in the paragraph.
+    pub text: String,
+    pub url: String,
 }
 
 /// Where an article was read from (lines are 1-based and inclusive).
@@ -83,6 +98,8 @@ impl Article {
             paragraphs: Vec::new(),
             editor_code: None,
             photos: Vec::new(),
+            url: None,
+            links: Vec::new(),
             source: SourceRef {
                 path: path.to_owned(),
                 first_line,

@@ -422,6 +422,8 @@ fn parse_json_has_the_documented_shape() {
         "paragraphs",
         "editor_code",
         "photos",
+        "url",
+        "links",
         "source",
     ]);
     let optional_strings = [
@@ -434,6 +436,7 @@ fn parse_json_has_the_documented_shape() {
         "title",
         "subtitle",
         "editor_code",
+        "url",
     ];
     for article in articles {
         assert_eq!(keys(article), article_keys, "{article}");
@@ -460,7 +463,7 @@ fn parse_json_has_the_documented_shape() {
                 .is_some_and(|p| !p.is_empty())
         );
         for photo in article["photos"].as_array().expect("photos is an array") {
-            assert_eq!(keys(photo), sorted(&["caption", "credit", "code"]));
+            assert_eq!(keys(photo), sorted(&["caption", "credit", "code", "url"]));
             assert!(photo["caption"].is_string());
             assert!(photo["credit"].is_string() || photo["credit"].is_null());
             assert!(photo["code"].is_string() || photo["code"].is_null());

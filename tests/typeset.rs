@@ -199,6 +199,7 @@ fn article() -> Article {
         caption: "投球。".into(),
         credit: Some("记者 王伟 摄".into()),
         code: Some("⑥2".into()),
+        url: None,
     }];
     a
 }

@@ -226,6 +226,7 @@ impl<'p> Assembler<'p> {
                             caption: text.to_owned(),
                             credit: None,
                             code: code.map(str::to_owned),
+                            url: None,
                         },
                         piece,
                     );
@@ -352,6 +353,7 @@ impl<'p> Assembler<'p> {
                 caption: caption.to_owned(),
                 credit: None,
                 code: code.map(str::to_owned),
+                url: None,
             },
             piece,
         );
@@ -382,6 +384,7 @@ impl<'p> Assembler<'p> {
                     caption: String::new(),
                     credit: Some(text.to_owned()),
                     code: None,
+                    url: None,
                 },
                 piece,
             ),
