@@ -8,6 +8,7 @@
 //! ```
 //!
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
+//! - [`feed`]: web feeds — fetching, item HTML, OPML.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
@@ -21,6 +22,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod feed;
 pub mod keymap;
 pub mod library;
 pub mod model;
