@@ -46,13 +46,21 @@ pub struct FeedConfig {
     pub id: String,
     pub title: String,
     pub kind: FeedKind,
-    /// The feed's folder; a relative `path` is resolved against the config file's folder.
+    /// The folder the library reads this feed's articles from: for `pages`
+    /// the `path` folder, for `feed` the `store` folder (default
+    /// `feeds/<id>`), which the first fetch creates. Relative paths are
+    /// resolved against the config file's folder.
     pub path: PathBuf,
-    /// Reserved for web feeds; always `None` for kind `pages`.
-    pub url: Option<String>,
-    /// Section for pages whose file name and header name none.
+    /// Where a web feed is fetched from; `None` for kind `pages`.
+    pub source: Option<FeedSource>,
+    /// For `pages`: the section of pages whose file name and header name
+    /// none. For `feed`: the section of every item (without it, the item's
+    /// category, else the feed's title).
     pub section: Option<String>,
-    /// `FILE:LINE:COL` of this feed's `path` value, to begin later messages about the feed.
+    /// How a web feed is fetched; the defaults for kind `pages`.
+    pub fetch: FetchOptions,
+    /// `FILE:LINE:COL` of this feed's `path` value (for a web feed, of its
+    /// `url` or `path`), to begin later messages about the feed.
     pub location: String,
 }
 
@@ -62,18 +70,62 @@ pub struct FeedConfig {
 pub enum FeedKind {
     /// A folder of stored page `.txt` files.
     Pages,
+    /// A web feed (RSS, Atom or JSON Feed) whose items are fetched into a folder.
+    Feed,
 }
 
 impl FeedKind {
-    pub const ALL: [FeedKind; 1] = [FeedKind::Pages];
+    pub const ALL: [FeedKind; 2] = [FeedKind::Pages, FeedKind::Feed];
 
     /// The name written in `config.toml`.
     pub fn name(self) -> &'static str {
         match self {
             FeedKind::Pages => "pages",
+            FeedKind::Feed => "feed",
         }
     }
 }
+
+/// Where a web feed's document is read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedSource {
+    /// `url`: fetched over HTTP(S); starts with `http://` or `https://`.
+    Url(String),
+    /// `path`: a local feed file, resolved against the config file's folder.
+    File(PathBuf),
+}
+
+/// How a web feed is fetched: `interval`, `timeout`, `max_items`,
+/// `max_size` and `headers` of its `[[feeds]]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchOptions {
+    /// Minutes to wait between fetches, 1-10080; `None` fetches on every `kanbao fetch`.
+    pub interval_minutes: Option<u32>,
+    /// Seconds allowed for the whole request, 1-600.
+    pub timeout_secs: u32,
+    /// Keep at most this many of the newest items of each fetch; `None` keeps all.
+    pub max_items: Option<usize>,
+    /// The largest response body accepted, in bytes (`max_size` is in MB of 2^20 bytes).
+    pub max_bytes: u64,
+    /// Extra request headers, in the order written; names are valid header
+    /// names, unique ignoring case, and values hold no control characters.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            interval_minutes: None,
+            timeout_secs: 30,
+            max_items: None,
+            max_bytes: 20 * MB,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// The unit of `max_size`.
+const MB: u64 = 1024 * 1024;
 
 /// The `[text]` table: how article text is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -540,18 +592,24 @@ struct RawFeed {
     kind: Option<Spanned<FeedKind>>,
     path: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
+    store: Option<Spanned<String>>,
     section: Option<Spanned<String>>,
+    interval: Option<Spanned<i64>>,
+    timeout: Option<Spanned<i64>>,
+    max_items: Option<Spanned<i64>>,
+    max_size: Option<Spanned<i64>>,
+    headers: Option<Spanned<RawHeaders>>,
 }
 
 impl RawFeed {
     fn check(
-        self,
+        mut self,
         source: &Source<'_>,
         entry: Range<usize>,
         base: &Path,
         earlier_ids: &[Spanned<String>],
     ) -> Result<(FeedConfig, Spanned<String>), ConfigError> {
-        let Some(id) = self.id else {
+        let Some(id) = self.id.take() else {
             return Err(source.error(
                 entry,
                 "missing \"id\" in [[feeds]]; add a short name such as id = \"my-paper\" \
@@ -583,7 +641,7 @@ impl RawFeed {
             ));
         }
         let feed = format!("feed {:?}", id.get_ref());
-        let Some(title) = self.title else {
+        let Some(title) = self.title.take() else {
             return Err(source.error(
                 entry,
                 format!("missing \"title\" for {feed}; add title = \"…\" with the name to show"),
@@ -595,7 +653,7 @@ impl RawFeed {
                 format!("empty title for {feed}; write the name to show"),
             ));
         }
-        let Some(kind) = self.kind else {
+        let Some(kind) = self.kind.take() else {
             let kinds: Vec<&str> = FeedKind::ALL.iter().map(|kind| kind.name()).collect();
             return Err(source.error(
                 entry,
@@ -605,32 +663,22 @@ impl RawFeed {
                 ),
             ));
         };
-        if let Some(url) = &self.url {
-            return Err(source.error(
-                url.span(),
-                format!(
-                    "{feed} has a url, but kind {:?} reads a folder; use `path`",
-                    kind.get_ref().name()
-                ),
-            ));
-        }
-        let Some(path) = self.path else {
-            return Err(source.error(
-                entry,
-                format!(
-                    "missing \"path\" for {feed}; kind {:?} reads a folder of stored pages: \
-                     add path = \"feeds/{}\"",
-                    kind.get_ref().name(),
-                    id.get_ref()
-                ),
-            ));
+        let (path, from, location, fetch) = match kind.get_ref() {
+            FeedKind::Pages => {
+                let (path, location) = self.pages_folder(source, entry, base, id.get_ref())?;
+                (path, None, location, FetchOptions::default())
+            }
+            FeedKind::Feed => {
+                let (from, location) = self.web_source(source, entry, base, id.get_ref())?;
+                let store = self.store(source, base, id.get_ref())?;
+                (
+                    store,
+                    Some(from),
+                    location,
+                    self.fetch_options(source, id.get_ref())?,
+                )
+            }
         };
-        if path.get_ref().is_empty() {
-            return Err(source.error(
-                path.span(),
-                format!("empty path for {feed}; name the folder of stored pages"),
-            ));
-        }
         if let Some(section) = &self.section
             && section.get_ref().trim().is_empty()
         {
@@ -643,12 +691,349 @@ impl RawFeed {
             id: id.get_ref().clone(),
             title: title.into_inner(),
             kind: *kind.get_ref(),
-            path: base.join(path.get_ref()),
-            url: None,
+            path,
+            source: from,
             section: self.section.map(Spanned::into_inner),
-            location: source.location(path.span()),
+            fetch,
+            location,
         };
         Ok((feed, id))
+    }
+
+    /// The folder of a `pages` feed, which takes none of the web feed keys.
+    fn pages_folder(
+        &self,
+        source: &Source<'_>,
+        entry: Range<usize>,
+        base: &Path,
+        id: &str,
+    ) -> Result<(PathBuf, String), ConfigError> {
+        let feed = format!("feed {id:?}");
+        let web_only = [
+            ("url", self.url.as_ref().map(Spanned::span)),
+            ("store", self.store.as_ref().map(Spanned::span)),
+            ("interval", self.interval.as_ref().map(Spanned::span)),
+            ("timeout", self.timeout.as_ref().map(Spanned::span)),
+            ("max_items", self.max_items.as_ref().map(Spanned::span)),
+            ("max_size", self.max_size.as_ref().map(Spanned::span)),
+            ("headers", self.headers.as_ref().map(Spanned::span)),
+        ];
+        let first = web_only
+            .into_iter()
+            .filter_map(|(key, span)| Some((key, span?)))
+            .min_by_key(|(_, span)| span.start);
+        if let Some((key, span)) = first {
+            return Err(source.error(
+                span,
+                format!(
+                    "{key:?} is only for kind \"feed\" (web feeds), but {feed} has kind \"pages\"; \
+                     remove it, or set kind = \"feed\""
+                ),
+            ));
+        }
+        let Some(path) = &self.path else {
+            return Err(source.error(
+                entry,
+                format!(
+                    "missing \"path\" for {feed}; kind \"pages\" reads a folder of stored pages: \
+                     add path = \"feeds/{id}\""
+                ),
+            ));
+        };
+        if path.get_ref().is_empty() {
+            return Err(source.error(
+                path.span(),
+                format!("empty path for {feed}; name the folder of stored pages"),
+            ));
+        }
+        Ok((base.join(path.get_ref()), source.location(path.span())))
+    }
+
+    /// A web feed's `url` or `path`, exactly one of them, and its location.
+    fn web_source(
+        &self,
+        source: &Source<'_>,
+        entry: Range<usize>,
+        base: &Path,
+        id: &str,
+    ) -> Result<(FeedSource, String), ConfigError> {
+        let feed = &format!("feed {id:?}");
+        match (&self.url, &self.path) {
+            (Some(url), Some(path)) => {
+                let second = if url.span().start > path.span().start {
+                    url.span()
+                } else {
+                    path.span()
+                };
+                Err(source.error(
+                    second,
+                    format!(
+                        "{feed} has both url and path; keep url to fetch the feed from the web, \
+                         or path to read a local feed file"
+                    ),
+                ))
+            }
+            (None, None) => Err(source.error(
+                entry,
+                format!(
+                    "missing \"url\" for {feed}; kind \"feed\" needs url = \"https://…\", \
+                     or path = \"…\" naming a local feed file"
+                ),
+            )),
+            (Some(url), None) => {
+                check_url(source, url, feed)?;
+                let from = FeedSource::Url(url.get_ref().clone());
+                Ok((from, source.location(url.span())))
+            }
+            (None, Some(path)) => {
+                if path.get_ref().is_empty() {
+                    return Err(source.error(
+                        path.span(),
+                        format!("empty path for {feed}; name a local feed file, or use url"),
+                    ));
+                }
+                let from = FeedSource::File(base.join(path.get_ref()));
+                Ok((from, source.location(path.span())))
+            }
+        }
+    }
+
+    /// A web feed's `store` folder, by default `feeds/<id>`.
+    fn store(&self, source: &Source<'_>, base: &Path, id: &str) -> Result<PathBuf, ConfigError> {
+        match &self.store {
+            Some(store) if store.get_ref().is_empty() => Err(source.error(
+                store.span(),
+                format!(
+                    "empty store for feed {id:?}; name a folder, \
+                     or remove the line for the default, feeds/{id}"
+                ),
+            )),
+            Some(store) => Ok(base.join(store.get_ref())),
+            None => Ok(base.join("feeds").join(id)),
+        }
+    }
+
+    fn fetch_options(&self, source: &Source<'_>, id: &str) -> Result<FetchOptions, ConfigError> {
+        let feed = &format!("feed {id:?}");
+        let defaults = FetchOptions::default();
+        let number =
+            |value: &Option<Spanned<i64>>, limit: Limit| -> Result<Option<u32>, ConfigError> {
+                value
+                    .as_ref()
+                    .map(|value| limit.check(source, value, feed))
+                    .transpose()
+            };
+        let interval = number(
+            &self.interval,
+            Limit {
+                key: "interval",
+                max: 10_080,
+                unit: "minutes",
+                unset: "to fetch on every `kanbao fetch`".to_owned(),
+            },
+        )?;
+        let timeout = number(
+            &self.timeout,
+            Limit {
+                key: "timeout",
+                max: 600,
+                unit: "seconds",
+                unset: format!("for the default, {}", defaults.timeout_secs),
+            },
+        )?;
+        let max_items = number(
+            &self.max_items,
+            Limit {
+                key: "max_items",
+                max: 100_000,
+                unit: "items",
+                unset: "to keep every item".to_owned(),
+            },
+        )?;
+        let max_size = number(
+            &self.max_size,
+            Limit {
+                key: "max_size",
+                max: 1024,
+                unit: "MB",
+                unset: format!("for the default, {}", defaults.max_bytes / MB),
+            },
+        )?;
+        let headers = match &self.headers {
+            Some(headers) => check_headers(source, headers.get_ref(), feed)?,
+            None => Vec::new(),
+        };
+        Ok(FetchOptions {
+            interval_minutes: interval,
+            timeout_secs: timeout.unwrap_or(defaults.timeout_secs),
+            max_items: max_items.map(|n| n as usize),
+            max_bytes: max_size.map_or(defaults.max_bytes, |n| u64::from(n) * MB),
+            headers,
+        })
+    }
+}
+
+/// The range of a whole-number option of a web feed, from 1 to `max`.
+struct Limit {
+    key: &'static str,
+    max: u32,
+    unit: &'static str,
+    /// What leaving the option out does, after "remove the line".
+    unset: String,
+}
+
+impl Limit {
+    fn check(
+        &self,
+        source: &Source<'_>,
+        value: &Spanned<i64>,
+        feed: &str,
+    ) -> Result<u32, ConfigError> {
+        match u32::try_from(*value.get_ref()) {
+            Ok(n) if (1..=self.max).contains(&n) => Ok(n),
+            _ => Err(source.error(
+                value.span(),
+                format!(
+                    "{:?} for {feed} must be 1-{} ({}), found {}; \
+                     write a number in that range, or remove the line {}",
+                    self.key,
+                    self.max,
+                    self.unit,
+                    value.get_ref(),
+                    self.unset
+                ),
+            )),
+        }
+    }
+}
+
+/// A web feed's url: `http://` or `https://` and a host.
+fn check_url(source: &Source<'_>, url: &Spanned<String>, feed: &str) -> Result<(), ConfigError> {
+    let text = url.get_ref();
+    if text.trim().is_empty() {
+        return Err(source.error(
+            url.span(),
+            format!(
+                "empty url for {feed}; write the feed's address, such as \"https://…/rss.xml\""
+            ),
+        ));
+    }
+    let rest = ["http://", "https://"].iter().find_map(|scheme| {
+        text.get(..scheme.len())
+            .filter(|start| start.eq_ignore_ascii_case(scheme))
+            .map(|_| &text[scheme.len()..])
+    });
+    let Some(rest) = rest else {
+        return Err(source.error(
+            url.span(),
+            format!(
+                "url {text:?} for {feed} does not start with http:// or https://; \
+                 write the full address, or use path = \"…\" for a local feed file"
+            ),
+        ));
+    };
+    if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        let what = if c == ' ' {
+            "a space".to_owned()
+        } else {
+            format!("the character U+{:04X}", u32::from(c))
+        };
+        return Err(source.error(
+            url.span(),
+            format!(
+                "url {text:?} for {feed} contains {what}; \
+                 write the address as the browser shows it, with spaces as %20"
+            ),
+        ));
+    }
+    if rest.split(['/', '?', '#']).next().is_none_or(str::is_empty) {
+        return Err(source.error(
+            url.span(),
+            format!("url {text:?} for {feed} names no host; write it as \"https://host/…\""),
+        ));
+    }
+    Ok(())
+}
+
+/// The characters of a header name (RFC 7230 `token`).
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+fn check_headers(
+    source: &Source<'_>,
+    headers: &RawHeaders,
+    feed: &str,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut checked: Vec<(String, String)> = Vec::with_capacity(headers.0.len());
+    for (name, value) in &headers.0 {
+        let text = name.get_ref();
+        if text.is_empty() || !text.chars().all(is_token_char) {
+            return Err(source.error(
+                name.span(),
+                format!(
+                    "invalid header name {text:?} for {feed}; use letters, digits and \
+                     !#$%&'*+-.^_`|~ only, such as \"User-Agent\""
+                ),
+            ));
+        }
+        if let Some((earlier, _)) = checked
+            .iter()
+            .find(|(earlier, _)| earlier.eq_ignore_ascii_case(text))
+        {
+            return Err(source.error(
+                name.span(),
+                format!(
+                    "header {text:?} for {feed} is already set as {earlier:?} \
+                     (header names ignore case); keep one of them"
+                ),
+            ));
+        }
+        if let Some(control) = value
+            .get_ref()
+            .chars()
+            .find(|&c| c.is_control() && c != '\t')
+        {
+            return Err(source.error(
+                value.span(),
+                format!(
+                    "value of header {text:?} for {feed} contains the control character U+{:04X}; \
+                     remove it",
+                    u32::from(control)
+                ),
+            ));
+        }
+        checked.push((text.clone(), value.get_ref().clone()));
+    }
+    Ok(checked)
+}
+
+/// `headers = { Name = "value", … }` as written, in the file's order (the
+/// deserializer hands keys over sorted).
+struct RawHeaders(Vec<(Spanned<String>, Spanned<String>)>);
+
+impl<'de> Deserialize<'de> for RawHeaders {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(HeadersVisitor)
+    }
+}
+
+struct HeadersVisitor;
+
+impl<'de> Visitor<'de> for HeadersVisitor {
+    type Value = RawHeaders;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawHeaders, A::Error> {
+        let mut headers = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            headers.push(entry);
+        }
+        headers.sort_by_key(|(name, _): &(Spanned<String>, _)| name.span().start);
+        Ok(RawHeaders(headers))
     }
 }
 

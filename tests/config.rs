@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use kanbao::config::{
-    self, ConfigSource, FeedConfig, FeedKind, SearchEnv, TextOptions, Theme, Ui, locate_in,
+    self, ConfigSource, FeedConfig, FeedKind, FeedSource, FetchOptions, SearchEnv, TextOptions,
+    Theme, Ui, locate_in,
 };
 use kanbao::keymap::{Action, Key, Keymap};
 use proptest::prelude::*;
@@ -33,10 +34,13 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
+/// The folder of the config file that [`parse`] reads.
+const HOME_CONFIG: &str = "/home/reader/.config/kanbao";
+
 fn parse(text: &str) -> Result<config::Config, config::ConfigError> {
     config::parse(
         text,
-        Path::new("/home/reader/.config/kanbao/config.toml"),
+        &Path::new(HOME_CONFIG).join("config.toml"),
         "config.toml",
     )
 }
@@ -111,8 +115,9 @@ fn shipped_config_matches_the_defaults() {
         "{} is not a folder",
         feed.path.display()
     );
-    assert_eq!(feed.url, None);
+    assert_eq!(feed.source, None);
     assert_eq!(feed.section, None);
+    assert_eq!(feed.fetch, FetchOptions::default());
 }
 
 /// The commented list of actions under `[keys]` in the shipped file, made
@@ -137,6 +142,54 @@ fn shipped_config_lists_every_action_with_its_default_keys() {
     let config = parse(&format!("[keys]\n{}\n", listed.join("\n")))
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(config.keymap, Keymap::default());
+}
+
+/// The commented web feed example in the shipped file, made live with all
+/// its options, must parse, and the values it shows as defaults must be them.
+#[test]
+fn shipped_config_web_feed_example_shows_the_defaults() {
+    let shipped = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"));
+    let start = shipped
+        .find("# [[feeds]]")
+        .expect("a commented-out web feed example");
+    let options = [
+        "store",
+        "section",
+        "interval",
+        "timeout",
+        "max_items",
+        "max_size",
+        "headers",
+    ];
+    let live: Vec<&str> = shipped[start..]
+        .lines()
+        .take_while(|line| line.starts_with('#'))
+        .map(|line| line.strip_prefix("# ").unwrap_or(line))
+        .map(|line| match line.strip_prefix("# ") {
+            Some(option)
+                if option
+                    .split_once(" = ")
+                    .is_some_and(|(key, _)| options.contains(&key)) =>
+            {
+                option
+            }
+            _ => line,
+        })
+        .collect();
+    let config = parse(&live.join("\n")).unwrap_or_else(|error| panic!("{error}"));
+    let [feed] = config.feeds.as_slice() else {
+        panic!("expected one feed, got {:?}", config.feeds);
+    };
+    assert_eq!(feed.kind, FeedKind::Feed);
+    assert!(matches!(feed.source, Some(FeedSource::Url(_))));
+    assert_eq!(
+        feed.path,
+        Path::new(HOME_CONFIG).join("feeds").join(&feed.id)
+    );
+    let defaults = FetchOptions::default();
+    assert_eq!(feed.fetch.timeout_secs, defaults.timeout_secs);
+    assert_eq!(feed.fetch.max_bytes, defaults.max_bytes);
+    assert_eq!(feed.fetch.headers.len(), 2);
 }
 
 #[test]
@@ -332,11 +385,175 @@ fn feed_keeps_its_fields_and_location() {
         title: "甲报".to_owned(),
         kind: FeedKind::Pages,
         path: PathBuf::from("papers/a"),
-        url: None,
+        source: None,
         section: Some("要闻".to_owned()),
+        fetch: FetchOptions::default(),
         location: "my.toml:5:8".to_owned(),
     };
     assert_eq!(feed, expected);
+}
+
+fn fixture(name: &str) -> config::Config {
+    let path = Path::new(FIXTURES).join("valid").join(name);
+    parse(&read(&path)).unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn fetch_defaults() {
+    let defaults = FetchOptions::default();
+    assert_eq!(defaults.interval_minutes, None);
+    assert_eq!(defaults.timeout_secs, 30);
+    assert_eq!(defaults.max_items, None);
+    assert_eq!(defaults.max_bytes, 20 * 1024 * 1024);
+    assert!(defaults.headers.is_empty());
+}
+
+#[test]
+fn web_feed_with_every_option() {
+    let config = fixture("feed-url-all-options.toml");
+    let expected = FeedConfig {
+        id: "xinhua".to_owned(),
+        title: "新华网".to_owned(),
+        kind: FeedKind::Feed,
+        path: Path::new(HOME_CONFIG).join("saved/xinhua"),
+        source: Some(FeedSource::Url("https://example.com/rss.xml".to_owned())),
+        section: Some("要闻".to_owned()),
+        fetch: FetchOptions {
+            interval_minutes: Some(30),
+            timeout_secs: 45,
+            max_items: Some(200),
+            max_bytes: 5 * 1024 * 1024,
+            headers: vec![
+                ("User-Agent".to_owned(), "kanbao/0.1 (看报)".to_owned()),
+                ("Authorization".to_owned(), "Bearer abc".to_owned()),
+                ("X-Tab".to_owned(), "a\tb".to_owned()),
+            ],
+        },
+        location: "config.toml:6:7".to_owned(),
+    };
+    assert_eq!(config.feeds, vec![expected]);
+}
+
+#[test]
+fn web_feed_from_a_file_is_stored_in_feeds_id() {
+    let config = fixture("feed-file.toml");
+    let expected = FeedConfig {
+        id: "saved".to_owned(),
+        title: "存档".to_owned(),
+        kind: FeedKind::Feed,
+        path: Path::new(HOME_CONFIG).join("feeds/saved"),
+        source: Some(FeedSource::File(
+            Path::new(HOME_CONFIG).join("saved/feed.xml"),
+        )),
+        section: None,
+        fetch: FetchOptions::default(),
+        location: "config.toml:6:8".to_owned(),
+    };
+    assert_eq!(config.feeds, vec![expected]);
+}
+
+#[test]
+fn pages_and_web_feeds_side_by_side() {
+    let config = fixture("mixed-pages-and-feeds.toml");
+    let [pages, web, local] = config.feeds.as_slice() else {
+        panic!("expected three feeds, got {:?}", config.feeds);
+    };
+    assert_eq!(pages.kind, FeedKind::Pages);
+    assert_eq!(
+        pages.path,
+        Path::new(HOME_CONFIG).join("feeds/zhumadian-daily")
+    );
+    assert_eq!(pages.source, None);
+    assert_eq!(pages.fetch, FetchOptions::default());
+
+    assert_eq!(web.kind, FeedKind::Feed);
+    assert_eq!(web.path, Path::new(HOME_CONFIG).join("feeds/people"));
+    assert_eq!(
+        web.source,
+        Some(FeedSource::Url(
+            "HTTP://Example.com:8080/feed.json?lang=zh#top".to_owned()
+        ))
+    );
+    let fetch = FetchOptions {
+        interval_minutes: Some(10_080),
+        max_items: Some(100_000),
+        headers: vec![("Accept".to_owned(), "application/feed+json".to_owned())],
+        ..FetchOptions::default()
+    };
+    assert_eq!(web.fetch, fetch);
+    assert_eq!(web.location, "config.toml:12:7");
+
+    assert_eq!(local.path, PathBuf::from("/var/lib/kanbao/local-atom"));
+    assert_eq!(
+        local.source,
+        Some(FeedSource::File(PathBuf::from("/srv/feeds/atom.xml")))
+    );
+    let fetch = FetchOptions {
+        timeout_secs: 600,
+        max_bytes: 1024 * 1024 * 1024,
+        ..FetchOptions::default()
+    };
+    assert_eq!(local.fetch, fetch);
+}
+
+fn one_web_feed(config_path: &str, lines: &str) -> FeedConfig {
+    let text = format!("[[feeds]]\nid = \"w\"\ntitle = \"网\"\nkind = \"feed\"\n{lines}\n");
+    let config = config::parse(&text, Path::new(config_path), "my.toml")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let [feed] = <[FeedConfig; 1]>::try_from(config.feeds).expect("one feed");
+    feed
+}
+
+#[rstest]
+#[case::default_store_next_to_the_config("/etc/kanbao/config.toml", "", "/etc/kanbao/feeds/w")]
+#[case::default_store_relative_config("conf/kanbao.toml", "", "conf/feeds/w")]
+#[case::default_store_working_directory("config.toml", "", "feeds/w")]
+#[case::store_relative("/etc/kanbao/config.toml", "store = \"news/w\"", "/etc/kanbao/news/w")]
+#[case::store_absolute("/etc/kanbao/config.toml", "store = \"/srv/w\"", "/srv/w")]
+fn web_feed_stores_resolve_against_the_config_folder(
+    #[case] config_path: &str,
+    #[case] store: &str,
+    #[case] expected: &str,
+) {
+    let lines = format!("url = \"https://example.com/feed\"\n{store}");
+    assert_eq!(
+        one_web_feed(config_path, &lines).path,
+        PathBuf::from(expected)
+    );
+}
+
+#[rstest]
+#[case::interval("interval = 1")]
+#[case::timeout("timeout = 1")]
+#[case::max_items("max_items = 1")]
+#[case::max_size("max_size = 1")]
+#[case::no_headers("headers = {}")]
+#[case::empty_header_value("headers = { X-Empty = \"\" }")]
+#[case::https_upper_case("url = \"HTTPS://example.com\"")]
+#[case::host_only("url = \"http://example.com\"")]
+fn web_feed_accepts_the_smallest_values(#[case] line: &str) {
+    let lines = if line.starts_with("url") {
+        line.to_owned()
+    } else {
+        format!("url = \"https://example.com/feed\"\n{line}")
+    };
+    one_web_feed("config.toml", &lines);
+}
+
+#[test]
+fn web_feed_numbers_are_read_in_their_units() {
+    let feed = one_web_feed(
+        "config.toml",
+        "url = \"https://example.com/feed\"\ninterval = 1\ntimeout = 1\nmax_items = 1\nmax_size = 1",
+    );
+    let expected = FetchOptions {
+        interval_minutes: Some(1),
+        timeout_secs: 1,
+        max_items: Some(1),
+        max_bytes: 1024 * 1024,
+        headers: Vec::new(),
+    };
+    assert_eq!(feed.fetch, expected);
 }
 
 #[test]
