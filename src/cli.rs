@@ -73,6 +73,18 @@ pub enum Command {
     },
     /// Check the config and every feed; print what was found.
     Check,
+    /// Fetch web feeds (kind = "feed") into the archive.
+    Fetch {
+        /// Only the feeds with these ids [default: every web feed].
+        #[arg(value_name = "FEED")]
+        feeds: Vec<String>,
+        /// Fetch even feeds whose `interval` has not passed.
+        #[arg(long)]
+        force: bool,
+        /// How many feeds to fetch at once.
+        #[arg(long, value_name = "N", default_value_t = crate::feed::fetch::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: u16,
+    },
 }
 
 /// A failure that stops a command: printed as `kanbao: <message>`.
@@ -128,6 +140,9 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
         }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
         Some(Command::Show { id, width }) => show(config_path, &id, width, out),
         Some(Command::Check) => check(config_path, out),
+        Some(Command::Fetch { feeds, force, jobs }) => {
+            fetch(config_path, &feeds, force, usize::from(jobs), out)
+        }
         None if io::stdout().is_terminal() && io::stdin().is_terminal() => read(config_path),
         None => list(config_path, false, None, None, out),
     }
@@ -477,4 +492,105 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Fa
         )?;
         Ok(Outcome::Problems)
     }
+}
+
+fn fetch(
+    config_path: Option<&Path>,
+    wanted: &[String],
+    force: bool,
+    jobs: usize,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    use crate::config::FeedKind;
+    use crate::feed::fetch::{self as fetching, Event};
+
+    let config = load_config(config_path)?;
+    for id in wanted {
+        match config.feeds.iter().find(|f| &f.id == id) {
+            None => {
+                let ids: Vec<&str> = config.feeds.iter().map(|f| f.id.as_str()).collect();
+                return Err(Failure(format!(
+                    "no feed \"{id}\" in {}; its feeds are: {}",
+                    safe(&config.display),
+                    ids.join(", ")
+                )));
+            }
+            Some(f) if f.kind != FeedKind::Feed => {
+                return Err(Failure(format!(
+                    "feed \"{id}\" is a folder of stored pages; only feeds of kind \"feed\" are fetched"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let feeds: Vec<&crate::config::FeedConfig> = config
+        .feeds
+        .iter()
+        .filter(|f| f.kind == FeedKind::Feed)
+        .filter(|f| wanted.is_empty() || wanted.contains(&f.id))
+        .collect();
+    if feeds.is_empty() {
+        writeln!(
+            out,
+            "no web feeds in {}: add a [[feeds]] table with kind = \"feed\" and a url",
+            safe(&config.display)
+        )?;
+        return Ok(Outcome::Clean);
+    }
+    let bar = io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(feeds.len() as u64);
+        let style =
+            indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let running = std::sync::Mutex::new(Vec::<String>::new());
+    let progress = |event: Event| {
+        let Ok(mut running) = running.lock() else {
+            return;
+        };
+        match event {
+            Event::Started { feed } => running.push(feed),
+            Event::Finished { feed, outcome } => {
+                running.retain(|f| f != &feed);
+                let line = format!("{feed}: {outcome}");
+                match &bar {
+                    Some(bar) => {
+                        bar.println(safe(&line));
+                        bar.inc(1);
+                    }
+                    None => eprintln!("{}", safe(&line)),
+                }
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.set_message(running.join(" "));
+        }
+    };
+    let results = fetching::fetch_all(&feeds, jobs, force, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let failed = results.iter().filter(|(_, o)| o.failed()).count();
+    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
+    for (_, outcome) in &results {
+        if let fetching::Outcome::Stored(r) = outcome {
+            new += r.new;
+            updated += r.updated;
+            unchanged += r.unchanged;
+        }
+    }
+    let noun = if results.len() == 1 { "feed" } else { "feeds" };
+    writeln!(
+        out,
+        "{} {noun}: {new} new, {updated} updated, {unchanged} unchanged, {failed} failed",
+        results.len()
+    )?;
+    Ok(if failed == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
 }

@@ -7,6 +7,7 @@
 //!       ─ library (feeds, ids, grouping) ─▶ typeset (lines) ─▶ cli output
 //! ```
 //!
+//! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
 //! - [`feed`]: web feeds — fetching, item HTML, OPML.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
@@ -20,6 +21,7 @@
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal.
 //! - [`cli`]: the command-line subcommands, printing only.
 
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod feed;

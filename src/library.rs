@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, FeedConfig};
+use crate::config::{Config, FeedConfig, FeedKind};
 use crate::model::{Article, Warning};
 use crate::source::{self, page::ParsedPage};
 
@@ -92,6 +92,15 @@ impl Library {
             articles: 0,
         };
         if !feed.path.is_dir() {
+            if feed.kind == FeedKind::Feed && !feed.path.exists() {
+                // A web feed's store folder is made by its first fetch.
+                self.feeds.push(summary);
+                return;
+            }
+            let key = match feed.kind {
+                FeedKind::Pages => "path",
+                FeedKind::Feed => "store",
+            };
             let what = if feed.path.exists() {
                 "is not a folder"
             } else {
@@ -101,7 +110,7 @@ impl Library {
                 &feed.location,
                 None,
                 format!(
-                    "feed \"{}\": folder {} {what}; create it or fix `path`",
+                    "feed \"{}\": folder {} {what}; create it or fix `{key}`",
                     feed.id,
                     feed.path.display()
                 ),
@@ -126,6 +135,16 @@ impl Library {
             }
         }
         pages.sort_by(|a, b| a.0.order(&b.0));
+        if feed.kind == FeedKind::Feed {
+            // Items: newest first, by their own timestamps.
+            let mut items: Vec<Article> = pages.into_iter().flat_map(|(_, a)| a).collect();
+            items.sort_by(|a, b| {
+                b.date
+                    .cmp(&a.date)
+                    .then_with(|| b.published.cmp(&a.published))
+            });
+            pages = vec![(PageKey::default(), items)];
+        }
         for (_, articles) in pages {
             summary.articles += articles.len();
             self.articles.extend(articles);
@@ -337,6 +356,16 @@ fn place(
         .map(|(n, mut a)| {
             a.id = article_id(&feed.id, relative, n);
             a.feed = Some(feed.id.clone());
+            if feed.kind == FeedKind::Feed {
+                // A stored item knows its date and category; the config's
+                // section wins, the feed's title is the last resort.
+                a.section = feed
+                    .section
+                    .clone()
+                    .or(a.section.take())
+                    .or_else(|| Some(feed.title.clone()));
+                return a;
+            }
             a.date = key.date.clone();
             a.page = parsed.page.clone().or_else(|| key.page.clone());
             a.section = parsed

@@ -36,6 +36,8 @@ pub struct Article {
     pub photos: Vec<Photo>,
     /// The web address of a feed item; `None` for newspaper pages.
     pub url: Option<String>,
+    /// When a feed item was published (RFC 3339); `None` for pages.
+    pub published: Option<String>,
     /// Links in a feed item's text, numbered in order; the text refers to
     /// link n as `[n]`.
     pub links: Vec<Link>,
@@ -99,6 +101,7 @@ impl Article {
             editor_code: None,
             photos: Vec::new(),
             url: None,
+            published: None,
             links: Vec::new(),
             source: SourceRef {
                 path: path.to_owned(),

@@ -423,6 +423,7 @@ fn parse_json_has_the_documented_shape() {
         "editor_code",
         "photos",
         "url",
+        "published",
         "links",
         "source",
     ]);
@@ -437,6 +438,7 @@ fn parse_json_has_the_documented_shape() {
         "subtitle",
         "editor_code",
         "url",
+        "published",
     ];
     for article in articles {
         assert_eq!(keys(article), article_keys, "{article}");

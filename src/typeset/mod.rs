@@ -34,6 +34,8 @@ pub enum Role {
     Body,
     CaptionHeading,
     Caption,
+    /// A feed item's numbered link: `[1] 全文 https://…`.
+    Link,
     Blank,
 }
 
@@ -56,7 +58,8 @@ pub struct Context<'a> {
 }
 
 /// Lays an article out at `width` columns: head block, meta line, column,
-/// body paragraphs, then the numbered photo captions.
+/// body paragraphs, then the numbered photo captions and, for feed items,
+/// the numbered links.
 pub fn layout(
     article: &Article,
     context: Context<'_>,
@@ -125,6 +128,18 @@ pub fn layout(
                 caption.push_str(credit);
             }
             add(&mut lines, Role::Caption, &caption, 0);
+        }
+    }
+    if !article.links.is_empty() {
+        lines.blank();
+        add(&mut lines, Role::CaptionHeading, "链接", 0);
+        for (n, link) in article.links.iter().enumerate() {
+            add(
+                &mut lines,
+                Role::Link,
+                &format!("[{}] {} {}", n + 1, link.text, link.url),
+                0,
+            );
         }
     }
     lines.out

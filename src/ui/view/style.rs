@@ -76,6 +76,7 @@ impl Styles {
             Role::Body | Role::Blank => self.body,
             Role::CaptionHeading => self.caption_heading,
             Role::Caption => self.caption,
+            Role::Link => self.meta,
         }
     }
 }

@@ -1,0 +1,204 @@
+//! Fetching web feeds into their stores, several at a time.
+//!
+//! For each feed: skip it if its `interval` has not passed (unless forced),
+//! read its bytes (HTTP with the last ETag/Last-Modified, or a local file),
+//! parse them, keep the newest `max_items`, and store the items. A failure
+//! is a one-line reason for that feed; nothing stored before is touched,
+//! and the other feeds go on. Progress is reported through a callback so
+//! that the command line can draw a bar and the reader a status line.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::config::{FeedConfig, FeedKind, FeedSource};
+
+use super::http::{self, Fetched};
+use super::parse;
+use super::store::{self, FetchState, StoreReport};
+
+/// Feeds fetched at once unless asked otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How fetching one feed ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Stored(StoreReport),
+    /// The server said 304: nothing new.
+    NotModified,
+    /// Fetched less than `interval` minutes ago; `--force` fetches anyway.
+    TooSoon {
+        minutes_left: u64,
+    },
+    Failed(String),
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        matches!(self, Outcome::Failed(_))
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Stored(r) => write!(
+                f,
+                "{} new, {} updated, {} unchanged",
+                r.new, r.updated, r.unchanged
+            ),
+            Outcome::NotModified => f.write_str("not modified"),
+            Outcome::TooSoon { minutes_left } => {
+                write!(
+                    f,
+                    "skipped: fetched recently, next in {minutes_left} min (--force to fetch now)"
+                )
+            }
+            Outcome::Failed(reason) => write!(f, "failed: {reason}"),
+        }
+    }
+}
+
+/// Progress while fetching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Started { feed: String },
+    Finished { feed: String, outcome: Outcome },
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Fetches one web feed into its store. Pages feeds have nothing to fetch.
+pub fn fetch_feed(feed: &FeedConfig, force: bool) -> Outcome {
+    let Some(source) = &feed.source else {
+        return Outcome::Failed(format!(
+            "feed \"{}\" is a folder of pages; there is nothing to fetch",
+            feed.id
+        ));
+    };
+    debug_assert_eq!(feed.kind, FeedKind::Feed);
+    let folder = &feed.path;
+    let state = FetchState::load(folder);
+    if let Some(minutes) = feed.fetch.interval_minutes
+        && !force
+        && state.fetched_at > 0
+    {
+        let due = state.fetched_at + u64::from(minutes) * 60;
+        let now = now();
+        if now < due {
+            return Outcome::TooSoon {
+                minutes_left: (due - now).div_ceil(60),
+            };
+        }
+    }
+    let (bytes, charset, base, etag, last_modified) = match source {
+        FeedSource::File(path) => match std::fs::read(path) {
+            Ok(bytes) => (bytes, None, None, None, None),
+            Err(e) => {
+                return Outcome::Failed(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::source::io_message(&e)
+                ));
+            }
+        },
+        FeedSource::Url(url) => {
+            let mut request = http::Request::new(url.clone());
+            request.etag = state.etag.clone();
+            request.last_modified = state.last_modified.clone();
+            request.timeout = Duration::from_secs(u64::from(feed.fetch.timeout_secs));
+            request.max_bytes = feed.fetch.max_bytes;
+            request.headers = feed.fetch.headers.clone();
+            match http::fetch(&request) {
+                Ok(Fetched::NotModified) => {
+                    let state = FetchState {
+                        fetched_at: now(),
+                        ..state
+                    };
+                    // The fetch worked; failing to note when is not worth failing it.
+                    let _ = state.save(folder);
+                    return Outcome::NotModified;
+                }
+                Ok(Fetched::Body {
+                    bytes,
+                    charset,
+                    etag,
+                    last_modified,
+                    final_url,
+                    ..
+                }) => (bytes, charset, Some(final_url), etag, last_modified),
+                Err(e) => return Outcome::Failed(e.to_string()),
+            }
+        }
+    };
+    let parsed = match parse::parse(&bytes, charset.as_deref(), base.as_deref()) {
+        Ok(parsed) => parsed,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let mut items = parsed.items;
+    if let Some(max) = feed.fetch.max_items {
+        // Newest first: by date where known, else in the feed's order.
+        items.sort_by(|a, b| b.published.cmp(&a.published));
+        items.truncate(max);
+    }
+    let report = match store::store(folder, &items) {
+        Ok(report) => report,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let state = FetchState {
+        etag,
+        last_modified,
+        fetched_at: now(),
+    };
+    if let Err(e) = state.save(folder) {
+        return Outcome::Failed(e);
+    }
+    Outcome::Stored(report)
+}
+
+/// Fetches `feeds`, at most `concurrency` at a time, reporting progress to
+/// `progress` (from worker threads). Returns each feed's outcome in order.
+pub fn fetch_all(
+    feeds: &[&FeedConfig],
+    concurrency: usize,
+    force: bool,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Vec<(String, Outcome)> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; feeds.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency.clamp(1, feeds.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(feed) = feeds.get(i) else { break };
+                    progress(Event::Started {
+                        feed: feed.id.clone(),
+                    });
+                    let outcome = fetch_feed(feed, force);
+                    progress(Event::Finished {
+                        feed: feed.id.clone(),
+                        outcome: outcome.clone(),
+                    });
+                    if let Ok(mut results) = results.lock() {
+                        results[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    feeds
+        .iter()
+        .zip(results)
+        .map(|(feed, outcome)| {
+            let outcome =
+                outcome.unwrap_or_else(|| Outcome::Failed("the fetch did not finish".to_owned()));
+            (feed.id.clone(), outcome)
+        })
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! A feed item as kanbao stores it: one human-readable UTF-8 file.
+//!
+//! ```text
+//! +++
+//! guid = "https://example.com/news/1"
+//! title = "奋力建设区域创新高地"
+//! link = "https://example.com/news/1"
+//! author = "新华社"
+//! published = "2023-03-08T10:00:00+00:00"
+//!
+//! [[photos]]
+//! url = "https://example.com/a.jpg"
+//! caption = "投球。"
+//!
+//! [[links]]
+//! text = "全文"
+//! url = "https://example.com/full"
+//! +++
+//!
+//! 第一段。
+//!
+//! 第二段。
+//! ```
+//!
+//! The front matter is TOML; the body is the paragraphs separated by blank
+//! lines. [`Item::to_file`] and [`Item::from_file`] are inverses, so a
+//! stored item survives without the network and reads back exactly.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Article, Byline, Link, Photo};
+
+/// The first line of a stored item file.
+pub const FRONT_MATTER: &str = "+++";
+
+/// One item of a feed, ready to store or read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// What identifies the item across fetches: its guid, else its link,
+    /// else its title and date.
+    pub guid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kicker: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<StoredPhoto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<StoredLink>,
+    /// Stored as the file's body, not in the front matter.
+    #[serde(skip)]
+    pub paragraphs: Vec<String>,
+}
+
+/// A photo in the front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredPhoto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub caption: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+/// A link in the front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredLink {
+    pub text: String,
+    pub url: String,
+}
+
+impl Item {
+    /// The file's text: front matter, blank line, paragraphs.
+    pub fn to_file(&self) -> String {
+        let head = toml::to_string(self).unwrap_or_default();
+        let mut out = String::with_capacity(head.len() + 64);
+        out.push_str(FRONT_MATTER);
+        out.push('\n');
+        out.push_str(&head);
+        if !head.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(FRONT_MATTER);
+        out.push('\n');
+        for p in &self.paragraphs {
+            out.push('\n');
+            // A paragraph never spans lines in the file.
+            out.push_str(&p.replace(['\n', '\r'], " "));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads an item file's text; the error says what is wrong and where.
+    pub fn from_file(text: &str) -> Result<Item, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let rest = text
+            .strip_prefix(FRONT_MATTER)
+            .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+            .ok_or("not a stored item: the first line is not +++")?;
+        let end = find_closing(rest).ok_or("the front matter has no closing +++ line; add one")?;
+        let head = &rest[..end];
+        let body = rest[end..].strip_prefix(FRONT_MATTER).unwrap_or("");
+        let mut item: Item = toml::from_str(head).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| head[..s.start.min(head.len())].matches('\n').count() + 2)
+                .unwrap_or(1);
+            format!("front matter, line {line}: {}", e.message())
+        })?;
+        item.paragraphs = body
+            .replace("\r\n", "\n")
+            .split("\n\n")
+            .map(|p| p.trim_matches(['\n', '\r', ' ']))
+            .filter(|p| !p.is_empty())
+            .map(|p| p.replace(['\n', '\r'], " "))
+            .collect();
+        Ok(item)
+    }
+
+    /// The date the item was published (else updated), `YYYY-MM-DD`.
+    pub fn date(&self) -> Option<String> {
+        let stamp = self.published.as_deref().or(self.updated.as_deref())?;
+        let date = stamp.get(..10)?;
+        let b = date.as_bytes();
+        (b.len() == 10 && b[4] == b'-' && b[7] == b'-').then(|| date.to_owned())
+    }
+
+    /// The item as an article; `path` names its file.
+    pub fn to_article(&self, path: &str) -> Article {
+        let mut a = Article::new(path, 1, 1);
+        a.kicker = self.kicker.clone();
+        a.title = self.title.clone();
+        a.byline = self.author.as_ref().map(|author| Byline {
+            text: author.clone(),
+            reporters: author
+                .split([',', '，', '、', ';', '；'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            correspondents: Vec::new(),
+        });
+        a.date = self.date();
+        a.section = self.category.clone();
+        a.paragraphs = self.paragraphs.clone();
+        a.photos = self
+            .photos
+            .iter()
+            .map(|p| Photo {
+                caption: p.caption.clone(),
+                credit: p.credit.clone(),
+                code: None,
+                url: p.url.clone(),
+            })
+            .collect();
+        a.url = self.link.clone();
+        a.published = self.published.clone().or_else(|| self.updated.clone());
+        a.links = self
+            .links
+            .iter()
+            .map(|l| Link {
+                text: l.text.clone(),
+                url: l.url.clone(),
+            })
+            .collect();
+        a
+    }
+}
+
+/// Where the closing `+++` line starts in `text` (after the opening line).
+fn find_closing(text: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == FRONT_MATTER {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> Item {
+        Item {
+            guid: "https://example.com/news/1".into(),
+            kicker: Some("2023年全市科技工作会议提出".into()),
+            title: Some("奋力建设区域创新高地".into()),
+            link: Some("https://example.com/news/1".into()),
+            author: Some("黄育南、张宁".into()),
+            published: Some("2023-03-08T10:00:00+00:00".into()),
+            updated: None,
+            category: Some("要闻".into()),
+            photos: vec![StoredPhoto {
+                url: Some("https://example.com/a.jpg".into()),
+                caption: "投球。".into(),
+                credit: None,
+            }],
+            links: vec![StoredLink {
+                text: "全文".into(),
+                url: "https://example.com/full".into(),
+            }],
+            paragraphs: vec!["第一段，有“引号”和 +++ 符号。".into(), "第二段。".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let text = item().to_file();
+        assert!(text.starts_with("+++\n"));
+        assert_eq!(Item::from_file(&text), Ok(item()));
+    }
+
+    #[test]
+    fn crlf_files_read_too() {
+        let text = item().to_file().replace('\n', "\r\n");
+        assert_eq!(
+            Item::from_file(&text).map(|i| i.paragraphs),
+            Ok(item().paragraphs)
+        );
+    }
+
+    #[test]
+    fn article_fields() {
+        let a = item().to_article("x.txt");
+        assert_eq!(a.date.as_deref(), Some("2023-03-08"));
+        assert_eq!(
+            a.byline.map(|b| b.reporters),
+            Some(vec!["黄育南".into(), "张宁".into()])
+        );
+        assert_eq!(
+            a.photos[0].url.as_deref(),
+            Some("https://example.com/a.jpg")
+        );
+        assert_eq!(a.url.as_deref(), Some("https://example.com/news/1"));
+    }
+
+    #[test]
+    fn broken_files_say_what_is_wrong() {
+        assert_eq!(
+            Item::from_file("hello"),
+            Err("not a stored item: the first line is not +++".into())
+        );
+        assert_eq!(
+            Item::from_file("+++\nguid = \"x\"\n"),
+            Err("the front matter has no closing +++ line; add one".into())
+        );
+        let err = Item::from_file("+++\nguid = \"x\"\ncolour = 1\n+++\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("front matter, line 3: unknown field `colour`"),
+            "{err}"
+        );
+    }
+}
