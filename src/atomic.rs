@@ -2,6 +2,10 @@
 //! a mix: a new temporary file in the same folder, written and synced, then
 //! renamed over the target, then the folder synced. Used for read marks
 //! and for stored feed items.
+//!
+//! [`write_many`] does the same for a batch of files in one folder with one
+//! flush for all of them (`syncfs` on Linux) instead of one per file: a
+//! fetch of 5,000 items would otherwise spend seconds in fsync.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -23,6 +27,88 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         return Err(e);
     }
     sync_folder(folder)
+}
+
+/// Writes each `(path, bytes)` atomically; all paths are in `folder`. Every
+/// temporary file is written first, then all are flushed to disk at once,
+/// then renamed into place, then the folder is synced. On an error, the
+/// temporary files not yet renamed are removed; files already renamed are
+/// complete.
+pub fn write_many(folder: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    fs::create_dir_all(folder)?;
+    let mut temps: Vec<(PathBuf, &Path)> = Vec::with_capacity(files.len());
+    let result = (|| {
+        for (path, bytes) in files {
+            let (temp, mut file) =
+                create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
+            temps.push((temp, path));
+            file.write_all(bytes)?;
+            if !flush_all_at_once(folder) {
+                file.sync_all()?;
+            }
+        }
+        if flush_all_at_once(folder) {
+            sync_file_system(folder)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (temp, _) in &temps {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
+    }
+    for (i, (temp, path)) in temps.iter().enumerate() {
+        if let Err(e) = fs::rename(temp, path) {
+            for (temp, _) in &temps[i..] {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(e);
+        }
+    }
+    sync_folder(folder)
+}
+
+/// Whether one `syncfs` can replace a sync per file.
+fn flush_all_at_once(_folder: &Path) -> bool {
+    cfg!(target_os = "linux")
+}
+
+/// Flushes every dirty file of the file system holding `folder`.
+#[cfg(target_os = "linux")]
+fn sync_file_system(folder: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = File::open(folder)?;
+    // SAFETY: syncfs takes a valid open file descriptor and nothing else;
+    // `dir` keeps it open for the duration of the call.
+    let rc = unsafe { libc::syncfs(dir.as_raw_fd()) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_folder: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Removes temporary files that an interrupted batch left in `folder`.
+pub fn remove_leftovers(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn write_and_rename(mut file: File, bytes: &[u8], temp: &Path, path: &Path) -> io::Result<()> {
@@ -62,4 +148,70 @@ fn sync_folder(folder: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_folder(_folder: &Path) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_batch_lands_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let files: Vec<(PathBuf, Vec<u8>)> = (0..50)
+            .map(|i| {
+                (
+                    dir.path().join(format!("f{i:02}.txt")),
+                    format!("第{i}条").into_bytes(),
+                )
+            })
+            .collect();
+        write_many(dir.path(), &files).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(names(dir.path()).len(), 50);
+        assert_eq!(
+            fs::read_to_string(dir.path().join("f07.txt"))
+                .ok()
+                .as_deref(),
+            Some("第7条")
+        );
+    }
+
+    #[test]
+    fn a_failed_rename_removes_the_rest_and_keeps_the_old_files() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.path().join("a.txt"), "old").unwrap_or_else(|e| panic!("{e}"));
+        // A folder where a file should go: its rename fails.
+        fs::create_dir(dir.path().join("b.txt")).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.path().join("b.txt/keep"), "x").unwrap_or_else(|e| panic!("{e}"));
+        let files = vec![
+            (dir.path().join("b.txt"), b"new b".to_vec()),
+            (dir.path().join("a.txt"), b"new a".to_vec()),
+        ];
+        assert!(write_many(dir.path(), &files).is_err());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.txt")).ok().as_deref(),
+            Some("old")
+        );
+        assert_eq!(names(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_batch_are_removed() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.path().join(".x.txt.tmp-1-2"), "half").unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.path().join("x.txt"), "whole").unwrap_or_else(|e| panic!("{e}"));
+        remove_leftovers(dir.path());
+        assert_eq!(names(dir.path()), ["x.txt"]);
+    }
 }

@@ -75,8 +75,10 @@ pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
             crate::source::io_message(&e)
         )
     })?;
+    crate::atomic::remove_leftovers(folder);
     let mut report = StoreReport::default();
     let mut seen = std::collections::HashSet::new();
+    let mut writes = Vec::new();
     for item in items {
         // The same guid twice in one feed: the first (newest) wins.
         if !seen.insert(item.guid.as_str()) {
@@ -92,14 +94,15 @@ pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
             Ok(_) => report.updated += 1,
             Err(_) => report.new += 1,
         }
-        crate::atomic::write(&path, text.as_bytes()).map_err(|e| {
-            format!(
-                "cannot write {}: {}",
-                path.display(),
-                crate::source::io_message(&e)
-            )
-        })?;
+        writes.push((path, text.into_bytes()));
     }
+    crate::atomic::write_many(folder, &writes).map_err(|e| {
+        format!(
+            "cannot store items in {}: {}",
+            folder.display(),
+            crate::source::io_message(&e)
+        )
+    })?;
     Ok(report)
 }
 
