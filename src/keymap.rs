@@ -62,11 +62,13 @@ pub enum Action {
     Help,
     /// Show or hide the warnings from loading the archive.
     Warnings,
+    /// Fetch the web feeds in the background.
+    Fetch,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::Down,
         Action::Up,
         Action::Left,
@@ -90,6 +92,7 @@ impl Action {
         Action::ToggleStar,
         Action::Help,
         Action::Warnings,
+        Action::Fetch,
     ];
 
     /// The name used in `[keys]`.
@@ -118,6 +121,7 @@ impl Action {
             Action::ToggleStar => "toggle_star",
             Action::Help => "help",
             Action::Warnings => "warnings",
+            Action::Fetch => "fetch",
         }
     }
 
@@ -147,6 +151,7 @@ impl Action {
             Action::ToggleStar => "toggle star",
             Action::Help => "this help",
             Action::Warnings => "warnings from loading",
+            Action::Fetch => "fetch web feeds",
         }
     }
 
@@ -176,6 +181,7 @@ impl Action {
             Action::ToggleStar => &["s"],
             Action::Help => &["?"],
             Action::Warnings => &["W"],
+            Action::Fetch => &["R"],
         }
     }
 }

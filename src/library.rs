@@ -13,7 +13,7 @@ use crate::model::{Article, Warning};
 use crate::source::{self, page::ParsedPage};
 
 /// Everything loaded from the configured feeds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Library {
     pub feeds: Vec<FeedSummary>,
     /// Ordered by feed (as configured), date (newest first), page, position.
@@ -22,7 +22,7 @@ pub struct Library {
 }
 
 /// What was found for one feed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSummary {
     pub id: String,
     pub title: String,

@@ -552,3 +552,68 @@ fn mouse_can_be_left_to_the_terminal() {
     });
     assert_eq!(translate(&app, click), None);
 }
+
+#[test]
+fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
+    use kanbao::feed::fetch::{Event as FetchEvent, Outcome};
+    use kanbao::feed::store::StoreReport;
+    let mut app = sample();
+    press(&mut app, "j");
+    assert_eq!(press(&mut app, "R"), [Effect::StartFetch]);
+    update(&mut app, Msg::FetchStarted(2));
+    assert_eq!(press(&mut app, "R"), [], "one fetch at a time");
+    assert_eq!(app.message.as_deref(), Some("already fetching"));
+    update(
+        &mut app,
+        Msg::Fetch(FetchEvent::Started { feed: "a".into() }),
+    );
+    assert_eq!(
+        app.fetching.as_ref().map(|f| f.running.clone()),
+        Some(vec!["a".to_owned()])
+    );
+    press(&mut app, "j");
+    assert_eq!(app.nav.article, 2, "keys work during the fetch");
+    press(&mut app, "k");
+    let report = StoreReport {
+        new: 3,
+        updated: 1,
+        unchanged: 0,
+    };
+    update(
+        &mut app,
+        Msg::Fetch(FetchEvent::Finished {
+            feed: "a".into(),
+            outcome: Outcome::Stored(report),
+        }),
+    );
+    let results = vec![
+        ("a".to_owned(), Outcome::Stored(report)),
+        (
+            "b".to_owned(),
+            Outcome::Failed("HTTP 404 Not Found; check the url".into()),
+        ),
+    ];
+    let effects = update(&mut app, Msg::FetchDone(results));
+    assert_eq!(effects, [Effect::Reload]);
+    assert!(app.fetching.is_none());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("fetched 2 feeds: 3 new, 1 updated, 1 failed (W shows why)")
+    );
+    assert!(
+        app.warnings
+            .iter()
+            .any(|w| w.to_string() == "fetch b: HTTP 404 Not Found; check the url")
+    );
+
+    // The archive loads again; the selected article stays selected.
+    let selected = app.selected().map(|i| app.articles[i].id.clone());
+    let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
+    let library = Library::load(&config(&text));
+    update(&mut app, Msg::Reloaded(Box::new(library)));
+    assert_eq!(app.selected().map(|i| app.articles[i].id.clone()), selected);
+    assert!(
+        app.warnings.iter().any(|w| w.path == "fetch b"),
+        "fetch failures stay reachable"
+    );
+}

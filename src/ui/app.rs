@@ -118,6 +118,19 @@ impl Reader {
     }
 }
 
+/// A background fetch in progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetching {
+    pub total: usize,
+    pub done: usize,
+    /// Feeds being fetched now.
+    pub running: Vec<String>,
+    /// One line per feed that failed.
+    pub failures: Vec<String>,
+    pub new: usize,
+    pub updated: usize,
+}
+
 /// The whole state of the reader.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -137,6 +150,8 @@ pub struct App {
     pub panes: Panes,
     /// A one-line message for the status line.
     pub message: Option<String>,
+    /// A background fetch of the web feeds, while it runs.
+    pub fetching: Option<Fetching>,
     pub quit: bool,
 }
 
@@ -169,7 +184,61 @@ impl App {
             size: Size::default(),
             panes: Panes::default(),
             message: None,
+            fetching: None,
             quit: false,
+        }
+    }
+
+    /// Replaces the archive (after a fetch), keeping the selection, the
+    /// article being read and the places by article id.
+    pub fn replace_library(&mut self, library: Library) {
+        let selected = self.selected().map(|i| self.articles[i].id.clone());
+        let reading = self.reader.article.map(|i| self.articles[i].id.clone());
+        let section = self
+            .section()
+            .map(|s| (s.feed_title.clone(), s.date.clone(), s.name.clone()));
+        self.feed_titles = library
+            .feeds
+            .iter()
+            .map(|f| (f.id.clone(), f.title.clone()))
+            .collect();
+        self.nav.sections = sections(&library.articles, &self.feed_titles);
+        self.articles = library.articles;
+        let find = |id: &Option<String>| {
+            id.as_ref()
+                .and_then(|id| self.articles.iter().position(|a| &a.id == id))
+        };
+        let reading = find(&reading);
+        let selected = find(&selected);
+        if let Some(index) = selected.or(reading) {
+            if let Some((s, _)) = self
+                .nav
+                .sections
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.articles.contains(&index))
+            {
+                self.nav.section = s;
+                self.nav.article = self
+                    .visible(s)
+                    .iter()
+                    .position(|&i| i == index)
+                    .unwrap_or(0);
+            }
+        } else if let Some((feed, date, name)) = section {
+            self.nav.section = self
+                .nav
+                .sections
+                .iter()
+                .position(|s| s.feed_title == feed && s.date == date && s.name == name)
+                .unwrap_or(0);
+            self.nav.article = 0;
+        }
+        // The reader's lines are laid out again for the article's new index.
+        self.reader.article = reading;
+        self.reader.lines.clear();
+        if reading.is_none() {
+            self.reader.opened = false;
         }
     }
 

@@ -9,7 +9,9 @@
 //!
 //! The loop blocks on the next terminal event (an idle reader uses no CPU),
 //! turns it into a message, updates, performs the effects, and draws again
-//! only when a message changed something.
+//! only when a message changed something. A fetch (`R`) runs on a worker
+//! thread; while it runs, the loop also takes its progress from a channel,
+//! and when it ends the archive is loaded again.
 
 pub mod app;
 pub mod input;
@@ -18,9 +20,13 @@ pub mod terminal;
 pub mod update;
 pub mod view;
 
+use std::sync::{Mutex, mpsc};
+use std::time::Duration;
+
 use crossterm::event;
 
-use crate::config::Config;
+use crate::config::{Config, FeedConfig, FeedKind};
+use crate::feed::fetch;
 use crate::library::Library;
 use crate::state::{self, StateStore};
 
@@ -48,7 +54,7 @@ pub fn run(config: &Config) -> Result<(), String> {
         terminal::init(app.prefs.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = terminal::watch_signals()
         .map_err(|e| format!("cannot watch for signals: {e}"))
-        .and_then(|()| event_loop(&mut tui, &mut app, store.as_ref()));
+        .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref()));
     let saved = store.as_ref().map(|s| s.save(&app.marks));
     terminal::restore();
     result?;
@@ -61,11 +67,13 @@ pub fn run(config: &Config) -> Result<(), String> {
 fn event_loop(
     tui: &mut terminal::Tui,
     app: &mut App,
+    config: &Config,
     store: Option<&StateStore>,
 ) -> Result<(), String> {
     let io = |e: std::io::Error| format!("terminal: {e}");
     let size = tui.size().map_err(io)?;
     update(app, Msg::Resize(size.width, size.height));
+    let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     loop {
         {
             let _guard = terminal::lock();
@@ -74,20 +82,78 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        // Block until something happens; redraw only if it mattered.
-        let msg = loop {
-            if let Some(msg) = input::translate(app, event::read().map_err(io)?) {
-                break msg;
-            }
-        };
-        for effect in update(app, msg) {
-            match effect {
-                Effect::SaveMarks => {
-                    if let Some(Err(e)) = store.map(|s| s.save(&app.marks)) {
-                        update(app, Msg::Notice(e));
+        let msg = next_message(app, &fetch_rx).map_err(io)?;
+        let mut pending = vec![msg];
+        while let Some(msg) = pending.pop() {
+            for effect in update(app, msg) {
+                match effect {
+                    Effect::SaveMarks => {
+                        if let Some(Err(e)) = store.map(|s| s.save(&app.marks)) {
+                            pending.push(Msg::Notice(e));
+                        }
                     }
+                    Effect::StartFetch => pending.push(start_fetch(config, &fetch_tx)),
+                    Effect::Reload => pending.push(Msg::Reloaded(Box::new(Library::load(config)))),
                 }
             }
         }
+    }
+}
+
+/// The next message: a terminal event, or, while a fetch runs, its progress.
+/// Without a fetch this blocks until the terminal has something: an idle
+/// reader uses no CPU.
+fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
+    loop {
+        if app.fetching.is_some() {
+            if let Ok(msg) = fetch.try_recv() {
+                return Ok(msg);
+            }
+            if !event::poll(FETCH_POLL)? {
+                continue;
+            }
+        }
+        if let Some(msg) = input::translate(app, event::read()?) {
+            return Ok(msg);
+        }
+    }
+}
+
+/// How often the loop looks for fetch progress while a fetch runs.
+const FETCH_POLL: Duration = Duration::from_millis(50);
+
+/// Starts fetching the web feeds on a worker thread that reports through
+/// `tx`; returns the message that says so (or why not).
+fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
+    let feeds: Vec<FeedConfig> = config
+        .feeds
+        .iter()
+        .filter(|f| f.kind == FeedKind::Feed)
+        .cloned()
+        .collect();
+    if feeds.is_empty() {
+        return Msg::Notice(format!(
+            "no web feeds to fetch: add a [[feeds]] table with kind = \"feed\" to {}",
+            config.display
+        ));
+    }
+    let total = feeds.len();
+    let tx = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("fetch".to_owned())
+        .spawn(move || {
+            let refs: Vec<&FeedConfig> = feeds.iter().collect();
+            let progress_tx = Mutex::new(tx.clone());
+            let progress = |event: fetch::Event| {
+                if let Ok(tx) = progress_tx.lock() {
+                    let _ = tx.send(Msg::Fetch(event));
+                }
+            };
+            let results = fetch::fetch_all(&refs, fetch::DEFAULT_CONCURRENCY, false, &progress);
+            let _ = tx.send(Msg::FetchDone(results));
+        });
+    match spawned {
+        Ok(_) => Msg::FetchStarted(total),
+        Err(e) => Msg::Notice(format!("cannot start fetching: {e}")),
     }
 }

@@ -7,7 +7,10 @@
 //! laid out at its pane's width. What the loop must do afterwards (save the
 //! read marks) comes back as [`Effect`]s.
 
+use crate::feed::fetch;
 use crate::keymap::Action;
+use crate::library::Library;
+use crate::model::Warning;
 use crate::typeset;
 
 use super::app::{App, Focus, Overlay, SectionRow};
@@ -35,6 +38,14 @@ pub enum Msg {
     },
     /// A message from the loop, e.g. that saving failed.
     Notice(String),
+    /// A background fetch of `n` feeds has started.
+    FetchStarted(usize),
+    /// Progress of the background fetch.
+    Fetch(fetch::Event),
+    /// The background fetch is over; the outcome of each feed.
+    FetchDone(Vec<(String, fetch::Outcome)>),
+    /// The archive as loaded again after a fetch.
+    Reloaded(Box<Library>),
 }
 
 /// Work for the loop after an update.
@@ -42,6 +53,10 @@ pub enum Msg {
 pub enum Effect {
     /// Read or starred marks changed: write them to disk.
     SaveMarks,
+    /// Fetch the web feeds in the background.
+    StartFetch,
+    /// Load the archive again (new items arrived).
+    Reload,
 }
 
 /// Lines the mouse wheel scrolls.
@@ -78,6 +93,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Click { column, row } => click(app, column, row, &mut effects),
         Msg::Wheel { column, row, down } => wheel(app, column, row, down),
         Msg::Notice(text) => app.message = Some(text),
+        Msg::FetchStarted(total) => {
+            app.fetching = Some(super::app::Fetching {
+                total,
+                ..Default::default()
+            });
+        }
+        Msg::Fetch(event) => fetch_progress(app, event),
+        Msg::FetchDone(results) => {
+            fetch_done(app, &results);
+            effects.push(Effect::Reload);
+        }
+        Msg::Reloaded(library) => {
+            let fetch_warnings: Vec<Warning> = app
+                .warnings
+                .iter()
+                .filter(|w| w.path.starts_with("fetch "))
+                .cloned()
+                .collect();
+            let mut library = *library;
+            library.warnings.extend(fetch_warnings);
+            app.warnings = std::mem::take(&mut library.warnings);
+            app.replace_library(library);
+        }
     }
     settle(app);
     app.overlay_top = app.overlay_top.min(app.overlay_max_top());
@@ -194,6 +232,13 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Help => show_overlay(app, Overlay::Help),
+        Action::Fetch => {
+            if app.fetching.is_some() {
+                app.message = Some("already fetching".to_owned());
+            } else {
+                effects.push(Effect::StartFetch);
+            }
+        }
         Action::Warnings => {
             if app.warnings.is_empty() {
                 app.message = Some("no warnings: everything loaded".to_owned());
@@ -202,6 +247,56 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+fn fetch_progress(app: &mut App, event: fetch::Event) {
+    let Some(f) = app.fetching.as_mut() else {
+        return;
+    };
+    match event {
+        fetch::Event::Started { feed } => f.running.push(feed),
+        fetch::Event::Finished { feed, outcome } => {
+            f.running.retain(|r| r != &feed);
+            f.done += 1;
+            match outcome {
+                fetch::Outcome::Stored(r) => {
+                    f.new += r.new;
+                    f.updated += r.updated;
+                }
+                fetch::Outcome::Failed(reason) => f.failures.push(format!("{feed}: {reason}")),
+                fetch::Outcome::NotModified | fetch::Outcome::TooSoon { .. } => {}
+            }
+        }
+    }
+}
+
+fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
+    let failed: Vec<&(String, fetch::Outcome)> =
+        results.iter().filter(|(_, o)| o.failed()).collect();
+    let (mut new, mut updated) = (0, 0);
+    for (_, outcome) in results {
+        if let fetch::Outcome::Stored(r) = outcome {
+            new += r.new;
+            updated += r.updated;
+        }
+    }
+    // Failures of the last fetch replace those of the one before.
+    app.warnings.retain(|w| !w.path.starts_with("fetch "));
+    for (feed, outcome) in &failed {
+        if let fetch::Outcome::Failed(reason) = outcome {
+            app.warnings
+                .push(Warning::new(&format!("fetch {feed}"), None, reason.clone()));
+        }
+    }
+    let mut message = format!(
+        "fetched {} feeds: {new} new, {updated} updated",
+        results.len()
+    );
+    if !failed.is_empty() {
+        message.push_str(&format!(", {} failed (W shows why)", failed.len()));
+    }
+    app.message = Some(message);
+    app.fetching = None;
 }
 
 /// The article that read/star marks apply to: the one being read, else the

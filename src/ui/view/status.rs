@@ -22,7 +22,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             .map(ToString::to_string)
             .unwrap_or_default()
     };
-    let left = if app.nav.editing {
+    let left = if let Some(f) = &app.fetching {
+        format!(" fetching {}/{}: {}", f.done, f.total, f.running.join(" "))
+    } else if app.nav.editing {
         format!(" /{}▏ Enter keep · Esc clear", app.nav.filter)
     } else if let Some(message) = &app.message {
         format!(" {}", sanitize(message))
