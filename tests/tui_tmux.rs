@@ -28,6 +28,10 @@ use std::time::{Duration, Instant};
 
 use kanbao::typeset::str_width;
 
+mod common;
+
+use common::server::{Response, Server};
+
 const BIN: &str = env!("CARGO_BIN_EXE_kanbao");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -144,6 +148,11 @@ impl Tmux {
     /// Starts kanbao on the bundled config in a `width`×`height` pane, or
     /// returns `None` when tmux is missing outside CI.
     fn start(test: &str, width: u16, height: u16) -> Option<Tmux> {
+        Tmux::start_with(test, width, height, &Path::new(ROOT).join("config.toml"))
+    }
+
+    /// Starts kanbao on `config` in a `width`×`height` pane.
+    fn start_with(test: &str, width: u16, height: u16, config: &Path) -> Option<Tmux> {
         if !tmux_usable() {
             return None;
         }
@@ -158,7 +167,6 @@ impl Tmux {
             pidfile: home.path().join("kanbao.pid"),
             home,
         };
-        let config = Path::new(ROOT).join("config.toml");
         let (w, h) = (width.to_string(), height.to_string());
         let pidfile = tmux.pidfile.to_string_lossy().into_owned();
         let config = config.to_string_lossy().into_owned();
@@ -698,4 +706,76 @@ fn ctrl_c_quits_from_the_filter_prompt() {
         "exit status after Ctrl-C in the filter:\n{screen}"
     );
     assert_terminal_restored(&tmux, &screen);
+}
+
+/// A small Chinese RSS feed for the fetch test.
+const FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>测试快讯</title><link>http://127.0.0.1/</link>
+<item><title>城市书房年内再建二十家</title><link>http://127.0.0.1/news/1.html</link>
+<pubDate>Thu, 09 Mar 2023 10:00:00 +0800</pubDate><category>快讯</category>
+<description><![CDATA[<p>市文化广电和旅游局透露，今年全市将再建成二十家城市书房，打造十五分钟阅读圈。</p>]]></description></item>
+<item><title>全国秋粮收获过半</title><link>http://127.0.0.1/news/2.html</link>
+<pubDate>Wed, 08 Mar 2023 10:00:00 +0800</pubDate><category>快讯</category>
+<description>据农业农村部最新农情调度，全国秋粮已收获过半。</description></item>
+</channel></rss>"#;
+
+#[test]
+fn shift_r_fetches_in_the_background_while_the_reader_keeps_working() {
+    let server = Server::start();
+    // Slow enough that the fetch is still running while we read.
+    server.route(
+        "/feed.xml",
+        Response::ok(FEED)
+            .header("Content-Type", "application/rss+xml; charset=utf-8")
+            .slow(200, Duration::from_millis(250)),
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let config = dir.path().join("config.toml");
+    let pages = Path::new(ROOT).join("feeds/zhumadian-daily");
+    let text = format!(
+        "[[feeds]]\nid = \"zmd\"\ntitle = \"驻马店日报\"\nkind = \"pages\"\npath = {:?}\n\n\
+         [[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\nurl = {:?}\nstore = {:?}\n",
+        pages.to_string_lossy(),
+        server.url("/feed.xml"),
+        dir.path().join("store").to_string_lossy(),
+    );
+    std::fs::write(&config, text).expect("config written");
+    let Some(tmux) = Tmux::start_with("fetch", 120, 30, &config) else {
+        return;
+    };
+    tmux.wait_for_headlines();
+    tmux.keys(&["R"]);
+    tmux.wait_for("the fetch in the status line", |s| {
+        s.contains("fetching 0/1")
+    });
+    // The reader answers while the feed trickles in: open an article.
+    tmux.keys(&["j", "Enter"]);
+    let screen = tmux.wait_for("article 2 open during the fetch", |s| {
+        s.contains("阅读") && s.contains("访市科技局党组书记")
+    });
+    assert!(
+        screen.contains("fetching"),
+        "the fetch is still running:\n{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the fetch to finish", |s| {
+        s.contains("fetched 1 feed: 2 new")
+    });
+    assert!(
+        screen.contains("测试快讯"),
+        "the feed's section is listed:\n{screen}"
+    );
+    // Go to the feed's first section and read its newest item.
+    tmux.keys(&["J", "Enter"]);
+    let screen = tmux.wait_for("the fetched item open", |s| {
+        s.contains("打造十五分钟阅读圈")
+    });
+    assert!(screen.contains("城市书房年内再建二十家"), "{screen}");
+    tmux.keys(&["q", "q"]);
+    let (status, _) = tmux.wait_for_exit();
+    assert_eq!(status, 0);
+    let stored = std::fs::read_dir(dir.path().join("store"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(stored, 3, "two items and the fetch state");
 }

@@ -65,7 +65,16 @@ const WHEEL_LINES: usize = 3;
 /// Applies `msg` to `app`.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if !matches!(msg, Msg::Notice(_) | Msg::Resize(..)) {
+    // A message stays until the user does something.
+    if matches!(
+        msg,
+        Msg::Action(_)
+            | Msg::Text(_)
+            | Msg::Backspace
+            | Msg::Submit
+            | Msg::Click { .. }
+            | Msg::Wheel { .. }
+    ) {
         app.message = None;
     }
     match msg {
@@ -288,8 +297,9 @@ fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
                 .push(Warning::new(&format!("fetch {feed}"), None, reason.clone()));
         }
     }
+    let feeds = if results.len() == 1 { "feed" } else { "feeds" };
     let mut message = format!(
-        "fetched {} feeds: {new} new, {updated} updated",
+        "fetched {} {feeds}: {new} new, {updated} updated",
         results.len()
     );
     if !failed.is_empty() {
