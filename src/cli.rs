@@ -85,6 +85,44 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::feed::fetch::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
         jobs: u16,
     },
+    /// Add feeds from another feed reader to the config.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Write the config's feeds out for another feed reader.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+/// What `kanbao import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Add the web feeds of an OPML file to the config.
+    ///
+    /// Each new feed becomes a [[feeds]] table with kind = "feed", written
+    /// after everything already in the file, which is otherwise left as it
+    /// was. Feeds whose url the config already has are skipped. When
+    /// --config names a file that does not exist yet, it is created.
+    Opml {
+        /// An OPML file exported from a feed reader (UTF-8, or the encoding
+        /// its <?xml?> declaration names).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// What `kanbao export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Print the web feeds as OPML 2.0, for another feed reader.
+    ///
+    /// Feeds with a section are grouped under an outline of that name.
+    /// Folders of stored pages and local feed files have no url to give, so
+    /// they are only named in a comment.
+    Opml,
 }
 
 /// A failure that stops a command: printed as `kanbao: <message>`.
@@ -143,6 +181,12 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
         Some(Command::Fetch { feeds, force, jobs }) => {
             fetch(config_path, &feeds, force, usize::from(jobs), out)
         }
+        Some(Command::Import {
+            what: ImportCommand::Opml { file },
+        }) => import_opml(config_path, &file, out),
+        Some(Command::Export {
+            what: ExportCommand::Opml,
+        }) => export_opml(config_path, out),
         None if io::stdout().is_terminal() && io::stdin().is_terminal() => read(config_path),
         None => list(config_path, false, None, None, out),
     }
@@ -593,4 +637,90 @@ fn fetch(
     } else {
         Outcome::Problems
     })
+}
+
+/// `kanbao import opml FILE`: appends the new feeds to the config file found
+/// by the usual lookup, or creates the file `--config` names.
+fn import_opml(
+    config_path: Option<&Path>,
+    file: &Path,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    use crate::feed::opml;
+
+    let (path, old) = match (config::locate(config_path), config_path) {
+        (Ok((path, _)), _) => {
+            let display = path.display().to_string();
+            config::load(&path, &display)?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Failure(format!("{}: cannot read the file ({e})", safe(&display))))?;
+            (path, text)
+        }
+        (Err(_), Some(new)) if matches!(new.try_exists(), Ok(false)) => {
+            (new.to_path_buf(), String::new())
+        }
+        (Err(error), None) => {
+            return Err(Failure(format!(
+                "{error}; import creates the file --config PATH names if it does not exist"
+            )));
+        }
+        (Err(error), Some(_)) => return Err(error.into()),
+    };
+    let display = path.display().to_string();
+    let named = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| {
+        let why = match e.kind() {
+            io::ErrorKind::NotFound => "no such file; check the path".to_owned(),
+            io::ErrorKind::IsADirectory => "is a folder; name the OPML file itself".to_owned(),
+            _ => format!("cannot read the file ({e})"),
+        };
+        Failure(format!("{}: {why}", safe(&named)))
+    })?;
+    let imported = opml::decode(&bytes)
+        .and_then(|text| opml::import(&old, &text))
+        .map_err(|message| Failure(format!("{}: {message}", safe(&named))))?;
+    for feed in &imported.added {
+        writeln!(
+            out,
+            "added {}: {} {}",
+            feed.id,
+            safe(&feed.title),
+            safe(&feed.url)
+        )?;
+    }
+    for (what, why) in &imported.skipped {
+        writeln!(out, "skipped {}: {}", safe(what), safe(why))?;
+    }
+    let added = imported.added.len();
+    let skipped = imported.skipped.len();
+    let noun = if added == 1 { "feed" } else { "feeds" };
+    if added == 0 {
+        writeln!(
+            out,
+            "no new feeds in {} ({skipped} skipped); {} is unchanged",
+            safe(&named),
+            safe(&display)
+        )?;
+        return Ok(Outcome::Clean);
+    }
+    // Write through a symbolic link (a dotfiles folder) rather than over it,
+    // and keep the file's permissions: `headers` may hold a password.
+    let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
+    let written = crate::atomic::write(&target, imported.text.as_bytes())
+        .and_then(|()| permissions.map_or(Ok(()), |p| std::fs::set_permissions(&target, p)));
+    written.map_err(|e| Failure(format!("{}: cannot write the file ({e})", safe(&display))))?;
+    writeln!(
+        out,
+        "{added} {noun} added to {}, {skipped} skipped; run `kanbao fetch` to fetch them",
+        safe(&display)
+    )?;
+    Ok(Outcome::Clean)
+}
+
+/// `kanbao export opml`: the config's web feeds as OPML on standard output.
+fn export_opml(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    out.write_all(crate::feed::opml::export(&config).as_bytes())?;
+    Ok(Outcome::Clean)
 }
