@@ -1,13 +1,20 @@
 //! Feed bytes → items: RSS 0.9x/1.0/2.0, Atom and JSON Feed via feed-rs.
 //!
 //! The bytes are decoded here first, so that a feed's encoding is honoured
-//! however it is declared: a byte-order mark, the HTTP charset, the XML
-//! prolog (`encoding="gb2312"`), or none (UTF-8, else detected). The first
-//! of these that decodes cleanly wins, because real feeds often declare one
-//! thing and send another. A blank line or BOM before `<?xml` is dropped.
+//! however it is declared: a byte-order mark, the XML prolog
+//! (`encoding="gb2312"`), valid UTF-8, the HTTP charset, else detection.
+//! The first of these that decodes cleanly wins, because real feeds often
+//! declare one thing and send another. A blank line or BOM before `<?xml`
+//! is dropped. Dates keep the feed's own clock: `Sat, 09 Mar 2024 07:00
+//! +0800` is dated the 9th; `CST` is China Standard Time, and a time with
+//! no zone (`2024-03-12 09:30:00`, common in Chinese feeds) is UTC+8.
 //! Then feed-rs parses the UTF-8 text, and each entry's HTML becomes
 //! paragraphs, numbered links and photos ([`super::html`]).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use encoding_rs::Encoding;
 
 use super::html;
@@ -32,7 +39,16 @@ pub fn parse(
     if text.is_empty() {
         return Err("empty feed: the server sent nothing to read".to_owned());
     }
+    if is_html_page(text) {
+        return Err(
+            "a web page (HTML), not a feed; use the page's RSS or Atom link \
+                    (often …/rss.xml, …/feed or …/atom.xml)"
+                .to_owned(),
+        );
+    }
     let utf8 = as_utf8_xml(text);
+    let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
+    let recorder = Arc::clone(&offsets);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base_url)
         .id_generator(|links, title, _| match (links.first(), title) {
@@ -40,13 +56,147 @@ pub fn parse(
             (None, Some(title)) => format!("title:{}", title.content),
             (None, None) => "untitled".to_owned(),
         })
+        .timestamp_parser(move |text| {
+            let stamp = timestamp(text)?;
+            if let Ok(mut offsets) = recorder.lock() {
+                offsets.insert(stamp.timestamp(), stamp.offset().local_minus_utc());
+            }
+            Some(stamp.with_timezone(&Utc))
+        })
         .build();
     let feed = parser
         .parse(utf8.as_bytes())
         .map_err(|e| describe(&e, &utf8))?;
+    let offsets = offsets.lock().map(|o| o.clone()).unwrap_or_default();
     let title = feed.title.as_ref().map(|t| plain(&t.content));
-    let items = feed.entries.iter().map(|e| item(e, base_url)).collect();
+    let extra = extra_images(&utf8, feed.entries.len());
+    let items = feed
+        .entries
+        .iter()
+        .zip(extra)
+        .map(|(e, images)| item(e, base_url, &offsets, &images))
+        .collect();
     Ok(ParsedFeed { title, items })
+}
+
+fn is_html_page(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+/// China Standard Time, for `CST` and for times written without a zone.
+const CHINA: i32 = 8 * 3600;
+
+/// A feed's timestamp with its own offset: RFC 2822, RFC 3339, and the
+/// forms Chinese feeds use (`2024-03-12 09:30:00`, `2024/03/12 09:30`).
+pub fn timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    let china = FixedOffset::east_opt(CHINA)?;
+    let text = match text
+        .strip_suffix("CST")
+        .or_else(|| text.strip_suffix("(CST)"))
+    {
+        Some(rest) => format!("{} +0800", rest.trim_end()),
+        None => text.to_owned(),
+    };
+    if let Ok(t) = DateTime::parse_from_rfc2822(&text) {
+        return Some(t);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
+        return Some(t);
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M %z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(&text, format) {
+            return Some(t);
+        }
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%Y年%m月%d日 %H:%M:%S",
+        "%Y年%m月%d日 %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(&text, format) {
+            return t.and_local_timezone(china).single();
+        }
+    }
+    for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&text, format) {
+            return d.and_hms_opt(0, 0, 0)?.and_local_timezone(china).single();
+        }
+    }
+    None
+}
+
+/// Pictures feed-rs does not keep, per entry: a JSON Feed item's `image`
+/// and `banner_image`, and RSS `<enclosure>` images next to media:content.
+fn extra_images(text: &str, entries: usize) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new(); entries];
+    if text.starts_with('{') {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
+            && let Some(items) = json.get("items").and_then(|i| i.as_array())
+        {
+            for (images, item) in out.iter_mut().zip(items) {
+                for key in ["image", "banner_image"] {
+                    if let Some(url) = item.get(key).and_then(|u| u.as_str()) {
+                        images.push(url.to_owned());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let mut rest = text;
+    let mut index = 0;
+    while let Some(start) = rest.find("<item") {
+        let Some(len) = rest[start..].find("</item>") else {
+            break;
+        };
+        let body = &rest[start..start + len];
+        if let Some(images) = out.get_mut(index) {
+            images.extend(enclosure_images(body));
+        }
+        index += 1;
+        rest = &rest[start + len + "</item>".len()..];
+    }
+    out
+}
+
+/// The urls of `<enclosure>` elements of an image type in an item's XML.
+fn enclosure_images(item: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = item;
+    while let Some(at) = rest.find("<enclosure") {
+        let tag = &rest[at..];
+        let end = tag.find('>').unwrap_or(tag.len());
+        let tag = &tag[..end];
+        let attr = |name: &str| {
+            let at = tag.find(&format!("{name}="))? + name.len() + 1;
+            let quote = tag[at..].chars().next()?;
+            let value = &tag[at + 1..];
+            value
+                .find(quote)
+                .map(|end| value[..end].replace("&amp;", "&"))
+        };
+        if attr("type").is_none_or(|t| t.starts_with("image/"))
+            && let Some(url) = attr("url")
+        {
+            out.push(url);
+        }
+        rest = &rest[at + end..];
+    }
+    out
 }
 
 /// Whether bytes look like a feed rather than a page of plain text.
@@ -72,7 +222,10 @@ fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
         }
         ParseFeedError::XmlReader(e) => {
             let detail = e.to_string();
-            let truncated = !text.trim_end().ends_with('>');
+            let end = text.trim_end();
+            let truncated = !["</rss>", "</feed>", "</rdf:RDF>", "</RDF>"]
+                .iter()
+                .any(|t| end.ends_with(t));
             if truncated {
                 format!("invalid XML (the feed ends early: truncated?): {detail}")
             } else {
@@ -92,13 +245,17 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
             )
         });
     }
+    // The feed's own declaration first, then valid UTF-8, then the HTTP
+    // charset: servers often send a default charset that does not match,
+    // and single-byte charsets "decode" any bytes into mojibake.
     let declared = xml_encoding(bytes);
-    let candidates = [charset, declared.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter_map(|label| Encoding::for_label(label.trim().as_bytes()))
-        .chain([encoding_rs::UTF_8]);
-    for encoding in candidates {
+    let label = |l: Option<&str>| l.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
+    let candidates = [
+        label(declared.as_deref()),
+        Some(encoding_rs::UTF_8),
+        label(charset),
+    ];
+    for encoding in candidates.into_iter().flatten() {
         // The GB2312 label means GBK on the web; GB18030 decodes both.
         let encoding = if encoding == encoding_rs::GBK {
             encoding_rs::GB18030
@@ -164,7 +321,12 @@ fn plain(text: &str) -> String {
     }
 }
 
-fn item(entry: &feed_rs::model::Entry, base_url: Option<&str>) -> Item {
+fn item(
+    entry: &feed_rs::model::Entry,
+    base_url: Option<&str>,
+    offsets: &HashMap<i64, i32>,
+    images: &[String],
+) -> Item {
     let (kicker, title) = match entry.title.as_ref() {
         Some(t) => split_title(&t.content),
         None => (None, None),
@@ -221,7 +383,27 @@ fn item(entry: &feed_rs::model::Entry, base_url: Option<&str>) -> Item {
             }
         }
     }
-    let published = entry.published.or(entry.updated).map(|d| d.to_rfc3339());
+    for url in images {
+        if !photos
+            .iter()
+            .any(|p| p.url.as_deref() == Some(url.as_str()))
+        {
+            photos.push(StoredPhoto {
+                url: Some(url.clone()),
+                caption: String::new(),
+                credit: None,
+            });
+        }
+    }
+    // In the feed's own clock, so that the date is the feed's day.
+    let own_clock = |d: DateTime<Utc>| {
+        let offset = offsets.get(&d.timestamp()).copied().unwrap_or(0);
+        match FixedOffset::east_opt(offset) {
+            Some(o) => d.with_timezone(&o).to_rfc3339(),
+            None => d.to_rfc3339(),
+        }
+    };
+    let published = entry.published.or(entry.updated).map(own_clock);
     let guid = if entry.id.starts_with("title:") {
         // No guid and no link: the title and the date identify the item.
         format!("{}|{}", entry.id, published.as_deref().unwrap_or(""))
@@ -242,7 +424,7 @@ fn item(entry: &feed_rs::model::Entry, base_url: Option<&str>) -> Item {
         link,
         author: (!authors.is_empty()).then(|| authors.join("、")),
         published,
-        updated: entry.updated.map(|d| d.to_rfc3339()),
+        updated: entry.updated.map(own_clock),
         category: entry
             .categories
             .first()
