@@ -7,7 +7,7 @@
 //! - [`store`]: a feed's folder of items and its fetch state;
 //! - [`parse`]: feed bytes in any encoding → items (feed-rs);
 //! - [`fetch`]: fetching feeds into their stores, several at a time;
-//! - [`opml`]: importing and exporting feed lists.
+//! - [`opml`]: importing feed lists into config.toml, exporting them.
 
 pub mod fetch;
 pub mod html;
