@@ -58,13 +58,7 @@ fn sample() -> App {
     let path = root.join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
-    let prefs = Prefs {
-        keymap: config.keymap.clone(),
-        theme: config.theme.clone(),
-        text: config.text.clone(),
-        mouse: true,
-        no_color: false,
-    };
+    let prefs = Prefs::from_config(&config, false);
     let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     app

@@ -21,13 +21,7 @@ fn config(text: &str) -> Config {
 }
 
 fn app_for(config: &Config, width: u16, height: u16) -> App {
-    let prefs = Prefs {
-        keymap: config.keymap.clone(),
-        theme: config.theme.clone(),
-        text: config.text.clone(),
-        mouse: true,
-        no_color: false,
-    };
+    let prefs = Prefs::from_config(config, false);
     let mut app = App::new(Library::load(config), Marks::default(), prefs, Vec::new());
     update(&mut app, Msg::Resize(width, height));
     app

@@ -62,6 +62,19 @@ pub struct Prefs {
     pub no_color: bool,
 }
 
+impl Prefs {
+    /// The preferences a config gives; `no_color` from the environment.
+    pub fn from_config(config: &crate::config::Config, no_color: bool) -> Prefs {
+        Prefs {
+            keymap: config.keymap.clone(),
+            theme: config.theme.clone(),
+            text: config.text.clone(),
+            mouse: config.ui.mouse,
+            no_color,
+        }
+    }
+}
+
 /// The article list: sections, the selection, scroll offsets, the filter.
 #[derive(Debug, Clone, Default)]
 pub struct Nav {

@@ -42,13 +42,7 @@ pub fn no_color() -> bool {
 pub fn run(config: &Config) -> Result<(), String> {
     let library = Library::load(config);
     let (store, marks, warnings) = state::open();
-    let prefs = Prefs {
-        keymap: config.keymap.clone(),
-        theme: config.theme.clone(),
-        text: config.text.clone(),
-        mouse: config.ui.mouse,
-        no_color: no_color(),
-    };
+    let prefs = Prefs::from_config(config, no_color());
     let mut app = App::new(library, marks, prefs, warnings);
     let mut tui =
         terminal::init(app.prefs.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;

@@ -367,11 +367,7 @@ fn step(app: &mut App, by: usize, down: bool) {
     match app.focus {
         Focus::Sections => {
             let section = moved(app.nav.section, by, down, app.nav.sections.len());
-            if section != app.nav.section {
-                app.nav.section = section;
-                app.nav.article = 0;
-                app.nav.article_offset = 0;
-            }
+            select_section(app, section);
         }
         _ => {
             let len = app.visible(app.nav.section).len();
@@ -437,8 +433,12 @@ fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
 }
 
 fn next_section(app: &mut App, forward: bool) {
-    let len = app.nav.sections.len();
-    let section = moved(app.nav.section, 1, forward, len);
+    let section = moved(app.nav.section, 1, forward, app.nav.sections.len());
+    select_section(app, section);
+}
+
+/// Selects a section and its first article.
+fn select_section(app: &mut App, section: usize) {
     if section != app.nav.section {
         app.nav.section = section;
         app.nav.article = 0;
@@ -464,12 +464,8 @@ fn click(app: &mut App, column: u16, row: u16, effects: &mut Vec<Effect>) {
                 return;
             }
             let at = app.nav.section_offset + usize::from(row - body.y);
-            if let Some(SectionRow::Section(i)) = app.section_rows().get(at).copied()
-                && i != app.nav.section
-            {
-                app.nav.section = i;
-                app.nav.article = 0;
-                app.nav.article_offset = 0;
+            if let Some(SectionRow::Section(i)) = app.section_rows().get(at).copied() {
+                select_section(app, i);
             }
         }
         Focus::Articles => {
@@ -507,15 +503,7 @@ fn wheel(app: &mut App, column: u16, row: u16, down: bool) {
     }
     match app.panes.hit(column, row) {
         Some(Focus::Reader) => scroll(app, WHEEL_LINES, down),
-        Some(Focus::Sections) => {
-            let len = app.nav.sections.len();
-            let section = moved(app.nav.section, 1, down, len);
-            if section != app.nav.section {
-                app.nav.section = section;
-                app.nav.article = 0;
-                app.nav.article_offset = 0;
-            }
-        }
+        Some(Focus::Sections) => next_section(app, down),
         Some(Focus::Articles) => {
             let len = app.visible(app.nav.section).len();
             app.nav.article = moved(app.nav.article, WHEEL_LINES, down, len);
