@@ -473,7 +473,7 @@ fn tricky_first() -> Expected<'static> {
         kicker: None,
         // `&amp;quot;` and `&amp;amp;` in the XML: entities inside the text.
         title: "“两会”时间｜代表委员热议\"新质生产力\" & 高质量发展",
-        byline: byline("记者 高峰", &["记者 高峰"]),
+        byline: byline("记者 高峰", &["高峰"]),
         date: Some("2024-03-05"),
         section: "两会",
         paragraphs: &["全国两会期间，代表委员围绕发展新质生产力建言献策。"],

@@ -147,15 +147,19 @@ impl Item {
         let mut a = Article::new(path, 1, 1);
         a.kicker = self.kicker.clone();
         a.title = self.title.clone();
-        a.byline = self.author.as_ref().map(|author| Byline {
-            text: author.clone(),
-            reporters: author
-                .split([',', '，', '、', ';', '；'])
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            correspondents: Vec::new(),
+        a.byline = self.author.as_ref().map(|author| {
+            // `记者 高峰` reads like a page's byline; a plain list of names
+            // (`王伟、张宁`, `Reuters`) is split on its separators.
+            crate::source::page::parse_byline(author).unwrap_or_else(|| Byline {
+                text: author.clone(),
+                reporters: author
+                    .split([',', '，', '、', ';', '；'])
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                correspondents: Vec::new(),
+            })
         });
         a.date = self.date();
         a.section = self.category.clone();
@@ -252,6 +256,20 @@ mod tests {
             Some("https://example.com/a.jpg")
         );
         assert_eq!(a.url.as_deref(), Some("https://example.com/news/1"));
+    }
+
+    #[test]
+    fn an_author_with_role_words_is_a_byline() {
+        let item = Item {
+            author: Some("记者 高峰 通讯员 李明".into()),
+            ..item()
+        };
+        let byline = item.to_article("x.txt").byline;
+        assert_eq!(
+            byline.as_ref().map(|b| b.reporters.clone()),
+            Some(vec!["高峰".into()])
+        );
+        assert_eq!(byline.map(|b| b.correspondents), Some(vec!["李明".into()]));
     }
 
     #[test]

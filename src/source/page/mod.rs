@@ -53,6 +53,13 @@ pub fn parse(text: &str, path: &str) -> ParsedPage {
     assembler.finish()
 }
 
+/// A byline written as text (`记者 王伟 张宁 文/图`), split into reporters
+/// and correspondents; `None` when it is not one. Feed items use it for
+/// their author fields.
+pub fn parse_byline(text: &str) -> Option<Byline> {
+    byline::parse_own_line(text.trim())
+}
+
 /// True for lines that describe the page rather than hold article text: the
 /// page header, layout credits, `图片说明：` and a lone `广告`.
 pub fn is_layout_metadata(line: &str) -> bool {
