@@ -22,6 +22,14 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     fs::create_dir_all(folder)?;
     let (temp, file) = create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
+    // The new content keeps the old file's permissions: a config holding
+    // credentials in its headers stays private.
+    if let Ok(old) = fs::metadata(path)
+        && let Err(e) = file.set_permissions(old.permissions())
+    {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
     if let Err(e) = write_and_rename(file, bytes, &temp, path) {
         let _ = fs::remove_file(&temp);
         return Err(e);
@@ -204,6 +212,23 @@ mod tests {
             Some("old")
         );
         assert_eq!(names(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeps_the_files_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600))
+            .unwrap_or_else(|e| panic!("{e}"));
+        write(&path, b"new").unwrap_or_else(|e| panic!("{e}"));
+        let mode = fs::metadata(&path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600);
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("new"));
     }
 
     #[test]
