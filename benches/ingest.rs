@@ -12,8 +12,9 @@
 //!
 //! - `ingest/fetch-convert-store-5000`: `fetch::fetch_feed` into an empty
 //!   store: HTTP, decoding, feed-rs, item HTML, and 5,000 item files
-//!   written atomically plus the fetch state. A fresh temporary folder per
-//!   iteration; creating it, and removing it afterwards, are not timed.
+//!   written atomically (one `syncfs` for the batch) plus the fetch state.
+//!   The config entry is parsed with `config::parse`, untimed, for a new
+//!   empty folder per iteration.
 //! - `ingest/refetch-unchanged-5000`: the same fetch into a store that
 //!   already holds all 5,000 items unchanged: each one is compared with
 //!   its file and nothing but the fetch state is written.
@@ -22,8 +23,15 @@
 //!
 //! - `ingest/http-5000`: `http::fetch` alone (the body into memory);
 //! - `ingest/parse-5000`: `parse::parse` alone on the bytes in memory;
-//! - `ingest/store-5000`: `store::store` alone of the parsed items into an
-//!   empty folder (fresh per iteration, untimed as above).
+//! - `ingest/store-5000`: `store::store` alone of the parsed items into a
+//!   new empty folder per iteration.
+//!
+//! The folders live in one temporary folder under `target/tmp` (on disk,
+//! where a user's store would be, even where `/tmp` is in memory), removed
+//! only after the last benchmark: removing a store's 5,000 files between
+//! iterations would slow down creating the next one's on ext4 without a
+//! journal (see `benches/README.md`). A run holds about 3.6 GB there until
+//! it ends.
 //!
 //! Run with `cargo bench --bench ingest`; see `benches/README.md`.
 
@@ -228,10 +236,8 @@ fn feed_config(url: &str, dir: &Path) -> FeedConfig {
     config.feeds.into_iter().next().expect("one feed")
 }
 
-/// Empty folders for the iterations, all inside one temporary folder that
-/// is removed only when the benchmarks are done. Removing each iteration's
-/// 5,000 files right away would slow down the next iteration's file
-/// creation on some file systems (see `benches/README.md`).
+/// New empty folders, one per iteration, in one temporary folder that is
+/// removed when the benchmarks are done (see the module comment for why).
 struct Scratch {
     root: TempDir,
     used: usize,
@@ -240,7 +246,10 @@ struct Scratch {
 impl Scratch {
     fn new() -> Scratch {
         Scratch {
-            root: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+            root: tempfile::Builder::new()
+                .prefix("ingest-")
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .unwrap_or_else(|e| panic!("{e}")),
             used: 0,
         }
     }
