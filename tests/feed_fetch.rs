@@ -12,9 +12,6 @@
 //! `FeedConfig` read from a config text, then `Library::load`) or through
 //! the `kanbao` binary with `--config` and HOME/XDG folders inside the
 //! test's temporary folder. Only 127.0.0.1 is used.
-//!
-//! Tests marked `#[ignore = "bug: …"]` show bugs in `src/` that are not
-//! fixed yet; `cargo test --test feed_fetch -- --ignored` runs them.
 
 mod common;
 
