@@ -17,6 +17,8 @@
 //! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
 //!   feed, date and section, collects warnings.
 //! - [`state`]: read and starred marks by article id, kept in `state.json`.
+//! - [`synth`]: synthetic archives built from the sample page, for benchmarks
+//!   and tests.
 //! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display.
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal.
 //! - [`cli`]: the command-line subcommands, printing only.
@@ -31,5 +33,6 @@ pub mod model;
 pub mod sanitize;
 pub mod source;
 pub mod state;
+pub mod synth;
 pub mod typeset;
 pub mod ui;

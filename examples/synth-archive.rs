@@ -1,0 +1,141 @@
+//! Writes a synthetic archive for benchmarks and tests:
+//!
+//! ```sh
+//! cargo run --release --example synth-archive -- --articles 100000 /tmp/synth100k
+//! kanbao --config /tmp/synth100k/config.toml
+//! ```
+//!
+//! The pages are made of the sample page's paragraphs, headlines, bylines
+//! and captions, shuffled; the same seed gives the same files (see
+//! `kanbao::synth`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use kanbao::synth::{self, Options};
+
+const HELP: &str = "\
+synth-archive: write a synthetic kanbao archive for benchmarks and tests
+
+Usage: synth-archive [--articles N] [--seed S] [--feeds K] DIR
+
+Writes DIR/config.toml and page files DIR/feeds/<feed>/<date>/<NN>-<section>.txt,
+made of the sample page's paragraphs, headlines, bylines and captions.
+The same options give byte-identical files. DIR must be new or empty.
+
+Options:
+  --articles N   articles in the whole archive, exactly (default 1000)
+  --seed S       seed of the random choices (default 1)
+  --feeds K      feeds (newspapers) to spread them over, 1 to 1000 (default 3)
+  -h, --help     print this help
+
+Then read it with: kanbao --config DIR/config.toml";
+
+/// What the command line asks for.
+enum Command {
+    Help,
+    Generate(Options, PathBuf),
+}
+
+fn main() -> ExitCode {
+    let command = match parse_args(std::env::args_os().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("synth-archive: {message}; see --help");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (options, dir) = match command {
+        Command::Help => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Generate(options, dir) => (options, dir),
+    };
+    let started = Instant::now();
+    match synth::generate(&dir, &options) {
+        Ok(summary) => {
+            println!(
+                "wrote {} files ({} pages), {} articles, {:.1} MB to {} in {:.1} s",
+                summary.files,
+                summary.pages,
+                summary.articles,
+                summary.bytes as f64 / 1e6,
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "read it with: kanbao --config {}",
+                dir.join("config.toml").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("synth-archive: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Command, String> {
+    let mut options = Options::default();
+    let mut dir: Option<PathBuf> = None;
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str() else {
+            // Only the folder may be a path that is not UTF-8.
+            if dir.replace(PathBuf::from(arg)).is_some() {
+                return Err("more than one DIR given".to_owned());
+            }
+            continue;
+        };
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+            _ => (text, None),
+        };
+        match name {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--articles" | "--seed" | "--feeds" => {
+                let value = match inline {
+                    Some(value) => value,
+                    None => args
+                        .next()
+                        .and_then(|v| v.to_str().map(str::to_owned))
+                        .ok_or_else(|| format!("{name} needs a number"))?,
+                };
+                let number = value
+                    .trim()
+                    .replace('_', "")
+                    .parse::<u64>()
+                    .map_err(|_| format!("{name}: \"{value}\" is not a whole number"))?;
+                let size =
+                    || usize::try_from(number).map_err(|_| format!("{name}: {value} is too large"));
+                match name {
+                    "--articles" => options.articles = size()?,
+                    "--seed" => options.seed = number,
+                    _ => options.feeds = size()?,
+                }
+            }
+            "--" => {
+                for rest in args.by_ref() {
+                    if dir.replace(PathBuf::from(rest)).is_some() {
+                        return Err("more than one DIR given".to_owned());
+                    }
+                }
+            }
+            _ if name.starts_with('-') && name.len() > 1 => {
+                return Err(format!("unknown option \"{name}\""));
+            }
+            _ => {
+                if dir.replace(PathBuf::from(text)).is_some() {
+                    return Err("more than one DIR given".to_owned());
+                }
+            }
+        }
+    }
+    match dir {
+        Some(dir) => Ok(Command::Generate(options, dir)),
+        None => Err("no DIR given: name the folder to write the archive to".to_owned()),
+    }
+}
