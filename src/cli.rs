@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use crate::config::{self, Config, ConfigSource, TextOptions};
+use crate::index;
 use crate::library::{self, Library};
 use crate::model::{Article, Warning};
 use crate::source;
@@ -66,10 +67,31 @@ pub enum Command {
         /// The article's id from `kanbao list` (a unique prefix of at least
         /// 4 characters will do).
         id: String,
+        /// Print the article (with its text) and warnings as JSON.
+        #[arg(long, conflicts_with = "width")]
+        json: bool,
         /// Wrap all text to N columns [default: the terminal's width; no
         /// wrapping on a pipe].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
+    },
+    /// Search the whole archive: every article holding all the words.
+    ///
+    /// Chinese is matched anywhere in the text, one character or more
+    /// (科技, 院士, 创新高地); Latin words and numbers are matched whole and
+    /// without regard to case; full-width letters and digits match their
+    /// ASCII forms. Spaces and punctuation separate words. Headline hits
+    /// come first, then the newest.
+    Search {
+        /// What to look for, e.g. 科技 or "GDP 增长".
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print the hits and warnings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Show at most N hits [default: all].
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
     },
     /// Check the config and every feed; print what was found.
     Check,
@@ -176,7 +198,10 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
             feed,
             section,
         }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
-        Some(Command::Show { id, width }) => show(config_path, &id, width, out),
+        Some(Command::Show { id, json, width }) => show(config_path, &id, json, width, out),
+        Some(Command::Search { query, json, limit }) => {
+            search(config_path, &query.join(" "), json, limit, out)
+        }
         Some(Command::Check) => check(config_path, out),
         Some(Command::Fetch { feeds, force, jobs }) => {
             fetch(config_path, &feeds, force, usize::from(jobs), out)
@@ -258,6 +283,53 @@ impl<'a> MarkedArticle<'a> {
             article,
             read: marks.is_read(&article.id),
             starred: marks.is_starred(&article.id),
+        }
+    }
+}
+
+/// An article as `list --json` prints it: its fields without the text
+/// (`show --json` gives that), how much text there is, and its marks.
+#[derive(Serialize)]
+struct Listed<'a> {
+    id: &'a str,
+    feed: Option<&'a str>,
+    date: Option<&'a str>,
+    section: Option<&'a str>,
+    page: Option<&'a str>,
+    column: Option<&'a str>,
+    kicker: Option<&'a str>,
+    title: Option<&'a str>,
+    subtitle: Option<&'a str>,
+    byline: Option<&'a crate::model::Byline>,
+    editor_code: Option<&'a str>,
+    url: Option<&'a str>,
+    published: Option<&'a str>,
+    source: &'a crate::model::SourceRef,
+    counts: crate::model::Counts,
+    read: bool,
+    starred: bool,
+}
+
+impl<'a> Listed<'a> {
+    fn new(a: &'a Article, marks: &Marks) -> Self {
+        Listed {
+            id: &a.id,
+            feed: a.feed.as_deref(),
+            date: a.date.as_deref(),
+            section: a.section.as_deref(),
+            page: a.page.as_deref(),
+            column: a.column.as_deref(),
+            kicker: a.kicker.as_deref(),
+            title: a.title.as_deref(),
+            subtitle: a.subtitle.as_deref(),
+            byline: a.byline.as_ref(),
+            editor_code: a.editor_code.as_deref(),
+            url: a.url.as_deref(),
+            published: a.published.as_deref(),
+            source: &a.source,
+            counts: a.counts(),
+            read: marks.is_read(&a.id),
+            starred: marks.is_starred(&a.id),
         }
     }
 }
@@ -348,7 +420,7 @@ fn list(
             ids.join(", ")
         )));
     }
-    let library = Library::load(&config);
+    let library = open_library(&config).library;
     let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
     if let Some(section) = section
         && !library
@@ -382,7 +454,7 @@ fn list(
             .articles
             .iter()
             .filter(|a| wanted(a))
-            .map(|a| MarkedArticle::new(a, &marks))
+            .map(|a| Listed::new(a, &marks))
             .collect();
         let mut warnings = library.warnings;
         warnings.extend(state_warnings);
@@ -476,16 +548,166 @@ const LIST_TITLE_MAX: usize = 40;
 fn show(
     config_path: Option<&Path>,
     id: &str,
+    json: bool,
     width: Option<u16>,
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
     let config = load_config(config_path)?;
-    let library = Library::load(&config);
-    let article = library.find(id)?;
+    let library = open_library(&config).library;
+    let stub = library.find(id)?;
+    let article = library::read_article(&config.feeds, stub).map_err(|w| Failure(w.to_string()))?;
+    if json {
+        let (_, marks, warnings) = state::open();
+        write_json(out, vec![MarkedArticle::new(&article, &marks)], &warnings)?;
+        return Ok(Outcome::Clean);
+    }
     let context = Context {
         feed_title: article.feed.as_deref().and_then(|f| library.feed_title(f)),
     };
-    write_article(out, article, context, wrap_width(width), &config.text)?;
+    write_article(out, &article, context, wrap_width(width), &config.text)?;
+    Ok(Outcome::Clean)
+}
+
+/// The library through its index, with a progress bar on a terminal while
+/// many files are read (the first run, or after a parser update).
+fn open_library(config: &Config) -> index::Opened {
+    let bar: std::cell::RefCell<Option<indicatif::ProgressBar>> = std::cell::RefCell::new(None);
+    let terminal = io::stderr().is_terminal();
+    let progress = |p: index::Progress| {
+        if !terminal || p.total < PROGRESS_MIN_FILES {
+            return;
+        }
+        let mut bar = bar.borrow_mut();
+        let bar = bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(p.total as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files {bytes_per_sec} {wide_bar}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        bar.set_position(p.done as u64);
+    };
+    let opened = index::open(config, &progress);
+    if let Some(bar) = bar.borrow_mut().take() {
+        bar.finish_and_clear();
+    }
+    opened
+}
+
+/// Files to read before `open_library` shows a progress bar.
+const PROGRESS_MIN_FILES: usize = 200;
+
+/// A hit as `search --json` prints it.
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    id: &'a str,
+    feed: Option<&'a str>,
+    date: Option<&'a str>,
+    section: Option<&'a str>,
+    title: &'a str,
+    in_title: bool,
+    snippet: String,
+    /// Character ranges of `snippet` that match, `[start, end)`.
+    marks: Vec<[usize; 2]>,
+}
+
+#[derive(Serialize)]
+struct JsonHits<'a> {
+    query: &'a str,
+    count: usize,
+    hits: Vec<JsonHit<'a>>,
+    warnings: &'a [Warning],
+}
+
+/// Characters of context before a hit in `kanbao search`.
+const SNIPPET_BEFORE: usize = 12;
+/// Characters of a hit's context in all.
+const SNIPPET_CHARS: usize = 60;
+
+fn search(
+    config_path: Option<&Path>,
+    query: &str,
+    json: bool,
+    limit: Option<usize>,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    let parsed = index::search::Query::parse(query)?;
+    let opened = open_library(&config);
+    let articles = &opened.library.articles;
+    let hits = opened.search.find(&parsed, articles);
+    let count = hits.len();
+    let shown = &hits[..limit.unwrap_or(count).min(count)];
+    if json {
+        let hits = shown
+            .iter()
+            .filter_map(|h| {
+                let a = articles.get(h.article)?;
+                let snippet = opened
+                    .search
+                    .snippet(h, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
+                let chars = |b: usize| snippet.text[..b].chars().count();
+                let marks = snippet
+                    .marks
+                    .iter()
+                    .map(|m| [chars(m.start), chars(m.end)])
+                    .collect();
+                Some(JsonHit {
+                    id: &a.id,
+                    feed: a.feed.as_deref(),
+                    date: a.date.as_deref(),
+                    section: a.section.as_deref(),
+                    title: a.display_title(),
+                    in_title: h.in_title,
+                    snippet: snippet.text,
+                    marks,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &JsonHits {
+                query,
+                count,
+                hits,
+                warnings: &opened.library.warnings,
+            },
+        )?;
+        writeln!(out)?;
+        return Ok(Outcome::Clean);
+    }
+    warn_all(&opened.library.warnings);
+    let width = terminal_width();
+    let amb = config.text.ambiguous_width;
+    let fit = |line: String| match width {
+        Some(w) => typeset::truncate(&line, w, amb),
+        None => line,
+    };
+    let noun = if count == 1 { "article" } else { "articles" };
+    writeln!(out, "{count} {noun} match \"{}\"", safe(query))?;
+    for hit in shown {
+        let Some(a) = articles.get(hit.article) else {
+            continue;
+        };
+        let place = [a.date.as_deref(), a.section.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let title = safe(a.display_title());
+        let row = if place.is_empty() {
+            format!("  {}  {title}", a.id)
+        } else {
+            format!("  {}  {}  {title}", a.id, safe(&place))
+        };
+        writeln!(out, "{}", fit(row))?;
+        let snippet = opened
+            .search
+            .snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
+        writeln!(out, "{}", fit(format!("      {}", safe(&snippet.text))))?;
+    }
     Ok(Outcome::Clean)
 }
 

@@ -32,7 +32,7 @@ pub enum Action {
     Open,
     /// Go back; on the list, quit.
     Back,
-    /// Close the overlay, clear the filter or go back; never quits.
+    /// Close the overlay, clear the search or go back; never quits.
     Cancel,
     /// Quit from anywhere.
     Quit,
@@ -52,7 +52,7 @@ pub enum Action {
     NextSection,
     /// The previous section.
     PrevSection,
-    /// Filter the articles by a substring.
+    /// Search the archive (typed in a prompt).
     Filter,
     /// Mark the selected article read or unread.
     ToggleRead,
@@ -64,11 +64,13 @@ pub enum Action {
     Warnings,
     /// Fetch the web feeds in the background.
     Fetch,
+    /// Search this section or the whole archive.
+    Scope,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Down,
         Action::Up,
         Action::Left,
@@ -93,6 +95,7 @@ impl Action {
         Action::Help,
         Action::Warnings,
         Action::Fetch,
+        Action::Scope,
     ];
 
     /// The name used in `[keys]`.
@@ -122,6 +125,7 @@ impl Action {
             Action::Help => "help",
             Action::Warnings => "warnings",
             Action::Fetch => "fetch",
+            Action::Scope => "scope",
         }
     }
 
@@ -136,7 +140,7 @@ impl Action {
             Action::PrevPane => "previous pane",
             Action::Open => "open",
             Action::Back => "back; quit from the list",
-            Action::Cancel => "close, clear the filter, back",
+            Action::Cancel => "close, clear the search, back",
             Action::Quit => "quit",
             Action::PageDown => "page down",
             Action::PageUp => "page up",
@@ -146,12 +150,13 @@ impl Action {
             Action::PrevArticle => "previous article",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
-            Action::Filter => "filter articles",
+            Action::Filter => "search the archive",
             Action::ToggleRead => "toggle read",
             Action::ToggleStar => "toggle star",
             Action::Help => "this help",
             Action::Warnings => "warnings from loading",
             Action::Fetch => "fetch web feeds",
+            Action::Scope => "search: this section / everything",
         }
     }
 
@@ -182,6 +187,7 @@ impl Action {
             Action::Help => &["?"],
             Action::Warnings => &["W"],
             Action::Fetch => &["R"],
+            Action::Scope => &["Ctrl-t"],
         }
     }
 }

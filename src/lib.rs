@@ -10,6 +10,8 @@
 //! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
 //! - [`feed`]: web feeds — fetching, item HTML, OPML.
+//! - [`index`]: the archive's index under the cache folder — start-up without
+//!   parsing, Chinese full-text search.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
@@ -27,6 +29,7 @@ pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod feed;
+pub mod index;
 pub mod keymap;
 pub mod library;
 pub mod model;

@@ -31,6 +31,69 @@ pub struct FeedSummary {
     pub articles: usize,
 }
 
+impl FeedSummary {
+    fn new(feed: &FeedConfig) -> Self {
+        FeedSummary {
+            id: feed.id.clone(),
+            title: feed.title.clone(),
+            folder: feed.path.clone(),
+            pages: 0,
+            articles: 0,
+        }
+    }
+}
+
+/// The page files of `feed`'s folder, sorted by name; `None` (with a
+/// warning, unless it is a web feed not fetched yet) when the folder is
+/// missing or not a folder.
+pub(crate) fn feed_files(feed: &FeedConfig, warnings: &mut Vec<Warning>) -> Option<Vec<PathBuf>> {
+    if !feed_files_checked(feed, warnings) {
+        return None;
+    }
+    Some(walk_feed(feed, warnings))
+}
+
+/// The page files below `feed`'s folder, sorted as a load reads them;
+/// folders that cannot be read are warnings.
+pub(crate) fn walk_feed(feed: &FeedConfig, warnings: &mut Vec<Warning>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if feed.path.is_dir() {
+        walk(&feed.path, 0, &mut files, warnings);
+    }
+    files
+}
+
+/// Whether `feed`'s folder is there to be read; if it should be and is
+/// not, a warning says so.
+pub(crate) fn feed_files_checked(feed: &FeedConfig, warnings: &mut Vec<Warning>) -> bool {
+    if !feed.path.is_dir() {
+        if feed.kind == FeedKind::Feed && !feed.path.exists() {
+            // A web feed's store folder is made by its first fetch.
+            return false;
+        }
+        let key = match feed.kind {
+            FeedKind::Pages => "path",
+            FeedKind::Feed => "store",
+        };
+        let what = if feed.path.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        warnings.push(Warning::new(
+            &feed.location,
+            None,
+            format!(
+                "feed \"{}\": folder {} {what}; create it or fix `{key}`",
+                feed.id,
+                feed.path.display()
+            ),
+        ));
+        return false;
+    }
+    true
+}
+
 /// A feed's articles of one date and section, as listed.
 #[derive(Debug)]
 pub struct Group<'a> {
@@ -84,49 +147,16 @@ impl Library {
     }
 
     fn load_feed(&mut self, feed: &FeedConfig) {
-        let mut summary = FeedSummary {
-            id: feed.id.clone(),
-            title: feed.title.clone(),
-            folder: feed.path.clone(),
-            pages: 0,
-            articles: 0,
-        };
-        if !feed.path.is_dir() {
-            if feed.kind == FeedKind::Feed && !feed.path.exists() {
-                // A web feed's store folder is made by its first fetch.
-                self.feeds.push(summary);
-                return;
-            }
-            let key = match feed.kind {
-                FeedKind::Pages => "path",
-                FeedKind::Feed => "store",
-            };
-            let what = if feed.path.exists() {
-                "is not a folder"
-            } else {
-                "does not exist"
-            };
-            self.warnings.push(Warning::new(
-                &feed.location,
-                None,
-                format!(
-                    "feed \"{}\": folder {} {what}; create it or fix `{key}`",
-                    feed.id,
-                    feed.path.display()
-                ),
-            ));
-            self.feeds.push(summary);
+        let Some(files) = feed_files(feed, &mut self.warnings) else {
+            self.feeds.push(FeedSummary::new(feed));
             return;
-        }
-        let mut files = Vec::new();
-        walk(&feed.path, 0, &mut files, &mut self.warnings);
-        let mut pages: Vec<(PageKey, Vec<Article>)> = Vec::new();
+        };
+        let mut pages = Vec::new();
         for file in files {
             let display = file.display().to_string();
             let relative = relative_name(&feed.path, &file);
             match source::read_page(&file, &display) {
                 Ok(parsed) => {
-                    summary.pages += 1;
                     let key = PageKey::from_relative(&relative);
                     let articles = place(parsed, feed, &key, &relative, &mut self.warnings);
                     pages.push((key, articles));
@@ -134,22 +164,50 @@ impl Library {
                 Err(w) => self.warnings.push(w),
             }
         }
-        pages.sort_by(|a, b| a.0.order(&b.0));
-        if feed.kind == FeedKind::Feed {
-            // Items: newest first, by their own timestamps.
-            let mut items: Vec<Article> = pages.into_iter().flat_map(|(_, a)| a).collect();
-            items.sort_by(|a, b| {
-                b.date
-                    .cmp(&a.date)
-                    .then_with(|| b.published.cmp(&a.published))
-            });
-            pages = vec![(PageKey::default(), items)];
+        self.add_feed(feed, pages);
+    }
+
+    /// Adds a feed's pages (each with its articles in page order, in any
+    /// order of pages): sorted as a library lists them.
+    pub(crate) fn add_feed(&mut self, feed: &FeedConfig, pages: Vec<(PageKey, Vec<Article>)>) {
+        self.add_feed_with(feed, pages, |articles, out| out.extend(articles));
+    }
+
+    /// [`Library::add_feed`] for pages whose articles are elsewhere: `put`
+    /// appends a page's articles to the library's. Returns where the
+    /// feed's articles start and, for a web feed whose items were then
+    /// sorted by time, the order applied: position `n` of the feed holds
+    /// what was put at `order[n]`.
+    pub(crate) fn add_feed_with<P>(
+        &mut self,
+        feed: &FeedConfig,
+        mut pages: Vec<(PageKey, P)>,
+        mut put: impl FnMut(P, &mut Vec<Article>),
+    ) -> (usize, Option<Vec<usize>>) {
+        let mut summary = FeedSummary::new(feed);
+        summary.pages = pages.len();
+        pages.sort_by_cached_key(|(key, _)| key.sort_key());
+        let start = self.articles.len();
+        for (_, page) in pages {
+            put(page, &mut self.articles);
         }
-        for (_, articles) in pages {
-            summary.articles += articles.len();
-            self.articles.extend(articles);
-        }
+        summary.articles = self.articles.len() - start;
         self.feeds.push(summary);
+        if feed.kind != FeedKind::Feed {
+            return (start, None);
+        }
+        // Items: newest first, by their own timestamps (a stable sort of
+        // the page order).
+        let items = &mut self.articles[start..];
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&items[i], &items[j]);
+            b.date
+                .cmp(&a.date)
+                .then_with(|| b.published.cmp(&a.published))
+        });
+        permute(items, &order);
+        (start, Some(order))
     }
 
     /// The articles grouped by feed, date and section, in library order.
@@ -207,6 +265,36 @@ impl Library {
     }
 }
 
+/// `article` with its body: a stub from the index is read again from its
+/// source file (the file may have changed since it was indexed: the
+/// article now at that place is returned, or an error if there is none).
+/// An article that has its body is returned as it is.
+pub fn read_article(feeds: &[FeedConfig], article: &Article) -> Result<Article, Warning> {
+    if article.stub.is_none() {
+        return Ok(article.clone());
+    }
+    let path = &article.source.path;
+    let gone = |why: &str| {
+        Warning::new(
+            path,
+            None,
+            format!("{why}; the list is refreshed at the next start (or press R)"),
+        )
+    };
+    let feed_id = article.feed.as_deref().unwrap_or("");
+    let Some(feed) = feeds.iter().find(|f| f.id == feed_id) else {
+        return Err(gone("its feed is no longer configured"));
+    };
+    let parsed = source::read_page(Path::new(path), path)?;
+    let relative = relative_name(&feed.path, Path::new(path));
+    let key = PageKey::from_relative(&relative);
+    let mut warnings = Vec::new();
+    place(parsed, feed, &key, &relative, &mut warnings)
+        .into_iter()
+        .find(|a| a.id == article.id)
+        .ok_or_else(|| gone("the article is no longer in this file"))
+}
+
 /// Deepest folder level searched below a feed folder.
 const MAX_DEPTH: usize = 4;
 
@@ -244,7 +332,7 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<W
 }
 
 /// `file` relative to `folder`, with `/` separators: part of article ids.
-fn relative_name(folder: &Path, file: &Path) -> String {
+pub(crate) fn relative_name(folder: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(folder).unwrap_or(file);
     relative
         .components()
@@ -282,15 +370,41 @@ impl PageKey {
     }
 
     /// Newest date first, undated last; then page number; then name.
-    fn order(&self, other: &PageKey) -> std::cmp::Ordering {
-        let date = match (&self.date, &other.date) {
-            (Some(a), Some(b)) => b.cmp(a),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        };
-        date.then_with(|| page_number(&self.page).cmp(&page_number(&other.page)))
-            .then_with(|| self.relative.cmp(&other.relative))
+    fn sort_key(
+        &self,
+    ) -> (
+        bool,
+        std::cmp::Reverse<Option<String>>,
+        (u32, String),
+        String,
+    ) {
+        (
+            self.date.is_none(),
+            std::cmp::Reverse(self.date.clone()),
+            page_number(&self.page),
+            self.relative.clone(),
+        )
+    }
+}
+
+/// Reorders `items` so that position `n` holds what was at `order[n]`.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    // Follow each cycle of the permutation, swapping in place.
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -341,7 +455,7 @@ fn split_page_stem(stem: &str) -> (Option<String>, Option<String>) {
 }
 
 /// Fills in feed, date, page, section and ids of a parsed page's articles.
-fn place(
+pub(crate) fn place(
     parsed: ParsedPage,
     feed: &FeedConfig,
     key: &PageKey,

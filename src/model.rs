@@ -42,6 +42,29 @@ pub struct Article {
     /// link n as `[n]`.
     pub links: Vec<Link>,
     pub source: SourceRef,
+    /// Set when the article came from the index without its body:
+    /// what the list needs to show it. `None` once the text is read.
+    #[serde(skip)]
+    pub stub: Option<Stub>,
+}
+
+/// What the index keeps of an article besides its fields: a stand-in
+/// title and the sizes of the parts left on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stub {
+    /// The start of the text, for pieces without headline or kicker.
+    pub lead: String,
+    pub counts: Counts,
+}
+
+/// How much an article holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub paragraphs: usize,
+    pub photos: usize,
+    pub links: usize,
+    /// Characters of body text.
+    pub characters: usize,
 }
 
 /// Who wrote the article: the byline as printed and the names in it.
@@ -108,6 +131,20 @@ impl Article {
                 first_line,
                 last_line,
             },
+            stub: None,
+        }
+    }
+
+    /// Sizes of its parts: counted from the text, or kept by the index.
+    pub fn counts(&self) -> Counts {
+        match &self.stub {
+            Some(stub) => stub.counts,
+            None => Counts {
+                paragraphs: self.paragraphs.len(),
+                photos: self.photos.len(),
+                links: self.links.len(),
+                characters: self.paragraphs.iter().map(|p| p.chars().count()).sum(),
+            },
         }
     }
 
@@ -117,6 +154,7 @@ impl Article {
             .as_deref()
             .or(self.kicker.as_deref())
             .or(self.paragraphs.first().map(String::as_str))
+            .or(self.stub.as_ref().map(|s| s.lead.as_str()))
             .or(self.photos.first().map(|p| p.caption.as_str()))
             .unwrap_or("")
     }

@@ -4,8 +4,9 @@
 //! Every test builds its own archive (a `config.toml` and feed folders) in a
 //! fresh temporary folder and runs the binary there with `$KANBAO_CONFIG`,
 //! `$XDG_CONFIG_HOME`, `$XDG_STATE_HOME` and `$HOME` removed (or the state
-//! folder set to one inside the test's folder), so that nothing from the
-//! developer's own setup can leak in and their read marks are never read or
+//! folder set to one inside the test's folder) and `$XDG_CACHE_HOME` (the
+//! index) inside the test's folder, so that nothing from the developer's own
+//! setup can leak in and their read marks and index are never read or
 //! written.
 
 use std::fs;
@@ -57,6 +58,16 @@ fn kanbao_with_state(dir: &Path, state_home: &Path, args: &[&str]) -> Run {
 }
 
 fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str]) -> Run {
+    // The index lives in the test's own folder (`.cache`, hidden, so no feed
+    // walks it), kept from run to run so that later runs read it. Runs in
+    // the repository get a fresh folder of their own instead.
+    let fresh_cache;
+    let cache_home = if dir == Path::new(MANIFEST_DIR) {
+        fresh_cache = TempDir::new().expect("create a temporary cache folder");
+        fresh_cache.path().to_path_buf()
+    } else {
+        dir.join(".cache")
+    };
     let mut command = Command::new(env!("CARGO_BIN_EXE_kanbao"));
     command
         .args(args)
@@ -64,7 +75,8 @@ fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str]) -> Run {
         .env_remove("KANBAO_CONFIG")
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("XDG_STATE_HOME")
-        .env_remove("HOME");
+        .env_remove("HOME")
+        .env("XDG_CACHE_HOME", &cache_home);
     if let Some(state_home) = state_home {
         command.env("XDG_STATE_HOME", state_home);
     }
@@ -798,21 +810,30 @@ fn list_json_reports_the_read_and_starred_marks() {
             (ids[2].clone(), false, true),
         ]
     );
-    // The marks follow every field an article had before, in this order.
+    // `list --json` gives an article's fields without its text (paragraphs,
+    // photos, links), then how much text there is, then the marks, in this
+    // order.
     let first = &json(&run)["articles"][0];
     let last_line = &first["source"]["last_line"];
+    let counts = &sample_counts()[0];
     assert!(
         run.stdout.contains(&format!(
-            "\"last_line\": {last_line}\n      }},\n      \"read\": true,\n      \
-             \"starred\": false\n    }}"
+            "\"last_line\": {last_line}\n      }},\n      \"counts\": {{\n        \
+             \"paragraphs\": {},\n        \"photos\": {},\n        \"links\": {},\n        \
+             \"characters\": {}\n      }},\n      \"read\": true,\n      \
+             \"starred\": false\n    }}",
+            counts["paragraphs"], counts["photos"], counts["links"], counts["characters"]
         )),
         "{}",
         run.stdout
     );
     let mut article_keys = keys(first);
-    article_keys.retain(|k| !["read", "starred"].contains(k));
+    article_keys.retain(|k| !["counts", "read", "starred"].contains(k));
     let parsed = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
-    assert_eq!(article_keys, keys(&json(&parsed)["articles"][0]));
+    let parsed = json(&parsed);
+    let mut parsed_keys = keys(&parsed["articles"][0]);
+    parsed_keys.retain(|k| !["paragraphs", "photos", "links"].contains(k));
+    assert_eq!(article_keys, parsed_keys);
 
     assert_eq!(
         fs::read_to_string(&state_file).expect("read state.json"),
@@ -889,4 +910,94 @@ fn list_json_with_no_state_folder_known_warns_and_marks_nothing() {
             .iter()
             .all(|(_, read, starred)| !read && !starred)
     );
+}
+
+/// The `counts` of the sample's articles, as `list --json` must give them:
+/// counted from what `parse --json` prints of each.
+fn sample_counts() -> Vec<Value> {
+    let run = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
+    json(&run)["articles"]
+        .as_array()
+        .expect("articles is an array")
+        .iter()
+        .map(|a| {
+            let len = |key: &str| a[key].as_array().map_or(0, Vec::len);
+            let characters: usize = a["paragraphs"]
+                .as_array()
+                .expect("paragraphs is an array")
+                .iter()
+                .map(|p| p.as_str().expect("a paragraph is a string").chars().count())
+                .sum();
+            serde_json::json!({
+                "paragraphs": len("paragraphs"),
+                "photos": len("photos"),
+                "links": len("links"),
+                "characters": characters,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn list_json_counts_the_text_and_show_json_gives_it() {
+    let dir = sample_archive();
+    let state_home = dir.path().join("state");
+    let listed = kanbao_with_state(dir.path(), &state_home, &["list", "--json"]);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert_eq!(listed.stderr, "");
+    let listed = json(&listed);
+    let articles = listed["articles"].as_array().expect("articles is an array");
+    let counts: Vec<&Value> = articles.iter().map(|a| &a["counts"]).collect();
+    assert_eq!(
+        counts,
+        sample_counts().iter().collect::<Vec<_>>(),
+        "counts of the three sample articles"
+    );
+    // The sample as the parser reads it: 4, 5 and 2 paragraphs; the last has
+    // the photos.
+    let shape: Vec<(u64, u64)> = counts
+        .iter()
+        .map(|c| {
+            (
+                c["paragraphs"].as_u64().unwrap_or(0),
+                c["photos"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(shape, [(4, 0), (5, 0), (2, 6)]);
+    for a in articles {
+        for key in ["paragraphs", "photos", "links"] {
+            assert!(a.get(key).is_none(), "list --json has {key}: {a}");
+        }
+    }
+
+    let parsed = json(&kanbao(
+        Path::new(MANIFEST_DIR),
+        &["parse", "--json", SAMPLE_PAGE],
+    ));
+    for (n, listed) in articles.iter().enumerate() {
+        let id = listed["id"].as_str().expect("id is a string");
+        let run = kanbao_with_state(dir.path(), &state_home, &["show", id, "--json"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(run.stderr, "");
+        let shown = json(&run);
+        assert_eq!(keys(&shown), sorted(&["articles", "warnings"]));
+        assert_eq!(shown["warnings"], serde_json::json!([]));
+        let shown = shown["articles"].as_array().expect("articles is an array");
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        let shown = &shown[0];
+        // The text, as `parse` reads it from the same page.
+        let page = &parsed["articles"][n];
+        for key in ["paragraphs", "photos", "links"] {
+            assert_eq!(shown[key], page[key], "{id}: {key}");
+        }
+        // Every other field as listed.
+        let mut expected = listed.clone();
+        let object = expected.as_object_mut().expect("an article is an object");
+        object.remove("counts");
+        for key in ["paragraphs", "photos", "links"] {
+            object.insert(key.to_owned(), page[key].clone());
+        }
+        assert_eq!(shown, &expected, "show --json of {id}");
+    }
 }

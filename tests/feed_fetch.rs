@@ -324,6 +324,7 @@ impl Expected<'_> {
                 first_line: 1,
                 last_line: 1,
             },
+            stub: None,
         }
     }
 }
@@ -1284,7 +1285,8 @@ fn kanbao_parse(args: &[&str]) -> Run {
             .env_remove("KANBAO_CONFIG")
             .env("HOME", dir.path())
             .env("XDG_CONFIG_HOME", dir.path().join(".config"))
-            .env("XDG_STATE_HOME", dir.path().join(".local/state")),
+            .env("XDG_STATE_HOME", dir.path().join(".local/state"))
+            .env("XDG_CACHE_HOME", dir.path().join(".cache")),
     )
 }
 

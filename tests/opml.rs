@@ -732,7 +732,8 @@ struct Run {
     stderr: String,
 }
 
-/// Runs `kanbao ARGS…` in `dir` with no config-related environment.
+/// Runs `kanbao ARGS…` in `dir` with no config-related environment, and
+/// any index in `dir/.cache`.
 fn kanbao(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
         .args(args)
@@ -741,6 +742,7 @@ fn kanbao(dir: &Path, args: &[&str]) -> Run {
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("XDG_STATE_HOME")
         .env_remove("HOME")
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
         .output()
         .expect("run the kanbao binary");
     Run {

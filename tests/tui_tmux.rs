@@ -351,6 +351,7 @@ fn isolate(command: &mut Command, home: &Path) {
         .env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .env("TMUX_TMPDIR", home)
         .env("LANG", "C.UTF-8")
         .env("LC_ALL", "C.UTF-8")
@@ -636,8 +637,22 @@ fn read_resize_and_quit_in_a_real_terminal() {
         read,
         HashMap::from([(ARTICLE_1, true), (ARTICLE_2, false), (ARTICLE_3, false)]),
     );
-    // The screen showed `（` and `，`; the stored text keeps its own.
-    let first = articles[0]["paragraphs"][0].as_str().unwrap_or_default();
+    // The screen showed `（` and `，`; the stored text keeps its own (`list`
+    // gives no text: `show --json` does).
+    let id = articles[0]["id"].as_str().expect("an id");
+    let out = tmux.kanbao(&["show", id, "--json"]);
+    assert!(
+        out.status.success(),
+        "kanbao show --json: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("show --json is JSON");
+    assert_eq!(shown["articles"][0]["title"], ARTICLE_1);
+    assert_eq!(shown["articles"][0]["read"], true);
+    let first = shown["articles"][0]["paragraphs"][0]
+        .as_str()
+        .unwrap_or_default();
     assert!(first.starts_with("本报讯(记者"), "{first}");
 }
 

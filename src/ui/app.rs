@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::config::{TextOptions, Theme};
+use crate::config::{FeedConfig, TextOptions, Theme};
+use crate::index::search::{Hit, Query, Search};
 use crate::keymap::Action;
 use crate::keymap::Keymap;
 use crate::library::Library;
@@ -87,10 +88,22 @@ pub struct Nav {
     pub section_offset: usize,
     /// First row shown in the articles pane.
     pub article_offset: usize,
-    /// Substring the article lists are narrowed to; empty for none.
+    /// The search typed after `/`; empty for none.
     pub filter: String,
-    /// The filter is being typed.
+    /// The search is being typed.
     pub editing: bool,
+    /// The search covers the whole archive (else the selected section).
+    pub everywhere: bool,
+}
+
+/// The result of the search being shown.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub query: Query,
+    /// Ranked: headline hits first, then the newest.
+    pub hits: Vec<Hit>,
+    /// The articles hit, for counting them per section.
+    pub articles: std::collections::HashSet<usize>,
 }
 
 /// The article shown in the reader pane and its laid-out text.
@@ -165,6 +178,16 @@ pub struct App {
     pub message: Option<String>,
     /// A background fetch of the web feeds, while it runs.
     pub fetching: Option<Fetching>,
+    /// The index being brought up to date in the background: files read
+    /// and to read (0 of 0 while it only checks).
+    pub indexing: Option<(usize, usize)>,
+    /// The archive's search index, once it is open.
+    pub search: Option<Search>,
+    /// The search being shown (or why it found nothing to look for).
+    pub found: Option<Result<Found, String>>,
+    /// The configured feeds, to read an article's text when it is opened
+    /// (articles from the index come without it).
+    pub feeds: Vec<FeedConfig>,
     pub quit: bool,
 }
 
@@ -188,6 +211,7 @@ impl App {
             prefs,
             nav: Nav {
                 sections,
+                everywhere: true,
                 ..Nav::default()
             },
             reader: Reader::default(),
@@ -198,7 +222,83 @@ impl App {
             panes: Panes::default(),
             message: None,
             fetching: None,
+            indexing: None,
+            search: None,
+            found: None,
+            feeds: Vec::new(),
             quit: false,
+        }
+    }
+
+    /// Runs the search typed after `/` again (the query or the archive
+    /// changed).
+    pub fn run_search(&mut self) {
+        let typed = self.nav.filter.trim();
+        self.found = match (&self.search, typed.is_empty()) {
+            (_, true) | (None, _) => None,
+            (Some(search), false) => Some(match Query::parse(typed) {
+                Ok(query) => {
+                    let hits = search.find(&query, &self.articles);
+                    let articles = hits.iter().map(|h| h.article).collect();
+                    Ok(Found {
+                        query,
+                        hits,
+                        articles,
+                    })
+                }
+                Err(e) => Err(e.to_string()),
+            }),
+        };
+    }
+
+    /// Whether a search (rather than a section) fills the article list.
+    pub fn searching(&self) -> bool {
+        self.found.is_some()
+    }
+
+    /// What the article list shows: the search hits (everywhere, or in the
+    /// selected section) in rank order, else the selected section.
+    pub fn listed(&self) -> Vec<usize> {
+        match &self.found {
+            Some(Ok(found)) => {
+                let section = self.section().filter(|_| !self.nav.everywhere);
+                found
+                    .hits
+                    .iter()
+                    .map(|h| h.article)
+                    .filter(|i| section.is_none_or(|s| s.articles.binary_search(i).is_ok()))
+                    .collect()
+            }
+            Some(Err(_)) => Vec::new(),
+            None => self.visible(self.nav.section),
+        }
+    }
+
+    /// The hit behind row `row` of [`App::listed`], while searching.
+    pub fn hit(&self, article: usize) -> Option<(&Found, &Hit)> {
+        match &self.found {
+            Some(Ok(found)) => found
+                .hits
+                .iter()
+                .find(|h| h.article == article)
+                .map(|h| (found, h)),
+            _ => None,
+        }
+    }
+
+    /// Reads the text of article `index` if it came from the index without
+    /// it; a file that cannot be read is a message, the article stays as
+    /// it was.
+    pub fn load_body(&mut self, index: usize) {
+        let Some(article) = self.articles.get(index) else {
+            return;
+        };
+        if article.stub.is_none() {
+            return;
+        }
+        match crate::library::read_article(&self.feeds, article) {
+            Ok(full) => self.articles[index] = full,
+            Err(w) => self.message = Some(w.to_string()),
         }
     }
 
@@ -217,6 +317,7 @@ impl App {
             .collect();
         self.nav.sections = sections(&library.articles, &self.feed_titles);
         self.articles = library.articles;
+        self.run_search();
         let find = |id: &Option<String>| {
             id.as_ref()
                 .and_then(|id| self.articles.iter().position(|a| &a.id == id))
@@ -232,11 +333,7 @@ impl App {
                 .find(|(_, s)| s.articles.contains(&index))
             {
                 self.nav.section = s;
-                self.nav.article = self
-                    .visible(s)
-                    .iter()
-                    .position(|&i| i == index)
-                    .unwrap_or(0);
+                self.nav.article = self.listed().iter().position(|&i| i == index).unwrap_or(0);
             }
         } else if let Some((feed, date, name)) = section {
             self.nav.section = self
@@ -260,17 +357,28 @@ impl App {
         self.nav.sections.get(self.nav.section)
     }
 
-    /// The articles of a section that pass the filter (indices into
-    /// [`App::articles`]).
+    /// The articles of a section that the search hit, or all of them
+    /// (indices into [`App::articles`]). Without an index (while it is
+    /// first built) the search narrows by headline and byline.
     pub fn visible(&self, section: usize) -> Vec<usize> {
         let Some(s) = self.nav.sections.get(section) else {
             return Vec::new();
         };
-        s.articles
-            .iter()
-            .copied()
-            .filter(|&i| self.matches(&self.articles[i]))
-            .collect()
+        match &self.found {
+            Some(Ok(found)) => s
+                .articles
+                .iter()
+                .copied()
+                .filter(|i| found.articles.contains(i))
+                .collect(),
+            Some(Err(_)) => Vec::new(),
+            None => s
+                .articles
+                .iter()
+                .copied()
+                .filter(|&i| self.matches(&self.articles[i]))
+                .collect(),
+        }
     }
 
     fn matches(&self, article: &Article) -> bool {
@@ -293,9 +401,7 @@ impl App {
 
     /// The selected article (index into [`App::articles`]).
     pub fn selected(&self) -> Option<usize> {
-        self.visible(self.nav.section)
-            .get(self.nav.article)
-            .copied()
+        self.listed().get(self.nav.article).copied()
     }
 
     /// Unread articles among a section's visible ones.

@@ -16,6 +16,7 @@ pub fn translate(app: &App, event: Event) -> Option<Msg> {
             if app.nav.editing {
                 return match key.code {
                     _ if bound == Some(Action::Quit) => Some(Msg::Action(Action::Quit)),
+                    _ if bound == Some(Action::Scope) => Some(Msg::Action(Action::Scope)),
                     KeyCode::Enter => Some(Msg::Submit),
                     KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
                     KeyCode::Backspace => Some(Msg::Backspace),

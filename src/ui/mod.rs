@@ -27,6 +27,7 @@ use crossterm::event;
 
 use crate::config::{Config, FeedConfig, FeedKind};
 use crate::feed::fetch;
+use crate::index::{self, Index};
 use crate::library::Library;
 use crate::state::{self, StateStore};
 
@@ -39,16 +40,29 @@ pub fn no_color() -> bool {
 }
 
 /// Opens the reader on the configured archive until the user quits.
+///
+/// The first frame comes from the index as it was left; the index is
+/// brought up to date on a worker thread meanwhile, and the lists change
+/// when it is done. Without a usable index the reader opens at once with
+/// the count of files indexed so far, and fills when the index is built.
 pub fn run(config: &Config) -> Result<(), String> {
-    let library = Library::load(config);
+    let index = index::locate(config).map(Index::at);
+    let cached = index.as_ref().and_then(|i| i.load(config).ok());
     let (store, marks, warnings) = state::open();
     let prefs = Prefs::from_config(config, no_color());
+    let (library, search) = match cached {
+        Some(opened) => (opened.library, Some(opened.search)),
+        None => (Library::default(), None),
+    };
+    let fresh_start = search.is_none();
     let mut app = App::new(library, marks, prefs, warnings);
+    app.search = search;
+    app.feeds = config.feeds.clone();
     let mut tui =
         terminal::init(app.prefs.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = terminal::watch_signals()
         .map_err(|e| format!("cannot watch for signals: {e}"))
-        .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref()));
+        .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
     let saved = store.as_ref().map(|s| s.save(&app.marks));
     terminal::restore();
     result?;
@@ -63,11 +77,14 @@ fn event_loop(
     app: &mut App,
     config: &Config,
     store: Option<&StateStore>,
+    fresh_start: bool,
 ) -> Result<(), String> {
     let io = |e: std::io::Error| format!("terminal: {e}");
     let size = tui.size().map_err(io)?;
     update(app, Msg::Resize(size.width, size.height));
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
+    app.indexing = Some((0, 0));
+    start_indexing(config, fresh_start, &fetch_tx);
     loop {
         {
             let _guard = terminal::lock();
@@ -87,7 +104,10 @@ fn event_loop(
                         }
                     }
                     Effect::StartFetch => pending.push(start_fetch(config, &fetch_tx)),
-                    Effect::Reload => pending.push(Msg::Reloaded(Box::new(Library::load(config)))),
+                    Effect::Reload => {
+                        let opened = index::open(config, &|_| {});
+                        pending.push(Msg::Indexed(Some(Box::new(opened))));
+                    }
                 }
             }
         }
@@ -99,7 +119,7 @@ fn event_loop(
 /// reader uses no CPU.
 fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
     loop {
-        if app.fetching.is_some() {
+        if app.fetching.is_some() || app.indexing.is_some() {
             if let Ok(msg) = fetch.try_recv() {
                 return Ok(msg);
             }
@@ -110,6 +130,41 @@ fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> 
         if let Some(msg) = input::translate(app, event::read()?) {
             return Ok(msg);
         }
+    }
+}
+
+/// Brings the index up to date on a worker thread that reports through
+/// `tx`: progress while files are read, then the archive if it changed (or
+/// always, when the reader started without an index).
+fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
+    let owned = config.clone();
+    let worker_tx = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("index".to_owned())
+        .spawn(move || {
+            let (config, tx) = (owned, worker_tx);
+            let progress_tx = Mutex::new(tx.clone());
+            let progress = |p: index::Progress| {
+                if let Ok(tx) = progress_tx.lock() {
+                    let _ = tx.send(Msg::Indexing(p.done, p.total));
+                }
+            };
+            let index = index::locate(&config).map(Index::at);
+            let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
+            let opened = match (index, refreshed) {
+                (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => {
+                    None
+                }
+                (Some(index), _) => Some(index::open_at(&index, &config, &progress)),
+                (None, _) => Some(index::open(&config, &progress)),
+            };
+            let _ = tx.send(Msg::Indexed(opened.map(Box::new)));
+        });
+    if spawned.is_err() {
+        // No thread: read everything now, as the reader did before it
+        // had an index.
+        let opened = index::open(config, &|_| {});
+        let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
     }
 }
 

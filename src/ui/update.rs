@@ -8,6 +8,7 @@
 //! read marks) comes back as [`Effect`]s.
 
 use crate::feed::fetch;
+use crate::index::Opened;
 use crate::keymap::Action;
 use crate::library::Library;
 use crate::model::Warning;
@@ -46,6 +47,11 @@ pub enum Msg {
     FetchDone(Vec<(String, fetch::Outcome)>),
     /// The archive as loaded again after a fetch.
     Reloaded(Box<Library>),
+    /// Progress of the index's refresh: files read, files to read.
+    Indexing(usize, usize),
+    /// The index refresh is over: the archive as it now is (`None` when
+    /// nothing changed), or why the index could not be used.
+    Indexed(Option<Box<Opened>>),
 }
 
 /// Work for the loop after an update.
@@ -89,12 +95,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.nav.editing {
                 app.nav.filter.push_str(&text);
                 app.nav.article = 0;
+                app.run_search();
             }
         }
         Msg::Backspace => {
             if app.nav.editing {
                 app.nav.filter.pop();
                 app.nav.article = 0;
+                app.run_search();
             }
         }
         Msg::Submit => app.nav.editing = false,
@@ -114,21 +122,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects.push(Effect::Reload);
         }
         Msg::Reloaded(library) => {
-            let fetch_warnings: Vec<Warning> = app
-                .warnings
-                .iter()
-                .filter(|w| w.path.starts_with("fetch "))
-                .cloned()
-                .collect();
-            let mut library = *library;
-            library.warnings.extend(fetch_warnings);
-            app.warnings = std::mem::take(&mut library.warnings);
-            app.replace_library(library);
+            // A search index belongs to the library it was opened with.
+            app.search = None;
+            reloaded(app, *library);
+        }
+        Msg::Indexing(done, total) => app.indexing = Some((done, total)),
+        Msg::Indexed(opened) => {
+            app.indexing = None;
+            if let Some(opened) = opened {
+                let Opened { library, search } = *opened;
+                app.search = Some(search);
+                reloaded(app, library);
+            }
         }
     }
     settle(app);
     app.overlay_top = app.overlay_top.min(app.overlay_max_top());
     effects
+}
+
+/// Shows `library` in place of the archive, keeping the fetch's warnings.
+fn reloaded(app: &mut App, mut library: Library) {
+    let fetch_warnings: Vec<Warning> = app
+        .warnings
+        .iter()
+        .filter(|w| w.path.starts_with("fetch "))
+        .cloned()
+        .collect();
+    library.warnings.extend(fetch_warnings);
+    app.warnings = std::mem::take(&mut library.warnings);
+    app.replace_library(library);
 }
 
 fn overlay_action(app: &mut App, action: Action) {
@@ -211,6 +234,7 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             if !app.nav.filter.is_empty() || app.nav.editing {
                 app.nav.filter.clear();
                 app.nav.editing = false;
+                app.run_search();
             } else if reading {
                 close_reader(app);
             }
@@ -241,6 +265,18 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Help => show_overlay(app, Overlay::Help),
+        Action::Scope => {
+            app.nav.everywhere = !app.nav.everywhere;
+            app.nav.article = 0;
+            app.message = Some(
+                if app.nav.everywhere {
+                    "search: everything"
+                } else {
+                    "search: this section"
+                }
+                .to_owned(),
+            );
+        }
         Action::Fetch => {
             if app.fetching.is_some() {
                 app.message = Some("already fetching".to_owned());
@@ -370,7 +406,7 @@ fn step(app: &mut App, by: usize, down: bool) {
             select_section(app, section);
         }
         _ => {
-            let len = app.visible(app.nav.section).len();
+            let len = app.listed().len();
             app.nav.article = moved(app.nav.article, by, down, len);
         }
     }
@@ -398,7 +434,7 @@ fn close_reader(app: &mut App) {
 }
 
 fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
-    let len = app.visible(app.nav.section).len();
+    let len = app.listed().len();
     let at_end = if forward {
         app.nav.article + 1 >= len
     } else {
@@ -419,7 +455,7 @@ fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
             return;
         }
         if !forward {
-            let len = app.visible(app.nav.section).len();
+            let len = app.listed().len();
             app.nav.article = len.saturating_sub(1);
         }
     } else if forward {
@@ -477,7 +513,7 @@ fn click(app: &mut App, column: u16, row: u16, effects: &mut Vec<Effect>) {
                 return;
             }
             let at = app.nav.article_offset + usize::from(row - body.y);
-            if at < app.visible(app.nav.section).len() {
+            if at < app.listed().len() {
                 let again = at == app.nav.article && app.focus == Focus::Articles;
                 app.nav.article = at;
                 app.focus = Focus::Articles;
@@ -505,7 +541,7 @@ fn wheel(app: &mut App, column: u16, row: u16, down: bool) {
         Some(Focus::Reader) => scroll(app, WHEEL_LINES, down),
         Some(Focus::Sections) => next_section(app, down),
         Some(Focus::Articles) => {
-            let len = app.visible(app.nav.section).len();
+            let len = app.listed().len();
             app.nav.article = moved(app.nav.article, WHEEL_LINES, down, len);
         }
         None => {}
@@ -544,7 +580,7 @@ fn settle(app: &mut App) {
     // Clamp the selection.
     let sections = app.nav.sections.len();
     app.nav.section = app.nav.section.min(sections.saturating_sub(1));
-    let articles = app.visible(app.nav.section).len();
+    let articles = app.listed().len();
     app.nav.article = app.nav.article.min(articles.saturating_sub(1));
 
     app.panes = panes(app.size, app.focus);
@@ -579,6 +615,7 @@ fn lay_out_reader(app: &mut App) {
     let width = usize::from(text.width);
     app.reader.height = usize::from(text.height);
     if width != app.reader.width || app.reader.lines.is_empty() {
+        app.load_body(index);
         // Keep the place across the relayout: the block scrolled to.
         let article = &app.articles[index];
         let lines = typeset::layout(article, app.context(article), width, &app.prefs.text);

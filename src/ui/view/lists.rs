@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use crate::model::Article;
-use crate::typeset::{str_width, truncate};
+use crate::typeset::{sanitize, str_width, truncate};
 
 use super::super::app::{App, Focus, SectionRow};
 use super::super::layout::Pane;
@@ -85,21 +85,34 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
 pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
     let focused = app.focus == Focus::Articles;
-    let visible = app.visible(app.nav.section);
-    let title = match app.section() {
-        Some(s) if app.nav.editing || !app.nav.filter.is_empty() => {
+    let visible = app.listed();
+    let title = match (app.section(), &app.found) {
+        (Some(s), Some(_)) if !app.nav.everywhere => {
+            format!(
+                "搜索 本版 {} · {} 篇 · /{}",
+                s.label(),
+                visible.len(),
+                app.nav.filter
+            )
+        }
+        (_, Some(_)) => format!("搜索 全部 · {} 篇 · /{}", visible.len(), app.nav.filter),
+        (Some(s), None) if app.nav.editing || !app.nav.filter.is_empty() => {
             format!("{} · {} 篇 · /{}", s.label(), visible.len(), app.nav.filter)
         }
-        Some(s) => format!("{} · {} 篇", s.label(), visible.len()),
-        None => "文章 Articles".to_owned(),
+        (Some(s), None) => format!("{} · {} 篇", s.label(), visible.len()),
+        (None, None) => "文章 Articles".to_owned(),
     };
     header(buf, pane, &title, focused, styles, amb);
     let width = usize::from(pane.body.width);
     if visible.is_empty() {
-        let note = if app.articles.is_empty() {
-            "No articles: add page files to a feed folder (see kanbao check)."
-        } else {
-            "No article matches the filter; Esc clears it."
+        let note = match (&app.found, app.indexing) {
+            (Some(Err(why)), _) => why.as_str(),
+            (Some(Ok(_)), _) => "Nothing found; Esc clears the search.",
+            (None, Some(_)) if app.articles.is_empty() => "Indexing the archive…",
+            (None, _) if app.articles.is_empty() => {
+                "No articles: add page files to a feed folder (see kanbao check)."
+            }
+            (None, _) => "No article matches the filter; Esc clears it.",
         };
         put(
             buf,
@@ -132,25 +145,93 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         let star_style = if selected { base } else { styles.starred };
         let used = str_width(marker, amb) + str_width(star, amb) + 1;
         let room = width.saturating_sub(used);
-        let (title, byline) = row_text(article, room, amb);
-        let byline_style = if selected { base } else { styles.dim };
+        let dim = if selected { base } else { styles.dim };
         let highlight = if selected {
             base.patch(styles.highlight)
         } else {
             styles.highlight
         };
-        let mut pieces: Vec<(&str, Style)> =
-            vec![(marker, marker_style), (star, star_style), (" ", base)];
-        pieces.extend(highlighted(&title, app.nav.filter.trim(), base, highlight));
-        if !byline.is_empty() {
-            pieces.push(("  ", base));
-            pieces.push((&byline, byline_style));
+        let mut pieces: Vec<(String, Style)> = vec![
+            (marker.to_owned(), marker_style),
+            (star.to_owned(), star_style),
+            (" ".to_owned(), base),
+        ];
+        match app.hit(index) {
+            Some((found, hit)) => {
+                // A hit: the headline, then the text around the match.
+                let title = truncate(&sanitize(article.display_title()), room, amb);
+                let terms: Vec<&str> = found.query.terms().collect();
+                pieces.extend(marked(&title, &terms, base, highlight));
+                let left = room.saturating_sub(str_width(&title, amb) + 2);
+                if left > 4 {
+                    let search = app.search.as_ref();
+                    let snippet = search
+                        .map(|s| s.snippet(hit, &found.query, SNIPPET_BEFORE, left))
+                        .unwrap_or_default();
+                    let text = truncate(&sanitize(&snippet.text), left, amb);
+                    pieces.push(("  ".to_owned(), base));
+                    pieces.extend(marked(&text, &terms, dim, highlight));
+                }
+            }
+            None => {
+                let (title, byline) = row_text(article, room, amb);
+                pieces.extend(
+                    highlighted(&title, app.nav.filter.trim(), base, highlight)
+                        .into_iter()
+                        .map(|(t, s)| (t.to_owned(), s)),
+                );
+                if !byline.is_empty() {
+                    pieces.push(("  ".to_owned(), base));
+                    pieces.push((byline, dim));
+                }
+            }
         }
+        let pieces: Vec<(&str, Style)> = pieces.iter().map(|(t, s)| (t.as_str(), *s)).collect();
         let written = put(buf, pane.body, screen_row, &pieces, amb);
         if selected {
             fill(buf, pane.body, screen_row, written, base);
         }
     }
+}
+
+/// Characters of context shown before a search hit.
+const SNIPPET_BEFORE: usize = 6;
+
+/// `text` in pieces, the (normalised) `terms` it holds in the highlight
+/// style. Matching folds case and full-width forms like the search does.
+fn marked(text: &str, terms: &[&str], base: Style, highlight: Style) -> Vec<(String, Style)> {
+    let mut folded = String::new();
+    let mut starts = Vec::new();
+    for (i, c) in text.char_indices() {
+        starts.push(i);
+        folded.push(crate::index::grams::fold(c));
+    }
+    let chars: Vec<char> = folded.chars().collect();
+    let mut lit = vec![false; chars.len()];
+    for term in terms {
+        let t: Vec<char> = term.chars().collect();
+        if t.is_empty() || t.len() > chars.len() {
+            continue;
+        }
+        for i in 0..=chars.len() - t.len() {
+            if chars[i..i + t.len()] == t[..] {
+                lit[i..i + t.len()].iter_mut().for_each(|l| *l = true);
+            }
+        }
+    }
+    let mut pieces: Vec<(String, Style)> = Vec::new();
+    for (n, c) in text.chars().enumerate() {
+        let style = if lit.get(n).copied().unwrap_or(false) {
+            highlight
+        } else {
+            base
+        };
+        match pieces.last_mut() {
+            Some((s, st)) if *st == style => s.push(c),
+            _ => pieces.push((c.to_string(), style)),
+        }
+    }
+    pieces
 }
 
 /// The headline and the names of the byline that fit in `room` columns: the

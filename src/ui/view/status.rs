@@ -24,8 +24,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
     };
     let left = if let Some(f) = &app.fetching {
         format!(" fetching {}/{}: {}", f.done, f.total, f.running.join(" "))
+    } else if let Some((done, total)) = app.indexing.filter(|&(_, total)| total > 0) {
+        format!(" indexing {done}/{total} files…")
     } else if app.nav.editing {
-        format!(" /{}▏ Enter keep · Esc clear", app.nav.filter)
+        let scope = if app.nav.everywhere {
+            "全部"
+        } else {
+            "本版"
+        };
+        format!(
+            " /{}▏ Enter keep · Esc clear · {} {scope}",
+            app.nav.filter,
+            key(Action::Scope)
+        )
     } else if let Some(message) = &app.message {
         format!(" {}", sanitize(message))
     } else {

@@ -1,0 +1,434 @@
+//! Search over the index: a query's terms looked up by their keys
+//! ([`super::grams`]), every candidate checked against the article's text,
+//! hits ranked: title hits first, then newest first.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use memchr::memmem::Finder;
+
+use crate::model::Article;
+
+use super::grams::{self, Piece, Term};
+use super::segment::Segment;
+
+/// Bytes of text a search reads before it lets their pages go.
+const RELEASE_BYTES: usize = 8 << 20;
+
+/// Candidates to check against their text before a second thread helps.
+const PARALLEL_CHECKS: usize = 4096;
+
+/// In a position table: the article is not in the library (replaced by a
+/// newer segment's copy).
+pub const NONE: u32 = u32::MAX;
+
+/// The searchable index of a library.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    segments: Vec<Arc<Segment>>,
+    /// Per segment, per article number: its index in the library.
+    positions: Vec<Vec<u32>>,
+    /// Per library article: its place newest first (see `recency`).
+    recency: Arc<std::sync::OnceLock<Vec<u32>>>,
+}
+
+/// One article found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into the library's articles.
+    pub article: usize,
+    /// Every term is in the headline.
+    pub in_title: bool,
+    segment: usize,
+    doc: u32,
+}
+
+/// Why a query found nothing to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// The query holds no letter, digit or CJK character.
+    NothingToSearch,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::NothingToSearch => f.write_str(
+                "nothing to search for: give a word, a number or Chinese characters (punctuation is ignored)",
+            ),
+        }
+    }
+}
+
+/// A piece of an article's text around a hit, with the matches marked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges of `text` that match a term.
+    pub marks: Vec<Range<usize>>,
+}
+
+/// A parsed query, ready to run.
+#[derive(Debug, Clone)]
+pub struct Query {
+    terms: Vec<Term>,
+}
+
+impl Query {
+    pub fn parse(query: &str) -> Result<Query, QueryError> {
+        let terms = grams::terms(query);
+        if terms.is_empty() {
+            return Err(QueryError::NothingToSearch);
+        }
+        Ok(Query { terms })
+    }
+
+    /// The normalised terms.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(|t| t.text.as_str())
+    }
+
+    /// One bigram or one character: the postings are the answer, with no
+    /// need to read the texts (only the titles, for ranking).
+    fn exact(&self) -> bool {
+        match self.terms.as_slice() {
+            [t] => match t.pieces.as_slice() {
+                [Piece::Char(_)] => true,
+                [Piece::Run(keys)] => keys.len() == 1,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Two searches are equal when they read the same open segments.
+impl PartialEq for Search {
+    fn eq(&self, other: &Search) -> bool {
+        self.positions == other.positions
+            && self.segments.len() == other.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+impl Eq for Search {}
+
+impl Search {
+    pub fn new(segments: Vec<Arc<Segment>>, positions: Vec<Vec<u32>>) -> Search {
+        Search {
+            segments,
+            positions,
+            recency: Arc::default(),
+        }
+    }
+
+    /// A search that finds nothing (no index).
+    pub fn empty() -> Search {
+        Search::default()
+    }
+
+    /// The articles matching every term of `query`, ranked: headline hits
+    /// first, then newest first (by date, then publication time), then in
+    /// library order. `articles` is the library the index was opened with.
+    pub fn find(&self, query: &Query, articles: &[Article]) -> Vec<Hit> {
+        let finders: Vec<Finder<'_>> = query
+            .terms
+            .iter()
+            .map(|t| Finder::new(t.text.as_bytes()))
+            .collect();
+        let exact = query.exact();
+        let mut hits = Vec::new();
+        let mut scratch = Vec::new();
+        for (s, segment) in self.segments.iter().enumerate() {
+            let Some(positions) = self.positions.get(s) else {
+                continue;
+            };
+            let candidates: Vec<(u32, u32)> = candidates(segment, &query.terms, &mut scratch)
+                .into_iter()
+                .filter_map(|doc| {
+                    let article = *positions.get(doc as usize)?;
+                    (article != NONE).then_some((doc, article))
+                })
+                .collect();
+            let check = |part: &[(u32, u32)], out: &mut Vec<Hit>| {
+                let mut folded = String::new();
+                // Texts are read in file order; every RELEASE_BYTES the
+                // pages read are let go.
+                let mut read_from = part
+                    .first()
+                    .map_or(0, |&(d, _)| segment.text_start(d as usize));
+                for &(doc, article) in part {
+                    if !exact {
+                        let at = segment.text_start(doc as usize);
+                        if at >= read_from + RELEASE_BYTES {
+                            segment.release(read_from..at);
+                            read_from = at;
+                        }
+                        let (text, _, clean) = segment.text(doc as usize);
+                        let text = if clean {
+                            text
+                        } else {
+                            folded.clear();
+                            grams::normalize(&String::from_utf8_lossy(text), &mut folded);
+                            folded.as_bytes()
+                        };
+                        if !finders.iter().all(|f| f.find(text).is_some()) {
+                            continue;
+                        }
+                    }
+                    let title = segment.title(doc as usize);
+                    out.push(Hit {
+                        article: article as usize,
+                        in_title: finders.iter().all(|f| f.find(title).is_some()),
+                        segment: s,
+                        doc,
+                    });
+                }
+                if let Some(&(last, _)) = part.last().filter(|_| !exact) {
+                    let (text, _, _) = segment.text(last as usize);
+                    segment.release(read_from..segment.text_start(last as usize) + text.len());
+                }
+            };
+            // Many texts to read: two threads share them.
+            if !exact && candidates.len() >= PARALLEL_CHECKS {
+                let (a, b) = candidates.split_at(candidates.len() / 2);
+                let mut second = Vec::new();
+                std::thread::scope(|scope| {
+                    scope.spawn(|| check(b, &mut second));
+                    check(a, &mut hits);
+                });
+                hits.append(&mut second);
+            } else {
+                check(&candidates, &mut hits);
+            }
+        }
+        let rank = self.recency(articles);
+        hits.sort_unstable_by_key(|h| {
+            let recent = rank.get(h.article).copied().unwrap_or(u32::MAX);
+            (!h.in_title, recent)
+        });
+        hits
+    }
+
+    /// Each article's place when all are ordered newest first (by date,
+    /// then publication time, then library order); worked out at the first
+    /// search.
+    fn recency(&self, articles: &[Article]) -> &[u32] {
+        self.recency.get_or_init(|| {
+            let mut order: Vec<u32> = (0..articles.len() as u32).collect();
+            order.sort_by(|&a, &b| {
+                let (x, y) = (&articles[a as usize], &articles[b as usize]);
+                y.date
+                    .cmp(&x.date)
+                    .then_with(|| y.published.cmp(&x.published))
+                    .then_with(|| a.cmp(&b))
+            });
+            let mut rank = vec![0u32; articles.len()];
+            for (place, &a) in order.iter().enumerate() {
+                rank[a as usize] = place as u32;
+            }
+            rank
+        })
+    }
+
+    /// The text around `hit`'s first match (in the body if there is one
+    /// there): up to `before` characters before it and the rest up to
+    /// `chars` characters, on one line, as the article writes it, the
+    /// matches of every term marked.
+    pub fn snippet(&self, hit: &Hit, query: &Query, before: usize, chars: usize) -> Snippet {
+        let Some(segment) = self.segments.get(hit.segment) else {
+            return Snippet::default();
+        };
+        let (text, title_len, _) = segment.text(hit.doc as usize);
+        let title_len = title_len.min(text.len());
+        let title = String::from_utf8_lossy(&text[..title_len]);
+        let rest = String::from_utf8_lossy(&text[title_len..]);
+        // Folding maps one character to one: positions in characters are
+        // the same in the text and in its folded form.
+        let raw: Vec<char> = title.chars().chain(rest.chars()).collect();
+        let folded: Vec<char> = raw.iter().map(|&c| grams::fold(c)).collect();
+        let body = title.chars().count() + 1;
+        let terms: Vec<Vec<char>> = query
+            .terms
+            .iter()
+            .map(|t| t.text.chars().collect())
+            .collect();
+        let find = |from: usize, to: usize| {
+            terms
+                .iter()
+                .filter_map(|t| find_chars(&folded[from.min(to)..to], t).map(|i| i + from))
+                .min()
+        };
+        let first = find(body, folded.len())
+            .or_else(|| find(0, folded.len()))
+            .unwrap_or(0);
+        // Context from the same part: a body hit's snippet does not reach
+        // back into the headline.
+        let floor = if first >= body { body } else { 0 };
+        let start = first.saturating_sub(before).max(floor.min(first));
+        let end = (start + chars).min(raw.len());
+        let mut out = String::new();
+        if start > floor {
+            out.push('…');
+        }
+        let mut offsets = Vec::with_capacity(end - start + 1);
+        for &c in &raw[start..end] {
+            offsets.push(out.len());
+            out.push(if c == '\n' { ' ' } else { c });
+        }
+        offsets.push(out.len());
+        // Marks: every match of every term inside the window.
+        let window = &folded[start..end];
+        let mut lit = vec![false; window.len()];
+        for t in terms.iter().filter(|t| !t.is_empty()) {
+            let mut at = 0;
+            while let Some(i) = find_chars(&window[at..], t) {
+                lit[at + i..at + i + t.len()]
+                    .iter_mut()
+                    .for_each(|l| *l = true);
+                at += i + 1;
+            }
+        }
+        let mut marks: Vec<Range<usize>> = Vec::new();
+        for (i, &on) in lit.iter().enumerate() {
+            if !on {
+                continue;
+            }
+            match marks.last_mut() {
+                Some(m) if m.end == offsets[i] => m.end = offsets[i + 1],
+                _ => marks.push(offsets[i]..offsets[i + 1]),
+            }
+        }
+        Snippet { text: out, marks }
+    }
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find_chars(hay: &[char], needle: &[char]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The articles of `segment` that hold every key of every term.
+fn candidates(segment: &Segment, terms: &[Term], scratch: &mut Vec<u32>) -> Vec<u32> {
+    let mut result: Option<Vec<u32>> = None;
+    for term in terms {
+        for piece in &term.pieces {
+            let docs = piece_docs(segment, piece, scratch);
+            result = Some(match result {
+                None => docs,
+                Some(prev) => intersect(&prev, &docs),
+            });
+            if result.as_ref().is_some_and(Vec::is_empty) {
+                return Vec::new();
+            }
+        }
+    }
+    result.unwrap_or_default()
+}
+
+fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u32> {
+    match piece {
+        Piece::Word(key) => postings(segment, *key, scratch),
+        Piece::Run(keys) => {
+            // Rarest first keeps the intersections small.
+            let mut lists: Vec<Vec<u32>> = keys
+                .iter()
+                .map(|&k| postings(segment, k, scratch))
+                .collect();
+            lists.sort_by_key(Vec::len);
+            let mut iter = lists.into_iter();
+            let mut docs = iter.next().unwrap_or_default();
+            for list in iter {
+                if docs.is_empty() {
+                    break;
+                }
+                docs = intersect(&docs, &list);
+            }
+            docs
+        }
+        Piece::Char(c) => {
+            // Every bigram holding the character, and its unigram.
+            let mut seen = vec![false; segment.len()];
+            let mut add = |i: usize, scratch: &mut Vec<u32>| {
+                scratch.clear();
+                segment.postings(i, scratch);
+                for &d in scratch.iter() {
+                    if let Some(s) = seen.get_mut(d as usize) {
+                        *s = true;
+                    }
+                }
+            };
+            for i in 0..segment.key_count() {
+                if grams::holds(segment.key(i), *c) {
+                    add(i, scratch);
+                }
+            }
+            seen.iter()
+                .enumerate()
+                .filter(|(_, s)| **s)
+                .map(|(d, _)| d as u32)
+                .collect()
+        }
+    }
+}
+
+fn postings(segment: &Segment, key: u64, scratch: &mut Vec<u32>) -> Vec<u32> {
+    scratch.clear();
+    if let Some(i) = segment.find_key(key) {
+        segment.postings(i, scratch);
+    }
+    scratch.clone()
+}
+
+/// The values in both ascending lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut out = Vec::with_capacity(small.len());
+    if small.len() * 16 < large.len() {
+        // Galloping: binary search each of the few in the many.
+        let mut from = 0;
+        for &x in small {
+            match large[from..].binary_search(&x) {
+                Ok(i) => {
+                    out.push(x);
+                    from += i + 1;
+                }
+                Err(i) => from += i,
+            }
+        }
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(small[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intersections() {
+        assert_eq!(intersect(&[1, 3, 5, 7], &[3, 4, 5]), vec![3, 5]);
+        let many: Vec<u32> = (0..1000).collect();
+        assert_eq!(intersect(&[5, 999, 2000], &many), vec![5, 999]);
+        assert!(intersect(&[], &many).is_empty());
+    }
+}

@@ -1,0 +1,770 @@
+//! One index file, a segment: the articles of a set of source files (their
+//! fields without the body), each article's search text, and the postings
+//! (which articles hold each key of [`super::grams`]).
+//!
+//! ```text
+//! header   magic, format, counts, offsets of the sections, meta checksum
+//! text     each article's search text as written, title first
+//! docs     per article: text offset (u64); its folded title's offset and
+//!          length, its title's length in the text, whether the text is
+//!          already folded (u32 each); then the folded titles, which
+//!          ranking reads for every hit
+//! meta     sources (path, feed, size, mtime, warnings, articles) and the
+//!          articles' fields, varint-encoded; checked by its checksum
+//! keys     sorted (key u64, postings offset u64), one sentinel at the end
+//! postings per key: article numbers, delta-encoded varints
+//! ```
+//!
+//! A segment is written once, to a temporary name, and renamed into place;
+//! it is never changed. Opening reads the header and the meta section;
+//! text and postings are read from a memory map only when searched.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use crate::model::{Article, Byline, Counts, SourceRef, Stub, Warning};
+
+use super::format::{Corrupt, In, Out, checksum, corrupt, get_varint, put_varint};
+use super::grams;
+
+const MAGIC: &[u8; 8] = b"KANBAOIX";
+/// Bumped whenever the layout of a segment changes.
+pub const FORMAT: u32 = 3;
+const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 9;
+const DOC_ROW: usize = 24;
+const KEY_ROW: usize = 16;
+/// Characters kept of an untitled article's text, to list it by.
+const LEAD_CHARS: usize = 80;
+
+/// One source file as indexed: where it is, how it looked, what it held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    pub path: String,
+    pub feed: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime: i64,
+    /// The file is gone: older segments' entries for it are dead.
+    pub removed: bool,
+    /// The file could not be read (its warnings say why).
+    pub failed: bool,
+    pub warnings: Vec<Warning>,
+    /// Its articles: numbers `first..first + count` of this segment.
+    pub first: u32,
+    pub count: u32,
+}
+
+/// Writes a segment to `W` (a file, or memory when no file can be written).
+pub struct Builder<W: Write + Seek> {
+    out: W,
+    parser: u32,
+    text_len: u64,
+    docs: Vec<u8>,
+    titles: Vec<u8>,
+    meta: Out,
+    sources: Vec<SourceInfo>,
+    doc_count: u32,
+    postings: HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>,
+    norm: String,
+    raw: String,
+}
+
+/// The postings of one key while building: the last article added and the
+/// delta-encoded list.
+#[derive(Default)]
+struct Posting {
+    last: Option<u32>,
+    bytes: Vec<u8>,
+}
+
+/// Keys are already well mixed in their low bits for bigrams; one multiply
+/// spreads them for the table.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+impl<W: Write + Seek> Builder<W> {
+    /// Starts a segment at the beginning of `out`, for articles read by
+    /// page parser version `parser`.
+    pub fn new(mut out: W, parser: u32) -> io::Result<Self> {
+        out.write_all(&[0u8; HEADER_LEN])?;
+        Ok(Builder {
+            out,
+            parser,
+            text_len: 0,
+            docs: Vec::new(),
+            titles: Vec::new(),
+            meta: Out::default(),
+            sources: Vec::new(),
+            doc_count: 0,
+            postings: HashMap::default(),
+            norm: String::new(),
+            raw: String::new(),
+        })
+    }
+
+    /// Adds a source file and its articles (already placed: ids, feed,
+    /// date, section filled in).
+    pub fn add(&mut self, mut info: SourceInfo, articles: &[Article]) -> io::Result<()> {
+        info.first = self.doc_count;
+        info.count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
+        for article in articles {
+            self.add_article(article)?;
+        }
+        self.sources.push(info);
+        Ok(())
+    }
+
+    /// Records that a source file is gone.
+    pub fn remove(&mut self, path: String, feed: String) {
+        let first = self.doc_count;
+        self.sources.push(SourceInfo {
+            path,
+            feed,
+            size: 0,
+            mtime: 0,
+            removed: true,
+            failed: false,
+            warnings: Vec::new(),
+            first,
+            count: 0,
+        });
+    }
+
+    fn add_article(&mut self, a: &Article) -> io::Result<()> {
+        let doc = self.doc_count;
+        self.doc_count += 1;
+        encode_article(&mut self.meta, a);
+        // Search text: the title on the first line, then everything else,
+        // stored as written (snippets show it); searched folded.
+        self.raw.clear();
+        self.raw
+            .push_str(a.title.as_deref().or(a.kicker.as_deref()).unwrap_or(""));
+        let raw_title_len = self.raw.len();
+        for part in [&a.kicker, &a.subtitle, &a.column].into_iter().flatten() {
+            self.raw.push('\n');
+            self.raw.push_str(part);
+        }
+        if let Some(b) = &a.byline {
+            self.raw.push('\n');
+            self.raw.push_str(&b.text);
+        }
+        for p in &a.paragraphs {
+            self.raw.push('\n');
+            self.raw.push_str(p);
+        }
+        for p in &a.photos {
+            self.raw.push('\n');
+            self.raw.push_str(&p.caption);
+            if let Some(c) = &p.credit {
+                self.raw.push(' ');
+                self.raw.push_str(c);
+            }
+        }
+        self.norm.clear();
+        grams::normalize(&self.raw[..raw_title_len], &mut self.norm);
+        let title_len = self.norm.len();
+        grams::normalize(&self.raw[raw_title_len..], &mut self.norm);
+        let clean = self.norm == self.raw;
+        let postings = &mut self.postings;
+        grams::keys(&self.norm, |key| {
+            let p = postings.entry(key).or_default();
+            if p.last != Some(doc) {
+                let delta = p.last.map_or(doc, |last| doc - last);
+                put_varint(&mut p.bytes, u64::from(delta));
+                p.last = Some(doc);
+            }
+        });
+        let title_off = u32::try_from(self.titles.len()).unwrap_or(u32::MAX);
+        self.titles
+            .extend_from_slice(&self.norm.as_bytes()[..title_len]);
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+        self.docs.extend_from_slice(&self.text_len.to_le_bytes());
+        self.docs.extend_from_slice(&title_off.to_le_bytes());
+        self.docs.extend_from_slice(&small(title_len));
+        self.docs.extend_from_slice(&small(raw_title_len));
+        self.docs.extend_from_slice(&u32::from(clean).to_le_bytes());
+        self.out.write_all(self.raw.as_bytes())?;
+        self.text_len += self.raw.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the remaining sections and the header; returns the output.
+    pub fn finish(mut self) -> io::Result<W> {
+        let text_off = HEADER_LEN as u64;
+        let docs_off = text_off + self.text_len;
+        self.out.write_all(&self.docs)?;
+        self.out.write_all(&self.titles)?;
+        // Meta: sources, then the articles encoded as they were added.
+        let mut meta = Out::default();
+        meta.varint(self.sources.len() as u64);
+        for s in &self.sources {
+            meta.str(&s.path);
+            meta.str(&s.feed);
+            meta.u64(s.size);
+            meta.u64(s.mtime as u64);
+            meta.varint(u64::from(s.removed) | u64::from(s.failed) << 1);
+            meta.varint(u64::from(s.first));
+            meta.varint(u64::from(s.count));
+            meta.varint(s.warnings.len() as u64);
+            for w in &s.warnings {
+                meta.str(&w.path);
+                meta.varint(w.line.map_or(0, |l| l as u64 + 1));
+                meta.str(&w.message);
+            }
+        }
+        meta.buf.extend_from_slice(&self.meta.buf);
+        let meta_off = docs_off + (self.docs.len() + self.titles.len()) as u64;
+        let meta_sum = checksum(&meta.buf);
+        self.out.write_all(&meta.buf)?;
+        // Keys and postings.
+        let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
+        keys.sort_unstable_by_key(|(k, _)| *k);
+        let keys_off = meta_off + meta.buf.len() as u64;
+        let mut table = Vec::with_capacity((keys.len() + 1) * KEY_ROW);
+        let mut offset = 0u64;
+        for (key, p) in &keys {
+            table.extend_from_slice(&key.to_le_bytes());
+            table.extend_from_slice(&offset.to_le_bytes());
+            offset += p.bytes.len() as u64;
+        }
+        table.extend_from_slice(&u64::MAX.to_le_bytes());
+        table.extend_from_slice(&offset.to_le_bytes());
+        self.out.write_all(&table)?;
+        let post_off = keys_off + table.len() as u64;
+        for (_, p) in &keys {
+            self.out.write_all(&p.bytes)?;
+        }
+        let file_len = post_off + offset;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        for v in [
+            FORMAT,
+            self.parser,
+            self.sources.len() as u32,
+            self.doc_count,
+        ] {
+            header.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [
+            text_off,
+            docs_off,
+            meta_off,
+            meta.buf.len() as u64,
+            meta_sum,
+            keys_off,
+            keys.len() as u64,
+            post_off,
+            file_len,
+        ] {
+            header.extend_from_slice(&v.to_le_bytes());
+        }
+        self.out.seek(SeekFrom::Start(0))?;
+        self.out.write_all(&header)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn encode_article(out: &mut Out, a: &Article) {
+    out.str(&a.id);
+    for field in [
+        &a.feed,
+        &a.date,
+        &a.section,
+        &a.page,
+        &a.column,
+        &a.kicker,
+        &a.title,
+        &a.subtitle,
+        &a.editor_code,
+        &a.url,
+        &a.published,
+    ] {
+        out.opt_str(field.as_deref());
+    }
+    match &a.byline {
+        None => out.varint(0),
+        Some(b) => {
+            out.varint(1);
+            out.str(&b.text);
+            for names in [&b.reporters, &b.correspondents] {
+                out.varint(names.len() as u64);
+                for n in names {
+                    out.str(n);
+                }
+            }
+        }
+    }
+    out.varint(a.source.first_line as u64);
+    out.varint(a.source.last_line as u64);
+    let lead = match (&a.title, &a.kicker) {
+        (None, None) => a.display_title(),
+        _ => "",
+    };
+    let cut = lead
+        .char_indices()
+        .nth(LEAD_CHARS)
+        .map_or(lead.len(), |(i, _)| i);
+    out.str(&lead[..cut]);
+    let c = a.counts();
+    for n in [c.paragraphs, c.photos, c.links, c.characters] {
+        out.varint(n as u64);
+    }
+}
+
+/// The bytes of a segment: a read-only memory map of its file, or memory.
+enum Data {
+    Map(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Data {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Data::Map(m) => m,
+            Data::Owned(v) => v,
+        }
+    }
+}
+
+/// An open segment.
+pub struct Segment {
+    data: Data,
+    pub sources: Vec<SourceInfo>,
+    docs: usize,
+    text_off: usize,
+    docs_off: usize,
+    meta_off: usize,
+    keys_off: usize,
+    keys: usize,
+    post_off: usize,
+    file_len: usize,
+}
+
+impl std::fmt::Debug for Segment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segment")
+            .field("sources", &self.sources.len())
+            .field("docs", &self.docs)
+            .field("keys", &self.keys)
+            .finish()
+    }
+}
+
+/// Why a segment could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    Io(io::Error),
+    Corrupt(Corrupt),
+}
+
+impl From<Corrupt> for OpenError {
+    fn from(c: Corrupt) -> Self {
+        OpenError::Corrupt(c)
+    }
+}
+
+impl Segment {
+    /// Opens the segment file at `path`: its sources and its articles
+    /// (without bodies), in the order they were added.
+    pub fn open(path: &Path, parser: u32) -> Result<(Segment, Vec<Article>), OpenError> {
+        let file = File::open(path).map_err(OpenError::Io)?;
+        // SAFETY: segment files are never modified after they are renamed
+        // into place (new content gets a new file), so the map's bytes do
+        // not change under it; every read of them is bounds-checked.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Io)?;
+        Ok(Segment::from_data(Data::Map(map), parser)?)
+    }
+
+    /// A segment held in memory (built where no index can be written).
+    pub fn from_bytes(bytes: Vec<u8>, parser: u32) -> Result<(Segment, Vec<Article>), Corrupt> {
+        Segment::from_data(Data::Owned(bytes), parser)
+    }
+
+    fn from_data(data: Data, expected_parser: u32) -> Result<(Segment, Vec<Article>), Corrupt> {
+        let bytes = data.bytes();
+        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+            return corrupt("not a kanbao index file");
+        }
+        let mut h = In::new(&bytes[8..HEADER_LEN]);
+        let format = h.u32()?;
+        let parser = h.u32()?;
+        if format != FORMAT {
+            return corrupt("written by another version of kanbao");
+        }
+        if parser != expected_parser {
+            return corrupt("written by another version of the page parser");
+        }
+        let sources = h.u32()? as usize;
+        let docs = h.u32()? as usize;
+        let next = |h: &mut In<'_>| -> Result<usize, Corrupt> {
+            usize::try_from(h.u64()?).or_else(|_| corrupt("an offset is out of range"))
+        };
+        let text_off = next(&mut h)?;
+        let docs_off = next(&mut h)?;
+        let meta_off = next(&mut h)?;
+        let meta_len = next(&mut h)?;
+        let meta_sum = h.u64()?;
+        let keys_off = next(&mut h)?;
+        let keys = next(&mut h)?;
+        let post_off = next(&mut h)?;
+        let file_len = next(&mut h)?;
+        let ordered = text_off == HEADER_LEN
+            && text_off <= docs_off
+            && docs
+                .checked_mul(DOC_ROW)
+                .and_then(|n| n.checked_add(docs_off))
+                .is_some_and(|titles| titles <= meta_off)
+            && meta_off.checked_add(meta_len) == Some(keys_off)
+            && keys
+                .checked_add(1)
+                .and_then(|n| n.checked_mul(KEY_ROW))
+                .and_then(|n| n.checked_add(keys_off))
+                == Some(post_off)
+            && post_off <= file_len
+            && file_len == bytes.len();
+        if !ordered {
+            return corrupt("its sections do not fit the file (cut short?)");
+        }
+        let meta = &bytes[meta_off..keys_off];
+        if checksum(meta) != meta_sum {
+            return corrupt("its checksum does not match (damaged)");
+        }
+        let mut r = In::new(meta);
+        let n = r.len(sources)?;
+        if n != sources {
+            return corrupt("the number of sources does not match");
+        }
+        let mut infos = Vec::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string()?;
+            let feed = r.string()?;
+            let size = r.u64()?;
+            let mtime = r.u64()? as i64;
+            let flags = r.varint()?;
+            let (removed, failed) = (flags & 1 != 0, flags & 2 != 0);
+            let first = r.len(docs)? as u32;
+            let count = r.len(docs)? as u32;
+            if first as usize + count as usize > docs {
+                return corrupt("a source claims articles past the end");
+            }
+            let nw = r.len(meta.len())?;
+            let mut warnings = Vec::with_capacity(nw.min(64));
+            for _ in 0..nw {
+                let path = r.string()?;
+                let line = r.varint()?;
+                let message = r.string()?;
+                let line = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
+                warnings.push(Warning {
+                    path,
+                    line,
+                    message,
+                });
+            }
+            infos.push(SourceInfo {
+                path,
+                feed,
+                size,
+                mtime,
+                removed,
+                failed,
+                warnings,
+                first,
+                count,
+            });
+        }
+        let mut articles = Vec::with_capacity(docs);
+        for info in &infos {
+            if info.first as usize != articles.len() {
+                return corrupt("sources and articles are out of step");
+            }
+            for _ in 0..info.count {
+                articles.push(decode_article(&mut r, &info.path)?);
+            }
+        }
+        if articles.len() != docs || !r.is_empty() {
+            return corrupt("the article records do not add up");
+        }
+        let segment = Segment {
+            data,
+            sources: infos,
+            docs,
+            text_off,
+            docs_off,
+            meta_off,
+            keys_off,
+            keys,
+            post_off,
+            file_len,
+        };
+        Ok((segment, articles))
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs == 0
+    }
+
+    fn u64_at(&self, at: usize) -> u64 {
+        let b = self.data.bytes();
+        let mut a = [0u8; 8];
+        if let Some(s) = b.get(at..at + 8) {
+            a.copy_from_slice(s);
+        }
+        u64::from_le_bytes(a)
+    }
+
+    fn u32_at(&self, at: usize) -> u32 {
+        let b = self.data.bytes();
+        let mut a = [0u8; 4];
+        if let Some(s) = b.get(at..at + 4) {
+            a.copy_from_slice(s);
+        }
+        u32::from_le_bytes(a)
+    }
+
+    /// Article `doc`'s search text as written, the length of its title
+    /// part, and whether folding ([`grams::normalize`]) leaves it as it is;
+    /// empty if the file is damaged there.
+    pub fn text(&self, doc: usize) -> (&[u8], usize, bool) {
+        if doc >= self.docs {
+            return (&[], 0, true);
+        }
+        let row = self.docs_off + doc * DOC_ROW;
+        let start = self.u64_at(row) as usize;
+        let title = self.u32_at(row + 16) as usize;
+        let clean = self.u32_at(row + 20) != 0;
+        let end = if doc + 1 < self.docs {
+            self.u64_at(row + DOC_ROW) as usize
+        } else {
+            self.docs_off - self.text_off
+        };
+        let bytes = self.data.bytes();
+        let range = self.text_off.saturating_add(start)..self.text_off.saturating_add(end);
+        match bytes.get(range) {
+            Some(text) if range_ok(start, end, self.docs_off - self.text_off) => {
+                (text, title.min(text.len()), clean)
+            }
+            _ => (&[], 0, true),
+        }
+    }
+
+    /// Where article `doc`'s text starts in the file.
+    pub fn text_start(&self, doc: usize) -> usize {
+        if doc >= self.docs {
+            return self.docs_off;
+        }
+        self.text_off
+            .saturating_add(self.u64_at(self.docs_off + doc * DOC_ROW) as usize)
+            .min(self.docs_off)
+    }
+
+    /// Lets the system drop the pages of `range` (file offsets) that a
+    /// search has read from memory: they stay in the page cache, but no
+    /// longer count in this process's memory. A search through many texts
+    /// thus never holds them all.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        if let Data::Map(map) = &self.data {
+            const PAGE: usize = 4096;
+            let start = range.start.div_ceil(PAGE) * PAGE;
+            let end = (range.end / PAGE * PAGE).min(map.len());
+            if start < end {
+                // SAFETY: the map is a read-only shared mapping of a file
+                // that is never written: after MADV_DONTNEED its pages are
+                // read again from the file, unchanged.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start,
+                        end - start,
+                    )
+                };
+            }
+        }
+    }
+
+    /// Article `doc`'s headline (normalised, as searched); empty if the
+    /// file is damaged there.
+    pub fn title(&self, doc: usize) -> &[u8] {
+        if doc >= self.docs {
+            return &[];
+        }
+        let row = self.docs_off + doc * DOC_ROW;
+        let start = self.u32_at(row + 8) as usize;
+        let len = self.u32_at(row + 12) as usize;
+        let titles = self.docs_off + self.docs * DOC_ROW;
+        let range = titles.saturating_add(start)..titles.saturating_add(start).saturating_add(len);
+        if range.end > self.meta_off {
+            return &[];
+        }
+        self.data.bytes().get(range).unwrap_or(&[])
+    }
+
+    fn key_at(&self, i: usize) -> (u64, u64) {
+        let at = self.keys_off + i * KEY_ROW;
+        (self.u64_at(at), self.u64_at(at + 8))
+    }
+
+    /// Number of keys.
+    pub fn key_count(&self) -> usize {
+        self.keys
+    }
+
+    /// The `i`th key (in sorted order).
+    pub fn key(&self, i: usize) -> u64 {
+        self.key_at(i).0
+    }
+
+    /// Index of `key` in the key table, if present.
+    pub fn find_key(&self, key: u64) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.keys);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key_at(mid).0.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// First index whose key is ≥ `key`.
+    pub fn lower_bound(&self, key: u64) -> usize {
+        let (mut lo, mut hi) = (0, self.keys);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.key_at(mid).0 < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The articles holding the `i`th key, ascending; stops early (and
+    /// drops what is out of range) if the list is damaged.
+    pub fn postings(&self, i: usize, out: &mut Vec<u32>) {
+        if i >= self.keys {
+            return;
+        }
+        let start = self.key_at(i).1 as usize;
+        let end = self.key_at(i + 1).1 as usize;
+        let len = self.file_len - self.post_off;
+        if !range_ok(start, end, len) {
+            return;
+        }
+        let mut list = &self.data.bytes()[self.post_off + start..self.post_off + end];
+        let mut doc: u64 = 0;
+        let mut first = true;
+        while !list.is_empty() {
+            let Ok((delta, used)) = get_varint(list) else {
+                return;
+            };
+            list = &list[used..];
+            if !first && delta == 0 {
+                return;
+            }
+            doc = if first { delta } else { doc + delta };
+            first = false;
+            if doc >= self.docs as u64 {
+                return;
+            }
+            out.push(doc as u32);
+        }
+    }
+}
+
+fn range_ok(start: usize, end: usize, len: usize) -> bool {
+    start <= end && end <= len
+}
+
+fn decode_article(r: &mut In<'_>, path: &str) -> Result<Article, Corrupt> {
+    let id = r.string()?;
+    let mut next = || r.opt_string();
+    let feed = next()?;
+    let date = next()?;
+    let section = next()?;
+    let page = next()?;
+    let column = next()?;
+    let kicker = next()?;
+    let title = next()?;
+    let subtitle = next()?;
+    let editor_code = next()?;
+    let url = next()?;
+    let published = next()?;
+    let byline = match r.varint()? {
+        0 => None,
+        _ => {
+            let text = r.string()?;
+            let mut lists = [Vec::new(), Vec::new()];
+            for list in &mut lists {
+                let n = r.len(1 << 16)?;
+                for _ in 0..n {
+                    list.push(r.string()?);
+                }
+            }
+            let [reporters, correspondents] = lists;
+            Some(Byline {
+                text,
+                reporters,
+                correspondents,
+            })
+        }
+    };
+    let first_line = r.len(usize::MAX)?;
+    let last_line = r.len(usize::MAX)?;
+    let lead = r.string()?;
+    let mut count = || r.len(usize::MAX);
+    let counts = Counts {
+        paragraphs: count()?,
+        photos: count()?,
+        links: count()?,
+        characters: count()?,
+    };
+    Ok(Article {
+        id,
+        feed,
+        date,
+        section,
+        page,
+        column,
+        kicker,
+        title,
+        subtitle,
+        byline,
+        paragraphs: Vec::new(),
+        editor_code,
+        photos: Vec::new(),
+        url,
+        published,
+        links: Vec::new(),
+        source: SourceRef {
+            path: path.to_owned(),
+            first_line,
+            last_line,
+        },
+        stub: Some(Stub { lead, counts }),
+    })
+}
