@@ -794,3 +794,48 @@ fn shift_r_fetches_in_the_background_while_the_reader_keeps_working() {
         .unwrap_or(0);
     assert_eq!(stored, 3, "two items and the fetch state");
 }
+
+#[test]
+fn the_reader_answers_keys_while_a_first_index_is_built() {
+    // An archive big enough that building its index takes seconds here.
+    let archive = tempfile::tempdir().expect("a temporary folder");
+    let options = kanbao::synth::Options {
+        articles: 40_000,
+        seed: 7,
+        feeds: 2,
+    };
+    kanbao::synth::generate(archive.path(), &options).expect("a synthetic archive");
+    let config = archive.path().join("config.toml");
+    let Some(tmux) = Tmux::start_with("first-index", 80, 24, &config) else {
+        return;
+    };
+    // No index yet: the reader is up at once and counts the files read.
+    let screen = tmux.wait_for("the count of files indexed", |s| {
+        s.rows.last().is_some_and(|r| r.contains("indexing"))
+    });
+    assert!(screen.contains("Indexing the archive"), "{screen}");
+    // Keys are answered meanwhile: the help opens while the count runs.
+    let asked = Instant::now();
+    tmux.keys(&["?"]);
+    let screen = tmux.wait_for("the help overlay", |s| s.contains("按键 Keys"));
+    let answered = asked.elapsed();
+    let still_indexing = screen.rows.last().is_some_and(|r| r.contains("indexing"));
+    assert!(
+        still_indexing,
+        "the help should open while the index is built (answered in {answered:?}):\n{screen}"
+    );
+    tmux.keys(&["Escape"]);
+    // When the index is built the list fills: the newest issue first.
+    let screen = tmux.wait_for("the list filled from the new index", |s| {
+        s.contains(kanbao::synth::FIRST_DATE) && !s.contains("indexing")
+    });
+    assert_sane(&screen, 80);
+    // A search works on the new index.
+    tmux.keys(&["/"]);
+    tmux.type_text("创新高地");
+    let screen = tmux.wait_for("search hits", |s| s.contains("搜索 全部"));
+    assert!(screen.contains("创新高地"), "{screen}");
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+}
