@@ -370,7 +370,7 @@ impl PageKey {
     }
 
     /// Newest date first, undated last; then page number; then name.
-    fn sort_key(
+    pub(crate) fn sort_key(
         &self,
     ) -> (
         bool,
@@ -539,6 +539,16 @@ mod tests {
         assert_eq!(key.date.as_deref(), date);
         assert_eq!(key.page.as_deref(), page);
         assert_eq!(key.section.as_deref(), section);
+    }
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut items, &[3, 0, 4, 1, 2]);
+        assert_eq!(items, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, &[0, 1, 2]);
+        assert_eq!(same, vec![1, 2, 3]);
     }
 
     #[test]

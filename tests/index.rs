@@ -1538,3 +1538,42 @@ fn loading_while_another_refreshes_never_sees_a_damaged_index() {
         failures.first()
     );
 }
+
+#[test]
+fn a_front_is_the_start_of_the_full_library() {
+    // The reader's first screen reads only the first articles: they must be
+    // exactly the first articles of the whole library, whole pages and
+    // whole web feeds at a time.
+    for (n, archive) in [big_archive(40), rich_archive()].into_iter().enumerate() {
+        let config = archive.config();
+        let index = archive.index();
+        refresh(&index, &config);
+        let full = load(&index, &config);
+        for wanted in [0, 1, 3, 10, 1000] {
+            let front = index
+                .load_front(&config, wanted)
+                .unwrap_or_else(|e| panic!("load_front({wanted}): {e}"));
+            let got = &front.library.articles;
+            let all = &full.library.articles;
+            assert!(
+                got.len() >= wanted.min(all.len()),
+                "front of {wanted}: {} articles",
+                got.len()
+            );
+            assert_eq!(
+                got.iter().map(fields).collect::<Vec<_>>(),
+                all[..got.len()].iter().map(fields).collect::<Vec<_>>(),
+                "front of {wanted}"
+            );
+            assert_eq!(front.library.warnings, full.library.warnings);
+        }
+        if n == 0 {
+            // Whole pages: the front of one article is the first page (two
+            // articles), and it has no search.
+            let one = index.load_front(&config, 1).expect("a front");
+            assert_eq!(one.library.articles.len(), 2);
+            let query = Query::parse("头条").expect("a query");
+            assert!(one.search.find(&query, &one.library.articles).is_empty());
+        }
+    }
+}

@@ -77,6 +77,11 @@ impl<'a> In<'a> {
         self.pos >= self.data.len()
     }
 
+    /// Bytes read so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], Corrupt> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.data.len());
         match end {

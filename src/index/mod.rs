@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
-use crate::config::{Config, FeedConfig};
+use crate::config::{Config, FeedConfig, FeedKind};
 use crate::library::{self, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
@@ -200,6 +200,14 @@ impl Index {
         self.load_with(config, &[])
     }
 
+    /// The first `articles` articles of the library (and a few more, to
+    /// the end of a page), for a first screen: the rest are not read.
+    /// The search of a front is empty.
+    pub fn load_front(&self, config: &Config, articles: usize) -> Result<Opened, IndexError> {
+        let segments = self.read_segments_retrying()?;
+        Ok(assemble(config, segments, &[], Some(articles)))
+    }
+
     /// [`Index::load`], with the warnings of a walk of the folders put
     /// where a fresh load would give them.
     pub fn load_with(
@@ -207,16 +215,21 @@ impl Index {
         config: &Config,
         walk_warnings: &[Warning],
     ) -> Result<Opened, IndexError> {
-        // A refresh by another process may drop a segment between reading
-        // the manifest and opening it: read the new manifest then.
+        let segments = self.read_segments_retrying()?;
+        Ok(assemble(config, segments, walk_warnings, None))
+    }
+
+    /// The live segments; when a refresh by another process drops a
+    /// segment between reading the manifest and opening it, the new
+    /// manifest is read.
+    fn read_segments_retrying(&self) -> Result<Vec<Segment>, IndexError> {
         let mut tries = 0;
-        let segments = loop {
+        loop {
             match self.read_segments() {
                 Err(IndexError::Corrupt(_)) if tries < 5 && self.manifest_changed() => tries += 1,
-                other => break other?,
+                other => return other,
             }
-        };
-        Ok(assemble(config, segments, walk_warnings))
+        }
     }
 
     /// Whether the manifest now names segments other than the last read.
@@ -227,14 +240,14 @@ impl Index {
     }
 
     /// The live segments the manifest names, oldest first.
-    fn read_segments(&self) -> Result<Vec<(Segment, Vec<Article>)>, IndexError> {
+    fn read_segments(&self) -> Result<Vec<Segment>, IndexError> {
         let names = self.read_manifest()?;
         if let Ok(mut last) = self.last_manifest.lock() {
             *last = Some(names.clone());
         }
         // Segments are decoded side by side: a full build writes one per
         // core.
-        let opened: Vec<Result<(Segment, Vec<Article>), OpenError>> = std::thread::scope(|scope| {
+        let opened: Vec<Result<Segment, OpenError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = names
                 .iter()
                 .map(|name| {
@@ -373,16 +386,16 @@ impl Index {
         // segments are dropped and what they held is read again: deltas
         // are small, and the big segments of a full build stay.
         let merging = segments.len() >= MAX_SEGMENTS;
-        let largest = segments.iter().map(|(s, _)| s.len()).max().unwrap_or(0);
+        let largest = segments.iter().map(Segment::len).max().unwrap_or(0);
         let mut stays: Vec<bool> = segments
             .iter()
-            .map(|(s, _)| !merging || s.len().saturating_mul(4) >= largest.max(1))
+            .map(|s| !merging || s.len().saturating_mul(4) >= largest.max(1))
             .collect();
         if merging {
             // At most half the allowed segments stay, the largest: the
             // rest are merged into the new ones.
             let mut by_size: Vec<usize> = (0..segments.len()).filter(|&n| stays[n]).collect();
-            by_size.sort_by_key(|&n| std::cmp::Reverse(segments[n].0.len()));
+            by_size.sort_by_key(|&n| std::cmp::Reverse(segments[n].len()));
             for &n in by_size.iter().skip(MAX_SEGMENTS / 2) {
                 stays[n] = false;
             }
@@ -405,7 +418,7 @@ impl Index {
             // Every file a staying segment still lists and that is gone:
             // the markers that hid it may be in a dropped segment.
             let mut marked: HashSet<&str> = HashSet::new();
-            for ((segment, _), _) in segments.iter().zip(&stays).filter(|(_, s)| **s) {
+            for (segment, _) in segments.iter().zip(&stays).filter(|(_, s)| **s) {
                 for info in segment.sources.iter().filter(|i| !i.removed) {
                     let path = info.path.as_str();
                     if !walked.contains(path) && marked.insert(path) {
@@ -552,7 +565,7 @@ pub fn in_memory(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
             .collect::<Result<Vec<_>, String>>()
     });
     match built {
-        Ok(segments) => assemble(config, segments, &warnings),
+        Ok(segments) => assemble(config, segments, &warnings, None),
         Err(e) => {
             // Memory cannot fail to write; keep going without search.
             let mut library = Library::load(config);
@@ -715,6 +728,7 @@ fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>)
         warnings: Vec::new(),
         first: 0,
         count: 0,
+        meta_at: 0,
     };
     match source::read_page(&file.path, &file.display) {
         Ok(parsed) => {
@@ -731,9 +745,9 @@ fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>)
 }
 
 /// For each path, the newest segment's entry (segment number, entry).
-fn live_sources(segments: &[(Segment, Vec<Article>)]) -> HashMap<&str, (usize, &SourceInfo)> {
+fn live_sources(segments: &[Segment]) -> HashMap<&str, (usize, &SourceInfo)> {
     let mut live: HashMap<&str, (usize, &SourceInfo)> = HashMap::new();
-    for (n, (segment, _)) in segments.iter().enumerate().rev() {
+    for (n, segment) in segments.iter().enumerate().rev() {
         for info in &segment.sources {
             live.entry(info.path.as_str()).or_insert((n, info));
         }
@@ -742,11 +756,20 @@ fn live_sources(segments: &[(Segment, Vec<Article>)]) -> HashMap<&str, (usize, &
     live
 }
 
-/// The library (in library order) and its search from open segments.
+/// A page as listed: its segment and source number there.
+type PageRef = (PageKey, (u32, u32));
+
+/// A page's place and its articles, read.
+type ReadPage = ((u32, u32), Vec<Article>);
+
+/// The library (in library order) and its search from open segments; with
+/// `front`, only the first articles (whole pages, whole web feeds) are read,
+/// and the search is empty.
 fn assemble(
     config: &Config,
-    mut segments: Vec<(Segment, Vec<Article>)>,
+    segments: Vec<Segment>,
     walk_warnings: &[Warning],
+    front: Option<usize>,
 ) -> Opened {
     let mut library = Library::default();
     let feed_index: HashMap<&str, usize> = config
@@ -755,38 +778,25 @@ fn assemble(
         .enumerate()
         .map(|(n, f)| (f.id.as_str(), n))
         .collect();
-    // Per feed: its pages, each as (segment, first article, count).
-    type Page = (u32, u32, u32);
-    let mut pages: Vec<Vec<(PageKey, Page)>> = config.feeds.iter().map(|_| Vec::new()).collect();
+    let mut pages: Vec<Vec<PageRef>> = config.feeds.iter().map(|_| Vec::new()).collect();
     let mut source_warnings: Vec<(usize, &str, &[Warning])> = Vec::new();
-    let mut positions: Vec<Vec<u32>> = Vec::with_capacity(segments.len());
-    let mut decoded: Vec<Vec<Article>> = segments
-        .iter_mut()
-        .map(|(segment, articles)| {
-            positions.push(vec![search::NONE; segment.len()]);
-            std::mem::take(articles)
-        })
-        .collect();
-    {
-        // The newest entry of each path wins.
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (seg_no, (segment, _)) in segments.iter().enumerate().rev() {
-            for info in &segment.sources {
-                if !seen.insert(info.path.as_str()) || info.removed {
-                    continue;
-                }
-                let Some(&feed_no) = feed_index.get(info.feed.as_str()) else {
-                    continue;
-                };
-                source_warnings.push((feed_no, &info.path, &info.warnings));
-                if info.failed {
-                    continue;
-                }
-                let feed = &config.feeds[feed_no];
-                let relative = library::relative_name(&feed.path, Path::new(&info.path));
-                let page = (seg_no as u32, info.first, info.count);
-                pages[feed_no].push((PageKey::from_relative(&relative), page));
+    // The newest entry of each path wins.
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (seg_no, segment) in segments.iter().enumerate().rev() {
+        for (n, info) in segment.sources.iter().enumerate() {
+            if !seen.insert(info.path.as_str()) || info.removed {
+                continue;
             }
+            let Some(&feed_no) = feed_index.get(info.feed.as_str()) else {
+                continue;
+            };
+            source_warnings.push((feed_no, &info.path, &info.warnings));
+            if info.failed {
+                continue;
+            }
+            let feed = &config.feeds[feed_no];
+            let relative = library::relative_name(&feed.path, Path::new(&info.path));
+            pages[feed_no].push((PageKey::from_relative(&relative), (seg_no as u32, n as u32)));
         }
     }
     // Warnings feed by feed as a fresh load gives them: the feed's
@@ -810,30 +820,68 @@ fn assemble(
             library.warnings.extend_from_slice(w);
         }
     }
-    // Articles in library order, each moved once from its segment's list;
-    // remember where each came from.
-    let total: usize = pages.iter().flatten().map(|(_, p)| p.2 as usize).sum();
-    library.articles.reserve(total);
-    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(total);
+    // Pages in library order; with a front, only the first ones.
+    let mut wanted = 0usize;
     for (feed_no, feed) in config.feeds.iter().enumerate() {
-        let feed_pages = std::mem::take(&mut pages[feed_no]);
-        let (start, order) = library.add_feed_with(feed, feed_pages, |(seg, first, count), out| {
-            let Some(list) = decoded.get_mut(seg as usize) else {
-                return;
-            };
-            for doc in first..first + count {
-                if let Some(slot) = list.get_mut(doc as usize) {
-                    out.push(std::mem::replace(slot, Article::new("", 0, 0)));
-                    origin.push((seg, doc));
-                }
+        let list = &mut pages[feed_no];
+        list.sort_by_cached_key(|(key, _)| key.sort_key());
+        if let Some(limit) = front {
+            if wanted >= limit {
+                list.clear();
+                continue;
             }
-        });
+            if feed.kind == FeedKind::Pages {
+                let mut keep = 0;
+                for (_, (seg, n)) in list.iter() {
+                    if wanted >= limit {
+                        break;
+                    }
+                    wanted += segments[*seg as usize].sources[*n as usize].count as usize;
+                    keep += 1;
+                }
+                list.truncate(keep);
+                continue;
+            }
+        }
+        wanted += list
+            .iter()
+            .map(|(_, (seg, n))| segments[*seg as usize].sources[*n as usize].count as usize)
+            .sum::<usize>();
+    }
+    // Their articles, read on as many threads as there are segments'
+    // worth of work (two halves on two cores).
+    let order: Vec<(u32, u32)> = pages.iter().flatten().map(|(_, at)| *at).collect();
+    let decoded = decode_pages(&segments, &order, &mut library.warnings);
+    let mut decoded = decoded.into_iter();
+    library.articles.reserve(wanted);
+    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(wanted);
+    for (feed_no, feed) in config.feeds.iter().enumerate() {
+        let feed_pages: Vec<(PageKey, ReadPage)> = std::mem::take(&mut pages[feed_no])
+            .into_iter()
+            .map(|(key, at)| (key, (at, decoded.next().unwrap_or_default())))
+            .collect();
+        let (start, order) =
+            library.add_feed_with(feed, feed_pages, |((seg, n), articles), out| {
+                let first = segments[seg as usize].sources[n as usize].first;
+                origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
+                out.extend(articles);
+            });
         if let Some(order) = order {
             let moved: Vec<(u32, u32)> = order.iter().map(|&i| origin[start + i]).collect();
             origin.truncate(start);
             origin.extend(moved);
         }
     }
+    if front.is_some() {
+        return Opened {
+            search: Search::empty(),
+            library,
+        };
+    }
+    let mut positions: Vec<Vec<u32>> = segments
+        .iter()
+        .map(|s| vec![search::NONE; s.len()])
+        .collect();
     for (n, &(seg, doc)) in origin.iter().enumerate() {
         if let Some(slot) = positions
             .get_mut(seg as usize)
@@ -842,11 +890,61 @@ fn assemble(
             *slot = n as u32;
         }
     }
-    let segments = segments.into_iter().map(|(s, _)| Arc::new(s)).collect();
+    let segments = segments.into_iter().map(Arc::new).collect();
     Opened {
         search: Search::new(segments, positions),
         library,
     }
+}
+
+/// The articles of each page of `order` (segment, source), read on two
+/// threads when there are many; a page whose records are damaged is a
+/// warning and has none.
+fn decode_pages(
+    segments: &[Segment],
+    order: &[(u32, u32)],
+    warnings: &mut Vec<Warning>,
+) -> Vec<Vec<Article>> {
+    let decode = |part: &[(u32, u32)]| -> Vec<Result<Vec<Article>, (String, String)>> {
+        part.iter()
+            .map(|&(seg, n)| {
+                let segment = &segments[seg as usize];
+                segment.articles(n as usize).map_err(|c| {
+                    let path = segment.sources[n as usize].path.clone();
+                    (path, c.to_string())
+                })
+            })
+            .collect()
+    };
+    let results = if order.len() >= 2 * FILES_PER_THREAD {
+        let (a, b) = order.split_at(order.len() / 2);
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| decode(b));
+            let mut first = decode(a);
+            match second.join() {
+                Ok(mut rest) => first.append(&mut rest),
+                Err(_) => first.extend(decode(b)),
+            }
+            first
+        })
+    } else {
+        decode(order)
+    };
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|(path, why)| {
+                warnings.push(Warning::new(
+                    &path,
+                    None,
+                    format!(
+                        "its index entry is damaged ({why}); delete the cache folder to rebuild it"
+                    ),
+                ));
+                Vec::new()
+            })
+        })
+        .collect()
 }
 
 /// A name no other segment has had: time and process id.

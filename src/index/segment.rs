@@ -32,7 +32,7 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 9;
 const DOC_ROW: usize = 24;
 const KEY_ROW: usize = 16;
@@ -55,6 +55,8 @@ pub struct SourceInfo {
     /// Its articles: numbers `first..first + count` of this segment.
     pub first: u32,
     pub count: u32,
+    /// Where its article records start in the meta section's article part.
+    pub meta_at: usize,
 }
 
 /// Writes a segment to `W` (a file, or memory when no file can be written).
@@ -124,6 +126,7 @@ impl<W: Write + Seek> Builder<W> {
     pub fn add(&mut self, mut info: SourceInfo, articles: &[Article]) -> io::Result<()> {
         info.first = self.doc_count;
         info.count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
+        info.meta_at = self.meta.buf.len();
         for article in articles {
             self.add_article(article)?;
         }
@@ -144,6 +147,7 @@ impl<W: Write + Seek> Builder<W> {
             warnings: Vec::new(),
             first,
             count: 0,
+            meta_at: self.meta.buf.len(),
         });
     }
 
@@ -222,6 +226,7 @@ impl<W: Write + Seek> Builder<W> {
             meta.varint(u64::from(s.removed) | u64::from(s.failed) << 1);
             meta.varint(u64::from(s.first));
             meta.varint(u64::from(s.count));
+            meta.varint(s.meta_at as u64);
             meta.varint(s.warnings.len() as u64);
             for w in &s.warnings {
                 meta.str(&w.path);
@@ -348,6 +353,8 @@ impl Data {
 pub struct Segment {
     data: Data,
     pub sources: Vec<SourceInfo>,
+    /// Where the article records start (in the file).
+    articles_off: usize,
     docs: usize,
     text_off: usize,
     docs_off: usize,
@@ -382,9 +389,9 @@ impl From<Corrupt> for OpenError {
 }
 
 impl Segment {
-    /// Opens the segment file at `path`: its sources and its articles
-    /// (without bodies), in the order they were added.
-    pub fn open(path: &Path, parser: u32) -> Result<(Segment, Vec<Article>), OpenError> {
+    /// Opens the segment file at `path` and reads its sources (the
+    /// articles are read by [`Segment::articles`]).
+    pub fn open(path: &Path, parser: u32) -> Result<Segment, OpenError> {
         let file = File::open(path).map_err(OpenError::Io)?;
         // SAFETY: segment files are never modified after they are renamed
         // into place (new content gets a new file), so the map's bytes do
@@ -394,11 +401,11 @@ impl Segment {
     }
 
     /// A segment held in memory (built where no index can be written).
-    pub fn from_bytes(bytes: Vec<u8>, parser: u32) -> Result<(Segment, Vec<Article>), Corrupt> {
+    pub fn from_bytes(bytes: Vec<u8>, parser: u32) -> Result<Segment, Corrupt> {
         Segment::from_data(Data::Owned(bytes), parser)
     }
 
-    fn from_data(data: Data, expected_parser: u32) -> Result<(Segment, Vec<Article>), Corrupt> {
+    fn from_data(data: Data, expected_parser: u32) -> Result<Segment, Corrupt> {
         let bytes = data.bytes();
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
             return corrupt("not a kanbao index file");
@@ -465,6 +472,7 @@ impl Segment {
             if first as usize + count as usize > docs {
                 return corrupt("a source claims articles past the end");
             }
+            let meta_at = r.len(meta.len())?;
             let nw = r.len(meta.len())?;
             let mut warnings = Vec::with_capacity(nw.min(64));
             for _ in 0..nw {
@@ -488,23 +496,28 @@ impl Segment {
                 warnings,
                 first,
                 count,
+                meta_at,
             });
         }
-        let mut articles = Vec::with_capacity(docs);
+        // The articles are read when the library is put together, source
+        // by source; here only that their records lie inside the section.
+        let articles_off = meta_off + r.position();
+        let articles_len = keys_off - articles_off;
+        let mut expected = 0;
         for info in &infos {
-            if info.first as usize != articles.len() {
+            let in_step = info.removed || info.first == expected;
+            if !in_step || info.meta_at > articles_len {
                 return corrupt("sources and articles are out of step");
             }
-            for _ in 0..info.count {
-                articles.push(decode_article(&mut r, &info.path)?);
-            }
+            expected = info.first + info.count;
         }
-        if articles.len() != docs || !r.is_empty() {
+        if expected as usize != docs {
             return corrupt("the article records do not add up");
         }
         let segment = Segment {
             data,
             sources: infos,
+            articles_off,
             docs,
             text_off,
             docs_off,
@@ -514,7 +527,23 @@ impl Segment {
             post_off,
             file_len,
         };
-        Ok((segment, articles))
+        Ok(segment)
+    }
+
+    /// The articles of source `n` (without their text), decoded from the
+    /// meta section.
+    pub fn articles(&self, n: usize) -> Result<Vec<Article>, Corrupt> {
+        let Some(info) = self.sources.get(n) else {
+            return corrupt("no such source");
+        };
+        let start = self.articles_off.saturating_add(info.meta_at);
+        let Some(records) = self.data.bytes().get(start..self.keys_off) else {
+            return corrupt("an article record lies outside its section");
+        };
+        let mut r = In::new(records);
+        (0..info.count)
+            .map(|_| decode_article(&mut r, &info.path))
+            .collect()
     }
 
     pub fn len(&self) -> usize {

@@ -429,13 +429,13 @@ fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Secti
     let mut out: Vec<Section> = Vec::new();
     for (i, a) in articles.iter().enumerate() {
         let feed = a.feed.as_deref().unwrap_or("");
-        let feed_title = titles.get(feed).cloned().unwrap_or_else(|| feed.to_owned());
+        let feed_title = titles.get(feed).map_or(feed, String::as_str);
         match out.last_mut() {
             Some(s) if s.feed_title == feed_title && s.date == a.date && s.name == a.section => {
                 s.articles.push(i);
             }
             _ => out.push(Section {
-                feed_title,
+                feed_title: feed_title.to_owned(),
                 date: a.date.clone(),
                 name: a.section.clone(),
                 articles: vec![i],

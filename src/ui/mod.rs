@@ -47,7 +47,11 @@ pub fn no_color() -> bool {
 /// the count of files indexed so far, and fills when the index is built.
 pub fn run(config: &Config) -> Result<(), String> {
     let index = index::locate(config).map(Index::at);
-    let cached = index.as_ref().and_then(|i| i.load(config).ok());
+    // The first screen needs only the first articles; the whole library
+    // and its search follow from the worker thread.
+    let cached = index
+        .as_ref()
+        .and_then(|i| i.load_front(config, FRONT_ARTICLES).ok());
     let (store, marks, warnings) = state::open();
     let prefs = Prefs::from_config(config, no_color());
     let (library, search) = match cached {
@@ -150,6 +154,9 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
                 }
             };
             let index = index::locate(&config).map(Index::at);
+            if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load(&config).ok()) {
+                let _ = tx.send(Msg::Loaded(Box::new(full)));
+            }
             let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
             let opened = match (index, refreshed) {
                 (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => {
@@ -167,6 +174,9 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
         let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
     }
 }
+
+/// Articles read from the index for the first screen.
+const FRONT_ARTICLES: usize = 400;
 
 /// How often the loop looks for fetch progress while a fetch runs.
 const FETCH_POLL: Duration = Duration::from_millis(50);

@@ -49,8 +49,11 @@ pub enum Msg {
     Reloaded(Box<Library>),
     /// Progress of the index's refresh: files read, files to read.
     Indexing(usize, usize),
+    /// The whole archive from the index, after a first screen of it; the
+    /// index is still being checked.
+    Loaded(Box<Opened>),
     /// The index refresh is over: the archive as it now is (`None` when
-    /// nothing changed), or why the index could not be used.
+    /// nothing changed).
     Indexed(Option<Box<Opened>>),
 }
 
@@ -127,6 +130,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             reloaded(app, *library);
         }
         Msg::Indexing(done, total) => app.indexing = Some((done, total)),
+        Msg::Loaded(opened) => {
+            let Opened { library, search } = *opened;
+            app.search = Some(search);
+            reloaded(app, library);
+        }
         Msg::Indexed(opened) => {
             app.indexing = None;
             if let Some(opened) = opened {
