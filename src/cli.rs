@@ -420,7 +420,8 @@ fn list(
             ids.join(", ")
         )));
     }
-    let library = open_library(&config).library;
+    let opened = open_library(&config);
+    let library = &opened.library;
     let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
     if let Some(section) = section
         && !library
@@ -456,7 +457,7 @@ fn list(
             .filter(|a| wanted(a))
             .map(|a| Listed::new(a, &marks))
             .collect();
-        let mut warnings = library.warnings;
+        let mut warnings = library.warnings.clone();
         warnings.extend(state_warnings);
         write_json(out, articles, &warnings)?;
         return Ok(Outcome::Clean);
@@ -479,7 +480,7 @@ fn list(
             writeln!(out)?;
         }
         first = false;
-        let heading = group_heading(&library, &group, rows.len());
+        let heading = group_heading(library, &group, rows.len());
         let fit = |line: String| match width {
             Some(w) => typeset::truncate(&line, w, amb),
             None => line,
@@ -553,7 +554,8 @@ fn show(
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
     let config = load_config(config_path)?;
-    let library = open_library(&config).library;
+    let opened = open_library(&config);
+    let library = &opened.library;
     let stub = library.find(id)?;
     let article = library::read_article(&config.feeds, stub).map_err(|w| Failure(w.to_string()))?;
     if json {
@@ -570,7 +572,11 @@ fn show(
 
 /// The library through its index, with a progress bar on a terminal while
 /// many files are read (the first run, or after a parser update).
-fn open_library(config: &Config) -> index::Opened {
+///
+/// It is never freed: the command ends right after it is used, and
+/// freeing a hundred thousand articles one by one would take longer than
+/// printing them; the system takes the memory back at once.
+fn open_library(config: &Config) -> std::mem::ManuallyDrop<index::Opened> {
     let bar: std::cell::RefCell<Option<indicatif::ProgressBar>> = std::cell::RefCell::new(None);
     let terminal = io::stderr().is_terminal();
     let progress = |p: index::Progress| {
@@ -593,7 +599,7 @@ fn open_library(config: &Config) -> index::Opened {
     if let Some(bar) = bar.borrow_mut().take() {
         bar.finish_and_clear();
     }
-    opened
+    std::mem::ManuallyDrop::new(opened)
 }
 
 /// Files to read before `open_library` shows a progress bar.

@@ -308,17 +308,26 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<W
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries
+    // The entry's type comes with the listing (no stat per file); only a
+    // symbolic link is followed to see whether it leads to a folder.
+    let mut paths: Vec<(PathBuf, bool)> = entries
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
+        .map(|e| {
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => path.is_dir(),
+            };
+            (path, is_dir)
+        })
+        .filter(|(p, _)| {
             !p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
         })
         .collect();
     paths.sort();
-    for path in paths {
-        if path.is_dir() {
+    for (path, is_dir) in paths {
+        if is_dir {
             if depth < MAX_DEPTH {
                 walk(&path, depth + 1, files, warnings);
             }

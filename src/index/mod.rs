@@ -354,6 +354,16 @@ impl Index {
         config: &Config,
         progress: &dyn Fn(Progress),
     ) -> Result<Refreshed, IndexError> {
+        self.refresh_keeping(config, progress).map(|(r, _)| r)
+    }
+
+    /// [`Index::refresh`], also giving the open segments when nothing
+    /// changed, so that they need not be opened again.
+    fn refresh_keeping(
+        &self,
+        config: &Config,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(Refreshed, Option<Vec<Segment>>), IndexError> {
         let io_error = |what: &str, e: io::Error| {
             IndexError::Io(format!(
                 "cannot {what} the index in {}: {}",
@@ -436,10 +446,11 @@ impl Index {
         removed.sort_unstable();
         let removed_count = live.keys().filter(|p| !walked.contains(*p)).count();
         if wanted.is_empty() && removed.is_empty() && !rebuilt {
-            return Ok(Refreshed {
+            let unchanged = Refreshed {
                 warnings: walk_warnings,
                 ..Refreshed::default()
-            });
+            };
+            return Ok((unchanged, Some(segments)));
         }
         let parts = split(&wanted);
         let made: Vec<String> = (0..parts.len()).map(|_| unique_name()).collect();
@@ -482,13 +493,14 @@ impl Index {
         self.write_manifest(&keep)
             .map_err(|e| io_error("write", e))?;
         self.remove_unlisted(&keep);
-        Ok(Refreshed {
+        let refreshed = Refreshed {
             read: wanted.len(),
             removed: removed_count,
             bytes,
             rebuilt,
             warnings: walk_warnings,
-        })
+        };
+        Ok((refreshed, None))
     }
 
     /// Deletes files of the index folder that the manifest does not name.
@@ -524,9 +536,9 @@ pub fn open(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
 
 /// [`open`] with the index given.
 pub fn open_at(index: &Index, config: &Config, progress: &dyn Fn(Progress)) -> Opened {
-    let refreshed = index.refresh(config, progress);
-    let result = match refreshed {
-        Ok(r) => index.load_with(config, &r.warnings),
+    let result = match index.refresh_keeping(config, progress) {
+        Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings, None)),
+        Ok((r, None)) => index.load_with(config, &r.warnings),
         Err(e) => Err(e),
     };
     match result {
