@@ -35,13 +35,17 @@
 # HOME, XDG_STATE_HOME and XDG_CONFIG_HOME point into the temporary
 # directory, LC_ALL=C.UTF-8. The tmux server and the directory (with the
 # socket) are removed on exit, also on Ctrl-C. VERBOSE=1 prints every run.
+#
+# Another archive: KANBAO_LAUNCH_CONFIG=PATH starts kanbao with that config
+# instead of the repo's config.toml, and KANBAO_LAUNCH_HEADLINE=TEXT is what
+# must then be on the first screen (benches/archive.sh sets both).
 
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-20}
 mark='q quit'
-headline='奋力建设区域创新高地'
+headline=${KANBAO_LAUNCH_HEADLINE:-奋力建设区域创新高地}
 
 command -v tmux >/dev/null || {
     echo "launch.sh: needs tmux" >&2
@@ -54,7 +58,7 @@ command -v tmux >/dev/null || {
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin=$root/target/release/kanbao
-config=$root/config.toml
+config=${KANBAO_LAUNCH_CONFIG:-$root/config.toml}
 
 tmp=$(mktemp -d)
 sock=$tmp/tmux.sock
