@@ -109,8 +109,10 @@ fn event_loop(
                     }
                     Effect::StartFetch => pending.push(start_fetch(config, &fetch_tx)),
                     Effect::Reload => {
-                        let opened = index::open(config, &|_| {});
-                        pending.push(Msg::Indexed(Some(Box::new(opened))));
+                        // New items: the index takes them in on a worker,
+                        // and the lists change when it is done.
+                        app.indexing = Some((0, 0));
+                        start_reindex(config, &fetch_tx);
                     }
                 }
             }
@@ -170,6 +172,23 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
     if spawned.is_err() {
         // No thread: read everything now, as the reader did before it
         // had an index.
+        let opened = index::open(config, &|_| {});
+        let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
+    }
+}
+
+/// Brings the index up to date after a fetch on a worker thread that
+/// sends the archive as it now is through `tx`.
+fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
+    let owned = config.clone();
+    let worker_tx = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("reindex".to_owned())
+        .spawn(move || {
+            let opened = index::open(&owned, &|_| {});
+            let _ = worker_tx.send(Msg::Indexed(Some(Box::new(opened))));
+        });
+    if spawned.is_err() {
         let opened = index::open(config, &|_| {});
         let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
     }
