@@ -373,24 +373,32 @@ impl Index {
         };
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", e))?;
         let _lock = Lock::take(&self.dir.join("LOCK")).map_err(|e| io_error("lock", e))?;
+        // The folders are walked while the segments are opened.
+        let (opened, (files, walk_warnings)) = std::thread::scope(|scope| {
+            let walker = scope.spawn(|| {
+                let mut warnings = Vec::new();
+                let files = walk_feeds(config, &mut warnings);
+                (files, warnings)
+            });
+            let opened = self
+                .read_manifest()
+                .and_then(|names| self.read_segments().map(|segments| (names, segments)));
+            let walked = walker.join().unwrap_or_else(|_| {
+                let mut warnings = Vec::new();
+                let files = walk_feeds(config, &mut warnings);
+                (files, warnings)
+            });
+            (opened, walked)
+        });
         let mut rebuilt = false;
-        let (names, segments) = match self.read_manifest() {
-            Ok(names) => match self.read_segments() {
-                Ok(segments) => (names, segments),
-                Err(IndexError::Io(e)) => return Err(IndexError::Io(e)),
-                Err(_) => {
-                    rebuilt = true;
-                    (Vec::new(), Vec::new())
-                }
-            },
+        let (names, segments) = match opened {
+            Ok(found) => found,
             Err(IndexError::Io(e)) => return Err(IndexError::Io(e)),
             Err(_) => {
                 rebuilt = true;
                 (Vec::new(), Vec::new())
             }
         };
-        let mut walk_warnings = Vec::new();
-        let files = walk_feeds(config, &mut walk_warnings);
         let live = live_sources(&segments);
         // Files to read: new or changed. Past MAX_SEGMENTS, the small
         // segments are dropped and what they held is read again: deltas
