@@ -166,7 +166,12 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 if left > 4 {
                     let search = app.search.as_ref();
                     let snippet = search
-                        .map(|s| s.snippet(hit, &found.query, SNIPPET_BEFORE, left))
+                        // Little room: less context before the match, so
+                        // that the match itself is seen.
+                        .map(|s| {
+                            let before = (left / 8).min(SNIPPET_BEFORE);
+                            s.snippet(hit, &found.query, before, left)
+                        })
                         .unwrap_or_default();
                     let text = truncate(&sanitize(&snippet.text), left, amb);
                     pieces.push(("  ".to_owned(), base));
