@@ -104,3 +104,32 @@ fn every_size_draws_without_panic_and_within_the_frame() {
         }
     }
 }
+
+/// The sample archive with its search index (built in memory).
+fn searchable(width: u16, height: u16) -> App {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let opened = kanbao::index::in_memory(&config, &|_| {});
+    let mut app = App::new(opened.library, Marks::default(), prefs, Vec::new());
+    app.search = Some(opened.search);
+    app.feeds = config.feeds.clone();
+    update(&mut app, Msg::Resize(width, height));
+    app
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+#[case::w120x40(120, 40)]
+fn search_hits_with_their_context(#[case] width: u16, #[case] height: u16) {
+    let mut app = searchable(width, height);
+    press(&mut app, "/院士");
+    let screen = screen(&app);
+    // Both hits, headline first, the match in the context where it fits.
+    let text = format!("{:?}", screen.backend());
+    assert!(text.contains("搜索 全部 · 2 篇"), "{text}");
+    insta::assert_snapshot!(format!("search_{width}x{height}"), screen.backend());
+}
