@@ -301,15 +301,21 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
 
 /// The text with its XML declaration saying UTF-8, which it now is.
 fn as_utf8_xml(text: &str) -> String {
-    if let Some(rest) = text.strip_prefix("<?xml")
-        && let Some(end) = rest.find("?>")
-    {
-        return format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}",
-            &rest[end + 2..]
-        );
-    }
-    text.to_owned()
+    let (head, rest) = match text.strip_prefix("<?xml") {
+        Some(rest) => match rest.find("?>") {
+            Some(end) => (
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                &rest[end + 2..],
+            ),
+            None => ("", text),
+        },
+        None => ("", text),
+    };
+    // Any other XML declaration (a second one, or one after stray text)
+    // is invalid, and the XML reader would take its encoding and switch
+    // to it mid-stream, which it cannot do (it panics: found by fuzzing).
+    // It becomes an ordinary processing instruction, which is ignored.
+    format!("{head}{}", rest.replace("<?xml", "<?_xml"))
 }
 
 /// Text that may hold markup or entities, as one plain line.

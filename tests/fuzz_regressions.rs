@@ -1,0 +1,89 @@
+//! Inputs the fuzzers (fuzz/, see fuzz/README.md) found to crash or hang
+//! kanbao, kept in `fuzz/regressions/<target>/` and run here through the
+//! same functions as their fuzz target: none may panic again.
+//!
+//! `KANBAO_FUZZ_INPUTS=DIR` runs every file of `DIR/<target>/` as well
+//! (e.g. `fuzz/artifacts` after a fuzzing run, before the inputs worth
+//! keeping are copied into `fuzz/regressions`).
+
+use std::path::{Path, PathBuf};
+
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let mut roots = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions")];
+    if let Some(extra) = std::env::var_os("KANBAO_FUZZ_INPUTS") {
+        roots.push(PathBuf::from(extra));
+    }
+    let mut files = Vec::new();
+    for root in roots {
+        if let Ok(entries) = std::fs::read_dir(root.join(target)) {
+            files.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+        }
+    }
+    files.sort();
+    files
+}
+
+fn each(target: &str, run: impl Fn(&[u8])) {
+    for path in inputs(target) {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&bytes)));
+        assert!(outcome.is_ok(), "{} panics again", path.display());
+    }
+}
+
+#[test]
+fn feeds() {
+    each("feed", |data| {
+        let _ = kanbao::feed::parse::looks_like_feed(data);
+        if let Ok(feed) = kanbao::feed::parse::parse(data, None, None) {
+            for item in &feed.items {
+                let article = item.to_article("fuzz/item.md");
+                let _ = article.counts();
+                let _ = item.to_file();
+            }
+        }
+    });
+}
+
+#[test]
+fn pages() {
+    each("page", |data| {
+        if let Ok(decoded) = kanbao::source::decode::decode(data) {
+            let _ = kanbao::source::page::parse(&decoded.text, "fuzz.txt");
+        }
+    });
+}
+
+#[test]
+fn html() {
+    each("html", |data| {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = kanbao::feed::html::to_content(text, Some("https://example.com/a/"));
+        }
+    });
+}
+
+#[test]
+fn configs() {
+    each("config", |data| {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = kanbao::config::parse(text, Path::new("/fuzz/config.toml"), "config.toml");
+        }
+    });
+}
+
+#[test]
+fn index_segments() {
+    each("index", |data| {
+        use kanbao::index::{PARSER_VERSION, segment::Segment};
+        if let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION) {
+            for n in 0..segment.sources.len() {
+                let _ = segment.articles(n);
+            }
+            let mut out = Vec::new();
+            for i in 0..segment.key_count() {
+                segment.postings(i, &mut out);
+            }
+        }
+    });
+}
