@@ -1,0 +1,34 @@
+//! Bytes → `index::segment::Segment::from_bytes`; if it opens, every
+//! source's articles, every doc's text and title, every key's postings.
+#![no_main]
+
+use kanbao::index::PARSER_VERSION;
+use kanbao::index::segment::Segment;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION) else {
+        return;
+    };
+    for n in 0..segment.sources.len() {
+        if let Ok(articles) = segment.articles(n) {
+            for a in &articles {
+                let _ = a.counts();
+            }
+        }
+    }
+    for doc in 0..segment.len() {
+        let (text, title_len, _folded) = segment.text(doc);
+        let _ = (text.len(), title_len);
+        let _ = segment.title(doc);
+        let _ = segment.text_start(doc);
+    }
+    let mut out = Vec::new();
+    for i in 0..segment.key_count() {
+        let key = segment.key(i);
+        let _ = segment.find_key(key);
+        let _ = segment.lower_bound(key);
+        out.clear();
+        segment.postings(i, &mut out);
+    }
+});
