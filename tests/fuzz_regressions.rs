@@ -87,3 +87,28 @@ fn index_segments() {
         }
     });
 }
+
+#[test]
+fn typesetting() {
+    // As the fuzz target reads its input: width (u16, little-endian), an
+    // options byte, then the text.
+    each("typeset", |data| {
+        if data.len() < 3 {
+            return;
+        }
+        let width = usize::from(u16::from_le_bytes([data[0], data[1]])).max(1);
+        let ambiguous = if data[2] & 0x20 != 0 { 2 } else { 1 };
+        let indent = usize::from((data[2] & 0x0f) % 9);
+        let Ok(text) = std::str::from_utf8(&data[3..]) else {
+            return;
+        };
+        let text = kanbao::typeset::sanitize(text);
+        for line in kanbao::typeset::wrap(&text, width, indent, ambiguous) {
+            let w = kanbao::typeset::str_width(&line, ambiguous);
+            assert!(
+                w <= width.max(2),
+                "{line:?} is {w} columns at width {width}"
+            );
+        }
+    });
+}

@@ -278,6 +278,14 @@ impl Filler {
                     self.break_line();
                     continue;
                 }
+                // Spaces the text starts with are not content either: where
+                // they leave no room, they are spaces at a break and go.
+                let spaces = self.line.len() - self.line.trim_end_matches(' ').len();
+                if spaces > 0 {
+                    self.line.truncate(self.line.len() - spaces);
+                    self.used -= spaces.min(self.used);
+                    continue;
+                }
                 // One grapheme wider than the line: it cannot be cut.
                 end = start + 1;
             }
@@ -349,6 +357,21 @@ mod tests {
 
     fn atoms_of(text: &str) -> Vec<&str> {
         atoms(text)
+    }
+
+    #[test]
+    fn leading_spaces_never_push_a_line_past_its_width() {
+        // Found by fuzzing: "  h" at 2 columns came out 3 columns wide.
+        for (text, width) in [("  h", 2), ("   h", 3), ("      hh", 6), ("  科技", 2)] {
+            for line in wrap(text, width, 0, 1) {
+                assert!(
+                    str_width(&line, 1) <= width,
+                    "{text:?} at {width}: {line:?}"
+                );
+            }
+        }
+        assert_eq!(wrap("  h", 2, 0, 1), vec!["h"]);
+        assert_eq!(wrap("  h", 4, 0, 1), vec!["  h"]);
     }
 
     #[rstest]
