@@ -370,6 +370,10 @@ mod tests {
                 );
             }
         }
+        let spaced = format!("{}a", " ".repeat(44));
+        for line in wrap(&spaced, 40, 3, 1) {
+            assert!(str_width(&line, 1) <= 40, "{line:?}");
+        }
         assert_eq!(wrap("  h", 2, 0, 1), vec!["h"]);
         assert_eq!(wrap("  h", 4, 0, 1), vec!["  h"]);
     }
