@@ -45,9 +45,9 @@ use kanbao::config::{self, Config};
 use kanbao::index::search::Query;
 use kanbao::index::{Index, Opened};
 use kanbao::library;
-use kanbao::model::{Article, Byline, Counts, SourceRef, Warning};
+use kanbao::model::Article;
+use kanbao::state::Marks;
 use kanbao::synth::{self, Options};
-use serde::Serialize;
 use tempfile::TempDir;
 
 /// Hits whose snippets are made, as `kanbao search --limit 20`.
@@ -161,68 +161,18 @@ fn generated(articles: usize, scratch: &mut Scratch) -> Archive {
     prepare(&dir, scratch, Some(articles))
 }
 
-/// An article as `kanbao list --json` prints it (`Listed` in `src/cli.rs`),
-/// with no read or starred marks.
-#[derive(Serialize)]
-struct Listed<'a> {
-    id: &'a str,
-    feed: Option<&'a str>,
-    date: Option<&'a str>,
-    section: Option<&'a str>,
-    page: Option<&'a str>,
-    column: Option<&'a str>,
-    kicker: Option<&'a str>,
-    title: Option<&'a str>,
-    subtitle: Option<&'a str>,
-    byline: Option<&'a Byline>,
-    editor_code: Option<&'a str>,
-    url: Option<&'a str>,
-    published: Option<&'a str>,
-    source: &'a SourceRef,
-    counts: Counts,
-    read: bool,
-    starred: bool,
-}
-
-#[derive(Serialize)]
-struct Listing<'a> {
-    articles: Vec<Listed<'a>>,
-    warnings: &'a [Warning],
-}
-
 /// Writes the whole listing as `kanbao list --json` does, to a sink;
 /// returns the bytes written.
 fn list_json(opened: &Opened) -> u64 {
-    let articles = opened
-        .library
-        .articles
-        .iter()
-        .map(|a: &Article| Listed {
-            id: &a.id,
-            feed: a.feed.as_deref(),
-            date: a.date.as_deref(),
-            section: a.section.as_deref(),
-            page: a.page.as_deref(),
-            column: a.column.as_deref(),
-            kicker: a.kicker.as_deref(),
-            title: a.title.as_deref(),
-            subtitle: a.subtitle.as_deref(),
-            byline: a.byline.as_ref(),
-            editor_code: a.editor_code.as_deref(),
-            url: a.url.as_deref(),
-            published: a.published.as_deref(),
-            source: &a.source,
-            counts: a.counts(),
-            read: false,
-            starred: false,
-        })
-        .collect();
-    let listing = Listing {
-        articles,
-        warnings: &opened.library.warnings,
-    };
     let mut out = Counter(0);
-    serde_json::to_writer_pretty(&mut out, &listing).unwrap_or_else(|e| panic!("{e}"));
+    let library = &opened.library;
+    kanbao::cli::write_listing(
+        &mut out,
+        library.articles.iter(),
+        &Marks::default(),
+        &library.warnings,
+    )
+    .unwrap_or_else(|e| panic!("{}", e.0));
     out.0
 }
 

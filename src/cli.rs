@@ -334,6 +334,17 @@ impl<'a> Listed<'a> {
     }
 }
 
+/// Writes `articles` and `warnings` as `kanbao list --json` prints them.
+pub fn write_listing<'a>(
+    out: &mut impl Write,
+    articles: impl Iterator<Item = &'a Article>,
+    marks: &Marks,
+    warnings: &[Warning],
+) -> Result<(), Failure> {
+    let listed = articles.map(|a| Listed::new(a, marks)).collect();
+    write_json(out, listed, warnings)
+}
+
 fn write_json<A: Serialize>(
     out: &mut impl Write,
     articles: Vec<A>,
@@ -451,15 +462,10 @@ fn list(
         |a: &Article| in_feed(a) && section.is_none_or(|s| a.section.as_deref() == Some(s));
     if json {
         let (_, marks, state_warnings) = state::open();
-        let articles = library
-            .articles
-            .iter()
-            .filter(|a| wanted(a))
-            .map(|a| Listed::new(a, &marks))
-            .collect();
         let mut warnings = library.warnings.clone();
         warnings.extend(state_warnings);
-        write_json(out, articles, &warnings)?;
+        let articles = library.articles.iter().filter(|a| wanted(a));
+        write_listing(out, articles, &marks, &warnings)?;
         return Ok(Outcome::Clean);
     }
     warn_all(&library.warnings);

@@ -1261,19 +1261,25 @@ fn many_refreshes_merge_segments() {
         if step >= 2 {
             archive.remove(&format!("feeds/a/2023-04-{:02}/01-要闻.txt", step - 1));
         }
-        let r = refresh(&index, &config);
-        assert!(r.changed(), "step {step}: {r:?}");
-        let segments = manifest_segments(&index);
-        assert!(
-            segments.len() <= MAX_SEGMENTS,
-            "step {step}: {} segments",
-            segments.len()
-        );
-        let mut listed = segments.clone();
-        listed.sort();
-        assert_eq!(segment_files(&index), listed, "step {step}: unlisted files");
-        assert_fresh(&load(&index, &config), &config, &format!("step {step}"));
+        refresh_within_segment_limit(&index, &config, step);
     }
+}
+
+/// A refresh that changes something and leaves at most MAX_SEGMENTS
+/// segments, no file the manifest does not list, and a fresh library.
+fn refresh_within_segment_limit(index: &Index, config: &Config, step: usize) {
+    let r = refresh(index, config);
+    assert!(r.changed(), "step {step}: {r:?}");
+    let segments = manifest_segments(index);
+    assert!(
+        segments.len() <= MAX_SEGMENTS,
+        "step {step}: {} segments",
+        segments.len()
+    );
+    let mut listed = segments.clone();
+    listed.sort();
+    assert_eq!(segment_files(index), listed, "step {step}: unlisted files");
+    assert_fresh(&load(index, config), config, &format!("step {step}"));
 }
 
 /// The usual case: a big first build, then small changes.
@@ -1293,18 +1299,7 @@ fn small_changes_to_a_big_archive_merge_segments() {
         if step % 3 == 2 {
             archive.remove(&format!("feeds/a/2023-02-{:02}/01-要闻.txt", step / 3 + 1));
         }
-        let r = refresh(&index, &config);
-        assert!(r.changed(), "step {step}: {r:?}");
-        let segments = manifest_segments(&index);
-        assert!(
-            segments.len() <= MAX_SEGMENTS,
-            "step {step}: {} segments",
-            segments.len()
-        );
-        let mut listed = segments.clone();
-        listed.sort();
-        assert_eq!(segment_files(&index), listed, "step {step}: unlisted files");
-        assert_fresh(&load(&index, &config), &config, &format!("step {step}"));
+        refresh_within_segment_limit(&index, &config, step);
     }
 }
 
