@@ -4,11 +4,16 @@
 //! sequences (CSI, OSC, DCS …), C1 controls and bidirectional overrides are
 //! removed here before text is measured, parsed or printed, so that nothing
 //! stored can move the cursor, retitle the window or write the clipboard.
+//! Zero-width spaces, joiners and the word joiner go too: terminals do not
+//! agree on how wide a joined emoji sequence is, and a character of no
+//! width that a terminal draws in a cell of its own shifts the rest of the
+//! row. Without them every character has the width the layout counts.
 
 use std::borrow::Cow;
 
-/// Removes what could change a terminal's state: C0 and C1 controls, ANSI
-/// CSI/OSC/DCS escape sequences, bidirectional overrides. Tabs become four
+/// Removes what could change a terminal's state or its idea of a row's
+/// width: C0 and C1 controls, ANSI CSI/OSC/DCS escape sequences,
+/// bidirectional overrides, zero-width spaces and joiners. Tabs become four
 /// spaces; line ends become spaces.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
     clean(text, false)
@@ -43,8 +48,8 @@ fn clean(text: &str, keep_lines: bool) -> Cow<'_, str> {
 
 /// Fast check over bytes, equal to "no character is [`is_unsafe`]" (a test
 /// checks every character): C0 and DEL bytes, C1 controls (`C2 80`…`C2 9F`),
-/// U+061C (`D8 9C`), U+200E/F and U+202A…E (`E2 80 ..`), U+2066…9
-/// (`E2 81 A6`…`A9`) and U+FEFF (`EF BB BF`).
+/// U+061C (`D8 9C`), U+200B…F and U+202A…E (`E2 80 ..`), U+2060 and
+/// U+2066…9 (`E2 81 A0`, `A6`…`A9`) and U+FEFF (`EF BB BF`).
 fn is_clean(text: &str, keep_lines: bool) -> bool {
     let b = text.as_bytes();
     // Branch-free over (byte, next, next but one) so that it vectorises;
@@ -56,8 +61,8 @@ fn is_clean(text: &str, keep_lines: bool) -> bool {
             | ((x == 0xc2) & (0x80..=0x9f).contains(&y))
             | ((x == 0xd8) & (y == 0x9c))
             | ((x == 0xe2)
-                & (((y == 0x80) & ((z == 0x8e) | (z == 0x8f) | (0xaa..=0xae).contains(&z)))
-                    | ((y == 0x81) & (0xa6..=0xa9).contains(&z))))
+                & (((y == 0x80) & ((0x8b..=0x8f).contains(&z) | (0xaa..=0xae).contains(&z)))
+                    | ((y == 0x81) & ((z == 0xa0) | (0xa6..=0xa9).contains(&z)))))
             | ((x == 0xef) & (y == 0xbb) & (z == 0xbf))
     };
     const CHUNK: usize = 64;
@@ -81,7 +86,7 @@ fn is_clean(text: &str, keep_lines: bool) -> bool {
 
 fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{feff}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{61c}' | '\u{feff}')
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -138,6 +143,8 @@ mod tests {
     #[case::osc_st("a\u{1b}]52;c;Zm9v\u{1b}\\b", "ab")]
     #[case::c1_csi("a\u{9b}31mb", "ab")]
     #[case::bidi("a\u{202e}b", "ab")]
+    #[case::joined_emoji("👨\u{200d}👩\u{200d}👧", "👨👩👧")]
+    #[case::zero_width("甲\u{200b}乙\u{200c}丙\u{2060}丁", "甲乙丙丁")]
     #[case::tab("a\tb", "a    b")]
     #[case::cr("a\rb", "a b")]
     #[case::clean("干净的文字", "干净的文字")]
