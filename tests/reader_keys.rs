@@ -611,3 +611,62 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
         "fetch failures stay reachable"
     );
 }
+
+/// A page whose one article has a text of `LONG_TEXT` characters or more.
+fn long_article_app(dir: &Path) -> App {
+    let pages = dir.join("daily/2026-11-02");
+    std::fs::create_dir_all(&pages).expect("create a folder");
+    let sentence = "长段落里有逗号，句号。";
+    let text = format!(
+        "十万字的一段\n\n记者 李华\n\n　　{}\n",
+        sentence.repeat(kanbao::ui::app::LONG_TEXT / 10 + 1)
+    );
+    std::fs::write(pages.join("03-长文.txt"), text).expect("write a page");
+    let path = dir.join("config.toml");
+    let text = "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"daily\"\n";
+    let config = config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    app_for(&config, 80, 24)
+}
+
+#[test]
+fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut app = long_article_app(dir.path());
+    let effects = press(&mut app, "<Enter>");
+    let index = app.reader.article.expect("an article is open");
+    let width = app.reader.width;
+    assert!(
+        effects.contains(&Effect::Typeset { index, width }),
+        "{effects:?}"
+    );
+    assert_eq!(app.reader.typesetting, Some(width));
+    let shown: Vec<&str> = app.reader.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(shown.first(), Some(&"十万字的一段"), "{shown:?}");
+    assert!(
+        shown.last().is_some_and(|l| l.starts_with("正在排版全文")),
+        "{shown:?}"
+    );
+    // Keys are taken meanwhile; moving to the end waits for the text.
+    press(&mut app, "G");
+
+    // What the worker sends back: a layout at another width is not used…
+    let article = app.articles[index].clone();
+    let lines_at =
+        |w: usize| kanbao::typeset::layout(&article, app.context(&article), w, &app.prefs.text);
+    let (narrow, full) = (lines_at(width - 1), lines_at(width));
+    let done = |w: usize, lines| kanbao::ui::app::Typeset {
+        id: article.id.clone(),
+        width: w,
+        article: None,
+        lines: Ok(lines),
+    };
+    update(&mut app, Msg::Typeset(Box::new(done(width - 1, narrow))));
+    assert_eq!(app.reader.typesetting, Some(width));
+    // …the one at the reader's width is, at the place asked for.
+    let count = full.len();
+    update(&mut app, Msg::Typeset(Box::new(done(width, full))));
+    assert_eq!(app.reader.typesetting, None);
+    assert_eq!(app.reader.lines.len(), count);
+    assert_eq!(app.reader.top, app.reader.max_top());
+    assert!(count > 4_000, "{count} lines");
+}

@@ -127,6 +127,26 @@ pub struct Reader {
     pub height: usize,
     /// Where each article was left: the block at the top, by article id.
     pub places: HashMap<String, usize>,
+    /// The width a worker is typesetting the article at, while `lines`
+    /// hold only its head (see [`LONG_TEXT`]).
+    pub typesetting: Option<usize>,
+}
+
+/// Characters from which an article is read and typeset on a worker
+/// thread, so that opening or previewing it never stalls the keys: about
+/// 10 ms of typesetting here. Until the worker is done the reader shows
+/// the head block and how long the text is.
+pub const LONG_TEXT: usize = 100_000;
+
+/// An article read and laid out on a worker thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Typeset {
+    pub id: String,
+    pub width: usize,
+    /// The article with its text, when it came from the index without.
+    pub article: Option<Article>,
+    /// Its lines, or why its text could not be read.
+    pub lines: Result<Vec<typeset::Line>, String>,
 }
 
 impl Reader {

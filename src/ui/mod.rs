@@ -114,6 +114,7 @@ fn event_loop(
                         app.indexing = Some((0, 0));
                         start_reindex(config, &fetch_tx);
                     }
+                    Effect::Typeset { index, width } => start_typeset(app, index, width, &fetch_tx),
                 }
             }
         }
@@ -125,7 +126,7 @@ fn event_loop(
 /// reader uses no CPU.
 fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
     loop {
-        if app.fetching.is_some() || app.indexing.is_some() {
+        if app.fetching.is_some() || app.indexing.is_some() || app.reader.typesetting.is_some() {
             if let Ok(msg) = fetch.try_recv() {
                 return Ok(msg);
             }
@@ -136,6 +137,52 @@ fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> 
         if let Some(msg) = input::translate(app, event::read()?) {
             return Ok(msg);
         }
+    }
+}
+
+/// Reads and lays out the long article `index` at `width` columns on a
+/// worker thread, which sends it back as [`Msg::Typeset`].
+fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) {
+    let Some(article) = app.articles.get(index).cloned() else {
+        return;
+    };
+    let feeds = app.feeds.clone();
+    let text = app.prefs.text.clone();
+    let feed_title = app.context(&article).feed_title.map(str::to_owned);
+    let worker_tx = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("typeset".to_owned())
+        .spawn(move || {
+            let id = article.id.clone();
+            let full = match crate::library::read_article(&feeds, &article) {
+                Ok(full) => full,
+                Err(w) => {
+                    let lines = Err(w.to_string());
+                    let done = app::Typeset {
+                        id,
+                        width,
+                        article: None,
+                        lines,
+                    };
+                    let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+                    return;
+                }
+            };
+            let context = crate::typeset::Context {
+                feed_title: feed_title.as_deref(),
+            };
+            let lines = Ok(crate::typeset::layout(&full, context, width, &text));
+            let article = article.stub.is_some().then_some(full);
+            let done = app::Typeset {
+                id,
+                width,
+                article,
+                lines,
+            };
+            let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+        });
+    if let Err(e) = spawned {
+        let _ = tx.send(Msg::Notice(format!("cannot typeset the article: {e}")));
     }
 }
 

@@ -14,7 +14,7 @@ use crate::library::Library;
 use crate::model::Warning;
 use crate::typeset;
 
-use super::app::{App, Focus, Overlay, SectionRow};
+use super::app::{App, Focus, LONG_TEXT, Overlay, SectionRow, Typeset};
 use super::layout::{Size, panes};
 
 /// An input for the reader.
@@ -55,6 +55,8 @@ pub enum Msg {
     /// The index refresh is over: the archive as it now is (`None` when
     /// nothing changed).
     Indexed(Option<Box<Opened>>),
+    /// A long article, read and laid out on a worker.
+    Typeset(Box<Typeset>),
 }
 
 /// Work for the loop after an update.
@@ -66,6 +68,9 @@ pub enum Effect {
     StartFetch,
     /// Load the archive again (new items arrived).
     Reload,
+    /// Read and lay out the long article `index` at `width` columns on a
+    /// worker; it comes back as [`Msg::Typeset`].
+    Typeset { index: usize, width: usize },
 }
 
 /// Lines the mouse wheel scrolls.
@@ -130,6 +135,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             reloaded(app, *library);
         }
         Msg::Indexing(done, total) => app.indexing = Some((done, total)),
+        Msg::Typeset(done) => typeset_done(app, *done),
         Msg::Loaded(opened) => {
             let Opened { library, search } = *opened;
             app.search = Some(search);
@@ -144,7 +150,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
     }
-    settle(app);
+    settle(app, &mut effects);
     app.overlay_top = app.overlay_top.min(app.overlay_max_top());
     effects
 }
@@ -389,7 +395,8 @@ fn scroll(app: &mut App, lines: usize, down: bool) {
 fn scroll_to(app: &mut App, top: usize) {
     let r = &mut app.reader;
     r.top = top.min(r.max_top());
-    r.at_end = r.top > 0 && r.top == r.max_top();
+    // While a long text is typeset, the end asked for is where it will be.
+    r.at_end = (r.top > 0 || r.typesetting.is_some()) && r.top == r.max_top();
     if let Some(line) = r.lines.get(r.top) {
         r.anchor = line.block;
     }
@@ -566,6 +573,7 @@ fn show(app: &mut App, index: usize) {
     app.reader.article = Some(index);
     app.reader.lines.clear();
     app.reader.width = 0;
+    app.reader.typesetting = None;
     app.reader.top = 0;
     app.reader.at_end = false;
     app.reader.anchor = app
@@ -584,7 +592,7 @@ fn remember_place(app: &mut App) {
 
 /// Makes the state consistent after any change: panes, selection, offsets,
 /// the reader's article and its layout, the scroll position.
-fn settle(app: &mut App) {
+fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     // Clamp the selection.
     let sections = app.nav.sections.len();
     app.nav.section = app.nav.section.min(sections.saturating_sub(1));
@@ -608,11 +616,11 @@ fn settle(app: &mut App) {
             }
         }
     }
-    lay_out_reader(app);
+    lay_out_reader(app, effects);
     keep_lists_in_view(app);
 }
 
-fn lay_out_reader(app: &mut App) {
+fn lay_out_reader(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(text) = app.panes.reader.map(|p| p.text()) else {
         app.reader.height = 0;
         return;
@@ -623,14 +631,20 @@ fn lay_out_reader(app: &mut App) {
     let width = usize::from(text.width);
     app.reader.height = usize::from(text.height);
     if width != app.reader.width || app.reader.lines.is_empty() {
-        app.load_body(index);
-        // Keep the place across the relayout: the block scrolled to.
-        let article = &app.articles[index];
-        let lines = typeset::layout(article, app.context(article), width, &app.prefs.text);
-        let anchor = app.reader.anchor;
-        app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
-        app.reader.lines = lines;
         app.reader.width = width;
+        if is_long(&app.articles[index]) {
+            if app.reader.typesetting != Some(width) {
+                app.reader.typesetting = Some(width);
+                app.reader.lines = head_lines(app, index, width);
+                effects.push(Effect::Typeset { index, width });
+            }
+        } else {
+            app.reader.typesetting = None;
+            app.load_body(index);
+            let article = &app.articles[index];
+            let lines = typeset::layout(article, app.context(article), width, &app.prefs.text);
+            place(app, lines);
+        }
     }
     if app.reader.at_end {
         app.reader.top = app.reader.max_top();
@@ -638,7 +652,68 @@ fn lay_out_reader(app: &mut App) {
     app.reader.top = app.reader.top.min(app.reader.max_top());
 }
 
-/// Scroll offsets that keep each list's selection visible.
+/// Puts the reader's new `lines` in place, keeping the place across the
+/// relayout: the block scrolled to.
+fn place(app: &mut App, lines: Vec<typeset::Line>) {
+    let anchor = app.reader.anchor;
+    app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
+    app.reader.lines = lines;
+}
+
+/// Whether the article is long enough to be typeset on a worker.
+fn is_long(article: &crate::model::Article) -> bool {
+    let title = article.title.as_ref().map_or(0, String::len) / 3;
+    article.counts().characters + title >= LONG_TEXT
+}
+
+/// What the reader shows while a long article is typeset: its head block
+/// and how long its text is.
+fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
+    let characters = app.articles[index].counts().characters;
+    let article = &mut app.articles[index];
+    let paragraphs = std::mem::take(&mut article.paragraphs);
+    let photos = std::mem::take(&mut article.photos);
+    let links = std::mem::take(&mut article.links);
+    let article = &app.articles[index];
+    let mut lines = typeset::layout(article, app.context(article), width, &app.prefs.text);
+    let note = format!("正在排版全文 · {characters} 字 · typesetting…");
+    let block = lines.last().map_or(0, |l| l.block + 1);
+    for text in typeset::wrap(&note, width, 0, app.prefs.text.ambiguous_width) {
+        lines.push(typeset::Line {
+            role: typeset::Role::Meta,
+            text,
+            block,
+        });
+    }
+    let article = &mut app.articles[index];
+    article.paragraphs = paragraphs;
+    article.photos = photos;
+    article.links = links;
+    lines
+}
+
+/// A worker's layout of a long article: its text is kept, and its lines
+/// shown if the reader still shows it at that width.
+fn typeset_done(app: &mut App, done: Typeset) {
+    let Some(index) = app.articles.iter().position(|a| a.id == done.id) else {
+        return;
+    };
+    if let Some(full) = done.article
+        && app.articles[index].stub.is_some()
+    {
+        app.articles[index] = full;
+    }
+    let current = app.reader.article == Some(index) && app.reader.typesetting == Some(done.width);
+    if !current {
+        return;
+    }
+    app.reader.typesetting = None;
+    match done.lines {
+        Ok(lines) => place(app, lines),
+        Err(e) => app.message = Some(e),
+    }
+}
+
 fn keep_lists_in_view(app: &mut App) {
     if let Some(pane) = app.panes.sections {
         let rows = app.section_rows();

@@ -26,7 +26,9 @@ pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         );
         return;
     }
-    let position = if r.lines.len() <= r.height {
+    let position = if r.typesetting.is_some() {
+        "排版中…".to_owned()
+    } else if r.lines.len() <= r.height {
         "全文".to_owned()
     } else {
         format!("{}%", r.percent())
