@@ -158,7 +158,7 @@ impl Tmux {
         }
         let home = tempfile::tempdir().expect("a temporary folder");
         let conf = format!(
-            "set -g default-terminal {}\nset -g status off\n",
+            "set -g default-terminal {}\nset -g status off\nset -g set-clipboard on\n",
             pane_term()
         );
         std::fs::write(home.path().join("tmux.conf"), conf).expect("tmux.conf written");
@@ -723,6 +723,236 @@ fn ctrl_c_quits_from_the_filter_prompt() {
     assert_terminal_restored(&tmux, &screen);
 }
 
+/// Text that must never reach the screen from the hostile archive: the
+/// payloads of its escape sequences and the sequences' own characters.
+const ESCAPE_TEXT: &[&str] = &[
+    "PWNED",
+    "52;c",
+    "cm0gLXJm",
+    "osc8.evil",
+    "[2J",
+    "1049",
+    "[31m",
+    "[0m",
+    "1$r",
+    "\u{1b}",
+    "\u{7}",
+    "\u{9b}",
+    "\u{9c}",
+    "\u{9d}",
+    "\u{202e}",
+];
+
+/// How long a key may take, from `send-keys` to the screen showing its
+/// answer.
+const ANSWER: Duration = Duration::from_millis(200);
+
+/// Tests that time keys take this lock, so that they do not measure each
+/// other's load (the first-index test keeps both cores busy).
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl Tmux {
+    /// Sends `key` and waits until the screen changed from `before` and
+    /// `ready` holds; fails if that takes longer than [`ANSWER`].
+    fn answered(
+        &self,
+        key: &str,
+        before: &Screen,
+        what: &str,
+        ready: impl Fn(&Screen) -> bool,
+    ) -> Screen {
+        let asked = Instant::now();
+        self.keys(&[key]);
+        loop {
+            let screen = self.capture();
+            let took = asked.elapsed();
+            if screen != *before && ready(&screen) {
+                assert!(
+                    took <= ANSWER,
+                    "{key} took {took:?} to show {what} (at most {ANSWER:?}):\n{screen}"
+                );
+                return screen;
+            }
+            assert!(
+                took <= ANSWER,
+                "{key} did not show {what} within {ANSWER:?}; the pane shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+/// What every screen of the hostile archive must satisfy: no escape text,
+/// no overlong row, the reader's frame (header and status line) intact,
+/// and the pane's title, clipboard and alternate screen untouched.
+fn assert_not_taken_over(tmux: &Tmux, screen: &Screen, width: u16, title: &str) {
+    assert_sane(screen, width);
+    for text in ESCAPE_TEXT {
+        assert!(
+            !screen.contains(text),
+            "{text:?} reached the screen:\n{screen}"
+        );
+    }
+    let status = screen.rows.last().map_or("", String::as_str);
+    assert!(
+        status.contains("help"),
+        "the status line is gone:\n{screen}"
+    );
+    assert!(!screen.header().trim().is_empty(), "no header:\n{screen}");
+    assert_eq!(tmux.format("#{pane_title}"), title, "the title changed");
+    assert_eq!(
+        tmux.format("#{alternate_on}"),
+        "1",
+        "the alternate screen was left:\n{screen}"
+    );
+    assert_eq!(
+        tmux.ok(&["list-buffers"]),
+        "",
+        "the clipboard (a tmux buffer) was written"
+    );
+}
+
+/// The hostile archive (tests/fixtures/hostile) at one size: fetch its
+/// feed with `R`, open every article, go to its end and back; every key
+/// is answered within [`ANSWER`] and no screen is taken over. Returns the
+/// headers of the articles opened.
+fn read_the_hostile_archive(width: u16, height: u16, fetch_in_reader: bool) -> Option<Vec<String>> {
+    let archive = tempfile::tempdir().expect("a temporary folder");
+    let fixture = Path::new(ROOT).join("tests/fixtures/hostile");
+    for name in ["config.toml", "feed.json"] {
+        std::fs::copy(fixture.join(name), archive.path().join(name)).expect("copy the fixture");
+    }
+    copy_tree(&fixture.join("daily"), &archive.path().join("daily"));
+    if !fetch_in_reader {
+        let home = tempfile::tempdir().expect("a temporary folder");
+        let mut fetch = Command::new(BIN);
+        fetch
+            .arg("--config")
+            .arg(archive.path().join("config.toml"))
+            .arg("fetch");
+        isolate(&mut fetch, home.path());
+        let out = fetch.output().expect("kanbao fetch runs");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let test = format!("hostile-{width}x{height}");
+    let tmux = Tmux::start_with(&test, width, height, &archive.path().join("config.toml"))?;
+    let _timing = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+
+    // The check can fail: a plain shell in another window takes the title
+    // and writes the clipboard with the same sequences.
+    tmux.ok(&[
+        "new-window",
+        "-d",
+        "-n",
+        "probe",
+        "sh",
+        "-c",
+        r"printf '\033]2;probe-title\007\033]52;c;cHJvYmU=\007'; exec cat",
+    ]);
+    let probe_title = || tmux.ok(&["display-message", "-p", "-t", "probe", "#{pane_title}"]);
+    let wait = Instant::now();
+    while probe_title().trim() != "probe-title" && wait.elapsed() < DEADLINE {
+        std::thread::sleep(POLL);
+    }
+    assert_eq!(probe_title().trim(), "probe-title", "tmux takes titles");
+    let wait = Instant::now();
+    while tmux.ok(&["list-buffers"]).is_empty() && wait.elapsed() < DEADLINE {
+        std::thread::sleep(POLL);
+    }
+    assert!(
+        !tmux.ok(&["list-buffers"]).is_empty(),
+        "tmux takes the clipboard"
+    );
+    tmux.ok(&["kill-window", "-t", "probe"]);
+    tmux.ok(&["delete-buffer"]);
+
+    let title = tmux.format("#{pane_title}");
+    let screen = tmux.wait_for("the pages listed and indexed", |s| {
+        s.contains("恶意日报") && s.contains("长文") && !s.contains("indexing")
+    });
+    assert_not_taken_over(&tmux, &screen, width, &title);
+    let mut screen = screen;
+    if fetch_in_reader {
+        // The feed's items come in with a fetch.
+        screen = tmux.answered("R", &screen, "the fetch starting", |_| true);
+        assert_not_taken_over(&tmux, &screen, width, &title);
+        screen = tmux.wait_for("the feed's items listed", |s| {
+            s.contains("恶意订阅") && s.contains("fetched 1 feed: 2 new")
+        });
+        assert_not_taken_over(&tmux, &screen, width, &title);
+    }
+
+    // Focus shows only in colours, which a capture does not keep.
+    tmux.keys(&["Tab"]);
+    screen = tmux.answered("Enter", &screen, "the first article", |s| {
+        s.header().contains("阅读")
+    });
+    let mut headers = Vec::new();
+    loop {
+        // A long text is typeset on a worker; the head shows meanwhile.
+        assert_not_taken_over(&tmux, &screen, width, &title);
+        screen = tmux.wait_for("the article typeset", |s| s.percent().is_some());
+        assert_not_taken_over(&tmux, &screen, width, &title);
+        headers.push(screen.reader_text().first().map_or("", |t| t).to_owned());
+        if screen.percent() != Some(100) {
+            screen = tmux.answered("G", &screen, "the article's end", |s| {
+                s.percent() == Some(100)
+            });
+            assert_not_taken_over(&tmux, &screen, width, &title);
+            screen = tmux.answered("g", &screen, "the article's start", |s| {
+                s.percent() == Some(0)
+            });
+            assert_not_taken_over(&tmux, &screen, width, &title);
+            screen = tmux.answered("Space", &screen, "the next page", |s| s.percent().is_some());
+            assert_not_taken_over(&tmux, &screen, width, &title);
+        }
+        let next = tmux.answered("n", &screen, "the next article", |s| {
+            s.rows.last().is_some_and(|r| r.contains("last article")) || s.header().contains("阅读")
+        });
+        if next.rows.last().is_some_and(|r| r.contains("last article")) {
+            assert_not_taken_over(&tmux, &next, width, &title);
+            break;
+        }
+        screen = next;
+    }
+    // A search through the 10 MB paragraph.
+    screen = tmux.answered("q", &screen, "the list", |s| s.percent().is_none());
+    screen = tmux.answered("/", &screen, "the search prompt", |_| true);
+    // Not a key name: tmux types it as text.
+    let screen = tmux.answered("长段落", &screen, "the search's hit", |s| {
+        s.contains("/长段落") && s.contains("1 篇")
+    });
+    assert_not_taken_over(&tmux, &screen, width, &title);
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_eq!(tmux.format("#{pane_title}"), title);
+    Some(headers)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+#[test]
+fn hostile_archive_cannot_take_over_the_terminal() {
+    for (width, height, fetch_in_reader) in [(80, 24, true), (41, 15, false)] {
+        let Some(headers) = read_the_hostile_archive(width, height, fetch_in_reader) else {
+            return;
+        };
+        assert_eq!(headers.len(), 6, "every article opened: {headers:?}");
+    }
+}
+
 /// A small Chinese RSS feed for the fetch test.
 const FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>测试快讯</title><link>http://127.0.0.1/</link>
@@ -795,6 +1025,7 @@ fn shift_r_fetches_in_the_background_while_the_reader_keeps_working() {
 
 #[test]
 fn the_reader_answers_keys_while_a_first_index_is_built() {
+    let _timing = TIMING.lock().unwrap_or_else(|e| e.into_inner());
     // An archive big enough that building its index takes seconds here.
     let archive = tempfile::tempdir().expect("a temporary folder");
     let options = kanbao::synth::Options {
