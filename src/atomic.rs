@@ -119,6 +119,66 @@ pub fn remove_leftovers(folder: &Path) {
     }
 }
 
+/// Removes the temporary files that interrupted [`write`]s of `path` left
+/// beside it (`.<name>.tmp-<pid>-<n>`), when the process that made each one
+/// has ended: a writer killed between creating its file and renaming it
+/// leaves one behind, and nothing else would ever remove it. Files of a
+/// process still running, of this process, or not named like ours are left
+/// alone; so is everything when the folder cannot be read or written.
+pub fn remove_stale_temps(path: &Path) {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".tmp-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, n)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u64>()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process `pid` exists (in this process's view of them).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists and may be
+    // signalled; nothing is sent.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Without a way to ask, every process may still be writing.
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
 fn write_and_rename(mut file: File, bytes: &[u8], temp: &Path, path: &Path) -> io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()?;
@@ -229,6 +289,39 @@ mod tests {
             .unwrap_or(0);
         assert_eq!(mode, 0o600);
         assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("new"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_temporary_files_of_the_target_are_removed() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("state.json");
+        // A child that has exited and been waited for: its pid is free.
+        let mut child = std::process::Command::new("sleep")
+            .arg("0")
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let gone = child.id();
+        let _ = child.wait();
+        let running = std::process::id();
+        for name in [
+            format!(".state.json.tmp-{gone}-0"),
+            format!(".state.json.tmp-{running}-3"),
+            format!(".other.json.tmp-{gone}-0"),
+            format!(".state.json.tmp-{gone}-x"),
+            "state.json".to_owned(),
+        ] {
+            fs::write(dir.path().join(name), "x").unwrap_or_else(|e| panic!("{e}"));
+        }
+        remove_stale_temps(&path);
+        let mut expected = vec![
+            format!(".other.json.tmp-{gone}-0"),
+            format!(".state.json.tmp-{gone}-x"),
+            format!(".state.json.tmp-{running}-3"),
+            "state.json".to_owned(),
+        ];
+        expected.sort();
+        assert_eq!(names(dir.path()), expected);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::config::{self, Config, ConfigSource, TextOptions};
@@ -75,6 +75,21 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
     },
+    /// Mark articles read or unread, starred or not, without the reader.
+    ///
+    /// The marks are saved to the same state.json the reader uses, once for
+    /// all the ids. An id of - reads ids from standard input, one a line, so
+    /// that a script can pick them: kanbao list --json | jq -r
+    /// '.articles[].id' | kanbao mark read -
+    Mark {
+        /// What to do with the articles.
+        #[arg(value_enum)]
+        action: MarkAction,
+        /// Ids from `kanbao list` (a unique prefix of at least 4 characters
+        /// will do), or - to read them from standard input.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
     /// Search the whole archive: every article holding all the words.
     ///
     /// Chinese is matched anywhere in the text, one character or more
@@ -117,6 +132,19 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+}
+
+/// What `kanbao mark` does to each article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkAction {
+    /// Mark as read.
+    Read,
+    /// Mark as not read.
+    Unread,
+    /// Add a star.
+    Star,
+    /// Remove the star.
+    Unstar,
 }
 
 /// What `kanbao import` reads.
@@ -199,6 +227,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
             section,
         }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
         Some(Command::Show { id, json, width }) => show(config_path, &id, json, width, out),
+        Some(Command::Mark { action, ids }) => mark(config_path, action, &ids, out),
         Some(Command::Search { query, json, limit }) => {
             search(config_path, &query.join(" "), json, limit, out)
         }
@@ -573,6 +602,91 @@ fn show(
         feed_title: article.feed.as_deref().and_then(|f| library.feed_title(f)),
     };
     write_article(out, &article, context, wrap_width(width), &config.text)?;
+    Ok(Outcome::Clean)
+}
+
+/// `kanbao mark ACTION ID…`: every id must name an article before anything
+/// is changed; the marks are then saved once. A failed save is printed like
+/// a warning and ends with exit code 1: the marks on disk are as they were.
+fn mark(
+    config_path: Option<&Path>,
+    action: MarkAction,
+    given: &[String],
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let config = load_config(config_path)?;
+    let mut named = Vec::with_capacity(given.len());
+    let mut stdin_read = false;
+    for id in given {
+        if id != "-" {
+            named.push(id.clone());
+        } else if !stdin_read {
+            stdin_read = true;
+            for line in io::stdin().lines() {
+                let line = line.map_err(|e| Failure(format!("standard input: {e}")))?;
+                let id = line.trim();
+                if !id.is_empty() {
+                    named.push(id.to_owned());
+                }
+            }
+        }
+    }
+    let opened = open_library(&config);
+    let library = &opened.library;
+    let mut ids = std::collections::BTreeSet::new();
+    for id in &named {
+        ids.insert(library.find(id).map_err(|e| Failure(safe(e)))?.id.as_str());
+    }
+    let (store, mut marks, warnings) = state::open();
+    warn_all(&warnings);
+    let Some(store) = store else {
+        return Err(Failure(
+            "cannot save read marks: neither $XDG_STATE_HOME nor $HOME is set to an absolute \
+             path; set $HOME or $XDG_STATE_HOME"
+                .to_owned(),
+        ));
+    };
+    let before = marks.clone();
+    let mut already = 0;
+    for id in &ids {
+        let done = match action {
+            MarkAction::Read => marks.is_read(id),
+            MarkAction::Unread => !marks.is_read(id),
+            MarkAction::Star => marks.is_starred(id),
+            MarkAction::Unstar => !marks.is_starred(id),
+        };
+        if done {
+            already += 1;
+            continue;
+        }
+        match action {
+            MarkAction::Read | MarkAction::Unread => {
+                marks.set_read(id, action == MarkAction::Read);
+            }
+            MarkAction::Star | MarkAction::Unstar => {
+                marks.set_starred(id, action == MarkAction::Star);
+            }
+        }
+    }
+    if marks != before
+        && let Err(message) = store.save(&marks)
+    {
+        eprintln!("kanbao: {}", safe(message));
+        return Ok(Outcome::Problems);
+    }
+    let count = ids.len();
+    let noun = if count == 1 { "article" } else { "articles" };
+    let done = match action {
+        MarkAction::Read => format!("marked {count} {noun} read"),
+        MarkAction::Unread => format!("marked {count} {noun} unread"),
+        MarkAction::Star => format!("starred {count} {noun}"),
+        MarkAction::Unstar => format!("unstarred {count} {noun}"),
+    };
+    match already {
+        0 => writeln!(out, "{done}")?,
+        1 => writeln!(out, "{done} (1 already was)")?,
+        n => writeln!(out, "{done} ({n} already were)")?,
+    }
     Ok(Outcome::Clean)
 }
 

@@ -14,7 +14,8 @@
 //! back by hand; either way a warning names both paths and the marks start
 //! empty. A move never replaces an earlier moved file. Saving writes a
 //! temporary file beside `state.json` and renames it over, so a crash or a
-//! full disk leaves the previous marks whole.
+//! full disk leaves the previous marks whole; the temporary files of saves
+//! that were killed before their rename are removed by the next save.
 
 use std::collections::BTreeSet;
 use std::env;
@@ -218,24 +219,34 @@ impl StateStore {
         let mut bytes =
             serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot save read marks: {e}"))?;
         bytes.push(b'\n');
+        // A save killed before its rename leaves its temporary file; remove
+        // those first, which also gives their space back to this one.
+        crate::atomic::remove_stale_temps(&target);
         crate::atomic::write(&target, &bytes).map_err(|e| {
-            let fix = match e.kind() {
-                ErrorKind::IsADirectory => {
-                    format!("{} is a folder; move it away", target.display())
-                }
-                ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
-                    "check that every part of the path is a folder".to_owned()
-                }
-                ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
-                    "free some disk space".to_owned()
-                }
-                _ => "check that the folder is writable".to_owned(),
-            };
             format!(
-                "cannot save read marks to {}: {e}; {fix}",
-                self.path.display()
+                "cannot save read marks to {}: {e}; {}",
+                self.path.display(),
+                save_fix(e.kind(), &target)
             )
         })
+    }
+}
+
+/// What to do about a failed save of `target`.
+fn save_fix(kind: ErrorKind, target: &Path) -> String {
+    match kind {
+        ErrorKind::IsADirectory => format!("{} is a folder; move it away", target.display()),
+        ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
+            "check that every part of the path is a folder".to_owned()
+        }
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "free some disk space".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "the folder is on a read-only file system; set \
+                                          $XDG_STATE_HOME to a writable folder"
+            .to_owned(),
+        ErrorKind::FileTooLarge => "the file is larger than this process may write; raise the \
+                                    file size limit (ulimit -f)"
+            .to_owned(),
+        _ => "check that the folder is writable".to_owned(),
     }
 }
 
@@ -369,6 +380,23 @@ mod tests {
             Err(Problem::Newer(v)) => panic!("read as version {v}"),
             Ok(marks) => panic!("read as {marks:?}"),
         }
+    }
+
+    #[rstest]
+    #[case::full(ErrorKind::StorageFull, "free some disk space")]
+    #[case::quota(ErrorKind::QuotaExceeded, "free some disk space")]
+    #[case::read_only(
+        ErrorKind::ReadOnlyFilesystem,
+        "the folder is on a read-only file system; set $XDG_STATE_HOME to a writable folder"
+    )]
+    #[case::too_large(
+        ErrorKind::FileTooLarge,
+        "the file is larger than this process may write; raise the file size limit (ulimit -f)"
+    )]
+    #[case::denied(ErrorKind::PermissionDenied, "check that the folder is writable")]
+    #[case::folder(ErrorKind::IsADirectory, "/s/state.json is a folder; move it away")]
+    fn save_fixes(#[case] kind: ErrorKind, #[case] fix: &str) {
+        assert_eq!(save_fix(kind, Path::new("/s/state.json")), fix);
     }
 
     #[test]

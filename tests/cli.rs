@@ -48,16 +48,21 @@ impl Run {
 
 /// Runs `kanbao ARGS…` in `dir` with no config- or state-related environment.
 fn kanbao(dir: &Path, args: &[&str]) -> Run {
-    run_kanbao(dir, None, args)
+    run_kanbao(dir, None, args, None)
 }
 
 /// Runs `kanbao ARGS…` in `dir` like [`kanbao`], but with `$XDG_STATE_HOME`
 /// set to `state_home`.
 fn kanbao_with_state(dir: &Path, state_home: &Path, args: &[&str]) -> Run {
-    run_kanbao(dir, Some(state_home), args)
+    run_kanbao(dir, Some(state_home), args, None)
 }
 
-fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str]) -> Run {
+/// Runs `kanbao ARGS…` like [`kanbao_with_state`], with `input` on stdin.
+fn kanbao_with_input(dir: &Path, state_home: &Path, args: &[&str], input: &str) -> Run {
+    run_kanbao(dir, Some(state_home), args, Some(input))
+}
+
+fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str], input: Option<&str>) -> Run {
     // The index lives in the test's own folder (`.cache`, hidden, so no feed
     // walks it), kept from run to run so that later runs read it. Runs in
     // the repository get a fresh folder of their own instead.
@@ -80,7 +85,26 @@ fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str]) -> Run {
     if let Some(state_home) = state_home {
         command.env("XDG_STATE_HOME", state_home);
     }
-    let output = command.output().expect("run the kanbao binary");
+    let output = match input {
+        None => command.output().expect("run the kanbao binary"),
+        Some(input) => {
+            use std::io::Write;
+            use std::process::Stdio;
+            let mut child = command
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run the kanbao binary");
+            child
+                .stdin
+                .take()
+                .expect("stdin is piped")
+                .write_all(input.as_bytes())
+                .expect("write to kanbao's stdin");
+            child.wait_with_output().expect("wait for kanbao")
+        }
+    };
     Run {
         code: output
             .status
@@ -1000,4 +1024,195 @@ fn list_json_counts_the_text_and_show_json_gives_it() {
         }
         assert_eq!(shown, &expected, "show --json of {id}");
     }
+}
+
+// ─────────────────────────── kanbao mark ───────────────────────────
+
+/// The sample archive, its three ids, and the state folder the runs use.
+fn marked_archive() -> (TempDir, Vec<String>, PathBuf) {
+    let dir = sample_archive();
+    let state_home = dir.path().join("state");
+    let ids = ids(&kanbao_with_state(
+        dir.path(),
+        &state_home,
+        &["list", "--json"],
+    ));
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    (dir, ids, state_home)
+}
+
+/// Runs `kanbao mark ARGS…` and checks that it succeeded, printing `said`.
+fn mark_ok(dir: &Path, state_home: &Path, args: &[&str], said: &str) {
+    let mut all = vec!["mark"];
+    all.extend_from_slice(args);
+    let run = kanbao_with_state(dir, state_home, &all);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "", "{args:?}");
+    assert_eq!(run.stdout, format!("{said}\n"), "{args:?}");
+}
+
+/// `(id, read, starred)` of each article as `list --json` reports it now.
+fn listed_marks(dir: &Path, state_home: &Path) -> Vec<(String, bool, bool)> {
+    marks(&kanbao_with_state(dir, state_home, &["list", "--json"]))
+}
+
+#[test]
+fn mark_read_and_unread_are_saved_and_listed() {
+    let (dir, ids, state_home) = marked_archive();
+    let (dir, home) = (dir.path(), state_home.as_path());
+    mark_ok(
+        dir,
+        home,
+        &["read", &ids[0], &ids[2]],
+        "marked 2 articles read",
+    );
+    assert_eq!(
+        listed_marks(dir, home),
+        [
+            (ids[0].clone(), true, false),
+            (ids[1].clone(), false, false),
+            (ids[2].clone(), true, false),
+        ]
+    );
+    let state = fs::read_to_string(state_home.join("kanbao/state.json")).expect("read state");
+    let state: Value = serde_json::from_str(&state).expect("state.json is JSON");
+    let mut read = vec![ids[0].clone(), ids[2].clone()];
+    read.sort();
+    assert_eq!(
+        state,
+        serde_json::json!({"version": 1, "read": read, "starred": []})
+    );
+
+    // A prefix names an article; an id given twice counts once.
+    mark_ok(
+        dir,
+        home,
+        &["read", &ids[1][..6], &ids[1], &ids[0]],
+        "marked 2 articles read (1 already was)",
+    );
+    mark_ok(
+        dir,
+        home,
+        &["unread", &ids[0], &ids[1], &ids[2]],
+        "marked 3 articles unread",
+    );
+    mark_ok(
+        dir,
+        home,
+        &["unread", &ids[0], &ids[1]],
+        "marked 2 articles unread (2 already were)",
+    );
+    assert!(
+        listed_marks(dir, home)
+            .iter()
+            .all(|(_, read, starred)| !read && !starred)
+    );
+}
+
+#[test]
+fn mark_star_and_unstar_leave_the_read_marks_alone() {
+    let (dir, ids, state_home) = marked_archive();
+    let (dir, home) = (dir.path(), state_home.as_path());
+    mark_ok(dir, home, &["read", &ids[1]], "marked 1 article read");
+    mark_ok(dir, home, &["star", &ids[1], &ids[2]], "starred 2 articles");
+    assert_eq!(
+        listed_marks(dir, home),
+        [
+            (ids[0].clone(), false, false),
+            (ids[1].clone(), true, true),
+            (ids[2].clone(), false, true),
+        ]
+    );
+    mark_ok(
+        dir,
+        home,
+        &["unstar", &ids[1], &ids[0]],
+        "unstarred 2 articles (1 already was)",
+    );
+    assert_eq!(
+        listed_marks(dir, home),
+        [
+            (ids[0].clone(), false, false),
+            (ids[1].clone(), true, false),
+            (ids[2].clone(), false, true),
+        ]
+    );
+}
+
+#[test]
+fn mark_reads_ids_from_stdin_for_a_dash() {
+    let (dir, ids, state_home) = marked_archive();
+    // As `kanbao list --json | jq -r '.articles[].id'` prints them, with a
+    // blank line and spaces a script might leave.
+    let input = format!("{}\n\n  {}  \n", ids[0], ids[1]);
+    let run = kanbao_with_input(
+        dir.path(),
+        &state_home,
+        &["mark", "star", "-", &ids[2]],
+        &input,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.stdout, "starred 3 articles\n");
+    assert!(
+        listed_marks(dir.path(), &state_home)
+            .iter()
+            .all(|(_, read, starred)| !read && *starred)
+    );
+}
+
+#[test]
+fn mark_with_an_unknown_id_names_it_and_saves_nothing() {
+    let (dir, ids, state_home) = marked_archive();
+    let (dir, home) = (dir.path(), state_home.as_path());
+    mark_ok(dir, home, &["read", &ids[0]], "marked 1 article read");
+    let state_file = state_home.join("kanbao/state.json");
+    let before = fs::read(&state_file).expect("read state.json");
+
+    let run = kanbao_with_state(dir, home, &["mark", "read", &ids[1], "zzzzzzzz", &ids[2]]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: no article with id \"zzzzzzzz\"; `kanbao list` shows the ids"]
+    );
+    assert_eq!(run.stdout, "");
+    assert_eq!(fs::read(&state_file).expect("read state.json"), before);
+
+    let run = kanbao_with_input(dir, home, &["mark", "unread", "-"], "zzzzzzzz\n");
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        ["kanbao: no article with id \"zzzzzzzz\"; `kanbao list` shows the ids"]
+    );
+    assert_eq!(fs::read(&state_file).expect("read state.json"), before);
+}
+
+#[test]
+fn mark_that_cannot_save_prints_the_reason_and_exits_1() {
+    let (dir, ids, state_home) = marked_archive();
+    // A file where the state folder should be: saving fails for everyone,
+    // root included.
+    fs::create_dir_all(&state_home).expect("create the state home");
+    fs::write(state_home.join("kanbao"), "not a folder").expect("write a file");
+    let run = kanbao_with_state(dir.path(), &state_home, &["mark", "read", &ids[0]]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stdout, "");
+    let state_file = state_home.join("kanbao/state.json").display().to_string();
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            format!(
+                "kanbao: warning: {state_file}: cannot read: Not a directory (os error 20); read \
+                 marks start empty"
+            ),
+            format!(
+                "kanbao: cannot save read marks to {state_file}: File exists (os error 17); \
+                 check that every part of the path is a folder"
+            ),
+        ]
+    );
+    assert_eq!(
+        fs::read_to_string(state_home.join("kanbao")).expect("read the file"),
+        "not a folder"
+    );
 }
