@@ -14,7 +14,7 @@
 use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::width::{grapheme_width, str_width};
+use super::width::{char_width, grapheme_width, str_width};
 
 /// The ideographic space that indents paragraphs.
 pub const IDEOGRAPHIC_SPACE: char = '\u{3000}';
@@ -249,9 +249,22 @@ impl Filler {
 
     /// An atom wider than a whole line: split between grapheme clusters.
     fn split(&mut self, atom: &str) {
+        let ambiguous = self.ambiguous;
+        // A cluster wider than the narrowest line (U+0601 U+0601 `{` is one
+        // cluster of three columns) is cut between its characters.
         let graphemes: Vec<(&str, usize)> = atom
             .graphemes(true)
-            .map(|g| (g, grapheme_width(g, self.ambiguous)))
+            .flat_map(|g| {
+                let w = grapheme_width(g, ambiguous);
+                let pieces: Vec<(&str, usize)> = if w <= MIN_WIDTH {
+                    vec![(g, w)]
+                } else {
+                    g.char_indices()
+                        .map(|(i, c)| (&g[i..i + c.len_utf8()], char_width(c, ambiguous)))
+                        .collect()
+                };
+                pieces
+            })
             .collect();
         // Spaces at a break vanish, so look past them on both sides.
         let good_break = |k: usize| {
