@@ -158,7 +158,7 @@ impl Action {
             Action::Filter => "search the archive",
             Action::ToggleRead => "toggle read",
             Action::ToggleStar => "toggle star",
-            Action::OpenLink => "open the link in the browser",
+            Action::OpenLink => "open the link in the browser, or link [n]",
             Action::Help => "this help",
             Action::Warnings => "warnings from loading",
             Action::Fetch => "fetch web feeds",

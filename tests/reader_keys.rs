@@ -778,9 +778,9 @@ fn open_link_is_in_the_help_and_can_be_rebound() {
     let app = sample();
     let lines = app.overlay_lines(Overlay::Help, 60);
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("o ") && l.ends_with("open the link in the browser")),
+        lines.iter().any(
+            |l| l.starts_with("o ") && l.ends_with("open the link in the browser, or link [n]")
+        ),
         "{lines:?}"
     );
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
