@@ -686,12 +686,12 @@ fn a_link_that_is_not_there_is_a_message_and_esc_cancels() {
     assert_eq!(press(&mut app, "o3<Enter>"), []);
     assert_eq!(
         app.message.as_deref(),
-        Some("no link 3: this article has links 1-2")
+        Some("no link 3: this article has 2 links")
     );
     assert_eq!(press(&mut app, "o0<Enter>"), []);
     assert_eq!(
         app.message.as_deref(),
-        Some("no link 0: this article has links 1-2")
+        Some("no link 0: this article has 2 links")
     );
     // Keys are the prompt's while it is open: `j` neither moves nor types.
     assert_eq!(press(&mut app, "oj<Esc>"), []);

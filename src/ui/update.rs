@@ -432,10 +432,11 @@ fn submit_link(app: &mut App, effects: &mut Vec<Effect>) {
             app.message = Some("this article has no link to open".to_owned());
         }
         None => {
-            app.message = Some(format!(
-                "no link {typed}: this article has links 1-{}",
-                links.len()
-            ));
+            let count = match links.len() {
+                1 => "1 link".to_owned(),
+                n => format!("{n} links"),
+            };
+            app.message = Some(format!("no link {typed}: this article has {count}"));
         }
     }
 }
