@@ -225,11 +225,20 @@ pub struct Ui {
     /// Take the mouse. `false` leaves it to the terminal, so that text can
     /// be selected and copied as usual.
     pub mouse: bool,
+    /// The command line that opens links, split at whitespace into a
+    /// program and its arguments (no shell); `%u` stands for the link.
+    /// `None` uses `$BROWSER`, else the desktop's opener
+    /// ([`crate::browser::Browser::choose`]). Never blank.
+    #[serde(deserialize_with = "browser")]
+    pub browser: Option<String>,
 }
 
 impl Default for Ui {
     fn default() -> Self {
-        Ui { mouse: true }
+        Ui {
+            mouse: true,
+            browser: None,
+        }
     }
 }
 
@@ -1043,6 +1052,37 @@ fn indent<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error
 
 fn ambiguous_width<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
     deserializer.deserialize_any(WholeNumber { min: 1, max: 2 })
+}
+
+fn browser<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    deserializer.deserialize_any(CommandLine).map(Some)
+}
+
+/// A command line with a program in it and no control characters.
+struct CommandLine;
+
+impl Visitor<'_> for CommandLine {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+        if text.trim().is_empty() {
+            return Err(E::custom(
+                "empty command; name a browser such as \"firefox\", \
+                 or remove the line to use $BROWSER, else xdg-open (open on macOS)",
+            ));
+        }
+        if let Some(c) = text.chars().find(|c| c.is_control() && !c.is_whitespace()) {
+            return Err(E::custom(format!(
+                "the command contains the control character U+{:04X}; remove it",
+                u32::from(c)
+            )));
+        }
+        Ok(text.to_owned())
+    }
 }
 
 /// The colour names [`Color`]'s `FromStr` reads (it also takes `light-red`,

@@ -58,6 +58,9 @@ pub enum Action {
     ToggleRead,
     /// Star or unstar the selected article.
     ToggleStar,
+    /// Open the article's web address, or one of its numbered links, in
+    /// the browser.
+    OpenLink,
     /// Show or hide the key bindings.
     Help,
     /// Show or hide the warnings from loading the archive.
@@ -70,7 +73,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Down,
         Action::Up,
         Action::Left,
@@ -92,6 +95,7 @@ impl Action {
         Action::Filter,
         Action::ToggleRead,
         Action::ToggleStar,
+        Action::OpenLink,
         Action::Help,
         Action::Warnings,
         Action::Fetch,
@@ -122,6 +126,7 @@ impl Action {
             Action::Filter => "filter",
             Action::ToggleRead => "toggle_read",
             Action::ToggleStar => "toggle_star",
+            Action::OpenLink => "open_link",
             Action::Help => "help",
             Action::Warnings => "warnings",
             Action::Fetch => "fetch",
@@ -153,6 +158,7 @@ impl Action {
             Action::Filter => "search the archive",
             Action::ToggleRead => "toggle read",
             Action::ToggleStar => "toggle star",
+            Action::OpenLink => "open the link in the browser, or link [n]",
             Action::Help => "this help",
             Action::Warnings => "warnings from loading",
             Action::Fetch => "fetch web feeds",
@@ -184,6 +190,7 @@ impl Action {
             Action::Filter => &["/"],
             Action::ToggleRead => &["r"],
             Action::ToggleStar => &["s"],
+            Action::OpenLink => &["o"],
             Action::Help => &["?"],
             Action::Warnings => &["W"],
             Action::Fetch => &["R"],

@@ -8,6 +8,7 @@
 //! ```
 //!
 //! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
+//! - [`browser`]: opens a link in the browser — http(s) only, one argument, no shell.
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
 //! - [`feed`]: web feeds — fetching, item HTML, OPML.
 //! - [`index`]: the archive's index under the cache folder — start-up without
@@ -26,6 +27,7 @@
 //! - [`cli`]: the command-line subcommands, printing only.
 
 pub mod atomic;
+pub mod browser;
 pub mod cli;
 pub mod config;
 pub mod feed;

@@ -339,8 +339,27 @@ fn colour_names_in_the_message_are_all_read() {
 fn mouse_can_be_left_to_the_terminal() {
     let path = Path::new(FIXTURES).join("valid/ui-mouse-off.toml");
     let config = parse(&read(&path)).unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(config.ui, Ui { mouse: false });
+    assert_eq!(
+        config.ui,
+        Ui {
+            mouse: false,
+            ..Ui::default()
+        }
+    );
     assert!(Ui::default().mouse);
+}
+
+#[test]
+fn browser_is_kept_as_written() {
+    let path = Path::new(FIXTURES).join("valid/ui-browser.toml");
+    let config = parse(&read(&path)).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.ui.browser.as_deref(), Some("firefox --new-tab %u"));
+    assert!(config.ui.mouse, "the mouse keeps its default");
+    assert_eq!(
+        Ui::default().browser,
+        None,
+        "unset: $BROWSER, else the opener"
+    );
 }
 
 #[test]

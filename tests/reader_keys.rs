@@ -670,3 +670,186 @@ fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
     assert_eq!(app.reader.top, app.reader.max_top());
     assert!(count > 4_000, "{count} lines");
 }
+
+/// A web feed of one stored item with an address and two numbered links
+/// (the second a `javascript:` one the loop refuses); the store is kept in
+/// `dir`.
+fn linked_item(dir: &Path, url: Option<&str>) -> App {
+    use kanbao::feed::item::{Item, StoredLink};
+    let link = |text: &str, url: &str| StoredLink {
+        text: text.to_owned(),
+        url: url.to_owned(),
+    };
+    let item = Item {
+        guid: "item-1".to_owned(),
+        title: Some("城市书房年内再建二十家".to_owned()),
+        link: url.map(str::to_owned),
+        links: vec![
+            link("全文", "https://example.com/full"),
+            link("投票", "javascript:alert(1)"),
+        ],
+        paragraphs: vec!["今年全市将再建成二十家城市书房[1]。".to_owned()],
+        ..Item::default()
+    };
+    let store = dir.join("store");
+    kanbao::feed::store::store(&store, &[item]).unwrap_or_else(|e| panic!("{e}"));
+    let text = format!(
+        "[[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\n\
+         url = \"https://example.com/feed.xml\"\nstore = {:?}\n",
+        store.to_string_lossy()
+    );
+    app_for(&config(&text), 80, 24)
+}
+
+#[test]
+fn o_asks_which_link_and_enter_opens_the_articles_address() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
+    press(&mut app, "<Enter>");
+    assert_eq!(press(&mut app, "o"), [], "the prompt comes first");
+    assert_eq!(app.link_prompt.as_deref(), Some(""));
+    assert_eq!(
+        press(&mut app, "<Enter>"),
+        [Effect::OpenLink("https://example.com/news/1".to_owned())]
+    );
+    assert_eq!(app.link_prompt, None);
+    assert_eq!(app.focus, Focus::Reader, "still reading");
+}
+
+#[test]
+fn a_number_in_the_prompt_opens_that_link() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
+    // From the list too: the selected article's links.
+    assert_eq!(
+        press(&mut app, "o1<Enter>"),
+        [Effect::OpenLink("https://example.com/full".to_owned())]
+    );
+    // The refusal of javascript: is the loop's (tests/tui_tmux.rs); the
+    // prompt hands over the link asked for.
+    assert_eq!(
+        press(&mut app, "o2<Enter>"),
+        [Effect::OpenLink("javascript:alert(1)".to_owned())]
+    );
+    // Letters are not numbers; Backspace takes a digit back.
+    assert_eq!(
+        press(&mut app, "ox12<BS><BS>1<Enter>"),
+        [Effect::OpenLink("https://example.com/full".to_owned())]
+    );
+}
+
+#[test]
+fn a_link_that_is_not_there_is_a_message_and_esc_cancels() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
+    assert_eq!(press(&mut app, "o3<Enter>"), []);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no link 3: this article has 2 links")
+    );
+    assert_eq!(press(&mut app, "o0<Enter>"), []);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no link 0: this article has 2 links")
+    );
+    // Keys are the prompt's while it is open: `j` neither moves nor types.
+    assert_eq!(press(&mut app, "oj<Esc>"), []);
+    assert_eq!(app.link_prompt, None);
+    assert_eq!(app.nav.article, 0);
+    assert!(!app.quit, "Esc closes the prompt, and no more");
+    press(&mut app, "o<C-c>");
+    assert!(app.quit, "Ctrl-c quits from the prompt");
+}
+
+#[test]
+fn without_an_address_enter_opens_link_1() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut app = linked_item(dir.path(), None);
+    assert_eq!(
+        press(&mut app, "o<Enter>"),
+        [Effect::OpenLink("https://example.com/full".to_owned())]
+    );
+}
+
+#[test]
+fn an_article_without_links_says_so() {
+    let mut app = sample();
+    assert_eq!(press(&mut app, "o"), []);
+    assert_eq!(app.link_prompt, None);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("this article has no link to open")
+    );
+}
+
+#[test]
+fn the_browsers_answer_is_one_safe_line_that_fits() {
+    use kanbao::browser::{OpenError, Origin, Refusal};
+    let mut app = sample_at(60, 20);
+    let long = format!("https://example.com/{}", "长".repeat(60));
+    update(
+        &mut app,
+        Msg::LinkOpened {
+            url: long.clone(),
+            result: Ok("firefox".to_owned()),
+        },
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("opened https://example.com/长"),
+        "{message}"
+    );
+    assert!(message.ends_with("… in firefox"), "{message}");
+    assert!(kanbao::typeset::str_width(&message, 1) < 60, "{message}");
+
+    // Wide enough for the whole link, without the escape sequence in it.
+    update(&mut app, Msg::Resize(120, 30));
+    update(
+        &mut app,
+        Msg::LinkOpened {
+            url: "javascript:alert(1)\u{1b}]0;pwned\u{7}".to_owned(),
+            result: Err(OpenError::Refused(Refusal::Scheme)),
+        },
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("cannot open link: only http and https links are opened (javascript:alert(1))")
+    );
+
+    update(
+        &mut app,
+        Msg::LinkOpened {
+            url: "https://example.com/".to_owned(),
+            result: Err(OpenError::NotFound {
+                program: "firefx".to_owned(),
+                origin: Origin::Config,
+            }),
+        },
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("cannot open link: browser \"firefx\" not found; fix browser in [ui] of config.toml")
+    );
+}
+
+#[test]
+fn open_link_is_in_the_help_and_can_be_rebound() {
+    let app = sample();
+    let lines = app.overlay_lines(Overlay::Help, 60);
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("o ") && l.ends_with("open the link in the browser, or link [n]")
+        ),
+        "{lines:?}"
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
+    let keys = "[keys]\nopen_link = \"x\"\n";
+    app.prefs.keymap = config(keys).keymap;
+    assert_eq!(press(&mut app, "o"), [], "o is no longer bound");
+    assert_eq!(app.link_prompt, None);
+    assert_eq!(
+        press(&mut app, "x<Enter>"),
+        [Effect::OpenLink("https://example.com/news/1".to_owned())]
+    );
+}

@@ -1068,3 +1068,144 @@ fn the_reader_answers_keys_while_a_first_index_is_built() {
     let (status, screen) = tmux.wait_for_exit();
     assert_eq!(status, 0, "{screen}");
 }
+
+/// The issue: "'open link' passes URLs to the browser as a single argument
+/// (no shell), and only http(s) URLs." The browser is a script that writes
+/// each of its arguments on a line of its own; the item's address is full
+/// of shell syntax that would create files if a shell ever saw it, and its
+/// links include a `javascript:` one and one with an escape sequence.
+#[test]
+fn open_link_passes_one_argument_without_a_shell_and_only_web_links() {
+    use kanbao::feed::item::{Item, StoredLink};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("arguments");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
+            out.to_string_lossy()
+        ),
+    )
+    .expect("browser script written");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+            .expect("browser script made executable");
+    }
+    let pwned: Vec<PathBuf> = (1..=4)
+        .map(|n| dir.path().join(format!("pwned-{n}")))
+        .collect();
+    let touch = |n: usize| format!("touch${{IFS}}{}", pwned[n].to_string_lossy());
+    let url = format!(
+        "https://例子.cn/a?b=1&c=$({});{}&d=`{}`&e='|{}'",
+        touch(0),
+        touch(1),
+        touch(2),
+        touch(3)
+    );
+    let full = "https://example.com/full";
+    let link = |text: &str, url: &str| StoredLink {
+        text: text.to_owned(),
+        url: url.to_owned(),
+    };
+    let item = Item {
+        guid: "item-1".to_owned(),
+        title: Some("城市书房年内再建二十家".to_owned()),
+        link: Some(url.clone()),
+        links: vec![
+            link("全文", full),
+            link("投票", "javascript:alert(1)"),
+            link("标题", "https://example.com/\u{1b}]0;pwned\u{7}"),
+        ],
+        paragraphs: vec!["今年全市将再建成二十家城市书房[1]，打造十五分钟阅读圈。".to_owned()],
+        ..Item::default()
+    };
+    let store = dir.path().join("store");
+    kanbao::feed::store::store(&store, &[item]).expect("the item stored");
+    let config = dir.path().join("config.toml");
+    let text = format!(
+        "[[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\n\
+         url = \"https://example.com/feed.xml\"\nstore = {:?}\n\n[ui]\nbrowser = {:?}\n",
+        store.to_string_lossy(),
+        browser.to_string_lossy(),
+    );
+    std::fs::write(&config, text).expect("config written");
+    let Some(tmux) = Tmux::start_with("open-link", 120, 30, &config) else {
+        return;
+    };
+    let status = |s: &Screen| s.rows.last().cloned().unwrap_or_default();
+    let arguments = || std::fs::read_to_string(&out).unwrap_or_default();
+    let wait_for_arguments = |want: &str| {
+        let start = Instant::now();
+        while arguments() != want {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the browser's arguments, one a line:\n{}\nexpected:\n{want}\nthe pane shows:\n{}",
+                arguments(),
+                tmux.capture()
+            );
+            std::thread::sleep(POLL);
+        }
+    };
+
+    tmux.wait_for("the item in the list", |s| {
+        s.contains("城市书房年内再建二十家")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the item open in the reader", |s| {
+        s.contains("打造十五分钟") && status(s).ends_with("q back")
+    });
+
+    // The article's own address: one argument, exactly as stored.
+    tmux.keys(&["o"]);
+    tmux.wait_for("the link prompt", |s| {
+        status(s).contains("open link (1-3, Enter = article):")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the link opened", |s| {
+        status(s).contains("opened https://例子.cn/a?b=1&c=$(touch")
+            && status(s).contains(" in browser.sh")
+    });
+    assert_sane(&screen, 120);
+    wait_for_arguments(&format!("{url}\n"));
+
+    // A javascript: link is refused, and the browser is not started.
+    tmux.keys(&["o", "2", "Enter"]);
+    tmux.wait_for("the javascript: link refused", |s| {
+        status(s).contains(
+            "cannot open link: only http and https links are opened (javascript:alert(1))",
+        )
+    });
+    // A link with an escape sequence is refused, and shown without it.
+    tmux.keys(&["o", "3", "Enter"]);
+    let screen = tmux.wait_for("the link with ESC refused", |s| {
+        status(s).contains(
+            "cannot open link: the link contains the character U+001B (https://example.com/)",
+        )
+    });
+    assert_sane(&screen, 120);
+    assert!(
+        !screen.contains("pwned"),
+        "the escape sequence shown:\n{screen}"
+    );
+    // Link 1 opens: the browser has run twice in all, never for the
+    // refused links.
+    tmux.keys(&["o", "1", "Enter"]);
+    tmux.wait_for("link 1 opened", |s| {
+        status(s).contains(&format!("opened {full} in browser.sh"))
+    });
+    wait_for_arguments(&format!("{url}\n{full}\n"));
+    for file in &pwned {
+        assert!(
+            !file.exists(),
+            "{} exists: a shell ran the link",
+            file.display()
+        );
+    }
+
+    tmux.keys(&["q", "q"]);
+    let (exit, screen) = tmux.wait_for_exit();
+    assert_eq!(exit, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
+}

@@ -196,6 +196,9 @@ pub struct App {
     pub panes: Panes,
     /// A one-line message for the status line.
     pub message: Option<String>,
+    /// The number of the link to open, being typed after `o` (digits; empty
+    /// for the article's own address).
+    pub link_prompt: Option<String>,
     /// A background fetch of the web feeds, while it runs.
     pub fetching: Option<Fetching>,
     /// The index being brought up to date in the background: files read
@@ -241,6 +244,7 @@ impl App {
             size: Size::default(),
             panes: Panes::default(),
             message: None,
+            link_prompt: None,
             fetching: None,
             indexing: None,
             search: None,
@@ -422,6 +426,15 @@ impl App {
     /// The selected article (index into [`App::articles`]).
     pub fn selected(&self) -> Option<usize> {
         self.listed().get(self.nav.article).copied()
+    }
+
+    /// The article that marks and links apply to: the one being read, else
+    /// the selected one.
+    pub fn target(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Reader => self.reader.article,
+            _ => self.selected(),
+        }
     }
 
     /// Unread articles among a section's visible ones.

@@ -1,5 +1,6 @@
 //! Terminal events → [`Msg`]s: keys through the keymap, text into the
-//! filter while it is being typed, mouse and resize events.
+//! filter or the link prompt while one is being typed, mouse and resize
+//! events.
 
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
 
@@ -13,6 +14,18 @@ pub fn translate(app: &App, event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             let bound = app.prefs.keymap.action(Key::from_event(key));
+            if app.link_prompt.is_some() {
+                return match key.code {
+                    _ if bound == Some(Action::Quit) => Some(Msg::Action(Action::Quit)),
+                    KeyCode::Enter => Some(Msg::Submit),
+                    KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
+                    KeyCode::Backspace => Some(Msg::Backspace),
+                    KeyCode::Char(c) if c.is_ascii_digit() && key.modifiers.is_empty() => {
+                        Some(Msg::Text(c.to_string()))
+                    }
+                    _ => None,
+                };
+            }
             if app.nav.editing {
                 return match key.code {
                     _ if bound == Some(Action::Quit) => Some(Msg::Action(Action::Quit)),
@@ -38,7 +51,7 @@ pub fn translate(app: &App, event: Event) -> Option<Msg> {
             Some(Msg::Text(line))
         }
         Event::Resize(width, height) => Some(Msg::Resize(width, height)),
-        Event::Mouse(mouse) if app.prefs.mouse => match mouse.kind {
+        Event::Mouse(mouse) if app.prefs.mouse && app.link_prompt.is_none() => match mouse.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Msg::Wheel {
                 column: mouse.column,
                 row: mouse.row,

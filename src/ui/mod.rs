@@ -11,7 +11,8 @@
 //! turns it into a message, updates, performs the effects, and draws again
 //! only when a message changed something. A fetch (`R`) runs on a worker
 //! thread; while it runs, the loop also takes its progress from a channel,
-//! and when it ends the archive is loaded again.
+//! and when it ends the archive is loaded again. A link (`o`) is handed to
+//! the browser, which the loop starts and does not wait for.
 
 pub mod app;
 pub mod input;
@@ -25,6 +26,7 @@ use std::time::Duration;
 
 use crossterm::event;
 
+use crate::browser::Browser;
 use crate::config::{Config, FeedConfig, FeedKind};
 use crate::feed::fetch;
 use crate::index::{self, Index};
@@ -86,6 +88,7 @@ fn event_loop(
     let io = |e: std::io::Error| format!("terminal: {e}");
     let size = tui.size().map_err(io)?;
     update(app, Msg::Resize(size.width, size.height));
+    let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     app.indexing = Some((0, 0));
     start_indexing(config, fresh_start, &fetch_tx);
@@ -115,6 +118,10 @@ fn event_loop(
                         start_reindex(config, &fetch_tx);
                     }
                     Effect::Typeset { index, width } => start_typeset(app, index, width, &fetch_tx),
+                    Effect::OpenLink(url) => {
+                        let result = browser.open(&url).map(|()| browser.name());
+                        pending.push(Msg::LinkOpened { url, result });
+                    }
                 }
             }
         }

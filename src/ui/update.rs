@@ -5,14 +5,15 @@
 //! event). `update` applies it, then settles the state: panes for the new
 //! size and focus, selection and scroll offsets clamped, the reader's text
 //! laid out at its pane's width. What the loop must do afterwards (save the
-//! read marks) comes back as [`Effect`]s.
+//! read marks, open a link) comes back as [`Effect`]s.
 
+use crate::browser::{OpenError, Refusal};
 use crate::feed::fetch;
 use crate::index::Opened;
 use crate::keymap::Action;
 use crate::library::Library;
 use crate::model::Warning;
-use crate::typeset;
+use crate::typeset::{self, sanitize, str_width, truncate};
 
 use super::app::{App, Focus, LONG_TEXT, Overlay, SectionRow, Typeset};
 use super::layout::{Size, panes};
@@ -21,11 +22,12 @@ use super::layout::{Size, panes};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Action(Action),
-    /// Text typed (or pasted, or composed by an input method) into the filter.
+    /// Text typed (or pasted, or composed by an input method) into the
+    /// filter or the link prompt.
     Text(String),
-    /// Backspace while typing the filter.
+    /// Backspace while typing the filter or a link's number.
     Backspace,
-    /// Enter while typing the filter.
+    /// Enter while typing the filter or a link's number.
     Submit,
     Resize(u16, u16),
     Click {
@@ -57,10 +59,15 @@ pub enum Msg {
     Indexed(Option<Box<Opened>>),
     /// A long article, read and laid out on a worker.
     Typeset(Box<Typeset>),
+    /// The browser was asked to open `url`: the browser's name, or why not.
+    LinkOpened {
+        url: String,
+        result: Result<String, OpenError>,
+    },
 }
 
 /// Work for the loop after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Read or starred marks changed: write them to disk.
     SaveMarks,
@@ -71,10 +78,21 @@ pub enum Effect {
     /// Read and lay out the long article `index` at `width` columns on a
     /// worker; it comes back as [`Msg::Typeset`].
     Typeset { index: usize, width: usize },
+    /// Open a link in the browser (if it is a web address: the loop checks).
+    OpenLink(String),
 }
 
 /// Lines the mouse wheel scrolls.
 const WHEEL_LINES: usize = 3;
+
+/// Digits a link's number may have in the prompt.
+const LINK_DIGITS: usize = 4;
+
+/// Columns a link in a message keeps at least, however narrow the screen.
+const MIN_LINK_COLUMNS: usize = 12;
+
+/// Columns the status line keeps for its key hints (`? help  q back`).
+const HINT_COLUMNS: usize = 16;
 
 /// Applies `msg` to `app`.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -93,26 +111,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
     match msg {
         Msg::Action(action) => {
-            if app.overlay.is_some() {
+            if app.link_prompt.is_some() {
+                // Only Cancel and Quit reach here from the prompt.
+                app.link_prompt = None;
+                app.quit |= action == Action::Quit;
+            } else if app.overlay.is_some() {
                 overlay_action(app, action);
             } else {
                 act(app, action, &mut effects);
             }
         }
         Msg::Text(text) => {
-            if app.nav.editing {
+            if let Some(typed) = app.link_prompt.as_mut() {
+                let room = LINK_DIGITS.saturating_sub(typed.len());
+                typed.extend(text.chars().filter(char::is_ascii_digit).take(room));
+            } else if app.nav.editing {
                 app.nav.filter.push_str(&text);
                 app.nav.article = 0;
                 app.run_search();
             }
         }
         Msg::Backspace => {
-            if app.nav.editing {
+            if let Some(typed) = app.link_prompt.as_mut() {
+                typed.pop();
+            } else if app.nav.editing {
                 app.nav.filter.pop();
                 app.nav.article = 0;
                 app.run_search();
             }
         }
+        Msg::Submit if app.link_prompt.is_some() => submit_link(app, &mut effects),
         Msg::Submit => app.nav.editing = false,
         Msg::Resize(width, height) => app.size = Size { width, height },
         Msg::Click { column, row } => click(app, column, row, &mut effects),
@@ -149,6 +177,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 reloaded(app, library);
             }
         }
+        Msg::LinkOpened { url, result } => app.message = Some(link_message(app, &url, &result)),
     }
     settle(app, &mut effects);
     app.overlay_top = app.overlay_top.min(app.overlay_max_top());
@@ -278,6 +307,7 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 effects.push(Effect::SaveMarks);
             }
         }
+        Action::OpenLink => open_link(app, effects),
         Action::Help => show_overlay(app, Overlay::Help),
         Action::Scope => {
             app.nav.everywhere = !app.nav.everywhere;
@@ -359,14 +389,81 @@ fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
     app.fetching = None;
 }
 
-/// The article that read/star marks apply to: the one being read, else the
-/// selected one.
+/// The article that read/star marks apply to.
 fn target_id(app: &App) -> Option<String> {
-    let index = match app.focus {
-        Focus::Reader => app.reader.article,
-        _ => app.selected(),
-    }?;
-    app.articles.get(index).map(|a| a.id.clone())
+    app.target()
+        .and_then(|i| app.articles.get(i))
+        .map(|a| a.id.clone())
+}
+
+/// `o`: an article without numbered links opens its address at once; with
+/// them, the prompt asks which.
+fn open_link(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(index) = app.target() else {
+        return;
+    };
+    // Articles from the index come without their links.
+    app.load_body(index);
+    let Some(article) = app.articles.get(index) else {
+        return;
+    };
+    match (&article.url, article.links.is_empty()) {
+        (_, false) => app.link_prompt = Some(String::new()),
+        (Some(url), true) => effects.push(Effect::OpenLink(url.clone())),
+        (None, true) => app.message = Some("this article has no link to open".to_owned()),
+    }
+}
+
+/// Enter in the link prompt: link n, or without a number the article's
+/// address (link 1 when it has none).
+fn submit_link(app: &mut App, effects: &mut Vec<Effect>) {
+    let typed = app.link_prompt.take().unwrap_or_default();
+    let Some(article) = app.target().and_then(|i| app.articles.get(i)) else {
+        return;
+    };
+    let links = &article.links;
+    let url = if typed.is_empty() {
+        article.url.as_ref().or(links.first().map(|l| &l.url))
+    } else {
+        typed
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| links.get(n))
+            .map(|l| &l.url)
+    };
+    match url {
+        Some(url) => effects.push(Effect::OpenLink(url.clone())),
+        None if links.is_empty() => {
+            app.message = Some("this article has no link to open".to_owned());
+        }
+        None => {
+            let count = match links.len() {
+                1 => "1 link".to_owned(),
+                n => format!("{n} links"),
+            };
+            app.message = Some(format!("no link {typed}: this article has {count}"));
+        }
+    }
+}
+
+/// The status line after the browser was asked to open `url`, the link
+/// made safe to show and shortened so that the line fits the screen.
+fn link_message(app: &App, url: &str, result: &Result<String, OpenError>) -> String {
+    let (before, after) = match result {
+        Ok(browser) => ("opened ".to_owned(), format!(" in {browser}")),
+        Err(OpenError::Refused(why)) if *why != Refusal::Empty => {
+            (format!("cannot open link: {why} ("), ")".to_owned())
+        }
+        Err(e) => return format!("cannot open link: {e}"),
+    };
+    let amb = app.prefs.text.ambiguous_width;
+    let used = 1 + str_width(&before, amb) + str_width(&after, amb) + HINT_COLUMNS;
+    let room = usize::from(app.size.width)
+        .saturating_sub(used)
+        .max(MIN_LINK_COLUMNS);
+    let shown = truncate(&sanitize(url), room, amb);
+    format!("{before}{shown}{after}")
 }
 
 fn reader_page(app: &App) -> usize {

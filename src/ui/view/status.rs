@@ -1,5 +1,5 @@
-//! The status line: where you are, a message or the filter being typed,
-//! key hints, and the warnings count.
+//! The status line: where you are, a message, the filter or a link's
+//! number being typed, key hints, and the warnings count.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,7 +22,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             .map(ToString::to_string)
             .unwrap_or_default()
     };
-    let left = if let Some(f) = &app.fetching {
+    let left = if let Some(typed) = &app.link_prompt {
+        link_prompt(app, typed)
+    } else if let Some(f) = &app.fetching {
         format!(" fetching {}/{}: {}", f.done, f.total, f.running.join(" "))
     } else if let Some((done, total)) = app.indexing.filter(|&(_, total)| total > 0) {
         format!(" indexing {done}/{total} files…")
@@ -77,4 +79,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         amb,
     );
     fill(buf, area, 0, written, styles.status);
+}
+
+/// ` open link (1-3, Enter = article): 2▏ Esc cancel`
+fn link_prompt(app: &App, typed: &str) -> String {
+    let article = app.target().and_then(|i| app.articles.get(i));
+    let links = article.map_or(0, |a| a.links.len());
+    let numbers = if links == 1 {
+        "1".to_owned()
+    } else {
+        format!("1-{links}")
+    };
+    let enter = if article.is_some_and(|a| a.url.is_some()) {
+        "article"
+    } else {
+        "1"
+    };
+    format!(" open link ({numbers}, Enter = {enter}): {typed}▏ Esc cancel")
 }
