@@ -86,22 +86,13 @@ fn event_loop(
     fresh_start: bool,
 ) -> Result<(), String> {
     let io = |e: std::io::Error| format!("terminal: {e}");
-    let size = tui.size().map_err(io)?;
-    update(app, Msg::Resize(size.width, size.height));
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     app.indexing = Some((0, 0));
     start_indexing(config, fresh_start, &fetch_tx);
+    let size = tui.size().map_err(io)?;
+    let mut pending = vec![Msg::Resize(size.width, size.height)];
     loop {
-        {
-            let _guard = terminal::lock();
-            tui.draw(|frame| view::draw(frame, app)).map_err(io)?;
-        }
-        if app.quit {
-            return Ok(());
-        }
-        let msg = next_message(app, &fetch_rx).map_err(io)?;
-        let mut pending = vec![msg];
         while let Some(msg) = pending.pop() {
             for effect in update(app, msg) {
                 match effect {
@@ -125,6 +116,21 @@ fn event_loop(
                 }
             }
         }
+        // A resize not yet read as an event: lay out for the size the
+        // frame will have first.
+        let size = tui.size().map_err(io)?;
+        if (size.width, size.height) != (app.size.width, app.size.height) {
+            pending.push(Msg::Resize(size.width, size.height));
+            continue;
+        }
+        {
+            let _guard = terminal::lock();
+            tui.draw(|frame| view::draw(frame, app)).map_err(io)?;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        pending.push(next_message(app, &fetch_rx).map_err(io)?);
     }
 }
 

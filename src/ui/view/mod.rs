@@ -24,6 +24,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let amb = app.prefs.text.ambiguous_width;
     let buf = frame.buffer_mut();
+    if (area.width, area.height) != (app.size.width, app.size.height) {
+        // The terminal was resized after the panes were laid out; they
+        // would reach past the frame. The resize event redraws.
+        return;
+    }
     if app.panes.too_small || area.width == 0 || area.height == 0 {
         too_small(buf, area, amb);
         return;
