@@ -248,41 +248,36 @@ impl Search {
         let title = String::from_utf8_lossy(&text[..title_len]);
         let rest = String::from_utf8_lossy(&text[title_len..]);
         // Folding maps one character to one: positions in characters are
-        // the same in the text and in its folded form.
-        let raw: Vec<char> = title.chars().chain(rest.chars()).collect();
-        let folded: Vec<char> = raw.iter().map(|&c| grams::fold(c)).collect();
+        // the same in the text and in its folded form. The text is walked,
+        // never copied whole: an article may be a 10 MB paragraph.
+        let raw = || title.chars().chain(rest.chars());
         let body = title.chars().count() + 1;
         let terms: Vec<Vec<char>> = query
             .terms
             .iter()
             .map(|t| t.text.chars().collect())
             .collect();
-        let find = |from: usize, to: usize| {
-            terms
-                .iter()
-                .filter_map(|t| find_chars(&folded[from.min(to)..to], t).map(|i| i + from))
-                .min()
-        };
-        let first = find(body, folded.len())
-            .or_else(|| find(0, folded.len()))
+        let first = first_match(raw().skip(body), &terms)
+            .map(|i| i + body)
+            .or_else(|| first_match(raw(), &terms))
             .unwrap_or(0);
         // Context from the same part: a body hit's snippet does not reach
         // back into the headline.
         let floor = if first >= body { body } else { 0 };
         let start = first.saturating_sub(before).max(floor.min(first));
-        let end = (start + chars).min(raw.len());
+        let shown: Vec<char> = raw().skip(start).take(chars).collect();
         let mut out = String::new();
         if start > floor {
             out.push('…');
         }
-        let mut offsets = Vec::with_capacity(end - start + 1);
-        for &c in &raw[start..end] {
+        let mut offsets = Vec::with_capacity(shown.len() + 1);
+        for &c in &shown {
             offsets.push(out.len());
             out.push(if c == '\n' { ' ' } else { c });
         }
         offsets.push(out.len());
         // Marks: every match of every term inside the window.
-        let window = &folded[start..end];
+        let window: Vec<char> = shown.iter().map(|&c| grams::fold(c)).collect();
         let mut lit = vec![false; window.len()];
         for t in terms.iter().filter(|t| !t.is_empty()) {
             let mut at = 0;
@@ -305,6 +300,35 @@ impl Search {
         }
         Snippet { text: out, marks }
     }
+}
+
+/// Where the first match of any of `terms` starts in the folded `text`, in
+/// characters; one pass, holding only the last few characters.
+fn first_match(text: impl Iterator<Item = char>, terms: &[Vec<char>]) -> Option<usize> {
+    let longest = terms.iter().map(Vec::len).max().filter(|&n| n > 0)?;
+    let mut recent: std::collections::VecDeque<char> =
+        std::collections::VecDeque::with_capacity(longest);
+    let mut best: Option<usize> = None;
+    for (i, c) in text.enumerate() {
+        if best.is_some_and(|b| i >= b + longest) {
+            break;
+        }
+        if recent.len() == longest {
+            recent.pop_front();
+        }
+        recent.push_back(grams::fold(c));
+        for t in terms
+            .iter()
+            .filter(|t| !t.is_empty() && t.len() <= recent.len())
+        {
+            let tail = recent.iter().skip(recent.len() - t.len());
+            if tail.eq(t.iter()) {
+                let at = i + 1 - t.len();
+                best = Some(best.map_or(at, |b| b.min(at)));
+            }
+        }
+    }
+    best
 }
 
 /// Where `needle` first occurs in `hay`.
