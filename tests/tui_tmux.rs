@@ -747,6 +747,9 @@ const ESCAPE_TEXT: &[&str] = &[
 /// answer.
 const ANSWER: Duration = Duration::from_millis(200);
 
+/// The slowest answer [`Tmux::answered`] saw, in microseconds.
+static SLOWEST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Tests that time keys take this lock, so that they do not measure each
 /// other's load (the first-index test keeps both cores busy).
 static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -767,6 +770,10 @@ impl Tmux {
             let screen = self.capture();
             let took = asked.elapsed();
             if screen != *before && ready(&screen) {
+                SLOWEST.fetch_max(
+                    took.as_micros() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 assert!(
                     took <= ANSWER,
                     "{key} took {took:?} to show {what} (at most {ANSWER:?}):\n{screen}"
@@ -950,6 +957,11 @@ fn hostile_archive_cannot_take_over_the_terminal() {
             return;
         };
         assert_eq!(headers.len(), 6, "every article opened: {headers:?}");
+        let slowest = SLOWEST.swap(0, std::sync::atomic::Ordering::Relaxed);
+        eprintln!(
+            "hostile {width}×{height}: slowest key {:.1} ms",
+            slowest as f64 / 1000.0
+        );
     }
 }
 
@@ -1208,4 +1220,173 @@ fn open_link_passes_one_argument_without_a_shell_and_only_web_links() {
     let (exit, screen) = tmux.wait_for_exit();
     assert_eq!(exit, 0, "{screen}");
     assert_terminal_restored(&tmux, &screen);
+}
+
+/// An RSS feed of `items` items, numbered from 1, for the stress test.
+fn numbered_feed(name: &str, items: usize) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>{name}</title><link>http://127.0.0.1/</link>\n"
+    );
+    for n in 1..=items {
+        let day = n % 28 + 1;
+        xml.push_str(&format!(
+            "<item><title>{name}第{n}条：全市科技工作会议召开</title>\
+             <link>http://127.0.0.1/{name}/{n}.html</link><guid>{name}-{n}</guid>\
+             <pubDate>Tue, {day:02} Mar 2024 09:00:00 +0800</pubDate><category>快讯</category>\
+             <description><![CDATA[<p>{name}第{n}条的正文：会议提出，要奋力建设区域创新高地。</p>\
+             <p>第二段，<a href=\"http://127.0.0.1/{n}\">链接</a>。</p>]]></description></item>\n"
+        ));
+    }
+    xml.push_str("</channel></rss>\n");
+    xml
+}
+
+/// The class of crash newsboat users report during reload: keys pressed,
+/// and the window resized, while feeds arrive slowly and the index takes
+/// them in. The reader must stay up and sane, and the stores, the index
+/// and the read marks must be whole afterwards.
+#[test]
+fn keys_and_resizes_during_a_slow_fetch_and_reindex_corrupt_nothing() {
+    const FEEDS: usize = 4;
+    const ITEMS: usize = 150;
+    let server = Server::start();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let pages = Path::new(ROOT).join("feeds/zhumadian-daily");
+    let mut config = format!(
+        "[[feeds]]\nid = \"zmd\"\ntitle = \"驻马店日报\"\nkind = \"pages\"\npath = {:?}\n",
+        pages.to_string_lossy()
+    );
+    for f in 0..FEEDS {
+        let name = format!("快讯{f}");
+        let body = numbered_feed(&name, ITEMS);
+        // About two seconds a feed, in twenty pieces.
+        let piece = body.len() / 20 + 1;
+        let path = format!("/feed{f}.xml");
+        server.route(
+            &path,
+            Response::ok(body)
+                .header("Content-Type", "application/rss+xml; charset=utf-8")
+                .slow(piece, Duration::from_millis(100)),
+        );
+        config.push_str(&format!(
+            "\n[[feeds]]\nid = \"news{f}\"\ntitle = \"{name}\"\nkind = \"feed\"\nurl = {:?}\nstore = {:?}\n",
+            server.url(&path),
+            dir.path().join(format!("store{f}")).to_string_lossy(),
+        ));
+    }
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config).expect("config written");
+    let Some(tmux) = Tmux::start_with("stress", 80, 24, &config_path) else {
+        return;
+    };
+    let _timing = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+    tmux.wait_for_headlines();
+    let sizes = [(80, 24), (41, 15), (120, 40), (60, 20)];
+    // Bursts of keys: open, scroll, move between sections and articles,
+    // mark, star, search, help, back (Esc, which never quits).
+    let bursts: [&[&str]; 8] = [
+        &["j", "j", "Enter", "G", "g", "Space", "Escape"],
+        &["J", "Enter", "n", "n", "N", "Escape"],
+        &["Tab", "j", "k", "BTab", "K", "J"],
+        &["r", "s", "j", "r", "s"],
+        &["/", "科技", "BSpace", "C-t", "Escape"],
+        &["?", "j", "G", "Escape"],
+        &["End", "Home", "PageDown", "PageUp"],
+        &["W", "Escape", "l", "h"],
+    ];
+    let mut round = 0;
+    let mut run_round = |tmux: &Tmux| {
+        let (w, h) = sizes[round % sizes.len()];
+        tmux.resize(w, h);
+        tmux.keys(bursts[round % bursts.len()]);
+        round += 1;
+        // The screen settles sane at its size (right after a resize, tmux
+        // still shows the old rows cut at the new width).
+        let screen = tmux.wait_for("the screen redrawn at the new size", |s| {
+            s.contains("panicked")
+                || (s.rows.len() == usize::from(h)
+                    && s.rows.iter().all(|r| str_width(r, 1) <= usize::from(w)))
+        });
+        assert!(
+            !screen.contains("panicked"),
+            "kanbao panicked after {:?} at {w}×{h}:\n{}",
+            bursts[(round - 1) % bursts.len()],
+            tmux.history()
+        );
+        assert_sane(&screen, w);
+        assert!(tmux.alive(), "kanbao exited:\n{}", tmux.history());
+    };
+    tmux.keys(&["R"]);
+    tmux.wait_for("the fetch running", |s| s.contains("fetching"));
+    // While the feeds trickle in, then while the index takes them in.
+    let start = Instant::now();
+    let mut fetching_rounds = 0;
+    loop {
+        run_round(&tmux);
+        let status = tmux.capture();
+        if status.contains("fetching") {
+            fetching_rounds += 1;
+        }
+        if status.contains("fetched") || start.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+    }
+    for _ in 0..16 {
+        run_round(&tmux);
+    }
+    // A second fetch, answered the same, while keys go on.
+    tmux.resize(80, 24);
+    tmux.keys(&["Escape", "R"]);
+    for _ in 0..16 {
+        run_round(&tmux);
+    }
+    tmux.resize(80, 24);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the second fetch over", |s| {
+        s.contains("fetched") || !s.contains("fetching")
+    });
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
+    assert!(
+        fetching_rounds >= 3,
+        "keys were sent during the fetch only {fetching_rounds} times"
+    );
+    eprintln!("stress: {fetching_rounds} bursts during the fetch, {round} in all");
+
+    // Each store holds every item whole, and nothing half-written.
+    for f in 0..FEEDS {
+        let store = dir.path().join(format!("store{f}"));
+        let mut items = 0;
+        for entry in std::fs::read_dir(&store).expect("the store exists") {
+            let entry = entry.expect("a store entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(!name.contains(".tmp-"), "a temporary file is left: {name}");
+            if name == ".fetch.toml" {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("an item is UTF-8");
+            kanbao::feed::item::Item::from_file(&text)
+                .unwrap_or_else(|e| panic!("{name} is damaged: {e}"));
+            items += 1;
+        }
+        assert_eq!(items, ITEMS, "items in store{f}");
+    }
+    // The index and the read marks load whole.
+    let mut list = Command::new(BIN);
+    list.arg("--config")
+        .arg(&config_path)
+        .args(["list", "--json"]);
+    isolate(&mut list, tmux.home.path());
+    let out = list.output().expect("kanbao list runs");
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list --json is JSON");
+    let articles = json["articles"].as_array().map_or(0, Vec::len);
+    assert_eq!(articles, 3 + FEEDS * ITEMS);
+    assert_eq!(json["warnings"].as_array().map_or(0, Vec::len), 0, "{json}");
+    let state = std::fs::read(tmux.state_home().join("kanbao/state.json")).expect("state.json");
+    let state: serde_json::Value = serde_json::from_slice(&state).expect("state.json is JSON");
+    assert_eq!(state["version"], 1, "{state}");
 }
