@@ -60,7 +60,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             key(Action::Warnings)
         );
     }
-    let right = if str_width(&right, amb) + 10 > width {
+    // What is being typed and what just happened come before the hints.
+    let urgent = app.link_prompt.is_some() || app.nav.editing || app.message.is_some();
+    let crowded = str_width(&left, amb) + str_width(&right, amb) + 1 > width;
+    let right = if str_width(&right, amb) + 10 > width || (urgent && crowded) {
         String::new()
     } else {
         right
