@@ -5,7 +5,8 @@
 //! - [`update`]: messages → state changes and effects;
 //! - [`layout`]: where the panes go at a size;
 //! - [`view`]: drawing from `&App`;
-//! - [`terminal`]: raw mode, the alternate screen and restoring them.
+//! - [`terminal`]: raw mode, the alternate screen and restoring them;
+//! - [`worker`]: background jobs whose panics come back as messages.
 //!
 //! The loop blocks on the next terminal event (an idle reader uses no CPU),
 //! turns it into a message, updates, performs the effects, and draws again
@@ -20,6 +21,7 @@ pub mod layout;
 pub mod terminal;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 use std::sync::{Mutex, mpsc};
 use std::time::Duration;
