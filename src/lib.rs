@@ -23,7 +23,8 @@
 //! - [`synth`]: synthetic archives built from the sample page, for benchmarks
 //!   and tests.
 //! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display.
-//! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal.
+//! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
+//!   workers.
 //! - [`cli`]: the command-line subcommands, printing only.
 
 pub mod atomic;

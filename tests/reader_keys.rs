@@ -12,6 +12,7 @@ use kanbao::state::Marks;
 use kanbao::ui::app::{App, Focus, Overlay, Prefs};
 use kanbao::ui::input::translate;
 use kanbao::ui::update::{Effect, Msg, update};
+use kanbao::ui::worker::Worker;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -669,6 +670,101 @@ fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
     assert_eq!(app.reader.lines.len(), count);
     assert_eq!(app.reader.top, app.reader.max_top());
     assert!(count > 4_000, "{count} lines");
+}
+
+/// What a worker sends when it panicked: a report as the hook words it.
+fn worker_failed(worker: Worker) -> Msg {
+    Msg::WorkerFailed {
+        worker,
+        message: "panicked at src/feed/parse.rs:68:5: index out of bounds\n\u{1b}[2J".to_owned(),
+    }
+}
+
+#[test]
+fn a_fetch_that_panicked_ends_the_fetch_keeps_the_marks_and_says_so_on_one_line() {
+    let mut app = sample();
+    press(&mut app, "<Enter>");
+    let id = app.articles[app.reader.article.expect("an article is open")]
+        .id
+        .clone();
+    assert!(app.marks.is_read(&id));
+    update(&mut app, Msg::FetchStarted(1));
+    let effects = update(&mut app, worker_failed(Worker::Fetch));
+    assert!(
+        app.fetching.is_none(),
+        "the status line no longer says fetching"
+    );
+    assert_eq!(effects, [Effect::Reload], "what it stored is shown");
+    assert_eq!(
+        app.message.as_deref(),
+        Some(
+            "fetch stopped on an internal error; what it stored is kept. Please report this: \
+             panicked at src/feed/parse.rs:68:5: index out of bounds"
+        )
+    );
+    assert!(app.marks.is_read(&id), "read marks stay");
+    assert_eq!(
+        press(&mut app, "R"),
+        [Effect::StartFetch],
+        "a new fetch can start"
+    );
+}
+
+#[test]
+fn an_index_that_panicked_ends_the_indexing_and_keeps_the_lists() {
+    let mut app = sample();
+    app.indexing = Some((3, 10));
+    let before: Vec<String> = app.articles.iter().map(|a| a.id.clone()).collect();
+    let effects = update(&mut app, worker_failed(Worker::Index));
+    assert_eq!(effects, []);
+    assert!(app.indexing.is_none());
+    assert_eq!(
+        app.articles
+            .iter()
+            .map(|a| a.id.clone())
+            .collect::<Vec<_>>(),
+        before
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("indexing stopped on an internal error; the lists are as they were."),
+        "{message}"
+    );
+    assert!(message.contains("src/feed/parse.rs:68:5"), "{message}");
+}
+
+#[test]
+fn a_typeset_that_panicked_leaves_the_head_shown_and_stops_waiting() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut app = long_article_app(dir.path());
+    press(&mut app, "<Enter>");
+    let index = app.reader.article.expect("an article is open");
+    let width = app.reader.width;
+    let id = app.articles[index].id.clone();
+    assert_eq!(app.reader.typesetting, Some(width));
+    let head = app.reader.lines.len();
+
+    // A worker for another width (the window was resized since) is not the
+    // one the reader waits for.
+    let stale = Worker::Typeset {
+        id: id.clone(),
+        width: width - 1,
+    };
+    update(&mut app, worker_failed(stale));
+    assert_eq!(app.reader.typesetting, Some(width));
+
+    let effects = update(&mut app, worker_failed(Worker::Typeset { id, width }));
+    assert_eq!(app.reader.typesetting, None, "the reader no longer waits");
+    assert_eq!(effects, [], "no new worker for the same article and width");
+    assert_eq!(app.reader.lines.len(), head);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("typesetting stopped on an internal error;"),
+        "{message}"
+    );
+    assert!(!message.contains(['\n', '\u{1b}']), "{message:?}");
+    press(&mut app, "j");
+    assert_eq!(app.reader.article, Some(index), "keys still work");
 }
 
 /// A web feed of one stored item with an address and two numbered links

@@ -5,14 +5,17 @@
 //! - [`update`]: messages → state changes and effects;
 //! - [`layout`]: where the panes go at a size;
 //! - [`view`]: drawing from `&App`;
-//! - [`terminal`]: raw mode, the alternate screen and restoring them.
+//! - [`terminal`]: raw mode, the alternate screen and restoring them;
+//! - [`worker`]: background jobs whose panics come back as messages.
 //!
 //! The loop blocks on the next terminal event (an idle reader uses no CPU),
 //! turns it into a message, updates, performs the effects, and draws again
 //! only when a message changed something. A fetch (`R`) runs on a worker
 //! thread; while it runs, the loop also takes its progress from a channel,
 //! and when it ends the archive is loaded again. A link (`o`) is handed to
-//! the browser, which the loop starts and does not wait for.
+//! the browser, which the loop starts and does not wait for. A worker that
+//! panics (a bug) reports it through the same channel: its job ends with a
+//! message on the status line, and the reader goes on.
 
 pub mod app;
 pub mod input;
@@ -20,6 +23,7 @@ pub mod layout;
 pub mod terminal;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 use std::sync::{Mutex, mpsc};
 use std::time::Duration;
@@ -35,6 +39,7 @@ use crate::state::{self, StateStore};
 
 use app::{App, Prefs};
 use update::{Effect, Msg, update};
+use worker::Worker;
 
 /// Whether `NO_COLOR` asks for no colours (set and not empty).
 pub fn no_color() -> bool {
@@ -71,6 +76,9 @@ pub fn run(config: &Config) -> Result<(), String> {
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
     let saved = store.as_ref().map(|s| s.save(&app.marks));
     terminal::restore();
+    for report in worker::take_strays() {
+        eprintln!("kanbao: a background thread {report}");
+    }
     result?;
     match saved {
         Some(Err(e)) => Err(e),
@@ -163,37 +171,39 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
     let text = app.prefs.text.clone();
     let feed_title = app.context(&article).feed_title.map(str::to_owned);
     let worker_tx = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("typeset".to_owned())
-        .spawn(move || {
-            let id = article.id.clone();
-            let full = match crate::library::read_article(&feeds, &article) {
-                Ok(full) => full,
-                Err(w) => {
-                    let lines = Err(w.to_string());
-                    let done = app::Typeset {
-                        id,
-                        width,
-                        article: None,
-                        lines,
-                    };
-                    let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
-                    return;
-                }
-            };
-            let context = crate::typeset::Context {
-                feed_title: feed_title.as_deref(),
-            };
-            let lines = Ok(crate::typeset::layout(&full, context, width, &text));
-            let article = article.stub.is_some().then_some(full);
-            let done = app::Typeset {
-                id,
-                width,
-                article,
-                lines,
-            };
-            let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
-        });
+    let job = Worker::Typeset {
+        id: article.id.clone(),
+        width,
+    };
+    let spawned = worker::spawn(job, tx, move || {
+        let id = article.id.clone();
+        let full = match crate::library::read_article(&feeds, &article) {
+            Ok(full) => full,
+            Err(w) => {
+                let lines = Err(w.to_string());
+                let done = app::Typeset {
+                    id,
+                    width,
+                    article: None,
+                    lines,
+                };
+                let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+                return;
+            }
+        };
+        let context = crate::typeset::Context {
+            feed_title: feed_title.as_deref(),
+        };
+        let lines = Ok(crate::typeset::layout(&full, context, width, &text));
+        let article = article.stub.is_some().then_some(full);
+        let done = app::Typeset {
+            id,
+            width,
+            article,
+            lines,
+        };
+        let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+    });
     if let Err(e) = spawned {
         let _ = tx.send(Msg::Notice(format!("cannot typeset the article: {e}")));
     }
@@ -205,30 +215,26 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
 fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
     let owned = config.clone();
     let worker_tx = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("index".to_owned())
-        .spawn(move || {
-            let (config, tx) = (owned, worker_tx);
-            let progress_tx = Mutex::new(tx.clone());
-            let progress = |p: index::Progress| {
-                if let Ok(tx) = progress_tx.lock() {
-                    let _ = tx.send(Msg::Indexing(p.done, p.total));
-                }
-            };
-            let index = index::locate(&config).map(Index::at);
-            if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load(&config).ok()) {
-                let _ = tx.send(Msg::Loaded(Box::new(full)));
+    let spawned = worker::spawn(Worker::Index, tx, move || {
+        let (config, tx) = (owned, worker_tx);
+        let progress_tx = Mutex::new(tx.clone());
+        let progress = |p: index::Progress| {
+            if let Ok(tx) = progress_tx.lock() {
+                let _ = tx.send(Msg::Indexing(p.done, p.total));
             }
-            let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
-            let opened = match (index, refreshed) {
-                (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => {
-                    None
-                }
-                (Some(index), _) => Some(index::open_at(&index, &config, &progress)),
-                (None, _) => Some(index::open(&config, &progress)),
-            };
-            let _ = tx.send(Msg::Indexed(opened.map(Box::new)));
-        });
+        };
+        let index = index::locate(&config).map(Index::at);
+        if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load(&config).ok()) {
+            let _ = tx.send(Msg::Loaded(Box::new(full)));
+        }
+        let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
+        let opened = match (index, refreshed) {
+            (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => None,
+            (Some(index), _) => Some(index::open_at(&index, &config, &progress)),
+            (None, _) => Some(index::open(&config, &progress)),
+        };
+        let _ = tx.send(Msg::Indexed(opened.map(Box::new)));
+    });
     if spawned.is_err() {
         // No thread: read everything now, as the reader did before it
         // had an index.
@@ -242,12 +248,10 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
 fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
     let owned = config.clone();
     let worker_tx = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("reindex".to_owned())
-        .spawn(move || {
-            let opened = index::open(&owned, &|_| {});
-            let _ = worker_tx.send(Msg::Indexed(Some(Box::new(opened))));
-        });
+    let spawned = worker::spawn(Worker::Index, tx, move || {
+        let opened = index::open(&owned, &|_| {});
+        let _ = worker_tx.send(Msg::Indexed(Some(Box::new(opened))));
+    });
     if spawned.is_err() {
         let opened = index::open(config, &|_| {});
         let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
@@ -276,22 +280,21 @@ fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
         ));
     }
     let total = feeds.len();
-    let tx = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("fetch".to_owned())
-        .spawn(move || {
-            let refs: Vec<&FeedConfig> = feeds.iter().collect();
-            let progress_tx = Mutex::new(tx.clone());
-            let progress = |event: fetch::Event| {
-                if let Ok(tx) = progress_tx.lock() {
-                    let _ = tx.send(Msg::Fetch(event));
-                }
-            };
-            let results = fetch::fetch_all(&refs, fetch::DEFAULT_CONCURRENCY, false, &progress);
-            let _ = tx.send(Msg::FetchDone(results));
-        });
+    let worker_tx = tx.clone();
+    let spawned = worker::spawn(Worker::Fetch, tx, move || {
+        let tx = worker_tx;
+        let refs: Vec<&FeedConfig> = feeds.iter().collect();
+        let progress_tx = Mutex::new(tx.clone());
+        let progress = |event: fetch::Event| {
+            if let Ok(tx) = progress_tx.lock() {
+                let _ = tx.send(Msg::Fetch(event));
+            }
+        };
+        let results = fetch::fetch_all(&refs, fetch::DEFAULT_CONCURRENCY, false, &progress);
+        let _ = tx.send(Msg::FetchDone(results));
+    });
     match spawned {
-        Ok(_) => Msg::FetchStarted(total),
+        Ok(()) => Msg::FetchStarted(total),
         Err(e) => Msg::Notice(format!("cannot start fetching: {e}")),
     }
 }

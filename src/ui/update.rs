@@ -17,6 +17,7 @@ use crate::typeset::{self, sanitize, str_width, truncate};
 
 use super::app::{App, Focus, LONG_TEXT, Overlay, SectionRow, Typeset};
 use super::layout::{Size, panes};
+use super::worker::Worker;
 
 /// An input for the reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,12 @@ pub enum Msg {
     LinkOpened {
         url: String,
         result: Result<String, OpenError>,
+    },
+    /// A worker stopped on a panic (a bug): which, and the panic's message
+    /// and location.
+    WorkerFailed {
+        worker: Worker,
+        message: String,
     },
 }
 
@@ -178,6 +185,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::LinkOpened { url, result } => app.message = Some(link_message(app, &url, &result)),
+        Msg::WorkerFailed { worker, message } => {
+            worker_failed(app, &worker, &message, &mut effects)
+        }
     }
     settle(app, &mut effects);
     app.overlay_top = app.overlay_top.min(app.overlay_max_top());
@@ -809,6 +819,34 @@ fn typeset_done(app: &mut App, done: Typeset) {
         Ok(lines) => place(app, lines),
         Err(e) => app.message = Some(e),
     }
+}
+
+/// A worker panicked: the job it was doing is over, and the status line
+/// says so once. Read marks and everything else shown stay as they are.
+fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Vec<Effect>) {
+    let (job, kept) = match worker {
+        Worker::Fetch => {
+            app.fetching = None;
+            // The feeds fetched before it are stored: show them.
+            effects.push(Effect::Reload);
+            ("fetch", "what it stored is kept")
+        }
+        Worker::Index => {
+            app.indexing = None;
+            ("indexing", "the lists are as they were")
+        }
+        Worker::Typeset { id, width } => {
+            let shown = app.reader.article.and_then(|i| app.articles.get(i));
+            if shown.is_some_and(|a| a.id == *id) && app.reader.typesetting == Some(*width) {
+                app.reader.typesetting = None;
+            }
+            ("typesetting", "the article shows its beginning only")
+        }
+    };
+    app.message = Some(format!(
+        "{job} stopped on an internal error; {kept}. Please report this: {}",
+        sanitize(message).trim()
+    ));
 }
 
 fn keep_lists_in_view(app: &mut App) {
