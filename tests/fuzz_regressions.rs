@@ -102,13 +102,15 @@ fn typesetting() {
         let Ok(text) = std::str::from_utf8(&data[3..]) else {
             return;
         };
-        let text = kanbao::typeset::sanitize(text);
-        for line in kanbao::typeset::wrap(&text, width, indent, ambiguous) {
-            let w = kanbao::typeset::str_width(&line, ambiguous);
-            assert!(
-                w <= width.max(2),
-                "{line:?} is {w} columns at width {width}"
-            );
+        // The text as stored and as the typesetter is given it.
+        for text in [text.into(), kanbao::typeset::sanitize(text)] {
+            for line in kanbao::typeset::wrap(&text, width, indent, ambiguous) {
+                let w = kanbao::typeset::str_width(&line, ambiguous);
+                assert!(
+                    w <= width.max(2),
+                    "{line:?} is {w} columns at width {width}"
+                );
+            }
         }
     });
 }

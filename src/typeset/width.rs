@@ -22,6 +22,13 @@ pub fn grapheme_width(g: &str, ambiguous: u8) -> usize {
     let mut chars = g.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => char_width(c, ambiguous),
+        // `\r\n` is one cluster, which unicode-width gives a column; like
+        // every control character it takes none here, as outside a cluster.
+        _ if g.chars().any(char::is_control) => g
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| char_width(c, ambiguous))
+            .sum(),
         _ if ambiguous >= 2 => g.width_cjk(),
         _ => g.width(),
     }
@@ -91,6 +98,8 @@ mod tests {
     #[case::combining("e\u{301}", 1, 1)]
     #[case::zwj_family("👨\u{200d}👩\u{200d}👧", 1, 2)]
     #[case::flag("🇨🇳", 1, 2)]
+    #[case::crlf_in_a_cluster_walk("\u{61c}a\r\nb", 1, 2)]
+    #[case::crlf("a\r\nb", 1, 2)]
     #[case::ideographic_space("\u{3000}\u{3000}", 1, 4)]
     fn widths(#[case] text: &str, #[case] ambiguous: u8, #[case] want: usize) {
         assert_eq!(str_width(text, ambiguous), want);
