@@ -133,3 +133,41 @@ fn search_hits_with_their_context(#[case] width: u16, #[case] height: u16) {
     assert!(text.contains("搜索 全部 · 2 篇"), "{text}");
     insta::assert_snapshot!(format!("search_{width}x{height}"), screen.backend());
 }
+
+/// The last row of the screen, as text.
+fn status_row(app: &App) -> String {
+    let terminal = screen(app);
+    let buffer = terminal.backend().buffer();
+    let y = app.size.height - 1;
+    (0..app.size.width)
+        .map(|x| buffer[(x, y)].symbol())
+        .collect::<String>()
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn a_failed_save_shows_until_a_save_succeeds(#[case] width: u16, #[case] height: u16) {
+    let mut app = sample(width, height);
+    let failure = "cannot save read marks to /state/state.json: No space left on device \
+                   (os error 28); free some disk space";
+    update(&mut app, Msg::Saved(Err(failure.to_owned())));
+    assert!(
+        status_row(&app).contains("cannot save"),
+        "{}",
+        status_row(&app)
+    );
+    // The message goes with the next key; the mark of it stays.
+    press(&mut app, "j");
+    assert!(
+        status_row(&app).contains("✗ marks not saved"),
+        "{}",
+        status_row(&app)
+    );
+    update(&mut app, Msg::Saved(Ok(())));
+    assert!(
+        !status_row(&app).contains("not saved"),
+        "{}",
+        status_row(&app)
+    );
+}

@@ -211,6 +211,9 @@ pub struct App {
     /// The configured feeds, to read an article's text when it is opened
     /// (articles from the index come without it).
     pub feeds: Vec<FeedConfig>,
+    /// The last save of the read marks failed: the marks on disk are
+    /// behind the ones shown, until a save succeeds.
+    pub unsaved: bool,
     pub quit: bool,
 }
 
@@ -250,6 +253,7 @@ impl App {
             search: None,
             found: None,
             feeds: Vec::new(),
+            unsaved: false,
             quit: false,
         }
     }

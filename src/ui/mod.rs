@@ -105,8 +105,8 @@ fn event_loop(
             for effect in update(app, msg) {
                 match effect {
                     Effect::SaveMarks => {
-                        if let Some(Err(e)) = store.map(|s| s.save(&app.marks)) {
-                            pending.push(Msg::Notice(e));
+                        if let Some(result) = store.map(|s| s.save(&app.marks)) {
+                            pending.push(Msg::Saved(result));
                         }
                     }
                     Effect::StartFetch => pending.push(start_fetch(config, &fetch_tx)),

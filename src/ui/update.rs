@@ -42,6 +42,8 @@ pub enum Msg {
     },
     /// A message from the loop, e.g. that saving failed.
     Notice(String),
+    /// The read marks were saved, or why not.
+    Saved(Result<(), String>),
     /// A background fetch of `n` feeds has started.
     FetchStarted(usize),
     /// Progress of the background fetch.
@@ -153,6 +155,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Click { column, row } => click(app, column, row, &mut effects),
         Msg::Wheel { column, row, down } => wheel(app, column, row, down),
         Msg::Notice(text) => app.message = Some(text),
+        Msg::Saved(result) => {
+            app.unsaved = result.is_err();
+            if let Err(e) = result {
+                app.message = Some(e);
+            }
+        }
         Msg::FetchStarted(total) => {
             app.fetching = Some(super::app::Fetching {
                 total,

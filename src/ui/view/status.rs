@@ -42,9 +42,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
     } else if let Some(message) = &app.message {
         format!(" {}", sanitize(message))
     } else {
+        let unsaved = if app.unsaved {
+            " ✗ marks not saved ·"
+        } else {
+            ""
+        };
         match app.section() {
-            Some(s) => format!(" {} · {}", sanitize(&s.feed_title), s.label()),
-            None => " kanbao".to_owned(),
+            Some(s) => format!("{unsaved} {} · {}", sanitize(&s.feed_title), s.label()),
+            None => format!("{unsaved} kanbao"),
         }
     };
     let back = if app.focus == Focus::Reader {
