@@ -6,6 +6,8 @@
 //! the pane that will show it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use crate::config::{FeedConfig, TextOptions, Theme};
 use crate::index::search::{Hit, Query, Search};
@@ -130,6 +132,9 @@ pub struct Reader {
     /// The width a worker is typesetting the article at, while `lines`
     /// hold only its head (see [`LONG_TEXT`]).
     pub typesetting: Option<usize>,
+    /// Counts typesetting requests and changes of article; a worker whose
+    /// request is no longer the latest stops before laying out.
+    pub ticket: Arc<AtomicU64>,
 }
 
 /// Characters from which an article is read and typeset on a worker

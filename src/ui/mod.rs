@@ -171,6 +171,8 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
     let text = app.prefs.text.clone();
     let feed_title = app.context(&article).feed_title.map(str::to_owned);
     let worker_tx = tx.clone();
+    let ticket = std::sync::Arc::clone(&app.reader.ticket);
+    let mine = ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
     let job = Worker::Typeset {
         id: article.id.clone(),
         width,
@@ -191,6 +193,11 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
                 return;
             }
         };
+        if ticket.load(std::sync::atomic::Ordering::SeqCst) != mine {
+            // The reader moved on (another article, another width): the
+            // layout would be thrown away.
+            return;
+        }
         let context = crate::typeset::Context {
             feed_title: feed_title.as_deref(),
         };

@@ -689,6 +689,9 @@ fn show(app: &mut App, index: usize) {
     app.reader.lines.clear();
     app.reader.width = 0;
     app.reader.typesetting = None;
+    app.reader
+        .ticket
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     app.reader.top = 0;
     app.reader.at_end = false;
     app.reader.anchor = app
@@ -775,10 +778,16 @@ fn place(app: &mut App, lines: Vec<typeset::Line>) {
     app.reader.lines = lines;
 }
 
-/// Whether the article is long enough to be typeset on a worker.
+/// Whether the article is long enough to be typeset on a worker. A loaded
+/// text is measured in bytes, three to a Chinese character, so that the
+/// check costs nothing however long the text.
 fn is_long(article: &crate::model::Article) -> bool {
     let title = article.title.as_ref().map_or(0, String::len) / 3;
-    article.counts().characters + title >= LONG_TEXT
+    let text = match &article.stub {
+        Some(stub) => stub.counts.characters,
+        None => article.paragraphs.iter().map(String::len).sum::<usize>() / 3,
+    };
+    text + title >= LONG_TEXT
 }
 
 /// What the reader shows while a long article is typeset: its head block
