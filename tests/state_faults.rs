@@ -315,6 +315,18 @@ struct Failed {
     others: Vec<String>,
 }
 
+impl Failed {
+    /// A run outside a namespace, read back from the state folder.
+    fn of(setup: &Setup, output: &std::process::Output) -> Failed {
+        Failed {
+            code: output.status.code(),
+            stderr: text(&output.stderr),
+            state: fs::read(setup.state_file()).expect("read state.json"),
+            others: setup.others_in_state_dir(),
+        }
+    }
+}
+
 /// A state with the first article read, saved normally; then a mark that
 /// needs a bigger file: the ids of many more articles.
 fn old_and_new(setup: &Setup) -> (Vec<u8>, Vec<String>) {
@@ -454,12 +466,7 @@ fn file_size_limit_keeps_the_old_marks() {
         });
     }
     let output = command.output().expect("run kanbao mark");
-    let failed = Failed {
-        code: output.status.code(),
-        stderr: text(&output.stderr),
-        state: fs::read(setup.state_file()).expect("read state.json"),
-        others: setup.others_in_state_dir(),
-    };
+    let failed = Failed::of(&setup, &output);
     assert_failed_cleanly(
         &setup,
         &failed,
@@ -509,12 +516,7 @@ fn read_only_state_folder_keeps_the_old_marks() {
         args.extend(new.iter().map(String::as_str));
         let output = setup.run(&args);
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).expect("chmod back");
-        let failed = Failed {
-            code: output.status.code(),
-            stderr: text(&output.stderr),
-            state: fs::read(setup.state_file()).expect("read state.json"),
-            others: setup.others_in_state_dir(),
-        };
+        let failed = Failed::of(&setup, &output);
         assert_failed_cleanly(
             &setup,
             &failed,
