@@ -1243,6 +1243,20 @@ fn numbered_feed(name: &str, items: usize) -> String {
     xml
 }
 
+/// Whether the pane shows a whole frame of kanbao at `w`×`h`: right after
+/// a resize tmux still shows the old rows cut at the new width, and a frame
+/// drawn for the old size may be half out.
+fn settled(screen: &Screen, w: u16, h: u16) -> bool {
+    let filled = |row: Option<&String>| row.is_some_and(|r| !r.trim().is_empty());
+    screen.rows.len() == usize::from(h)
+        && screen
+            .rows
+            .iter()
+            .all(|r| str_width(r, 1) <= usize::from(w))
+        && filled(screen.rows.first())
+        && filled(screen.rows.last())
+}
+
 /// The class of crash newsboat users report during reload: keys pressed,
 /// and the window resized, while feeds arrive slowly and the index takes
 /// them in. The reader must stay up and sane, and the stores, the index
@@ -1305,9 +1319,7 @@ fn keys_and_resizes_during_a_slow_fetch_and_reindex_corrupt_nothing() {
         // The screen settles sane at its size (right after a resize, tmux
         // still shows the old rows cut at the new width).
         let screen = tmux.wait_for("the screen redrawn at the new size", |s| {
-            s.contains("panicked")
-                || (s.rows.len() == usize::from(h)
-                    && s.rows.iter().all(|r| str_width(r, 1) <= usize::from(w)))
+            s.contains("panicked") || settled(s, w, h)
         });
         assert!(
             !screen.contains("panicked"),
@@ -1320,18 +1332,19 @@ fn keys_and_resizes_during_a_slow_fetch_and_reindex_corrupt_nothing() {
     };
     tmux.keys(&["R"]);
     tmux.wait_for("the fetch running", |s| s.contains("fetching"));
-    // While the feeds trickle in, then while the index takes them in.
+    // While the feeds trickle in (until every store has its fetch state),
+    // then while the index takes them in.
+    let fetched = |f: usize| dir.path().join(format!("store{f}/.fetch.toml")).exists();
     let start = Instant::now();
     let mut fetching_rounds = 0;
-    loop {
+    while !(0..FEEDS).all(fetched) {
         run_round(&tmux);
-        let status = tmux.capture();
-        if status.contains("fetching") {
-            fetching_rounds += 1;
-        }
-        if status.contains("fetched") || start.elapsed() > Duration::from_secs(20) {
-            break;
-        }
+        fetching_rounds += 1;
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the fetch did not end:\n{}",
+            tmux.capture()
+        );
     }
     for _ in 0..16 {
         run_round(&tmux);
@@ -1345,7 +1358,7 @@ fn keys_and_resizes_during_a_slow_fetch_and_reindex_corrupt_nothing() {
     tmux.resize(80, 24);
     tmux.keys(&["Escape"]);
     tmux.wait_for("the second fetch over", |s| {
-        s.contains("fetched") || !s.contains("fetching")
+        settled(s, 80, 24) && !s.contains("fetching")
     });
     tmux.keys(&["C-c"]);
     let (status, screen) = tmux.wait_for_exit();
