@@ -114,3 +114,23 @@ fn typesetting() {
         }
     });
 }
+
+/// The index target's seeds are real segments: they must open at today's
+/// parser version, or the fuzzer would spend its time on a segment it
+/// rejects at the header. After a `PARSER_VERSION` bump, write them again
+/// (fuzz/README.md, "Seed corpora").
+#[test]
+fn index_seeds_open_at_the_current_parser_version() {
+    use kanbao::index::{PARSER_VERSION, segment::Segment};
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/index");
+    let mut opened = 0;
+    for entry in std::fs::read_dir(&seeds).expect("fuzz/corpus/index") {
+        let path = entry.expect("a seed").path();
+        let bytes = std::fs::read(&path).expect("read a seed");
+        if let Err(e) = Segment::from_bytes(bytes, PARSER_VERSION) {
+            panic!("{} does not open: {e:?}", path.display());
+        }
+        opened += 1;
+    }
+    assert!(opened >= 2, "{opened} seeds");
+}
