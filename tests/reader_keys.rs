@@ -268,6 +268,25 @@ fn sections_move_with_j_k_in_their_pane_and_with_shift_j_k_anywhere() {
 }
 
 #[test]
+fn shift_j_k_while_reading_open_the_first_article_of_the_next_or_previous_section() {
+    let mut app = sections();
+    press(&mut app, "<Enter>");
+    let first = title(&app);
+    press(&mut app, "J");
+    assert_eq!(app.nav.section, 1);
+    let opened = app.reader.article.expect("an article is open");
+    assert_eq!(
+        Some(opened),
+        app.selected(),
+        "the reader follows the section"
+    );
+    assert_ne!(title(&app), first);
+    assert!(app.marks.is_read(&app.articles[opened].id));
+    press(&mut app, "K");
+    assert_eq!((app.nav.section, title(&app)), (0, first));
+}
+
+#[test]
 fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
     let mut app = sections();
     press(&mut app, "<Enter>");

@@ -303,8 +303,15 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Quit => app.quit = true,
         Action::NextArticle => next_article(app, true, effects),
         Action::PrevArticle => next_article(app, false, effects),
-        Action::NextSection => next_section(app, true),
-        Action::PrevSection => next_section(app, false),
+        Action::NextSection | Action::PrevSection => {
+            let before = app.nav.section;
+            next_section(app, action == Action::NextSection);
+            // While reading, the reader follows: the section's first
+            // article, as `n` does at a section's end.
+            if app.reader.opened && app.nav.section != before {
+                open(app, effects);
+            }
+        }
         Action::Filter => {
             app.nav.editing = true;
             if app.focus == Focus::Sections {
