@@ -252,20 +252,18 @@ impl Filler {
         let ambiguous = self.ambiguous;
         // A cluster wider than the narrowest line (U+0601 U+0601 `{` is one
         // cluster of three columns) is cut between its characters.
-        let graphemes: Vec<(&str, usize)> = atom
-            .graphemes(true)
-            .flat_map(|g| {
-                let w = grapheme_width(g, ambiguous);
-                let pieces: Vec<(&str, usize)> = if w <= MIN_WIDTH {
-                    vec![(g, w)]
-                } else {
+        let mut graphemes: Vec<(&str, usize)> = Vec::new();
+        for g in atom.graphemes(true) {
+            let w = grapheme_width(g, ambiguous);
+            if w <= MIN_WIDTH {
+                graphemes.push((g, w));
+            } else {
+                graphemes.extend(
                     g.char_indices()
-                        .map(|(i, c)| (&g[i..i + c.len_utf8()], char_width(c, ambiguous)))
-                        .collect()
-                };
-                pieces
-            })
-            .collect();
+                        .map(|(i, c)| (&g[i..i + c.len_utf8()], char_width(c, ambiguous))),
+                );
+            }
+        }
         // Spaces at a break vanish, so look past them on both sides.
         let good_break = |k: usize| {
             let before = graphemes[..k].iter().rev().find(|(g, _)| *g != " ");

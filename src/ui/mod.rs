@@ -173,25 +173,32 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
     let worker_tx = tx.clone();
     let ticket = std::sync::Arc::clone(&app.reader.ticket);
     let mine = ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    let id = article.id.clone();
     let job = Worker::Typeset {
-        id: article.id.clone(),
+        id: id.clone(),
         width,
     };
     let spawned = worker::spawn(job, tx, move || {
-        let id = article.id.clone();
-        let full = match crate::library::read_article(&feeds, &article) {
-            Ok(full) => full,
-            Err(w) => {
-                let lines = Err(w.to_string());
-                let done = app::Typeset {
-                    id,
-                    width,
-                    article: None,
-                    lines,
-                };
-                let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
-                return;
+        let send = |article, lines| {
+            let id = id.clone();
+            let done = app::Typeset {
+                id,
+                width,
+                article,
+                lines,
+            };
+            let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+        };
+        // An article from the index is read from its file; a loaded one
+        // is used as it is, not copied again.
+        let from_index = article.stub.is_some();
+        let full = if from_index {
+            match crate::library::read_article(&feeds, &article) {
+                Ok(full) => full,
+                Err(w) => return send(None, Err(w.to_string())),
             }
+        } else {
+            article
         };
         if ticket.load(std::sync::atomic::Ordering::SeqCst) != mine {
             // The reader moved on (another article, another width): the
@@ -201,15 +208,8 @@ fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) 
         let context = crate::typeset::Context {
             feed_title: feed_title.as_deref(),
         };
-        let lines = Ok(crate::typeset::layout(&full, context, width, &text));
-        let article = article.stub.is_some().then_some(full);
-        let done = app::Typeset {
-            id,
-            width,
-            article,
-            lines,
-        };
-        let _ = worker_tx.send(Msg::Typeset(Box::new(done)));
+        let lines = crate::typeset::layout(&full, context, width, &text);
+        send(from_index.then_some(full), Ok(lines));
     });
     if let Err(e) = spawned {
         let _ = tx.send(Msg::Notice(format!("cannot typeset the article: {e}")));
