@@ -1313,6 +1313,27 @@ fn a_file_deleted_before_a_merge_stays_deleted() {
     refresh(&index, &config);
     archive.remove("feeds/a/2023-03-07/02-地方.txt");
     assert_eq!(refresh(&index, &config).removed, 1);
+    through_merges(&archive, &index, &config, 200, |step, opened| {
+        assert!(
+            !titles(&opened.library).contains(&"高标准农田建设"),
+            "step {step} ({} segments): the deleted page is back: {:?}",
+            manifest_segments(&index).len(),
+            titles(&opened.library)
+        );
+        assert_fresh(opened, &config, &format!("step {step}"));
+    });
+}
+
+/// Rewrites another page (each time bigger, at mtime `from` + step) and
+/// refreshes until the segments have been merged twice over; `check` sees
+/// the index loaded after each step.
+fn through_merges(
+    archive: &Archive,
+    index: &Index,
+    config: &Config,
+    from: u64,
+    check: impl Fn(usize, &Opened),
+) {
     for step in 0..(2 * MAX_SEGMENTS) {
         archive.write_at(
             "feeds/a/2023-03-08/01-要闻.txt",
@@ -1320,17 +1341,10 @@ fn a_file_deleted_before_a_merge_stays_deleted() {
                 &format!("城市书房第{step}次更新"),
                 &"阅读。".repeat(step + 1),
             ),
-            200 + step as u64,
+            from + step as u64,
         );
-        refresh(&index, &config);
-        let opened = load(&index, &config);
-        assert!(
-            !titles(&opened.library).contains(&"高标准农田建设"),
-            "step {step} ({} segments): the deleted page is back: {:?}",
-            manifest_segments(&index).len(),
-            titles(&opened.library)
-        );
-        assert_fresh(&opened, &config, &format!("step {step}"));
+        refresh(index, config);
+        check(step, &load(index, config));
     }
 }
 
@@ -1349,23 +1363,13 @@ fn a_file_changed_then_deleted_before_a_merge_stays_deleted() {
     refresh(&index, &config);
     archive.remove("feeds/a/2023-03-07/02-地方.txt");
     refresh(&index, &config);
-    for step in 0..(2 * MAX_SEGMENTS) {
-        archive.write_at(
-            "feeds/a/2023-03-08/01-要闻.txt",
-            one(
-                &format!("城市书房第{step}次更新"),
-                &"阅读。".repeat(step + 1),
-            ),
-            300 + step as u64,
-        );
-        refresh(&index, &config);
-        let opened = load(&index, &config);
+    through_merges(&archive, &index, &config, 300, |step, opened| {
         let titles = titles(&opened.library);
         assert!(
             !titles.contains(&"高标准农田建设") && !titles.contains(&"农田改名"),
             "step {step}: the deleted page is back: {titles:?}"
         );
-    }
+    });
 }
 
 // ───────────────────────────── concurrency ─────────────────────────────
