@@ -9,10 +9,13 @@
 //! setup can leak in and their read marks and index are never read or
 //! written.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::run::Run;
 use kanbao::typeset::str_width;
 use rstest::rstest;
 use serde_json::Value;
@@ -30,21 +33,6 @@ title = "甲报"
 kind = "pages"
 path = "feeds/a"
 "#;
-
-/// How a run of the binary ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The stderr lines, for comparing whole messages.
-    fn stderr_lines(&self) -> Vec<&str> {
-        self.stderr.lines().collect()
-    }
-}
 
 /// Runs `kanbao ARGS…` in `dir` with no config- or state-related environment.
 fn kanbao(dir: &Path, args: &[&str]) -> Run {
@@ -105,14 +93,7 @@ fn run_kanbao(dir: &Path, state_home: Option<&Path>, args: &[&str], input: Optio
             child.wait_with_output().expect("wait for kanbao")
         }
     };
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("kanbao exited with a code, not a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::from(output)
 }
 
 /// A temporary folder holding `config.toml` with `config` in it.
@@ -146,8 +127,7 @@ fn sample_archive() -> TempDir {
 }
 
 fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+    run.json()
 }
 
 fn ids(run: &Run) -> Vec<String> {

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use common::run::Run;
 use common::server::{Response, Server};
 use kanbao::config::{Config, FeedConfig};
 use kanbao::feed::fetch::{Outcome, fetch_feed};
@@ -146,30 +147,6 @@ fn feed_table(id: &str, title: &str, source: &str, store: &str, extra: &str) -> 
         "[[feeds]]\nid = \"{id}\"\ntitle = \"{title}\"\nkind = \"feed\"\n{key} = \"{source}\"\n\
          store = \"{store}\"\n{extra}\n"
     )
-}
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Runs `command` with stdout and stderr piped.
-    fn of(command: &mut Command) -> Run {
-        let output = command.output().expect("run the kanbao binary");
-        Run {
-            code: output.status.code().expect("kanbao exited with a code"),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        }
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
 }
 
 /// Every file below `dir` (hidden ones included), by path relative to

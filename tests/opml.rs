@@ -3,10 +3,13 @@
 //! the ids it makes, its exact one-line errors, [`opml::export`], and
 //! `kanbao import opml` / `kanbao export opml` run as a user runs them.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::run::Run;
 use kanbao::config::{self, Config};
 use kanbao::feed::opml::{self, AddedFeed, Imported};
 use rstest::rstest;
@@ -724,32 +727,19 @@ fn a_config_without_web_feeds_exports_an_empty_body() {
     assert_eq!(opml::import("", &exported), Err(NO_FEEDS.to_owned()));
 }
 
-/// How a run of the binary ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `kanbao ARGS…` in `dir` with no config-related environment, and
 /// any index in `dir/.cache`.
 fn kanbao(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KANBAO_CONFIG")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("HOME")
-        .env("XDG_CACHE_HOME", dir.join(".cache"))
-        .output()
-        .expect("run the kanbao binary");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("KANBAO_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("HOME")
+            .env("XDG_CACHE_HOME", dir.join(".cache")),
+    )
 }
 
 /// A temporary folder with the shipped config, its sample page and

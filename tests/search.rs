@@ -15,10 +15,13 @@
 //! | 03-01 | 乡村振兴看新变化 | hard-wrapped: 人 / 才 on two lines |
 //! | undated | 春天的故事 | ２０２３年 (full width), Gdp |
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::run::Run;
 use kanbao::config::{self, Config};
 use kanbao::index::grams;
 use kanbao::index::search::{Query, QueryError};
@@ -459,32 +462,20 @@ fn copy_tree(from: &Path, to: &Path) {
 
 // ───────────────────────────── the command ─────────────────────────────
 
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// `kanbao --config <fixture> ARGS…` with the index in `cache`.
 fn kanbao(cache: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
-        .arg("--config")
-        .arg(fixture_config())
-        .args(args)
-        .current_dir(cache)
-        .env_remove("KANBAO_CONFIG")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("HOME")
-        .env("XDG_STATE_HOME", cache.join("state"))
-        .env("XDG_CACHE_HOME", cache.join("cache"))
-        .output()
-        .expect("run kanbao");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .arg("--config")
+            .arg(fixture_config())
+            .args(args)
+            .current_dir(cache)
+            .env_remove("KANBAO_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("HOME")
+            .env("XDG_STATE_HOME", cache.join("state"))
+            .env("XDG_CACHE_HOME", cache.join("cache")),
+    )
 }
 
 fn keys(value: &Value) -> Vec<&str> {

@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests; each test file declares
 //! `mod common;` and uses what it needs.
 //!
+//! - [`run`]: how a run of the kanbao binary ended;
 //! - [`server`]: a small HTTP/1.1 server on 127.0.0.1 with scripted
 //!   responses (status codes, redirects, 304s, gzip, stalls, truncation,
 //!   huge, chunked and slow bodies) that records the requests it gets.
 
+pub mod run;
 pub mod server;
