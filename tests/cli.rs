@@ -15,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::run::Run;
+use common::run::{Run, keys};
 use kanbao::typeset::str_width;
 use rstest::rstest;
 use serde_json::Value;
@@ -137,17 +137,6 @@ fn ids(run: &Run) -> Vec<String> {
         .iter()
         .map(|a| a["id"].as_str().expect("id is a string").to_owned())
         .collect()
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
 }
 
 fn sorted<'a>(names: &[&'a str]) -> Vec<&'a str> {

@@ -21,7 +21,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::run::Run;
+use common::run::{Run, keys};
 use kanbao::config::{self, Config};
 use kanbao::index::grams;
 use kanbao::index::search::{Query, QueryError};
@@ -476,17 +476,6 @@ fn kanbao(cache: &Path, args: &[&str]) -> Run {
             .env("XDG_STATE_HOME", cache.join("state"))
             .env("XDG_CACHE_HOME", cache.join("cache")),
     )
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
 }
 
 #[test]

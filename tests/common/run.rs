@@ -40,3 +40,15 @@ impl From<Output> for Run {
         }
     }
 }
+
+/// The keys of a JSON object, sorted: for checking a JSON shape.
+pub fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
