@@ -360,16 +360,22 @@ pub struct PageKey {
 }
 
 impl PageKey {
-    /// From `2023-03-08/05-科教.txt`: date, page and section.
+    /// From `2023-03-08/05-科教.txt`: date, page and section; from a
+    /// crawler's `20231001/20231001-04-02.txt`: date and page.
     pub fn from_relative(relative: &str) -> PageKey {
         let mut parts: Vec<&str> = relative.split('/').collect();
         let file = parts.pop().unwrap_or("");
+        let crawled = crate::source::page::file_date_page(file);
         let date = parts
             .first()
             .filter(|d| is_date(d))
-            .map(|d| (*d).to_owned());
+            .map(|d| (*d).to_owned())
+            .or_else(|| crawled.as_ref().map(|(d, _)| d.clone()));
         let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-        let (page, section) = split_page_stem(stem);
+        let (page, section) = match crawled {
+            Some((_, page)) => (Some(page), None),
+            None => split_page_stem(stem),
+        };
         PageKey {
             date,
             page,
@@ -538,6 +544,13 @@ mod tests {
     #[case::undated("undated/zhumadian-daily-page.txt", None, None, None)]
     #[case::bad_date("2023-13-08/05-要闻.txt", None, Some("05"), Some("要闻"))]
     #[case::flat("07-体育.txt", None, Some("07"), Some("体育"))]
+    #[case::crawler("20231001/20231001-04-02.txt", Some("2023-10-01"), Some("04"), None)]
+    #[case::crawler_in_a_dated_folder(
+        "2023-10-02/20231001-04-02.txt",
+        Some("2023-10-02"),
+        Some("04"),
+        None
+    )]
     fn page_keys(
         #[case] relative: &str,
         #[case] date: Option<&str>,

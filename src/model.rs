@@ -31,6 +31,12 @@ pub struct Article {
     pub byline: Option<Byline>,
     /// Body paragraphs, layout artifacts removed, text otherwise as stored.
     pub paragraphs: Vec<String>,
+    /// What each paragraph is ([`Role`]), one per paragraph; a paragraph
+    /// past the end of this list is [`Role::Text`].
+    pub roles: Vec<Role>,
+    /// A source note closing the text, e.g. `新华社北京10月1日电` from
+    /// `（新华社北京10月1日电）`; the paragraph stays in `paragraphs`.
+    pub source_note: Option<String>,
     /// Editor code closing the article, e.g. `⑤3`.
     pub editor_code: Option<String>,
     pub photos: Vec<Photo>,
@@ -46,6 +52,20 @@ pub struct Article {
     /// what the list needs to show it. `None` once the text is read.
     #[serde(skip)]
     pub stub: Option<Stub>,
+}
+
+/// What a paragraph is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Running text.
+    #[default]
+    Text,
+    /// A cross-head (小标题) between paragraphs, or the head of a sidebar
+    /// (相关链接) that belongs to the story.
+    Crosshead,
+    /// An editor's note or summary box (编者按, 核心阅读, `【人物】…`).
+    Note,
 }
 
 /// What the index keeps of an article besides its fields: a stand-in
@@ -121,6 +141,8 @@ impl Article {
             subtitle: None,
             byline: None,
             paragraphs: Vec::new(),
+            roles: Vec::new(),
+            source_note: None,
             editor_code: None,
             photos: Vec::new(),
             url: None,
@@ -133,6 +155,18 @@ impl Article {
             },
             stub: None,
         }
+    }
+
+    /// The role of paragraph `n`.
+    pub fn role(&self, n: usize) -> Role {
+        self.roles.get(n).copied().unwrap_or_default()
+    }
+
+    /// Adds a paragraph with its role.
+    pub fn push_paragraph(&mut self, text: String, role: Role) {
+        self.roles.resize(self.paragraphs.len(), Role::Text);
+        self.paragraphs.push(text);
+        self.roles.push(role);
     }
 
     /// Sizes of its parts: counted from the text, or kept by the index.

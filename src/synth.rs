@@ -699,7 +699,15 @@ impl Material {
             line(out, &mut gap, rng.pick_str(&self.columns));
             return 2;
         }
-        1 + rng.below(2)
+        let gap = 1 + rng.below(2);
+        if code {
+            gap
+        } else {
+            // An article that no editor code closes is set apart by a wide
+            // gap: after one blank line, a head over text without a
+            // dateline or byline reads as a cross-head of this article.
+            2
+        }
     }
 }
 

@@ -425,6 +425,8 @@ fn parse_json_has_the_documented_shape() {
         "subtitle",
         "byline",
         "paragraphs",
+        "roles",
+        "source_note",
         "editor_code",
         "photos",
         "url",
@@ -442,6 +444,7 @@ fn parse_json_has_the_documented_shape() {
         "title",
         "subtitle",
         "editor_code",
+        "source_note",
         "url",
         "published",
     ];
@@ -468,6 +471,17 @@ fn parse_json_has_the_documented_shape() {
             article["paragraphs"]
                 .as_array()
                 .is_some_and(|p| !p.is_empty())
+        );
+        // One role a paragraph: text, crosshead or note.
+        let roles = article["roles"].as_array().expect("roles is an array");
+        assert_eq!(
+            Some(roles.len()),
+            article["paragraphs"].as_array().map(Vec::len)
+        );
+        assert!(
+            roles
+                .iter()
+                .all(|r| ["text", "crosshead", "note"].contains(&r.as_str().unwrap_or("")))
         );
         for photo in article["photos"].as_array().expect("photos is an array") {
             assert_eq!(keys(photo), sorted(&["caption", "credit", "code", "url"]));
@@ -825,7 +839,7 @@ fn list_json_reports_the_read_and_starred_marks() {
     let parsed = kanbao(Path::new(MANIFEST_DIR), &["parse", "--json", SAMPLE_PAGE]);
     let parsed = json(&parsed);
     let mut parsed_keys = keys(&parsed["articles"][0]);
-    parsed_keys.retain(|k| !["paragraphs", "photos", "links"].contains(k));
+    parsed_keys.retain(|k| !["paragraphs", "roles", "source_note", "photos", "links"].contains(k));
     assert_eq!(article_keys, parsed_keys);
 
     assert_eq!(
@@ -959,7 +973,7 @@ fn list_json_counts_the_text_and_show_json_gives_it() {
         .collect();
     assert_eq!(shape, [(4, 0), (5, 0), (2, 6)]);
     for a in articles {
-        for key in ["paragraphs", "photos", "links"] {
+        for key in ["paragraphs", "roles", "source_note", "photos", "links"] {
             assert!(a.get(key).is_none(), "list --json has {key}: {a}");
         }
     }
@@ -981,14 +995,14 @@ fn list_json_counts_the_text_and_show_json_gives_it() {
         let shown = &shown[0];
         // The text, as `parse` reads it from the same page.
         let page = &parsed["articles"][n];
-        for key in ["paragraphs", "photos", "links"] {
+        for key in ["paragraphs", "roles", "source_note", "photos", "links"] {
             assert_eq!(shown[key], page[key], "{id}: {key}");
         }
         // Every other field as listed.
         let mut expected = listed.clone();
         let object = expected.as_object_mut().expect("an article is an object");
         object.remove("counts");
-        for key in ["paragraphs", "photos", "links"] {
+        for key in ["paragraphs", "roles", "source_note", "photos", "links"] {
             object.insert(key.to_owned(), page[key].clone());
         }
         assert_eq!(shown, &expected, "show --json of {id}");

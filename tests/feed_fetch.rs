@@ -28,7 +28,7 @@ use kanbao::feed::fetch::{Outcome, fetch_feed};
 use kanbao::feed::item::Item;
 use kanbao::feed::store::StoreReport;
 use kanbao::library::Library;
-use kanbao::model::{Article, Byline, Link, Photo, SourceRef};
+use kanbao::model::{Article, Byline, Link, Photo, Role, SourceRef};
 use rstest::rstest;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -291,6 +291,8 @@ impl Expected<'_> {
             subtitle: None,
             byline: self.byline.clone(),
             paragraphs: strings(self.paragraphs),
+            roles: vec![Role::Text; self.paragraphs.len()],
+            source_note: None,
             editor_code: None,
             photos: self.photos.clone(),
             url: self.url.map(str::to_owned),

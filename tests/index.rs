@@ -166,6 +166,8 @@ fn one(title: &str, body: &str) -> String {
 fn fields(a: &Article) -> (Article, kanbao::model::Counts) {
     let mut m = a.clone();
     m.paragraphs.clear();
+    m.roles.clear();
+    m.source_note = None;
     m.photos.clear();
     m.links.clear();
     m.stub = None;

@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Article, Byline, Link, Photo};
+use crate::model::{Article, Byline, Link, Photo, Role};
 
 /// The first line of a stored item file.
 pub const FRONT_MATTER: &str = "+++";
@@ -164,6 +164,7 @@ impl Item {
         a.date = self.date();
         a.section = self.category.clone();
         a.paragraphs = self.paragraphs.clone();
+        a.roles = vec![Role::Text; a.paragraphs.len()];
         a.photos = self
             .photos
             .iter()

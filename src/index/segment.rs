@@ -784,6 +784,8 @@ fn decode_article(r: &mut In<'_>, path: &str) -> Result<Article, Corrupt> {
         subtitle,
         byline,
         paragraphs: Vec::new(),
+        roles: Vec::new(),
+        source_note: None,
         editor_code,
         photos: Vec::new(),
         url,

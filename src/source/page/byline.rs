@@ -97,13 +97,8 @@ pub fn parse_end_line(text: &str) -> Option<Byline> {
 /// `新华社北京9月30日电（记者 X）`. Returns the byline inside the
 /// parentheses; `None` when there is no credit line or it names nobody.
 pub fn parse_credit_line(paragraph: &str) -> Option<Byline> {
-    let head: String = paragraph.chars().take(40).collect();
-    let cut = head.find(['讯', '电', '訊', '電'])?;
-    let prefix = &head[..cut];
-    if prefix.chars().count() > 24 || prefix.contains(['，', '。', ',', '(', '（']) {
-        return None;
-    }
-    let rest = head[cut + '讯'.len_utf8()..].trim_start_matches(is_pad);
+    let end = dateline_end(paragraph)?;
+    let rest = paragraph[end..].trim_start_matches(is_pad);
     let open = rest.strip_prefix(['(', '（'])?;
     let close = open.find([')', '）'])?;
     let inner = open[..close].trim_matches(is_pad);
@@ -114,6 +109,68 @@ pub fn parse_credit_line(paragraph: &str) -> Option<Byline> {
         correspondents,
     })
 }
+
+/// Where the dateline (电头) opening a paragraph ends: just after its `讯`
+/// or `电` (`本报讯`, `本报电`, `本报北京9月30日电`, `新华社北京9月30日电`).
+/// The words before it are a newspaper or agency, a place and a date, with
+/// no punctuation; a space, a parenthesis or the text follows.
+pub fn dateline_end(paragraph: &str) -> Option<usize> {
+    let head = match paragraph.char_indices().nth(DATELINE_MAX_CHARS) {
+        Some((i, _)) => &paragraph[..i],
+        None => paragraph,
+    };
+    let cut = head.find(['讯', '电', '訊', '電'])?;
+    let prefix = &head[..cut];
+    let agency = ["报", "報", "社", "网", "網", "台", "刊"]
+        .iter()
+        .any(|a| prefix.contains(a));
+    let dated = prefix.contains('月') && prefix.ends_with('日');
+    if prefix.is_empty()
+        || !(agency || dated)
+        || prefix.contains(['，', '。', ',', '(', '（', '、', '：', ':', '“'])
+    {
+        return None;
+    }
+    Some(cut + '讯'.len_utf8())
+}
+
+/// A dateline is at most this many characters before its `电`.
+const DATELINE_MAX_CHARS: usize = 24;
+
+/// A photographer's credit line: `新华社记者  张玉薇摄`, `本报记者 李  强摄`,
+/// `冯立新摄（影像中国）`, `（本报记者 张三 摄）`. The role may be left out;
+/// a source after the credit (`（影像中国）`) is part of it.
+pub fn parse_photo_credit(text: &str) -> Option<Byline> {
+    let inner = strip_parens(text).unwrap_or(text);
+    let inner = match inner.strip_suffix(['）', ')']) {
+        Some(open) => match open.rfind(['（', '(']) {
+            Some(i) => open[..i].trim_end_matches(is_pad),
+            None => return None,
+        },
+        None => inner,
+    };
+    if more_chars_than(inner, CREDIT_MAX_CHARS) {
+        return None;
+    }
+    let names = inner
+        .strip_suffix("摄影")
+        .or_else(|| inner.strip_suffix("攝影"))
+        .or_else(|| inner.strip_suffix(['摄', '攝']))?;
+    let (reporters, correspondents) = parse_names(names.trim_end_matches(is_pad), false)?;
+    if reporters.len() + correspondents.len() > CREDIT_MAX_NAMES {
+        return None;
+    }
+    Some(Byline {
+        text: text.to_owned(),
+        reporters,
+        correspondents,
+    })
+}
+
+/// A credit line is at most this many characters long, its source aside.
+const CREDIT_MAX_CHARS: usize = 24;
+/// Photographers named in one credit line, at most.
+const CREDIT_MAX_NAMES: usize = 4;
 
 fn strip_parens(text: &str) -> Option<&str> {
     let inner = text
@@ -149,7 +206,10 @@ fn parse_names(text: &str, need_role: bool) -> Option<(Vec<String>, Vec<String>)
         _ => reporters.push(name),
     };
 
-    for token in text.split(is_pad).filter(|t| !t.is_empty()) {
+    for token in text
+        .split(|c| is_pad(c) || c == '、')
+        .filter(|t| !t.is_empty())
+    {
         let (token_role, rest) = split_role(token);
         if token_role.is_some() {
             if half.is_some() {
@@ -158,7 +218,8 @@ fn parse_names(text: &str, need_role: bool) -> Option<(Vec<String>, Vec<String>)
             role = token_role;
             seen_role = true;
         }
-        let rest = strip_marker_suffix(rest);
+        // The second half of a padded name may carry the marker: `李  强摄`.
+        let rest = strip_marker_suffix(rest, if half.is_some() { 1 } else { 2 });
         if rest.is_empty() {
             continue;
         }
@@ -197,14 +258,15 @@ fn split_role(token: &str) -> (Option<Role>, &str) {
     (None, token)
 }
 
-/// `张玉薇摄` → `张玉薇`; a token that is only a marker → empty.
-fn strip_marker_suffix(token: &str) -> &str {
+/// `张玉薇摄` → `张玉薇`; a token that is only a marker → empty. A name
+/// left must have at least `least` characters.
+fn strip_marker_suffix(token: &str, least: usize) -> &str {
     if MARKERS.contains(&token) {
         return "";
     }
     for marker in ["摄", "攝", "文/图", "文／图", "文/圖"] {
         if let Some(name) = token.strip_suffix(marker)
-            && name.chars().count() >= 2
+            && name.chars().count() >= least
         {
             return name;
         }

@@ -24,6 +24,14 @@ pub enum Kind {
     PhotoLabel(String),
     /// A numbered or placed caption, `图①：…`, `上图：…`; holds the caption.
     Caption(String),
+    /// A caption paragraph printed in the text, `图为…`: the whole line.
+    InlineCaption,
+    /// The label of a sidebar that belongs to the story above it:
+    /// `相关链接`, `知识链接`, `亲历者说`, `参观贴士` …
+    Sidebar,
+    /// The label of an editor's note or summary box on its own line:
+    /// `编者按`, `核心阅读` …
+    NoteLabel,
     /// A photographer's credit line: `新华社记者  张玉薇摄`.
     Credit,
     /// The page header `第05版：科教`: page and section.
@@ -49,8 +57,6 @@ pub struct Classified<'a> {
 const HEAD_MAX_CHARS: usize = 32;
 /// A head line with a comma in it is at most this long (`稳中求进，开创新局`).
 const HEAD_MAX_CHARS_WITH_COMMA: usize = 20;
-/// A credit line is at most this many characters long.
-const CREDIT_MAX_CHARS: usize = 24;
 
 pub fn classify(text: &str) -> Classified<'_> {
     let (body, code) = split_editor_code(text);
@@ -82,7 +88,10 @@ fn kind_of(text: &str) -> Kind {
     if let Some(caption) = placed_caption(text) {
         return Kind::Caption(caption.to_owned());
     }
-    if is_credit(text) {
+    if is_inline_caption(text) {
+        return Kind::InlineCaption;
+    }
+    if byline::parse_photo_credit(text).is_some() {
         return Kind::Credit;
     }
     if byline::parse_own_line(text).is_some() {
@@ -91,11 +100,152 @@ fn kind_of(text: &str) -> Kind {
     if byline::parse_end_line(text).is_some() {
         return Kind::EndByline;
     }
-    if is_prose(text) || more_chars_than(text, HEAD_MAX_CHARS) {
-        Kind::Body
+    if is_prose(text) || more_chars_than(text, HEAD_MAX_CHARS) || source_note(text).is_some() {
+        return Kind::Body;
+    }
+    let label = unbracketed(text);
+    if NOTE_LABELS.contains(&label) {
+        Kind::NoteLabel
+    } else if is_sidebar_label(label) {
+        Kind::Sidebar
+    } else if label != text && !more_chars_than(label, 6) {
+        Kind::NoteLabel
     } else {
         Kind::Head
     }
+}
+
+/// A paragraph in parentheses naming where the text came from:
+/// `（新华社北京10月1日电）`, `（据新华社电）`. Returns what is inside.
+pub fn source_note(text: &str) -> Option<&str> {
+    let inner = text
+        .strip_prefix(['（', '('])?
+        .strip_suffix(['）', ')'])?
+        .trim_matches(is_pad);
+    if more_chars_than(inner, 40) || inner.contains(['（', '(', '。']) {
+        return None;
+    }
+    let dateline = byline::dateline_end(inner) == Some(inner.len());
+    let sourced = ["据", "来源", "转自", "摘自", "原载", "本文来源"]
+        .iter()
+        .any(|p| inner.starts_with(p));
+    (dateline || sourced).then_some(inner)
+}
+
+/// `【相关链接】` → `相关链接`.
+fn unbracketed(text: &str) -> &str {
+    text.strip_prefix(['【', '〔', '['])
+        .and_then(|t| t.strip_suffix(['】', '〕', ']']))
+        .map_or(text, |t| t.trim_matches(is_pad))
+}
+
+/// Labels of editor's notes and summary boxes.
+const NOTE_LABELS: [&str; 9] = [
+    "编者按",
+    "编者的话",
+    "编后",
+    "编后语",
+    "核心阅读",
+    "阅读提示",
+    "导读",
+    "内容提要",
+    "提要",
+];
+
+/// Sidebar labels end like this: `相关链接`, `出行贴士`, `记者手记`, `亲历者说`.
+const SIDEBAR_ENDINGS: [&str; 6] = ["链接", "贴士", "手记", "者说", "资料", "阅读"];
+/// Sidebar labels that end otherwise.
+const SIDEBAR_LABELS: [&str; 4] = ["名词解释", "延伸阅读", "小贴士", "数读"];
+
+/// A short line naming a sidebar (相关链接, 知识链接 …).
+fn is_sidebar_label(label: &str) -> bool {
+    !more_chars_than(label, 6)
+        && (SIDEBAR_LABELS.contains(&label) || SIDEBAR_ENDINGS.iter().any(|e| label.ends_with(e)))
+        && !label.contains(is_pad)
+        && label != "阅读"
+}
+
+/// A paragraph opening with a note's label: `编者按：…`, `【人物】…`.
+pub fn is_note_paragraph(text: &str) -> bool {
+    if let Some(rest) = text.strip_prefix('【')
+        && let Some(end) = rest.find('】')
+    {
+        let label = &rest[..end];
+        return !label.is_empty()
+            && !more_chars_than(label, 6)
+            && end + '】'.len_utf8() < rest.len();
+    }
+    NOTE_LABELS.iter().any(|label| {
+        text.strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with(['：', ':']))
+    })
+}
+
+/// `图为…`: a caption set as a paragraph of the text.
+fn is_inline_caption(text: &str) -> bool {
+    (text.starts_with("图为") || text.starts_with("圖為")) && more_chars_than(text, 4)
+}
+
+/// A date on a line of its own, as letters end: `2024年3月5日`,
+/// `二〇二四年三月五日`.
+pub fn is_date_line(text: &str) -> bool {
+    let numeral = |c: char| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c)
+    };
+    let mut parts = text.split(['年', '月']);
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Some(day) = day.strip_suffix(['日', '号']) else {
+        return false;
+    };
+    [year, month, day]
+        .iter()
+        .all(|p| !p.is_empty() && p.chars().count() <= 4 && p.chars().all(numeral))
+}
+
+/// Punctuation that can end a paragraph; anything else means the printed
+/// column cut it mid-sentence.
+pub fn ends_sentence(text: &str) -> bool {
+    text.ends_with([
+        '。', '！', '？', '!', '?', '…', '”', '’', '」', '』', '）', ')', '》', '】', '：', ':',
+        '；', ';', '.', '—',
+    ])
+}
+
+/// Closing punctuation, which never starts a line (避头): a line that does
+/// starts in the middle of a sentence.
+pub fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '》'
+            | '】'
+            | '〕'
+            | '〉'
+            | '”'
+            | '’'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '%'
+            | '％'
+    )
 }
 
 /// Whether `text` has more than `n` characters, without counting them all
@@ -206,7 +356,7 @@ pub fn is_metadata(text: &str) -> bool {
     }
     METADATA_PREFIXES.iter().any(|p| {
         text.strip_prefix(p)
-            .is_some_and(|rest| rest.starts_with(['：', ':', ' ', '\u{3000}']))
+            .is_some_and(|rest| rest.starts_with(['：', ':']) || rest.starts_with(is_pad))
     })
 }
 
@@ -232,17 +382,6 @@ fn placed_caption(text: &str) -> Option<&str> {
     });
     let caption = rest.strip_prefix(['：', ':'])?;
     Some(caption.trim_start_matches(is_pad))
-}
-
-/// `新华社记者  张玉薇摄`, `（本报记者 张三 摄）`.
-fn is_credit(text: &str) -> bool {
-    let inner = text
-        .strip_prefix(['（', '('])
-        .and_then(|t| t.strip_suffix(['）', ')']))
-        .unwrap_or(text);
-    !more_chars_than(inner, CREDIT_MAX_CHARS)
-        && inner.trim_end_matches(is_pad).ends_with(['摄', '攝'])
-        && byline::parse_own_line(inner).is_some()
 }
 
 #[cfg(test)]

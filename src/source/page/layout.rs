@@ -4,8 +4,21 @@
 //! paragraph whose hard-wrapped lines were joined again. Pieces remember the
 //! source lines they came from and how many blank lines stood before them,
 //! because a wider gap separates larger units of the page.
+//!
+//! Hard wrapping is learned per page ([`Wrap`]): text extraction and old
+//! archives cut every line of a paragraph at one width, counted either in
+//! characters or in display columns. Both measures are taken of every line,
+//! and the page's own measure is the one in which its lines agree. A line
+//! then runs on into the next when the next line's first unbreakable unit
+//! (a character with the closing marks after it, a number, a Latin word)
+//! would not have fitted on it — a short line ends its paragraph, however
+//! few columns its half-width punctuation takes. A line that starts with
+//! closing punctuation, or is only a stray end of a sentence (`业。`), always
+//! continues the line above.
 
 use unicode_width::UnicodeWidthStr;
+
+use super::classify::{ends_sentence, is_closing};
 
 /// One logical line of the page, ready to be classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,15 +32,28 @@ pub struct Piece {
     pub indented: bool,
 }
 
-/// A non-blank source line with its padding removed.
-#[derive(Debug)]
-struct Line<'a> {
-    number: usize,
-    text: &'a str,
-    indented: bool,
-    /// Display width of the indent; the text's width is measured only for
-    /// blocks of several lines, where hard wrapping is possible.
-    indent_width: usize,
+/// What a line is, as far as joining lines goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Stays a line of its own: a byline, credit, metadata, label …
+    Alone,
+    /// Starts a piece but may run on into the lines below: a caption.
+    Lead,
+    /// A short line without sentence punctuation: maybe a head.
+    Head,
+    /// Anything else: text.
+    Text,
+}
+
+/// What the page parser says of one line's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineClass {
+    pub kind: LineKind,
+    /// The line ends with an editor code: its paragraph ends there.
+    pub closes: bool,
+    /// The line opens a paragraph with a dateline (`本报北京9月30日电`):
+    /// unless it ends a sentence, the paragraph runs on below it.
+    pub runs_on: bool,
 }
 
 /// Whitespace that pads page text: ASCII, NBSP, ideographic space and the
@@ -49,142 +75,471 @@ fn pad_width(c: char) -> usize {
 }
 
 /// Splits `text` into lines on LF, CRLF or CR, numbered from 1.
-fn raw_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub fn raw_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split('\n')
         .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
         .enumerate()
         .map(|(i, l)| (i + 1, l))
 }
 
-fn line(number: usize, raw: &str) -> Option<Line<'_>> {
+/// How wide a line is in both measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Size {
+    chars: usize,
+    cols: usize,
+}
+
+/// The measure a page was wrapped in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Chars,
+    Cols,
+}
+
+impl Size {
+    fn of(self, measure: Measure) -> usize {
+        match measure {
+            Measure::Chars => self.chars,
+            Measure::Cols => self.cols,
+        }
+    }
+}
+
+/// Lines longer than this many bytes are never measured: no page is
+/// hard-wrapped that wide, and a paragraph on one line can be megabytes.
+const MAX_WRAPPED_BYTES: usize = 600;
+
+/// A non-blank source line with its padding removed.
+#[derive(Debug)]
+struct Line<'a> {
+    number: usize,
+    text: &'a str,
+    indented: bool,
+    /// The line starts or ends with one space: a wrap that fell on a
+    /// space between words (`记者 黄育南` / ` 张宁`) left it there.
+    spaced_start: bool,
+    spaced_end: bool,
+    /// Width of the whole line, indent included; `None` when too long to
+    /// be a hard-wrapped line.
+    size: Option<Size>,
+    class: LineClass,
+}
+
+fn line<'a>(
+    number: usize,
+    raw: &'a str,
+    classify: &impl Fn(&str) -> LineClass,
+) -> Option<Line<'a>> {
     let text = raw.trim_matches(is_pad);
     if text.is_empty() {
         return None;
     }
     let lead = &raw[..raw.len() - raw.trim_start_matches(is_pad).len()];
-    let indent: usize = lead.chars().map(pad_width).sum();
+    let indent_cols: usize = lead.chars().map(pad_width).sum();
+    let size = (text.len() <= MAX_WRAPPED_BYTES).then(|| Size {
+        chars: lead.chars().count() + text.chars().count(),
+        cols: indent_cols + text.width(),
+    });
     Some(Line {
         number,
         text,
-        indented: indent >= 2,
-        indent_width: indent,
+        indented: indent_cols >= 2,
+        spaced_start: lead == " " || lead == "\u{a0}",
+        spaced_end: {
+            let trail = &raw[raw.trim_end_matches(is_pad).len()..];
+            trail == " " || trail == "\u{a0}"
+        },
+        size,
+        class: classify(text),
     })
+}
+
+/// A learned wrap: the measure and the width of a full line in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Wrap {
+    measure: Measure,
+    width: usize,
+}
+
+impl Wrap {
+    /// How much shorter than the widest a full line may be: printed
+    /// columns squeeze punctuation (标点挤压) and push a character over to
+    /// keep a mark off a line's start, so their lines differ by one
+    /// character. A line is a paragraph's last only when it is clearly
+    /// short: the next line's first unit would have fitted with a
+    /// character to spare.
+    fn slack(self) -> isize {
+        match self.measure {
+            Measure::Chars => 1,
+            Measure::Cols => 2,
+        }
+    }
+
+    /// Room left on `line` for more text, negative when it is over-full
+    /// (a hanging mark); `None` for a line too long to measure.
+    fn room(self, line: &Line<'_>) -> Option<isize> {
+        let size = line.size?.of(self.measure);
+        Some(self.width as isize - size as isize)
+    }
+}
+
+/// The width of a text's first unbreakable unit: a character with the
+/// closing marks that may not start a line after it, an opening mark with
+/// the character it opens, a run of `……` or `——`, or a number or Latin word
+/// (a number with the character after it, which typesetters keep with it:
+/// `2023年`).
+fn first_unit(text: &str) -> Size {
+    let mut chars = text.chars().peekable();
+    let mut unit = String::new();
+    let Some(first) = chars.next() else {
+        return Size::default();
+    };
+    unit.push(first);
+    if first.is_ascii_alphanumeric() {
+        let digits = first.is_ascii_digit();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '\'' | '-') {
+                unit.push(c);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if digits
+            && let Some(&c) = chars.peek()
+            && !c.is_ascii()
+            && !is_closing(c)
+        {
+            unit.push(c);
+            chars.next();
+        }
+    } else if matches!(first, '…' | '—') {
+        while let Some(&c) = chars.peek().filter(|&&c| c == first) {
+            unit.push(c);
+            chars.next();
+        }
+    } else if is_opening(first)
+        && let Some(c) = chars.next()
+    {
+        unit.push(c);
+    }
+    while let Some(&c) = chars.peek().filter(|&&c| is_closing(c)) {
+        unit.push(c);
+        chars.next();
+    }
+    Size {
+        chars: unit.chars().count(),
+        cols: unit.width(),
+    }
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '(' | '「' | '『' | '《' | '【' | '“' | '‘' | '〈' | '〔' | '['
+    )
+}
+
+/// A piece that cannot stand on its own: it starts with closing
+/// punctuation, or is only the end of a sentence (`业。`, `”`), at most two
+/// characters besides its punctuation.
+fn is_continuation(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if is_closing(first) {
+        return true;
+    }
+    if text.len() > 4 * 6 {
+        return false;
+    }
+    let words = text
+        .chars()
+        .filter(|c| !c.is_ascii_punctuation() && !is_closing(*c))
+        .count();
+    words <= 2 && ends_sentence(text) && text.chars().count() > words
 }
 
 /// The pieces of a page, in order.
 ///
-/// `is_standalone` tells which lines must stay on their own even when the
-/// block looks hard-wrapped (bylines, captions, metadata …).
-pub fn pieces(text: &str, is_standalone: impl Fn(&str) -> bool) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut block: Vec<Line<'_>> = Vec::new();
+/// `classify` says what a line is (its text without padding); the first
+/// `skip` lines are left out (head slots already read, see
+/// [`super::crawler`]).
+pub fn pieces(text: &str, skip: usize, classify: impl Fn(&str) -> LineClass) -> Vec<Piece> {
+    let mut lines: Vec<Option<Line<'_>>> = Vec::new();
+    for (number, raw) in raw_lines(text).skip(skip) {
+        lines.push(line(number, raw, &classify));
+    }
+    let page_wrap = learn(
+        lines
+            .iter()
+            .flatten()
+            .filter(|l| l.class.kind != LineKind::Alone),
+        2,
+    );
+    let mut out: Vec<Piece> = Vec::new();
     let mut blanks = 0;
-    let mut gap = 0;
-    for (number, raw) in raw_lines(text) {
-        match line(number, raw) {
-            Some(l) => {
-                if block.is_empty() {
-                    gap = blanks;
-                }
-                blanks = 0;
-                block.push(l);
+    let mut start = None;
+    for i in 0..=lines.len() {
+        match lines.get(i).and_then(Option::as_ref) {
+            Some(_) => {
+                start.get_or_insert(i);
             }
             None => {
-                if !block.is_empty() {
-                    split_block(&block, gap, &is_standalone, &mut out);
-                    block.clear();
+                if let Some(s) = start.take() {
+                    let block: Vec<&Line<'_>> = lines[s..i].iter().flatten().collect();
+                    split_block(&block, blanks, page_wrap, &mut out);
+                    blanks = 0;
                 }
                 blanks += 1;
             }
         }
     }
-    if !block.is_empty() {
-        split_block(&block, gap, &is_standalone, &mut out);
-    }
-    out
+    join_continuations(out, &classify)
 }
 
-/// Width a line may fall short of the column and still count as full: a
-/// typesetter pushes a double-width character or a punctuation mark over.
-const FULL_SLACK: usize = 2;
-
-/// Punctuation that head lines do not carry: evidence that a full line is
-/// part of a paragraph, not a kicker that happens to match a headline's width.
-fn has_prose_punctuation(text: &str) -> bool {
-    text.contains(['。', '，', '；', '：', '？', '！', '“', '”', ',', ';'])
-}
-
-/// Splits one block into pieces: indented lines start paragraphs, and lines
-/// of a fixed column width (at least two full lines) are joined.
-fn split_block(
-    block: &[Line<'_>],
-    gap: usize,
-    is_standalone: &impl Fn(&str) -> bool,
-    out: &mut Vec<Piece>,
-) {
-    if let [only] = block {
-        out.push(Piece {
-            text: only.text.to_owned(),
-            first_line: only.number,
-            last_line: only.number,
-            gap,
-            indented: only.indented,
-        });
-        return;
-    }
-    let widths: Vec<usize> = block
-        .iter()
-        .map(|l| l.indent_width + l.text.width())
-        .collect();
-    let column = widths.iter().copied().max().unwrap_or(0);
-    let is_full = |i: usize| widths[i] + FULL_SLACK >= column;
-    let hard_wrapped = (0..block.len()).filter(|&i| is_full(i)).count() >= 2;
-    let indent_mode = block.iter().skip(1).any(|l| l.indented);
-
-    let mut current: Option<Piece> = None;
-    let mut prev: Option<&Line<'_>> = None;
-    for (i, l) in block.iter().enumerate() {
-        let continues = match (prev, current.as_ref()) {
-            (Some(p), Some(piece)) => {
-                hard_wrapped
-                    && is_full(i - 1)
-                    && (piece.indented || has_prose_punctuation(&piece.text))
-                    && !(indent_mode && l.indented)
-                    && !is_standalone(l.text)
-                    && !is_standalone(p.text)
+/// Learns the width a page (or a block) was hard-wrapped at, from its
+/// lines that end mid-sentence (a wrapped paragraph's last line, and a
+/// paragraph on one line, end with its sentence): in each measure, the
+/// window of widths a character wide that holds the most of them, among
+/// which a line with a comma when only two agree (heads that happen to
+/// agree have none).
+/// `None` unless `least` lines agree and at most half as many are wider:
+/// the lines of a page that is not hard-wrapped are as long as their
+/// paragraphs, and only chance makes a few of them agree.
+///
+/// When both measures find a width, the one in which more lines agree is
+/// the page's; when as many agree in both, the lines holding half-width
+/// characters (digits, Latin, `,` `“`) tell which the page was wrapped by:
+/// full in characters they are short in columns, and the other way round.
+/// Where they do not tell, columns, which printed pages and programs
+/// counting bytes wrap by.
+fn learn<'a, 'b: 'a>(
+    lines: impl Iterator<Item = &'a Line<'b>> + Clone,
+    least: usize,
+) -> Option<Wrap> {
+    let cut = lines.filter(|l| !ends_with_full_stop(l.text));
+    let found = [(Measure::Chars, 1), (Measure::Cols, 3)].map(|(measure, window)| {
+        let mut widths: Vec<(usize, bool)> = cut
+            .clone()
+            .map(|l| {
+                let width = l
+                    .size
+                    .map_or(usize::MAX, |s| fitted_width(s.of(measure), l.text, measure));
+                (width, l.text.contains(['，', ',', '；', ';']))
+            })
+            .collect();
+        widths.sort_unstable();
+        // The window holding the most lines, the widest of equals.
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut lo = 0;
+        for hi in 0..widths.len() {
+            let top = widths[hi].0;
+            if top == usize::MAX {
+                break;
             }
-            _ => false,
-        };
-        if continues {
-            if let Some(piece) = current.as_mut() {
-                piece.text.push_str(l.text);
-                piece.last_line = l.number;
+            while top - widths[lo].0 > window {
+                lo += 1;
             }
-        } else {
-            if let Some(piece) = current.take() {
-                out.push(piece);
+            let support = hi + 1 - lo;
+            let prose = widths[lo..=hi].iter().any(|w| w.1);
+            if prose && best.is_none_or(|(s, ..)| support >= s) {
+                let wider = widths.len() - widths.partition_point(|w| w.0 <= top + window);
+                best = Some((support, top, wider));
             }
-            current = Some(Piece {
-                text: l.text.to_owned(),
-                first_line: l.number,
-                last_line: l.number,
-                gap: if prev.is_none() { gap } else { 0 },
-                indented: l.indented,
-            });
         }
-        prev = Some(l);
+        best.filter(|&(support, width, wider)| {
+            support >= least && support >= 2 * wider && width > 0
+        })
+        .map(|(support, width, _)| (Wrap { measure, width }, support))
+    });
+    match found {
+        [Some((chars, a)), Some((cols, b))] if a != b => Some(if a > b { chars } else { cols }),
+        [Some((chars, _)), Some((cols, _))] => {
+            // A full line is the width or one less (a character pushed
+            // down, a wide character that did not fit).
+            let (mut by_chars, mut by_cols) = (0, 0);
+            for l in cut {
+                let Some(size) = l.size.filter(|s| s.cols != 2 * s.chars) else {
+                    continue;
+                };
+                let full = |wrap: Wrap| {
+                    let width = fitted_width(size.of(wrap.measure), l.text, wrap.measure);
+                    width + 1 >= wrap.width && width <= wrap.width
+                };
+                by_chars += usize::from(full(chars));
+                by_cols += usize::from(full(cols));
+            }
+            Some(if by_chars > by_cols { chars } else { cols })
+        }
+        [found, None] | [None, found] => found.map(|(wrap, _)| wrap),
     }
-    if let Some(piece) = current {
+}
+
+/// A line that ends with its sentence (`。`, `！`, `……`, `。”`): the last
+/// line of a paragraph, or a paragraph on one line.
+fn ends_with_full_stop(text: &str) -> bool {
+    let end = text.trim_end_matches(['”', '’', '」', '』', '）', ')', '》', '】']);
+    end.ends_with(['。', '！', '？', '!', '?', '…', '；', ';', '：', ':'])
+}
+
+/// A line's width without a closing mark hanging at its end: hanging
+/// punctuation must not make the page's width look wider than it is.
+fn fitted_width(width: usize, text: &str, measure: Measure) -> usize {
+    match text.chars().next_back() {
+        Some(c) if is_closing(c) => width.saturating_sub(match measure {
+            Measure::Chars => 1,
+            Measure::Cols => c.to_string().width(),
+        }),
+        _ => width,
+    }
+}
+
+/// Punctuation within or at the end of a sentence, which a paragraph has
+/// and a group of head lines lacks.
+fn has_sentence_punctuation(text: &str) -> bool {
+    text.contains(['。', '，', '；', '！', '？', ',', ';', '!', '?'])
+}
+
+/// A line that reads like a head: no punctuation of a sentence at all.
+fn head_shaped(line: &Line<'_>) -> bool {
+    line.class.kind == LineKind::Head && !line.text.contains(['，', ',', '、'])
+}
+
+/// Splits one block into pieces: lines run on where the wrap says they are
+/// full, indented lines start paragraphs, and a run of head lines that
+/// happens to be as wide as the text stays apart.
+fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &mut Vec<Piece>) {
+    let wrap = page_wrap.or_else(|| {
+        (block.len() > 2)
+            .then(|| {
+                learn(
+                    block
+                        .iter()
+                        .copied()
+                        .filter(|l| l.class.kind != LineKind::Alone),
+                    2,
+                )
+            })
+            .flatten()
+    });
+    let full = |i: usize| -> bool {
+        let (Some(wrap), Some(next)) = (wrap, block.get(i + 1)) else {
+            return false;
+        };
+        let unit = first_unit(next.text).of(wrap.measure) as isize;
+        wrap.room(block[i])
+            .is_some_and(|room| room < unit + wrap.slack())
+    };
+    // Where paragraphs are marked by indents, a paragraph's unindented
+    // lines run on: text always, a head-like line when the line above
+    // stops mid-sentence. A paragraph's last line ends its sentence, so
+    // text below a line that does not runs on too.
+    let indents = block.iter().skip(1).any(|l| l.indented);
+    let joins = |run: &std::ops::Range<usize>, i: usize| -> bool {
+        let (prev, next) = (block[i - 1], block[i]);
+        if prev.class.kind == LineKind::Alone || prev.class.closes {
+            return false;
+        }
+        if next.text.starts_with(is_closing) {
+            return true;
+        }
+        if matches!(next.class.kind, LineKind::Alone | LineKind::Lead) || next.indented {
+            return false;
+        }
+        // A head below text, with more text after it, is a cross-head or
+        // the next story's head, not the text's last line.
+        let sandwiched = i + 1 < block.len() && !full(i) && !ends_sentence(next.text);
+        if sandwiched && head_shaped(next) {
+            return false;
+        }
+        let start = block[run.start];
+        let paragraph = start.indented && (indents || start.class.kind != LineKind::Head);
+        let open = !ends_with_full_stop(prev.text);
+        if next.class.kind == LineKind::Text {
+            full(i - 1) || open || paragraph
+        } else {
+            full(i - 1) || ((paragraph || prev.class.runs_on) && open)
+        }
+    };
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 0..block.len() {
+        match runs.last_mut() {
+            Some(run) if i > 0 && joins(run, i) => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    for run in runs {
+        let lines = &block[run.clone()];
+        let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+        for (n, l) in lines.iter().enumerate() {
+            if n > 0 && (l.spaced_start || lines[n - 1].spaced_end) {
+                text.push(' ');
+            }
+            text.push_str(l.text);
+        }
+        let first_gap = if run.start == 0 { gap } else { 0 };
+        if lines.len() > 1 && !has_sentence_punctuation(&text) {
+            // Head lines as wide as the text: each stays a head.
+            for (n, l) in lines.iter().enumerate() {
+                out.push(Piece {
+                    text: l.text.to_owned(),
+                    first_line: l.number,
+                    last_line: l.number,
+                    gap: if n == 0 { first_gap } else { 0 },
+                    indented: l.indented,
+                });
+            }
+            continue;
+        }
+        out.push(Piece {
+            text,
+            first_line: lines[0].number,
+            last_line: lines[lines.len() - 1].number,
+            gap: first_gap,
+            indented: lines[0].indented,
+        });
+    }
+}
+
+/// Joins each piece that cannot stand alone (see [`is_continuation`]) to
+/// the piece above it, across blank lines, unless that one stands alone
+/// or ends with an editor code.
+fn join_continuations(pieces: Vec<Piece>, classify: &impl Fn(&str) -> LineClass) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        if is_continuation(&piece.text)
+            && let Some(above) = out.last_mut()
+        {
+            let class = classify(&above.text);
+            if class.kind != LineKind::Alone && !class.closes {
+                above.text.push_str(&piece.text);
+                above.last_line = piece.last_line;
+                continue;
+            }
+        }
         out.push(piece);
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Everything is text, except lines without sentence punctuation of up
+    /// to 32 characters, which are heads (as the page parser says).
+    fn plain(text: &str) -> LineClass {
+        let head = text.chars().count() <= 32 && !text.contains(['。', '，', '；']);
+        LineClass {
+            kind: if head { LineKind::Head } else { LineKind::Text },
+            closes: false,
+            runs_on: false,
+        }
+    }
+
     fn texts(text: &str) -> Vec<(String, usize)> {
-        pieces(text, |_| false)
+        pieces(text, 0, plain)
             .into_iter()
             .map(|p| (p.text, p.gap))
             .collect()
@@ -208,7 +563,8 @@ mod tests {
     fn indented_lines_start_paragraphs() {
         let got = pieces(
             "标题\n\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段。",
-            |_| false,
+            0,
+            plain,
         );
         assert_eq!(got.len(), 3);
         assert!(!got[0].indented);
@@ -236,5 +592,37 @@ mod tests {
     fn head_lines_of_different_widths_stay_apart() {
         let got = texts("全市科技工作会议提出\n奋力建设区域创新高地之路\n——副题");
         assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn a_line_of_half_width_punctuation_is_as_full_as_the_others() {
+        // Wrapped at 8 characters: the second line is 8 characters but 9
+        // columns, and still runs on.
+        let text =
+            "一二三四五六七八\n九,1,2,3,\n十一二三四五六七\n八九十。\n甲乙丙丁戊己庚辛\n壬癸。";
+        let got = texts(text);
+        assert_eq!(
+            got.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            [
+                "一二三四五六七八九,1,2,3,十一二三四五六七八九十。",
+                "甲乙丙丁戊己庚辛壬癸。"
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_piece() {
+        let got = texts("甲乙丙丁戊\n\n，己庚辛。\n\n”\n\n壬癸");
+        assert_eq!(got[0].0, "甲乙丙丁戊，己庚辛。”");
+        assert_eq!(got[1].0, "壬癸");
+    }
+
+    #[test]
+    fn units_that_did_not_fit() {
+        assert_eq!(first_unit("2023年的").chars, 5);
+        assert_eq!(first_unit("业。”下").chars, 3);
+        assert_eq!(first_unit("“两会”").chars, 2);
+        assert_eq!(first_unit("……一").chars, 2);
+        assert_eq!(first_unit("APP说").cols, 3);
     }
 }

@@ -1,22 +1,29 @@
 //! The page parser: the plain text of one newspaper page → articles.
 //!
-//! [`layout`] cuts the text into pieces (logical lines) with the blank-line
-//! gaps between them, [`classify`] says what each piece looks like, and the
-//! assembler here walks the pieces in order and builds articles: a run of
-//! head lines opens an article, paragraphs fill it, an editor code closes it,
-//! short coded lines after a closed article are photo captions. It is a pure
-//! function of the text: it never panics and reports what it could not place
-//! as warnings, never by dropping text. Control characters and terminal
-//! escape sequences are removed first ([`crate::sanitize`]).
+//! [`layout`] cuts the text into pieces (logical lines, hard-wrapped lines
+//! joined again) with the blank-line gaps between them, [`classify`] says
+//! what each piece looks like, and the assembler here walks the pieces in
+//! order and builds articles: a run of head lines opens an article,
+//! paragraphs fill it, an editor code closes it, short coded lines after a
+//! closed article are photo captions. Inside an article, a short head line
+//! between paragraphs is a cross-head, labelled boxes are notes, and a
+//! sidebar label keeps its box with the story above. [`crawler`] reads the
+//! head slots of one-article files. It is a pure function of the text: it
+//! never panics and reports what it could not place as warnings, never by
+//! dropping text. Control characters and terminal escape sequences are
+//! removed first ([`crate::sanitize`]).
 
 mod byline;
 mod classify;
+mod crawler;
 mod layout;
 
-use crate::model::{Article, Byline, Photo, Warning};
+use crate::model::{Article, Byline, Photo, Role, Warning};
 
-use classify::{Classified, Kind, classify};
-use layout::Piece;
+use classify::{Classified, Kind, classify, ends_sentence};
+use layout::{LineClass, LineKind, Piece};
+
+pub use crawler::file_date_page;
 
 /// The articles of one page and what went wrong reading them.
 #[derive(Debug, Clone, Default)]
@@ -32,15 +39,17 @@ pub struct ParsedPage {
 /// Captions are at most this many characters long.
 const CAPTION_MAX_CHARS: usize = 40;
 
-/// Parses the text of one page; `path` names it in source refs and warnings.
+/// Parses the text of one page; `path` names it in source refs and
+/// warnings, and a crawler's file name (`20231001-04-02.txt`) gives the
+/// articles their date and page.
 pub fn parse(text: &str, path: &str) -> ParsedPage {
     // Escape sequences are not text: they must neither reach a terminal nor
     // change how a line is read (the `;` of an OSC is no sentence end).
     let text = crate::sanitize::sanitize_keeping_lines(text);
     let text = text.as_ref();
-    let pieces = layout::pieces(text, |t| {
-        !matches!(classify(t).kind, Kind::Body | Kind::Head)
-    });
+    let slots = crawler::slots(text, path);
+    let skip = if slots.is_some() { 3 } else { 0 };
+    let pieces = layout::pieces(text, skip, line_class);
     let elements: Vec<Element<'_>> = pieces
         .iter()
         .map(|piece| Element {
@@ -49,8 +58,44 @@ pub fn parse(text: &str, path: &str) -> ParsedPage {
         })
         .collect();
     let mut assembler = Assembler::new(path);
+    if let Some(slots) = slots {
+        assembler.slots(slots);
+    }
     assembler.run(&elements);
-    assembler.finish()
+    let mut page = assembler.finish();
+    if let Some((date, number)) = crawler::file_date_page(path) {
+        page.page.get_or_insert(number);
+        for a in &mut page.articles {
+            a.date = Some(date.clone());
+            a.page.clone_from(&page.page);
+        }
+    }
+    page
+}
+
+/// What the layout needs to know of a line: whether it may join others.
+fn line_class(text: &str) -> LineClass {
+    let c = classify(text);
+    let kind = match c.kind {
+        // What opens a paragraph, and only a paragraph: a dateline, a
+        // note's label, a source note.
+        Kind::Body | Kind::Head
+            if byline::dateline_end(c.text).is_some()
+                || classify::is_note_paragraph(c.text)
+                || classify::source_note(c.text).is_some() =>
+        {
+            LineKind::Lead
+        }
+        Kind::Head => LineKind::Head,
+        Kind::Body => LineKind::Text,
+        Kind::Caption(_) | Kind::InlineCaption | Kind::PhotoLabel(_) => LineKind::Lead,
+        _ => LineKind::Alone,
+    };
+    LineClass {
+        kind,
+        closes: c.code.is_some(),
+        runs_on: byline::dateline_end(c.text).is_some(),
+    }
 }
 
 /// A byline written as text (`记者 王伟 张宁 文/图`), split into reporters
@@ -78,6 +123,15 @@ impl Element<'_> {
     fn gap(&self) -> usize {
         self.piece.gap
     }
+
+    fn is_head(&self) -> bool {
+        self.class.kind == Kind::Head
+    }
+
+    /// A paragraph that opens with a dateline (`本报北京9月30日电`).
+    fn is_dateline(&self) -> bool {
+        self.class.kind == Kind::Body && byline::dateline_end(self.class.text).is_some()
+    }
 }
 
 /// An article being built, with what the assembler needs to know about it.
@@ -89,6 +143,15 @@ struct Draft {
     cut: bool,
     /// Index of the page unit (text between wide gaps) it started in.
     unit: usize,
+    /// Blank lines before its first paragraph, and the most between two of
+    /// its paragraphs: a head set apart by more is the next story's.
+    first_gap: Option<usize>,
+    para_gap: Option<usize>,
+    /// A note box (`核心阅读`) opened at this paragraph; `true` once a
+    /// dateline has ended it.
+    note: Option<(usize, bool)>,
+    /// Its column is the umbrella headline it stands under.
+    under_umbrella: bool,
 }
 
 struct Assembler<'p> {
@@ -97,6 +160,9 @@ struct Assembler<'p> {
     warnings: Vec<Warning>,
     /// Photos seen before any article.
     orphan_photos: Vec<Photo>,
+    /// Notes (编者按 …) seen before the head of their story, with their
+    /// first line.
+    pending_notes: Vec<(String, usize)>,
     unit: usize,
     /// Column banner for the articles that follow in this unit.
     banner: Option<String>,
@@ -104,6 +170,8 @@ struct Assembler<'p> {
     carried_banner: Option<(String, usize)>,
     /// A carried banner no article has taken yet, with its line.
     untaken_banner: Option<(String, usize)>,
+    /// An umbrella headline (总标题) over the sub-stories that follow.
+    umbrella: Option<String>,
     /// Inside a `图片说明` block or after numbered captions.
     photo_block: bool,
     page: Option<String>,
@@ -117,34 +185,66 @@ impl<'p> Assembler<'p> {
             drafts: Vec::new(),
             warnings: Vec::new(),
             orphan_photos: Vec::new(),
+            pending_notes: Vec::new(),
             unit: 0,
             banner: None,
             carried_banner: None,
             untaken_banner: None,
+            umbrella: None,
             photo_block: false,
             page: None,
             section: None,
         }
     }
 
+    /// The head slots of a crawler's article file open its article.
+    fn slots(&mut self, [kicker, title, subtitle]: crawler::Slots<'_>) {
+        self.unit = 1;
+        let draft = self.start(1, 3);
+        let own = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let mut heads = [own(kicker), own(title), own(subtitle)];
+        for head in &mut heads {
+            if let Some(b) = head.as_deref().and_then(byline::parse_own_line) {
+                merge_byline(&mut draft.article.byline, b, false);
+                *head = None;
+            }
+        }
+        let [kicker, title, subtitle] = heads;
+        draft.article.kicker = kicker;
+        draft.article.title = title;
+        draft.article.subtitle = subtitle;
+    }
+
     fn run(&mut self, elements: &[Element<'_>]) {
         let mut i = 0;
         while i < elements.len() {
             let element = &elements[i];
-            if i == 0 || element.gap() >= 2 {
-                self.unit += 1;
-                self.headline_only_banner();
-                self.banner = self.carried_banner.as_ref().map(|(b, _)| b.clone());
-                self.untaken_banner = self.carried_banner.take();
+            if (i == 0 && self.unit == 0) || element.gap() >= 2 {
+                self.new_unit();
             }
-            if element.class.kind == Kind::Head {
-                i = self.heads(elements, i);
-                continue;
+            match element.class.kind {
+                Kind::Head => {
+                    i = self.heads(elements, i);
+                    continue;
+                }
+                Kind::Sidebar => self.sidebar(element),
+                Kind::NoteLabel => self.note_label(element),
+                _ => {
+                    let previous_was_caption = i > 0 && self.is_caption(&elements[i - 1]);
+                    self.element(element, previous_was_caption);
+                }
             }
-            let previous_was_caption = i > 0 && self.is_caption(&elements[i - 1]);
-            self.element(element, previous_was_caption);
             i += 1;
         }
+    }
+
+    fn new_unit(&mut self) {
+        self.unit += 1;
+        self.headline_only_banner();
+        self.notes_without_story();
+        self.umbrella = None;
+        self.banner = self.carried_banner.as_ref().map(|(b, _)| b.clone());
+        self.untaken_banner = self.carried_banner.take();
     }
 
     fn is_caption(&self, element: &Element<'_>) -> bool {
@@ -154,23 +254,64 @@ impl<'p> Assembler<'p> {
                 && !classify::more_chars_than(element.class.text, CAPTION_MAX_CHARS))
     }
 
+    /// The open article of this unit, if any.
+    fn open_here(&self) -> Option<usize> {
+        self.open().filter(|&i| self.drafts[i].unit == self.unit)
+    }
+
     /// A run of head lines starting at `start`; returns where it ends.
     fn heads(&mut self, elements: &[Element<'_>], start: usize) -> usize {
-        let mut end = start + 1;
-        while end < elements.len()
-            && elements[end].class.kind == Kind::Head
-            && elements[end].gap() < 2
-        {
-            end += 1;
-        }
+        let end = run_end(elements, start);
         let run = &elements[start..end];
-        let lines: Vec<&str> = run.iter().map(|e| e.class.text).collect();
-        let first_line = run[0].piece.first_line;
+        let mut lines: Vec<&str> = run.iter().map(|e| e.class.text).collect();
+        let mut first_line = run[0].piece.first_line;
         let last_line = run[run.len() - 1].piece.last_line;
         let next = elements.get(end);
         let next_in_unit = next.filter(|e| e.gap() < 2);
-        let opens_article = next_in_unit
-            .is_some_and(|e| matches!(e.class.kind, Kind::Body | Kind::Byline | Kind::EndByline));
+
+        if self.letter_end(&lines, run) || self.crossheads(&lines, run, next_in_unit) {
+            return end;
+        }
+        // A column banner printed after its article, right above the next
+        // story's head: `学习贯彻党的二十大精神 局长访谈`.
+        if lines.len() >= 2
+            && is_long_banner(lines[0])
+            && let Some(last) = self
+                .drafts
+                .last_mut()
+                .filter(|d| d.unit == self.unit && d.article.column.is_none())
+        {
+            last.article.column = Some(lines[0].to_owned());
+            last.article.source.last_line = run[0].piece.last_line;
+            lines.remove(0);
+            first_line = run[1].piece.first_line;
+        }
+        // An umbrella headline (总标题) standing apart above the first of
+        // several sub-stories, each with a head of its own and a dateline.
+        let blocks: Vec<usize> = (0..run.len())
+            .filter(|&i| i == 0 || run[i].gap() > 0)
+            .collect();
+        if let [0, second] = blocks[..]
+            && second == 1
+            && run.len() >= 3
+            && next_in_unit.is_some_and(Element::is_dateline)
+            && sibling_follows(elements, end, run.len() - 1)
+        {
+            self.umbrella = Some(lines.remove(0).to_owned());
+            first_line = run[1].piece.first_line;
+        }
+        let opens_article = next_in_unit.is_some_and(|e| {
+            matches!(
+                e.class.kind,
+                Kind::Body
+                    | Kind::Byline
+                    | Kind::EndByline
+                    | Kind::Caption(_)
+                    | Kind::InlineCaption
+                    | Kind::Credit
+                    | Kind::NoteLabel
+            )
+        });
         self.close_open();
 
         if opens_article {
@@ -180,7 +321,12 @@ impl<'p> Assembler<'p> {
                 self.headline_only_banner();
                 self.banner = Some(banner);
             }
+            let umbrella = self.umbrella.clone();
             let draft = self.start(first_line, last_line);
+            if let Some(umbrella) = umbrella {
+                draft.article.column = Some(umbrella);
+                draft.under_umbrella = true;
+            }
             let (kicker, title, subtitle) = assign_heads(lines);
             draft.article.kicker = kicker;
             draft.article.title = title;
@@ -190,10 +336,11 @@ impl<'p> Assembler<'p> {
             // A banner printed after the article it belongs to.
             let banner = lines.join(" ");
             let column = match last.article.column.take() {
-                Some(old) => format!("{old} {banner}"),
-                None => banner,
+                Some(old) if !last.under_umbrella => format!("{old} {banner}"),
+                _ => banner,
             };
             last.article.column = Some(column);
+            last.under_umbrella = false;
             last.article.source.last_line = last_line;
         } else if next.is_some_and(|e| e.gap() >= 2) {
             self.carried_banner = Some((lines.join(" "), first_line));
@@ -213,12 +360,106 @@ impl<'p> Assembler<'p> {
         end
     }
 
+    /// A letter's signature and date (`共青团某某省委员会` / `2024年3月5日`)
+    /// below its text are paragraphs of the letter.
+    fn letter_end(&mut self, lines: &[&str], run: &[Element<'_>]) -> bool {
+        let Some(index) = self.open_here() else {
+            return false;
+        };
+        if lines.len() > 3 || !lines.last().is_some_and(|l| classify::is_date_line(l)) {
+            return false;
+        }
+        for (line, element) in lines.iter().zip(run) {
+            self.push(index, (*line).to_owned(), Role::Text, element.piece);
+        }
+        if let Some(draft) = self.drafts.get_mut(index) {
+            draft.open = false;
+        }
+        true
+    }
+
+    /// Short head lines between paragraphs of one story are its
+    /// cross-heads (小标题): the story is open, its last paragraph ended a
+    /// sentence, the text below continues it (no dateline, no byline, no
+    /// note), and no more blank lines set the heads apart than set its
+    /// paragraphs apart.
+    fn crossheads(
+        &mut self,
+        lines: &[&str],
+        run: &[Element<'_>],
+        next: Option<&Element<'_>>,
+    ) -> bool {
+        let Some(index) = self.open_here() else {
+            return false;
+        };
+        let draft = &self.drafts[index];
+        let continues = next.is_some_and(|e| {
+            e.class.kind == Kind::Body
+                && !e.is_dateline()
+                && !classify::is_note_paragraph(e.class.text)
+        });
+        let spacing = draft.para_gap.or(draft.first_gap).unwrap_or(1);
+        let story_goes_on = !draft.article.paragraphs.is_empty()
+            && !draft.cut
+            && lines.len() <= 2
+            && !lines.iter().any(|l| is_subheadline(l))
+            && continues
+            && run[0].gap() <= spacing;
+        if !story_goes_on {
+            return false;
+        }
+        for (line, element) in lines.iter().zip(run) {
+            self.push(index, (*line).to_owned(), Role::Crosshead, element.piece);
+        }
+        true
+    }
+
+    /// A sidebar label (`相关链接`) keeps its box with the story above it:
+    /// the label is a cross-head and the story takes the box's text.
+    fn sidebar(&mut self, element: &Element<'_>) {
+        let text = element.class.text.to_owned();
+        match self.drafts.iter().rposition(|d| d.unit == self.unit) {
+            Some(index) => {
+                self.close_open();
+                if let Some(draft) = self.drafts.get_mut(index) {
+                    draft.open = true;
+                }
+                self.push(index, text, Role::Crosshead, element.piece);
+            }
+            None => {
+                let draft = self.start(element.piece.first_line, element.piece.last_line);
+                draft.article.title = Some(text);
+            }
+        }
+    }
+
+    /// A note's label on its own line (`核心阅读`): the note is the text
+    /// below it up to the story's dateline.
+    fn note_label(&mut self, element: &Element<'_>) {
+        let text = element.class.text.to_owned();
+        match self
+            .open_here()
+            .filter(|&i| self.drafts[i].article.paragraphs.is_empty())
+        {
+            Some(index) => {
+                self.push(index, text, Role::Note, element.piece);
+                if let Some(draft) = self.drafts.get_mut(index) {
+                    draft.note = Some((draft.article.paragraphs.len() - 1, false));
+                }
+            }
+            None => {
+                self.close_open();
+                self.pending_notes.push((text, element.piece.first_line));
+            }
+        }
+    }
+
     fn element(&mut self, element: &Element<'_>, previous_was_caption: bool) {
         let piece = element.piece;
         let text = element.class.text;
         let code = element.class.code;
         match &element.class.kind {
-            Kind::Head => {}
+            Kind::Head | Kind::Sidebar | Kind::NoteLabel => {}
             Kind::Body => {
                 let caption_like = code.is_some()
                     && !classify::more_chars_than(text, CAPTION_MAX_CHARS)
@@ -228,44 +469,18 @@ impl<'p> Assembler<'p> {
                     && !classify::more_chars_than(text, CAPTION_MAX_CHARS);
                 if caption_like || in_photo_block {
                     self.close_open();
-                    self.photo(
-                        Photo {
-                            caption: text.to_owned(),
-                            credit: None,
-                            code: code.map(str::to_owned),
-                            url: None,
-                        },
-                        piece,
-                    );
+                    self.caption(text, code, piece);
+                } else if self.open().is_none()
+                    && code.is_none()
+                    && (!self.pending_notes.is_empty() || classify::is_note_paragraph(text))
+                {
+                    // An editor's note printed above its story's head.
+                    self.pending_notes.push((text.to_owned(), piece.first_line));
                 } else {
                     self.paragraph(text, code, piece);
                 }
             }
-            Kind::Byline | Kind::EndByline => {
-                let parsed = if element.class.kind == Kind::Byline {
-                    byline::parse_own_line(text)
-                } else {
-                    byline::parse_end_line(text)
-                };
-                let index = match self.open() {
-                    Some(index) => index,
-                    None if element.class.kind == Kind::EndByline && !self.drafts.is_empty() => {
-                        self.drafts.len() - 1
-                    }
-                    None => {
-                        self.warn(
-                            piece.first_line,
-                            "byline without a headline; shown as an untitled article",
-                        );
-                        self.start(piece.first_line, piece.last_line);
-                        self.drafts.len() - 1
-                    }
-                };
-                if let (Some(draft), Some(parsed)) = (self.drafts.get_mut(index), parsed) {
-                    merge_byline(&mut draft.article.byline, parsed, false);
-                    draft.article.source.last_line = piece.last_line;
-                }
-            }
+            Kind::Byline | Kind::EndByline => self.byline(element),
             Kind::PhotoLabel(rest) => {
                 self.close_open();
                 self.photo_block = true;
@@ -278,6 +493,8 @@ impl<'p> Assembler<'p> {
                 self.photo_block = true;
                 self.caption(caption, code, piece);
             }
+            // `图为…` stands in the text of its story, which goes on.
+            Kind::InlineCaption => self.caption(text, code, piece),
             Kind::Credit => self.credit(text, piece),
             Kind::PageHeader { page, section } => {
                 if self.page.is_none() && self.section.is_none() {
@@ -287,6 +504,37 @@ impl<'p> Assembler<'p> {
             }
             Kind::Metadata => {}
             Kind::Code => self.lone_code(code, piece),
+        }
+    }
+
+    fn byline(&mut self, element: &Element<'_>) {
+        let piece = element.piece;
+        let text = element.class.text;
+        let end = element.class.kind == Kind::EndByline;
+        let parsed = if end {
+            byline::parse_end_line(text)
+        } else {
+            byline::parse_own_line(text)
+        };
+        let index = match self.open() {
+            Some(index) => index,
+            None if end && !self.drafts.is_empty() => self.drafts.len() - 1,
+            None => {
+                self.warn(
+                    piece.first_line,
+                    "byline without a headline; shown as an untitled article",
+                );
+                self.start(piece.first_line, piece.last_line);
+                self.drafts.len() - 1
+            }
+        };
+        if let (Some(draft), Some(parsed)) = (self.drafts.get_mut(index), parsed) {
+            merge_byline(&mut draft.article.byline, parsed, false);
+            draft.article.source.last_line = piece.last_line;
+            if end {
+                // `（本报记者某某）` closes the text it credits.
+                draft.open = false;
+            }
         }
     }
 
@@ -309,14 +557,34 @@ impl<'p> Assembler<'p> {
         article.column = self.banner.clone();
         self.untaken_banner = None;
         article.photos = std::mem::take(&mut self.orphan_photos);
+        let notes = std::mem::take(&mut self.pending_notes);
+        if let Some((_, line)) = notes.first() {
+            article.source.first_line = (*line).min(first_line);
+        }
+        for (note, _) in notes {
+            article.push_paragraph(note, Role::Note);
+        }
         self.drafts.push(Draft {
             article,
             open: true,
             cut: false,
             unit: self.unit,
+            first_gap: None,
+            para_gap: None,
+            note: None,
+            under_umbrella: false,
         });
         let index = self.drafts.len() - 1;
         &mut self.drafts[index]
+    }
+
+    /// Adds a whole paragraph to draft `index`.
+    fn push(&mut self, index: usize, text: String, role: Role, piece: &Piece) {
+        if let Some(draft) = self.drafts.get_mut(index) {
+            draft.article.push_paragraph(text, role);
+            draft.cut = false;
+            draft.article.source.last_line = piece.last_line;
+        }
     }
 
     fn paragraph(&mut self, text: &str, code: Option<&str>, piece: &Piece) {
@@ -331,19 +599,48 @@ impl<'p> Assembler<'p> {
                 self.drafts.len() - 1
             }
         };
+        let unit_banner = self.banner.clone();
+        let mut umbrella_ended = false;
         let Some(draft) = self.drafts.get_mut(index) else {
             return;
         };
         let article = &mut draft.article;
-        match article.paragraphs.last_mut() {
-            Some(last) if draft.cut && !piece.indented => last.push_str(text),
+        match article.paragraphs.len().checked_sub(1) {
+            Some(n) if draft.cut && !piece.indented && article.role(n) == Role::Text => {
+                article.paragraphs[n].push_str(text);
+            }
             _ => {
-                if article.paragraphs.is_empty()
-                    && let Some(credit) = byline::parse_credit_line(text)
-                {
+                let first_text =
+                    (0..article.paragraphs.len()).all(|n| article.role(n) != Role::Text);
+                if first_text && let Some(credit) = byline::parse_credit_line(text) {
                     merge_byline(&mut article.byline, credit, true);
                 }
-                article.paragraphs.push(text.to_owned());
+                let dateline = byline::dateline_end(text).is_some();
+                if first_text && draft.under_umbrella && !dateline && article.byline.is_none() {
+                    // Not a sub-story after all: the umbrella has ended.
+                    article.column = unit_banner;
+                    draft.under_umbrella = false;
+                    umbrella_ended = true;
+                }
+                let role = match &mut draft.note {
+                    Some((_, ended @ false)) if dateline => {
+                        *ended = true;
+                        Role::Text
+                    }
+                    Some((_, false)) => Role::Note,
+                    _ if classify::is_note_paragraph(text) => Role::Note,
+                    _ => Role::Text,
+                };
+                if article.paragraphs.is_empty() {
+                    draft.first_gap = Some(piece.gap);
+                } else {
+                    draft.para_gap = Some(draft.para_gap.unwrap_or(0).max(piece.gap));
+                }
+                article.push_paragraph(text.to_owned(), role);
+                if let Some(note) = classify::source_note(text) {
+                    article.source_note = Some(note.to_owned());
+                    draft.open = false;
+                }
             }
         }
         draft.cut = code.is_none() && !ends_sentence(text);
@@ -351,6 +648,9 @@ impl<'p> Assembler<'p> {
         if let Some(code) = code {
             article.editor_code = Some(code.to_owned());
             draft.open = false;
+        }
+        if umbrella_ended {
+            self.umbrella = None;
         }
     }
 
@@ -395,6 +695,9 @@ impl<'p> Assembler<'p> {
                 },
                 piece,
             ),
+        }
+        if let Some(draft) = self.drafts.last_mut() {
+            draft.article.source.last_line = piece.last_line;
         }
     }
 
@@ -445,10 +748,23 @@ impl<'p> Assembler<'p> {
         }
     }
 
+    /// Notes whose story never came keep their text in an untitled article.
+    fn notes_without_story(&mut self) {
+        if let Some(&(_, line)) = self.pending_notes.first() {
+            self.warn(
+                line,
+                "editor's note without a story; shown as an untitled article",
+            );
+            self.start(line, line);
+            self.close_open();
+        }
+    }
+
     fn finish(mut self) -> ParsedPage {
         self.headline_only_banner();
         self.untaken_banner = self.carried_banner.take();
         self.headline_only_banner();
+        self.notes_without_story();
         if !self.orphan_photos.is_empty() {
             self.warn(
                 1,
@@ -464,6 +780,14 @@ impl<'p> Assembler<'p> {
             .into_iter()
             .map(|d| {
                 let mut article = d.article;
+                if let Some((at, false)) = d.note {
+                    // No dateline ended the note: it is its label and the
+                    // paragraph below it.
+                    for role in article.roles.iter_mut().skip(at + 2) {
+                        *role = Role::Text;
+                    }
+                }
+                article.roles.resize(article.paragraphs.len(), Role::Text);
                 article.page = page.clone();
                 article.section = section.clone();
                 article
@@ -478,13 +802,31 @@ impl<'p> Assembler<'p> {
     }
 }
 
-/// Punctuation that can end a paragraph; anything else means the printed
-/// column cut it mid-sentence.
-fn ends_sentence(text: &str) -> bool {
-    text.ends_with([
-        '。', '！', '？', '!', '?', '…', '”', '’', '」', '』', '）', ')', '》', '】', '：', ':',
-        '；', ';', '.', '—',
-    ])
+/// Where the run of head lines starting at `start` ends: at the first piece
+/// that is not a head line or stands after a wide gap.
+fn run_end(elements: &[Element<'_>], start: usize) -> usize {
+    let mut end = start + 1;
+    while end < elements.len() && elements[end].is_head() && elements[end].gap() < 2 {
+        end += 1;
+    }
+    end
+}
+
+/// Whether, further on in the same unit, a head run of `lines` lines opens
+/// a story with a dateline: a sibling sub-story.
+fn sibling_follows(elements: &[Element<'_>], from: usize, lines: usize) -> bool {
+    let mut i = from;
+    while let Some(e) = elements.get(i).filter(|e| e.gap() < 2) {
+        if e.is_head() {
+            let end = run_end(elements, i);
+            return end - i == lines
+                && elements
+                    .get(end)
+                    .is_some_and(|e| e.gap() < 2 && e.is_dateline());
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Adds `new` to an article's byline. A credit line's text stays in its
@@ -538,6 +880,13 @@ fn split_banner<'a, 'b>(lines: &'b [&'a str]) -> (Option<String>, &'b [&'a str])
     }
 }
 
+/// A column banner of the long kind, a campaign's name and the column's
+/// (`学习贯彻党的二十大精神 局长访谈`): printed after its article.
+fn is_long_banner(line: &str) -> bool {
+    BANNER_ENDINGS.iter().any(|e| line.ends_with(e))
+        && (classify::more_chars_than(line, BANNER_MAX_CHARS) || line.contains(layout::is_pad))
+}
+
 /// Verbs that end a kicker (`…会议提出`).
 const KICKER_ENDINGS: [&str; 16] = [
     "提出", "指出", "强调", "要求", "表示", "宣布", "发布", "召开", "举行", "部署", "透露", "获悉",
@@ -565,6 +914,10 @@ fn assign_heads(lines: &[&str]) -> Heads {
         [a, b] if is_subheadline(b) => (None, own(a), own(b)),
         [a, b] if is_kicker(a, b) => (own(a), own(b), None),
         [a, b] => (None, own(a), own(b)),
+        // A kicker printed on two lines: `全省文化旅游工作暨` / `…会议部署`.
+        [a, b, c] if !is_subheadline(c) && KICKER_ENDINGS.iter().any(|e| b.ends_with(e)) => {
+            (Some(format!("{a}{b}")), own(c), None)
+        }
         [a, b, c] => (own(a), own(b), own(c)),
         [a, middle @ .., z] if is_subheadline(z) => (own(a), Some(middle.join(" ")), own(z)),
         [a, rest @ ..] => (own(a), Some(rest.join(" ")), None),
@@ -589,7 +942,7 @@ mod tests {
 
     #[test]
     fn cut_paragraph_is_joined_but_headline_is_not() {
-        let text = "标题一\n\n会议指出，全市科技工作全面贯彻新发展理念，推动科\n\n技创新工作取得了成效。\n\n标题二\n\n正文在这里，很长。";
+        let text = "标题一\n\n会议指出，全市科技工作全面贯彻新发展理念，推动科\n\n技创新工作取得了成效。\n\n标题二\n\n本报讯 正文在这里，很长。";
         let page = parse(text, "p.txt");
         assert_eq!(page.articles.len(), 2);
         assert_eq!(
@@ -597,6 +950,23 @@ mod tests {
             vec!["会议指出，全市科技工作全面贯彻新发展理念，推动科技创新工作取得了成效。"]
         );
         assert_eq!(page.articles[1].title.as_deref(), Some("标题二"));
+    }
+
+    #[test]
+    fn a_head_between_paragraphs_of_one_story_is_a_crosshead() {
+        // No dateline, byline or editor code says a new story begins.
+        let text = "标题一\n\n会议指出，全市科技工作全面贯彻新发展理念。\n\n坚持创新驱动\n\n正文在这里，很长。";
+        let page = parse(text, "p.txt");
+        let [a] = page.articles.as_slice() else {
+            panic!("one article expected, got {}", page.articles.len());
+        };
+        assert_eq!(a.paragraphs[1], "坚持创新驱动");
+        assert_eq!(
+            a.roles,
+            [Role::Text, Role::Crosshead, Role::Text],
+            "{:?}",
+            a.paragraphs
+        );
     }
 
     #[test]
