@@ -1,47 +1,11 @@
 //! Properties of the page parser over generated input: it never panics,
 //! and no Han character of the input goes missing from the articles.
 
-use std::collections::HashMap;
+mod common;
 
-use kanbao::model::Article;
+use common::text::missing_han;
 use kanbao::source::{decode, page};
 use proptest::prelude::*;
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-fn han_counts(text: &str) -> HashMap<char, usize> {
-    let mut counts = HashMap::new();
-    for c in text.chars().filter(|c| is_han(*c)) {
-        *counts.entry(c).or_insert(0) += 1;
-    }
-    counts
-}
-
-/// Everything an article holds as text.
-fn article_text(a: &Article) -> String {
-    let mut all = String::new();
-    for s in [&a.section, &a.column, &a.kicker, &a.title, &a.subtitle]
-        .into_iter()
-        .flatten()
-    {
-        all.push_str(s);
-    }
-    if let Some(b) = &a.byline {
-        all.push_str(&b.text);
-    }
-    for p in &a.paragraphs {
-        all.push_str(p);
-    }
-    for p in &a.photos {
-        all.push_str(&p.caption);
-        if let Some(credit) = &p.credit {
-            all.push_str(credit);
-        }
-    }
-    all
-}
 
 /// Han characters of a page generator: common words of news text, role
 /// words, units and a few rare characters. `图` is left out: a placed
@@ -120,20 +84,7 @@ proptest! {
     #[test]
     fn no_han_character_is_lost(text in page_text()) {
         let parsed = page::parse(&text, "gen.txt");
-        let mut expected = HashMap::new();
-        for line in text.split(['\n', '\r']) {
-            if page::is_layout_metadata(line) {
-                continue;
-            }
-            for (c, n) in han_counts(line) {
-                *expected.entry(c).or_insert(0) += n;
-            }
-        }
-        let output: String = parsed.articles.iter().map(article_text).collect();
-        let got = han_counts(&output);
-        for (c, n) in expected {
-            let have = got.get(&c).copied().unwrap_or(0);
-            prop_assert!(have >= n, "{c:?}: {n} in the input, {have} in the articles\n{text:?}");
-        }
+        let missing = missing_han(&text, &parsed.articles);
+        prop_assert!(missing.is_empty(), "missing {missing:?}\n{text:?}");
     }
 }

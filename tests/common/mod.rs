@@ -4,7 +4,9 @@
 //! - [`run`]: how a run of the kanbao binary ended;
 //! - [`server`]: a small HTTP/1.1 server on 127.0.0.1 with scripted
 //!   responses (status codes, redirects, 304s, gzip, stalls, truncation,
-//!   huge, chunked and slow bodies) that records the requests it gets.
+//!   huge, chunked and slow bodies) that records the requests it gets;
+//! - [`text`]: an article's text and its Han characters.
 
 pub mod run;
 pub mod server;
+pub mod text;
