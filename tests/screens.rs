@@ -171,3 +171,74 @@ fn a_failed_save_shows_until_a_save_succeeds(#[case] width: u16, #[case] height:
         status_row(&app)
     );
 }
+
+/// A story with cross-heads (tests/fixtures/pages/crossheads.txt) as the
+/// only page of a feed, opened and scrolled to its first cross-head.
+fn crossheads(width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let day = dir.path().join("feeds/daily/2024-06-06");
+    std::fs::create_dir_all(&day).unwrap_or_else(|e| panic!("{e}"));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/crossheads.txt");
+    std::fs::copy(fixture, day.join("01-要闻.txt")).unwrap_or_else(|e| panic!("{e}"));
+    let text =
+        "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"feeds/daily\"\n";
+    let path = dir.path().join("config.toml");
+    let config = config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
+    update(&mut app, Msg::Resize(width, height));
+    press(&mut app, "\n");
+    (dir, app)
+}
+
+/// The screen's rows as text, with whether each cell of a row is bold.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<(String, bool)> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            // A wide character's second cell holds nothing of its own.
+            let mut text = String::new();
+            let mut x = 0;
+            while x < area.width {
+                let symbol = buffer[(x, y)].symbol();
+                text.push_str(symbol);
+                x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1))
+                    .unwrap_or(1);
+            }
+            let bold = (0..area.width).any(|x| {
+                buffer[(x, y)].symbol() == "坚"
+                    && buffer[(x, y)]
+                        .modifier
+                        .contains(ratatui::style::Modifier::BOLD)
+            });
+            (text, bold)
+        })
+        .collect()
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn crossheads_show_as_heads(#[case] width: u16, #[case] height: u16) {
+    let (_dir, mut app) = crossheads(width, height);
+    // Scroll until the first cross-head is on screen.
+    for _ in 0..40 {
+        if rows(&screen(&app))
+            .iter()
+            .any(|(t, _)| t.contains("坚持创新驱动"))
+        {
+            break;
+        }
+        press(&mut app, "j");
+    }
+    let terminal = screen(&app);
+    let rows = rows(&terminal);
+    let (row, bold) = rows
+        .iter()
+        .find(|(t, _)| t.contains("坚持创新驱动"))
+        .unwrap_or_else(|| panic!("no cross-head on screen: {rows:#?}"));
+    assert!(bold, "the cross-head is not bold: {row}");
+    assert!(!row.contains("　坚持"), "the cross-head is indented: {row}");
+    insta::assert_snapshot!(format!("crossheads_{width}x{height}"), terminal.backend());
+}

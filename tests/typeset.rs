@@ -302,3 +302,35 @@ fn escapes_never_reach_the_terminal(#[case] hostile: &str) {
         Some(format!("奋力{tab_spaces}建设").as_str())
     );
 }
+
+/// Cross-heads are set flush, with space above them; notes and text are
+/// indented (issue 12).
+#[test]
+fn crossheads_are_flush_and_notes_indented() {
+    let mut a = article();
+    a.paragraphs.clear();
+    a.roles.clear();
+    a.photos.clear();
+    a.push_paragraph("编者按：这是一段编者按。".into(), kanbao::model::Role::Note);
+    a.push_paragraph("第一段正文。".into(), kanbao::model::Role::Text);
+    a.push_paragraph("一、坚持创新驱动".into(), kanbao::model::Role::Crosshead);
+    a.push_paragraph("推动产业协同发展".into(), kanbao::model::Role::Crosshead);
+    a.push_paragraph("第二段正文。".into(), kanbao::model::Role::Text);
+    let lines = typeset::layout(&a, Context::default(), 40, &TextOptions::default());
+    let body: Vec<(Role, &str)> = lines
+        .iter()
+        .skip_while(|l| l.role != Role::Note)
+        .map(|l| (l.role, l.text.as_str()))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            (Role::Note, "　　编者按：这是一段编者按。"),
+            (Role::Body, "　　第一段正文。"),
+            (Role::Blank, ""),
+            (Role::Crosshead, "一、坚持创新驱动"),
+            (Role::Crosshead, "推动产业协同发展"),
+            (Role::Body, "　　第二段正文。"),
+        ]
+    );
+}

@@ -16,7 +16,7 @@ mod width;
 mod wrap;
 
 use crate::config::TextOptions;
-use crate::model::Article;
+use crate::model::{self, Article};
 
 pub use crate::sanitize::sanitize;
 pub use punctuation::{display_punctuation, is_cjk};
@@ -32,6 +32,10 @@ pub enum Role {
     Meta,
     Column,
     Body,
+    /// A cross-head (小标题) between paragraphs: set flush, in bold.
+    Crosshead,
+    /// An editor's note or summary box (编者按, 核心阅读).
+    Note,
     CaptionHeading,
     Caption,
     /// A feed item's numbered link: `[1] 全文 https://…`.
@@ -111,8 +115,20 @@ pub fn layout(
     if !article.paragraphs.is_empty() {
         lines.blank();
     }
-    for p in &article.paragraphs {
-        add(&mut lines, Role::Body, p, usize::from(text.indent));
+    let indent = usize::from(text.indent);
+    for (n, p) in article.paragraphs.iter().enumerate() {
+        match article.role(n) {
+            model::Role::Text => add(&mut lines, Role::Body, p, indent),
+            model::Role::Note => add(&mut lines, Role::Note, p, indent),
+            model::Role::Crosshead => {
+                // Space above a cross-head, as print gives it; a two-line
+                // cross-head keeps its lines together.
+                if n > 0 && article.role(n - 1) != model::Role::Crosshead {
+                    lines.blank();
+                }
+                add(&mut lines, Role::Crosshead, p, 0);
+            }
+        }
     }
     if !article.photos.is_empty() {
         lines.blank();
