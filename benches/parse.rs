@@ -5,6 +5,9 @@
 //! a page file is decode + parse, so both steps are measured on the same text:
 //!
 //! - `page/parse`: `source::page::parse` on the 10 MB string;
+//! - `page/parse-hard-wrapped`: the same on `tests/fixtures/pages/hard-wrapped-page.txt`
+//!   (a page hard-wrapped at 20 characters: every line short, every
+//!   paragraph's lines joined again) repeated to 10 MB;
 //! - `decode/utf8`: `source::decode::decode` on the same text as UTF-8 bytes;
 //! - `decode/gb18030`: `source::decode::decode` on the same text encoded as
 //!   GB18030 (detection, strict decoding, UTF-8 output).
@@ -20,18 +23,24 @@ use encoding_rs::{GB18030, UTF_8};
 use kanbao::source::{decode, page};
 
 const SAMPLE: &str = include_str!("../feeds/zhumadian-daily/undated/zhumadian-daily-page.txt");
+const HARD_WRAPPED: &str = include_str!("../tests/fixtures/pages/hard-wrapped-page.txt");
 
 /// The input must be at least this many bytes (of UTF-8).
 const MIN_BYTES: usize = 10_000_000;
 
 const PATH: &str = "zhumadian-daily/undated/zhumadian-daily-page.txt";
 
-/// The sample page repeated, joined with "\n\n\n", until it is ≥ `MIN_BYTES`.
-fn big_page() -> String {
-    let copies = MIN_BYTES.div_ceil(SAMPLE.len() + 3);
-    let text = vec![SAMPLE; copies].join("\n\n\n");
+/// `page` repeated, joined with "\n\n\n", until it is ≥ `MIN_BYTES`.
+fn repeated(page: &str) -> String {
+    let copies = MIN_BYTES.div_ceil(page.len() + 3);
+    let text = vec![page; copies].join("\n\n\n");
     assert!(text.len() >= MIN_BYTES);
     text
+}
+
+/// The sample page repeated to ≥ `MIN_BYTES`.
+fn big_page() -> String {
+    repeated(SAMPLE)
 }
 
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
@@ -51,6 +60,12 @@ fn bench_parse(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("parse", |b| {
         b.iter(|| page::parse(black_box(&text), black_box(PATH)));
+    });
+    let wrapped = repeated(HARD_WRAPPED);
+    assert!(!page::parse(&wrapped, PATH).articles.is_empty());
+    group.throughput(Throughput::Bytes(wrapped.len() as u64));
+    group.bench_function("parse-hard-wrapped", |b| {
+        b.iter(|| page::parse(black_box(&wrapped), black_box(PATH)));
     });
     group.finish();
 }

@@ -53,6 +53,9 @@ pub struct Classified<'a> {
     pub code: Option<&'a str>,
 }
 
+/// Bylines (48), credits with their source and page headers are at most
+/// this many characters long.
+const SHORT_MAX_CHARS: usize = 64;
 /// Head lines are at most this many characters long.
 const HEAD_MAX_CHARS: usize = 32;
 /// A head line with a comma in it is at most this long (`稳中求进，开创新局`).
@@ -76,20 +79,28 @@ pub fn classify(text: &str) -> Classified<'_> {
 }
 
 fn kind_of(text: &str) -> Kind {
-    if let Some(header) = page_header(text) {
+    // Longer than any byline, credit or header: only what is known by how
+    // it starts can be more than a paragraph.
+    let short = !more_chars_than(text, SHORT_MAX_CHARS);
+    if short && let Some(header) = page_header(text) {
         return header;
     }
     if is_metadata(text) {
         return Kind::Metadata;
     }
-    if let Some(rest) = photo_label(text) {
-        return Kind::PhotoLabel(rest.to_owned());
+    if text.starts_with(['图', '圖', '上', '下', '左', '右', '中']) {
+        if let Some(rest) = photo_label(text) {
+            return Kind::PhotoLabel(rest.to_owned());
+        }
+        if let Some(caption) = placed_caption(text) {
+            return Kind::Caption(caption.to_owned());
+        }
+        if is_inline_caption(text) {
+            return Kind::InlineCaption;
+        }
     }
-    if let Some(caption) = placed_caption(text) {
-        return Kind::Caption(caption.to_owned());
-    }
-    if is_inline_caption(text) {
-        return Kind::InlineCaption;
+    if !short {
+        return Kind::Body;
     }
     if byline::parse_photo_credit(text).is_some() {
         return Kind::Credit;
@@ -100,7 +111,7 @@ fn kind_of(text: &str) -> Kind {
     if byline::parse_end_line(text).is_some() {
         return Kind::EndByline;
     }
-    if is_prose(text) || more_chars_than(text, HEAD_MAX_CHARS) || source_note(text).is_some() {
+    if more_chars_than(text, HEAD_MAX_CHARS) || is_prose(text) || source_note(text).is_some() {
         return Kind::Body;
     }
     let label = unbracketed(text);
@@ -353,6 +364,9 @@ pub fn is_metadata(text: &str) -> bool {
         if squeezed == "广告" || squeezed == "廣告" {
             return true;
         }
+    }
+    if !text.starts_with(['版', '本', '责', '責', '美', '校', '制']) {
+        return false;
     }
     METADATA_PREFIXES.iter().any(|p| {
         text.strip_prefix(p)

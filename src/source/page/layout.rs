@@ -16,20 +16,28 @@
 //! closing punctuation, or is only a stray end of a sentence (`业。`), always
 //! continues the line above.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthStr;
 
 use super::classify::{ends_sentence, is_closing};
 
 /// One logical line of the page, ready to be classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
-    pub text: String,
+pub struct Piece<'a, C> {
+    /// The text: borrowed from the page for a piece of one line.
+    pub text: Cow<'a, str>,
     pub first_line: usize,
     pub last_line: usize,
     /// Blank lines before this piece (0 inside a block).
     pub gap: usize,
     /// The first line started with an indent (`　　`, spaces or a tab).
     pub indented: bool,
+    /// What its one line was classified as; `None` for a piece of several
+    /// lines, whose joined text is classified anew.
+    pub class: Option<C>,
+    /// What its last line is.
+    last: LineClass,
 }
 
 /// What a line is, as far as joining lines goes.
@@ -76,10 +84,35 @@ fn pad_width(c: char) -> usize {
 
 /// Splits `text` into lines on LF, CRLF or CR, numbered from 1.
 pub fn raw_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
+    let bytes = text.as_bytes();
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let line = match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                // CR LF is one line end.
+                if bytes[end] == b'\r' && ends.peek() == Some(&(end + 1)) && bytes[end + 1] == b'\n'
+                {
+                    ends.next();
+                    start += 1;
+                }
+                line
+            }
+            None => {
+                done = true;
+                &text[start..]
+            }
+        };
+        Some(line)
+    })
+    .enumerate()
+    .map(|(i, l)| (i + 1, l))
 }
 
 /// How wide a line is in both measures.
@@ -106,52 +139,82 @@ impl Size {
 }
 
 /// Lines longer than this many bytes are never measured: no page is
-/// hard-wrapped that wide, and a paragraph on one line can be megabytes.
-const MAX_WRAPPED_BYTES: usize = 600;
+/// hard-wrapped that wide (it is a hundred Chinese characters), and a
+/// paragraph on one line can be megabytes.
+const MAX_WRAPPED_BYTES: usize = 320;
 
 /// A non-blank source line with its padding removed.
 #[derive(Debug)]
-struct Line<'a> {
+struct Line<'a, C> {
     number: usize,
     text: &'a str,
+    /// The padding before the text, in characters and columns.
+    lead: (u16, u16),
     indented: bool,
     /// The line starts or ends with one space: a wrap that fell on a
     /// space between words (`记者 黄育南` / ` 张宁`) left it there.
     spaced_start: bool,
     spaced_end: bool,
-    /// Width of the whole line, indent included; `None` when too long to
-    /// be a hard-wrapped line.
-    size: Option<Size>,
     class: LineClass,
+    /// What the page parser made of it.
+    full: C,
+    /// Its size, once measured.
+    measured: std::cell::OnceCell<Option<Size>>,
 }
 
-fn line<'a>(
+impl<C> Line<'_, C> {
+    /// Width of the whole line, indent included; `None` when too long to
+    /// be a hard-wrapped line. Measured when asked: most lines of most
+    /// pages never are.
+    fn size(&self) -> Option<Size> {
+        *self.measured.get_or_init(|| {
+            (self.text.len() <= MAX_WRAPPED_BYTES).then(|| Size {
+                chars: usize::from(self.lead.0) + self.text.chars().count(),
+                cols: usize::from(self.lead.1) + cols(self.text),
+            })
+        })
+    }
+}
+
+fn line<'a, C>(
     number: usize,
     raw: &'a str,
-    classify: &impl Fn(&str) -> LineClass,
-) -> Option<Line<'a>> {
+    classify: &impl Fn(&'a str) -> C,
+    class_of: &impl Fn(&C) -> LineClass,
+) -> Option<Line<'a, C>> {
     let text = raw.trim_matches(is_pad);
     if text.is_empty() {
         return None;
     }
     let lead = &raw[..raw.len() - raw.trim_start_matches(is_pad).len()];
+    let trail = &raw[raw.trim_end_matches(is_pad).len()..];
     let indent_cols: usize = lead.chars().map(pad_width).sum();
-    let size = (text.len() <= MAX_WRAPPED_BYTES).then(|| Size {
-        chars: lead.chars().count() + text.chars().count(),
-        cols: indent_cols + text.width(),
-    });
+    let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    let full = classify(text);
     Some(Line {
         number,
         text,
+        lead: (narrow(lead.chars().count()), narrow(indent_cols)),
         indented: indent_cols >= 2,
         spaced_start: lead == " " || lead == "\u{a0}",
-        spaced_end: {
-            let trail = &raw[raw.trim_end_matches(is_pad).len()..];
-            trail == " " || trail == "\u{a0}"
-        },
-        size,
-        class: classify(text),
+        spaced_end: trail == " " || trail == "\u{a0}",
+        class: class_of(&full),
+        full,
+        measured: std::cell::OnceCell::new(),
     })
+}
+
+/// Display columns of `text` (ambiguous characters one column), as
+/// `unicode-width` counts them, with the characters of Chinese text
+/// counted without a table lookup.
+fn cols(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            ' '..='~' => 1,
+            '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303e}' | '\u{ff01}'..='\u{ff60}' => 2,
+            _ => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+        })
+        .sum()
 }
 
 /// A learned wrap: the measure and the width of a full line in it.
@@ -177,8 +240,8 @@ impl Wrap {
 
     /// Room left on `line` for more text, negative when it is over-full
     /// (a hanging mark); `None` for a line too long to measure.
-    fn room(self, line: &Line<'_>) -> Option<isize> {
-        let size = line.size?.of(self.measure);
+    fn room<C>(self, line: &Line<'_, C>) -> Option<isize> {
+        let size = line.size()?.of(self.measure);
         Some(self.width as isize - size as isize)
     }
 }
@@ -262,40 +325,52 @@ fn is_continuation(text: &str) -> bool {
 
 /// The pieces of a page, in order.
 ///
-/// `classify` says what a line is (its text without padding); the first
-/// `skip` lines are left out (head slots already read, see
-/// [`super::crawler`]).
-pub fn pieces(text: &str, skip: usize, classify: impl Fn(&str) -> LineClass) -> Vec<Piece> {
-    let mut lines: Vec<Option<Line<'_>>> = Vec::new();
-    for (number, raw) in raw_lines(text).skip(skip) {
-        lines.push(line(number, raw, &classify));
-    }
+/// `classify` says what a line is (its text without padding) and
+/// `class_of` what that means for joining; the first `skip` lines are left
+/// out (head slots already read, see [`super::crawler`]).
+pub fn pieces<'a, C: Clone>(
+    text: &'a str,
+    skip: usize,
+    classify: impl Fn(&'a str) -> C,
+    class_of: impl Fn(&C) -> LineClass,
+) -> Vec<Piece<'a, C>> {
+    // A first pass learns the page's wrap from the lines that can tell it
+    // (see `learn`): lines that end a sentence never can, and are the most.
+    let candidates: Vec<Line<'a, C>> = raw_lines(text)
+        .skip(skip)
+        .filter(|(_, raw)| !ends_with_full_stop(raw.trim_end_matches(is_pad)))
+        .filter_map(|(number, raw)| line(number, raw, &classify, &class_of))
+        .collect();
     let page_wrap = learn(
-        lines
+        candidates
             .iter()
-            .flatten()
             .filter(|l| l.class.kind != LineKind::Alone),
         2,
     );
-    let mut out: Vec<Piece> = Vec::new();
+    // The second reads the page block by block, taking the lines the first
+    // one read as they come.
+    let mut read = candidates.into_iter().peekable();
+    let mut out: Vec<Piece<'a, C>> = Vec::new();
     let mut blanks = 0;
-    let mut start = None;
-    for i in 0..=lines.len() {
-        match lines.get(i).and_then(Option::as_ref) {
-            Some(_) => {
-                start.get_or_insert(i);
-            }
+    let mut block: Vec<Line<'a, C>> = Vec::new();
+    for (number, raw) in raw_lines(text).skip(skip) {
+        let known = read.next_if(|l| l.number == number);
+        match known.or_else(|| line(number, raw, &classify, &class_of)) {
+            Some(l) => block.push(l),
             None => {
-                if let Some(s) = start.take() {
-                    let block: Vec<&Line<'_>> = lines[s..i].iter().flatten().collect();
+                if !block.is_empty() {
                     split_block(&block, blanks, page_wrap, &mut out);
+                    block.clear();
                     blanks = 0;
                 }
                 blanks += 1;
             }
         }
     }
-    join_continuations(out, &classify)
+    if !block.is_empty() {
+        split_block(&block, blanks, page_wrap, &mut out);
+    }
+    join_continuations(out)
 }
 
 /// Learns the width a page (or a block) was hard-wrapped at, from its
@@ -314,18 +389,20 @@ pub fn pieces(text: &str, skip: usize, classify: impl Fn(&str) -> LineClass) -> 
 /// full in characters they are short in columns, and the other way round.
 /// Where they do not tell, columns, which printed pages and programs
 /// counting bytes wrap by.
-fn learn<'a, 'b: 'a>(
-    lines: impl Iterator<Item = &'a Line<'b>> + Clone,
+fn learn<'a, 'b: 'a, C: 'a>(
+    lines: impl Iterator<Item = &'a Line<'b, C>>,
     least: usize,
 ) -> Option<Wrap> {
-    let cut = lines.filter(|l| !ends_with_full_stop(l.text));
+    let cut: Vec<(&Line<'_, C>, Option<Size>)> = lines
+        .filter(|l| !l.class.closes && !ends_with_full_stop(l.text))
+        .map(|l| (l, l.size()))
+        .collect();
     let found = [(Measure::Chars, 1), (Measure::Cols, 3)].map(|(measure, window)| {
         let mut widths: Vec<(usize, bool)> = cut
-            .clone()
-            .map(|l| {
-                let width = l
-                    .size
-                    .map_or(usize::MAX, |s| fitted_width(s.of(measure), l.text, measure));
+            .iter()
+            .map(|(l, size)| {
+                let width =
+                    size.map_or(usize::MAX, |s| fitted_width(s.of(measure), l.text, measure));
                 (width, l.text.contains(['，', ',', '；', ';']))
             })
             .collect();
@@ -333,16 +410,20 @@ fn learn<'a, 'b: 'a>(
         // The window holding the most lines, the widest of equals.
         let mut best: Option<(usize, usize, usize)> = None;
         let mut lo = 0;
+        // Lines with a comma in the window.
+        let mut commas = 0;
         for hi in 0..widths.len() {
             let top = widths[hi].0;
             if top == usize::MAX {
                 break;
             }
+            commas += usize::from(widths[hi].1);
             while top - widths[lo].0 > window {
+                commas -= usize::from(widths[lo].1);
                 lo += 1;
             }
             let support = hi + 1 - lo;
-            let prose = widths[lo..=hi].iter().any(|w| w.1);
+            let prose = support > 2 || commas > 0;
             if prose && best.is_none_or(|(s, ..)| support >= s) {
                 let wider = widths.len() - widths.partition_point(|w| w.0 <= top + window);
                 best = Some((support, top, wider));
@@ -359,8 +440,8 @@ fn learn<'a, 'b: 'a>(
             // A full line is the width or one less (a character pushed
             // down, a wide character that did not fit).
             let (mut by_chars, mut by_cols) = (0, 0);
-            for l in cut {
-                let Some(size) = l.size.filter(|s| s.cols != 2 * s.chars) else {
+            for (l, size) in &cut {
+                let Some(size) = size.filter(|s| s.cols != 2 * s.chars) else {
                     continue;
                 };
                 let full = |wrap: Wrap| {
@@ -389,7 +470,7 @@ fn fitted_width(width: usize, text: &str, measure: Measure) -> usize {
     match text.chars().next_back() {
         Some(c) if is_closing(c) => width.saturating_sub(match measure {
             Measure::Chars => 1,
-            Measure::Cols => c.to_string().width(),
+            Measure::Cols => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
         }),
         _ => width,
     }
@@ -402,25 +483,26 @@ fn has_sentence_punctuation(text: &str) -> bool {
 }
 
 /// A line that reads like a head: no punctuation of a sentence at all.
-fn head_shaped(line: &Line<'_>) -> bool {
+fn head_shaped<C>(line: &Line<'_, C>) -> bool {
     line.class.kind == LineKind::Head && !line.text.contains(['，', ',', '、'])
 }
 
 /// Splits one block into pieces: lines run on where the wrap says they are
 /// full, indented lines start paragraphs, and a run of head lines that
 /// happens to be as wide as the text stays apart.
-fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &mut Vec<Piece>) {
+fn split_block<'a, C: Clone>(
+    block: &[Line<'a, C>],
+    gap: usize,
+    page_wrap: Option<Wrap>,
+    out: &mut Vec<Piece<'a, C>>,
+) {
+    if let [only] = block {
+        out.push(Piece::of_line(only, gap));
+        return;
+    }
     let wrap = page_wrap.or_else(|| {
         (block.len() > 2)
-            .then(|| {
-                learn(
-                    block
-                        .iter()
-                        .copied()
-                        .filter(|l| l.class.kind != LineKind::Alone),
-                    2,
-                )
-            })
+            .then(|| learn(block.iter().filter(|l| l.class.kind != LineKind::Alone), 2))
             .flatten()
     });
     let full = |i: usize| -> bool {
@@ -428,7 +510,7 @@ fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &m
             return false;
         };
         let unit = first_unit(next.text).of(wrap.measure) as isize;
-        wrap.room(block[i])
+        wrap.room(&block[i])
             .is_some_and(|room| room < unit + wrap.slack())
     };
     // Where paragraphs are marked by indents, a paragraph's unindented
@@ -437,7 +519,7 @@ fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &m
     // text below a line that does not runs on too.
     let indents = block.iter().skip(1).any(|l| l.indented);
     let joins = |run: &std::ops::Range<usize>, i: usize| -> bool {
-        let (prev, next) = (block[i - 1], block[i]);
+        let (prev, next) = (&block[i - 1], &block[i]);
         if prev.class.kind == LineKind::Alone || prev.class.closes {
             return false;
         }
@@ -453,7 +535,7 @@ fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &m
         if sandwiched && head_shaped(next) {
             return false;
         }
-        let start = block[run.start];
+        let start = &block[run.start];
         let paragraph = start.indented && (indents || start.class.kind != LineKind::Head);
         let open = !ends_with_full_stop(prev.text);
         if next.class.kind == LineKind::Text {
@@ -471,52 +553,71 @@ fn split_block(block: &[&Line<'_>], gap: usize, page_wrap: Option<Wrap>, out: &m
     }
     for run in runs {
         let lines = &block[run.clone()];
-        let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
-        for (n, l) in lines.iter().enumerate() {
-            if n > 0 && (l.spaced_start || lines[n - 1].spaced_end) {
-                text.push(' ');
-            }
-            text.push_str(l.text);
-        }
         let first_gap = if run.start == 0 { gap } else { 0 };
-        if lines.len() > 1 && !has_sentence_punctuation(&text) {
+        let mut text = String::new();
+        if lines.len() > 1 {
+            text.reserve(lines.iter().map(|l| l.text.len() + 1).sum());
+            for (n, l) in lines.iter().enumerate() {
+                if n > 0 && (l.spaced_start || lines[n - 1].spaced_end) {
+                    text.push(' ');
+                }
+                text.push_str(l.text);
+            }
+        }
+        if let [only] = lines {
+            out.push(Piece::of_line(only, first_gap));
+            continue;
+        }
+        if !has_sentence_punctuation(&text) {
             // Head lines as wide as the text: each stays a head.
             for (n, l) in lines.iter().enumerate() {
-                out.push(Piece {
-                    text: l.text.to_owned(),
-                    first_line: l.number,
-                    last_line: l.number,
-                    gap: if n == 0 { first_gap } else { 0 },
-                    indented: l.indented,
-                });
+                out.push(Piece::of_line(l, if n == 0 { first_gap } else { 0 }));
             }
             continue;
         }
         out.push(Piece {
-            text,
+            text: Cow::Owned(text),
             first_line: lines[0].number,
             last_line: lines[lines.len() - 1].number,
             gap: first_gap,
             indented: lines[0].indented,
+            class: None,
+            last: lines[lines.len() - 1].class,
         });
+    }
+}
+
+impl<'a, C: Clone> Piece<'a, C> {
+    /// A piece of one line, after `gap` blank lines.
+    fn of_line(line: &Line<'a, C>, gap: usize) -> Self {
+        Piece {
+            text: Cow::Borrowed(line.text),
+            first_line: line.number,
+            last_line: line.number,
+            gap,
+            indented: line.indented,
+            class: Some(line.full.clone()),
+            last: line.class,
+        }
     }
 }
 
 /// Joins each piece that cannot stand alone (see [`is_continuation`]) to
 /// the piece above it, across blank lines, unless that one stands alone
 /// or ends with an editor code.
-fn join_continuations(pieces: Vec<Piece>, classify: &impl Fn(&str) -> LineClass) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+fn join_continuations<C>(pieces: Vec<Piece<'_, C>>) -> Vec<Piece<'_, C>> {
+    let mut out: Vec<Piece<'_, C>> = Vec::with_capacity(pieces.len());
     for piece in pieces {
         if is_continuation(&piece.text)
             && let Some(above) = out.last_mut()
+            && above.last.kind != LineKind::Alone
+            && !above.last.closes
         {
-            let class = classify(&above.text);
-            if class.kind != LineKind::Alone && !class.closes {
-                above.text.push_str(&piece.text);
-                above.last_line = piece.last_line;
-                continue;
-            }
+            above.text.to_mut().push_str(&piece.text);
+            above.last_line = piece.last_line;
+            above.class = None;
+            above.last = piece.last;
+            continue;
         }
         out.push(piece);
     }
@@ -539,9 +640,9 @@ mod tests {
     }
 
     fn texts(text: &str) -> Vec<(String, usize)> {
-        pieces(text, 0, plain)
+        pieces(text, 0, plain, |c| *c)
             .into_iter()
-            .map(|p| (p.text, p.gap))
+            .map(|p| (p.text.into_owned(), p.gap))
             .collect()
     }
 
@@ -565,6 +666,7 @@ mod tests {
             "标题\n\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段。",
             0,
             plain,
+            |c| *c,
         );
         assert_eq!(got.len(), 3);
         assert!(!got[0].indented);
@@ -615,6 +717,16 @@ mod tests {
         let got = texts("甲乙丙丁戊\n\n，己庚辛。\n\n”\n\n壬癸");
         assert_eq!(got[0].0, "甲乙丙丁戊，己庚辛。”");
         assert_eq!(got[1].0, "壬癸");
+    }
+
+    #[test]
+    fn columns_are_counted_as_unicode_width_counts_them() {
+        for text in [
+            "全市科技工作，2023年“两会”……ＡＢＣ　①②⑤3 abc\u{303f}\u{ff61}ｶ",
+            "\u{3000}\u{3001}\u{303e}\u{ff01}\u{ff60}\u{4e00}\u{9fff}~ ",
+        ] {
+            assert_eq!(cols(text), text.width(), "{text}");
+        }
     }
 
     #[test]

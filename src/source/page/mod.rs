@@ -21,7 +21,10 @@ mod layout;
 use crate::model::{Article, Byline, Photo, Role, Warning};
 
 use classify::{Classified, Kind, classify, ends_sentence};
-use layout::{LineClass, LineKind, Piece};
+use layout::{LineClass, LineKind};
+
+/// A piece of the page with its class, when it is one line.
+type Piece<'a> = layout::Piece<'a, Classified<'a>>;
 
 pub use crawler::file_date_page;
 
@@ -49,12 +52,12 @@ pub fn parse(text: &str, path: &str) -> ParsedPage {
     let text = text.as_ref();
     let slots = crawler::slots(text, path);
     let skip = if slots.is_some() { 3 } else { 0 };
-    let pieces = layout::pieces(text, skip, line_class);
+    let pieces = layout::pieces(text, skip, classify, line_class);
     let elements: Vec<Element<'_>> = pieces
         .iter()
         .map(|piece| Element {
             piece,
-            class: classify(&piece.text),
+            class: piece.class.clone().unwrap_or_else(|| classify(&piece.text)),
         })
         .collect();
     let mut assembler = Assembler::new(path);
@@ -74,13 +77,14 @@ pub fn parse(text: &str, path: &str) -> ParsedPage {
 }
 
 /// What the layout needs to know of a line: whether it may join others.
-fn line_class(text: &str) -> LineClass {
-    let c = classify(text);
+fn line_class(c: &Classified<'_>) -> LineClass {
+    let dateline =
+        matches!(c.kind, Kind::Body | Kind::Head) && byline::dateline_end(c.text).is_some();
     let kind = match c.kind {
         // What opens a paragraph, and only a paragraph: a dateline, a
         // note's label, a source note.
         Kind::Body | Kind::Head
-            if byline::dateline_end(c.text).is_some()
+            if dateline
                 || classify::is_note_paragraph(c.text)
                 || classify::source_note(c.text).is_some() =>
         {
@@ -94,7 +98,7 @@ fn line_class(text: &str) -> LineClass {
     LineClass {
         kind,
         closes: c.code.is_some(),
-        runs_on: byline::dateline_end(c.text).is_some(),
+        runs_on: dateline,
     }
 }
 
@@ -115,7 +119,7 @@ pub fn is_layout_metadata(line: &str) -> bool {
 }
 
 struct Element<'a> {
-    piece: &'a Piece,
+    piece: &'a Piece<'a>,
     class: Classified<'a>,
 }
 
@@ -152,6 +156,8 @@ struct Draft {
     note: Option<(usize, bool)>,
     /// Its column is the umbrella headline it stands under.
     under_umbrella: bool,
+    /// A paragraph of text (not a note or cross-head) has come.
+    has_text: bool,
 }
 
 struct Assembler<'p> {
@@ -573,13 +579,14 @@ impl<'p> Assembler<'p> {
             para_gap: None,
             note: None,
             under_umbrella: false,
+            has_text: false,
         });
         let index = self.drafts.len() - 1;
         &mut self.drafts[index]
     }
 
     /// Adds a whole paragraph to draft `index`.
-    fn push(&mut self, index: usize, text: String, role: Role, piece: &Piece) {
+    fn push(&mut self, index: usize, text: String, role: Role, piece: &Piece<'_>) {
         if let Some(draft) = self.drafts.get_mut(index) {
             draft.article.push_paragraph(text, role);
             draft.cut = false;
@@ -587,7 +594,7 @@ impl<'p> Assembler<'p> {
         }
     }
 
-    fn paragraph(&mut self, text: &str, code: Option<&str>, piece: &Piece) {
+    fn paragraph(&mut self, text: &str, code: Option<&str>, piece: &Piece<'_>) {
         let index = match self.open() {
             Some(index) => index,
             None => {
@@ -610,20 +617,19 @@ impl<'p> Assembler<'p> {
                 article.paragraphs[n].push_str(text);
             }
             _ => {
-                let first_text =
-                    (0..article.paragraphs.len()).all(|n| article.role(n) != Role::Text);
+                let first_text = !draft.has_text;
                 if first_text && let Some(credit) = byline::parse_credit_line(text) {
                     merge_byline(&mut article.byline, credit, true);
                 }
-                let dateline = byline::dateline_end(text).is_some();
-                if first_text && draft.under_umbrella && !dateline && article.byline.is_none() {
+                let dateline = || byline::dateline_end(text).is_some();
+                if first_text && draft.under_umbrella && article.byline.is_none() && !dateline() {
                     // Not a sub-story after all: the umbrella has ended.
                     article.column = unit_banner;
                     draft.under_umbrella = false;
                     umbrella_ended = true;
                 }
                 let role = match &mut draft.note {
-                    Some((_, ended @ false)) if dateline => {
+                    Some((_, ended @ false)) if dateline() => {
                         *ended = true;
                         Role::Text
                     }
@@ -636,6 +642,7 @@ impl<'p> Assembler<'p> {
                 } else {
                     draft.para_gap = Some(draft.para_gap.unwrap_or(0).max(piece.gap));
                 }
+                draft.has_text |= role == Role::Text;
                 article.push_paragraph(text.to_owned(), role);
                 if let Some(note) = classify::source_note(text) {
                     article.source_note = Some(note.to_owned());
@@ -654,7 +661,7 @@ impl<'p> Assembler<'p> {
         }
     }
 
-    fn caption(&mut self, caption: &str, code: Option<&str>, piece: &Piece) {
+    fn caption(&mut self, caption: &str, code: Option<&str>, piece: &Piece<'_>) {
         self.photo(
             Photo {
                 caption: caption.to_owned(),
@@ -666,7 +673,7 @@ impl<'p> Assembler<'p> {
         );
     }
 
-    fn photo(&mut self, photo: Photo, piece: &Piece) {
+    fn photo(&mut self, photo: Photo, piece: &Piece<'_>) {
         match self.drafts.last_mut() {
             Some(draft) => {
                 draft.article.photos.push(photo);
@@ -683,7 +690,7 @@ impl<'p> Assembler<'p> {
         }
     }
 
-    fn credit(&mut self, text: &str, piece: &Piece) {
+    fn credit(&mut self, text: &str, piece: &Piece<'_>) {
         match self.last_photo() {
             Some(photo) if photo.credit.is_none() => photo.credit = Some(text.to_owned()),
             _ => self.photo(
@@ -701,7 +708,7 @@ impl<'p> Assembler<'p> {
         }
     }
 
-    fn lone_code(&mut self, code: Option<&str>, piece: &Piece) {
+    fn lone_code(&mut self, code: Option<&str>, piece: &Piece<'_>) {
         let Some(code) = code else { return };
         if let Some(index) = self.open()
             && let Some(draft) = self.drafts.get_mut(index)
