@@ -7,8 +7,9 @@
 //!
 //! Hard wrapping is learned per page ([`Wrap`]): text extraction and old
 //! archives cut every line of a paragraph at one width, counted either in
-//! characters or in display columns. Both measures are taken of every line,
-//! and the page's own measure is the one in which its lines agree. A line
+//! characters or in display columns. Both measures are taken of the lines
+//! that can tell, and the page's own measure is the one in which its lines
+//! agree. A line
 //! then runs on into the next when the next line's first unbreakable unit
 //! (a character with the closing marks after it, a number, a Latin word)
 //! would not have fitted on it — a short line ends its paragraph, however
@@ -17,8 +18,6 @@
 //! continues the line above.
 
 use std::borrow::Cow;
-
-use unicode_width::UnicodeWidthStr;
 
 use super::classify::{ends_sentence, is_closing};
 
@@ -252,47 +251,28 @@ impl Wrap {
 /// (a number with the character after it, which typesetters keep with it:
 /// `2023年`).
 fn first_unit(text: &str) -> Size {
-    let mut chars = text.chars().peekable();
-    let mut unit = String::new();
-    let Some(first) = chars.next() else {
+    let mut chars = text.char_indices().peekable();
+    let Some((_, first)) = chars.next() else {
         return Size::default();
     };
-    unit.push(first);
     if first.is_ascii_alphanumeric() {
-        let digits = first.is_ascii_digit();
-        while let Some(&c) = chars.peek() {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '\'' | '-') {
-                unit.push(c);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        if digits
-            && let Some(&c) = chars.peek()
-            && !c.is_ascii()
-            && !is_closing(c)
-        {
-            unit.push(c);
-            chars.next();
+        while chars
+            .next_if(|&(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '\'' | '-'))
+            .is_some()
+        {}
+        if first.is_ascii_digit() {
+            chars.next_if(|&(_, c)| !c.is_ascii() && !is_closing(c));
         }
     } else if matches!(first, '…' | '—') {
-        while let Some(&c) = chars.peek().filter(|&&c| c == first) {
-            unit.push(c);
-            chars.next();
-        }
-    } else if is_opening(first)
-        && let Some(c) = chars.next()
-    {
-        unit.push(c);
-    }
-    while let Some(&c) = chars.peek().filter(|&&c| is_closing(c)) {
-        unit.push(c);
+        while chars.next_if(|&(_, c)| c == first).is_some() {}
+    } else if is_opening(first) {
         chars.next();
     }
+    while chars.next_if(|&(_, c)| is_closing(c)).is_some() {}
+    let unit = &text[..chars.peek().map_or(text.len(), |&(i, _)| i)];
     Size {
         chars: unit.chars().count(),
-        cols: unit.width(),
+        cols: cols(unit),
     }
 }
 
@@ -627,6 +607,7 @@ fn join_continuations<C>(pieces: Vec<Piece<'_, C>>) -> Vec<Piece<'_, C>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     /// Everything is text, except lines without sentence punctuation of up
     /// to 32 characters, which are heads (as the page parser says).

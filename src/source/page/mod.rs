@@ -280,8 +280,8 @@ impl<'p> Assembler<'p> {
         }
         // A column banner printed after its article, right above the next
         // story's head: `学习贯彻党的二十大精神 局长访谈`.
-        if lines.len() >= 2
-            && is_long_banner(lines[0])
+        let banner_after = lines.len() >= 2 && is_long_banner(lines[0]);
+        if banner_after
             && let Some(last) = self
                 .drafts
                 .last_mut()
@@ -297,8 +297,8 @@ impl<'p> Assembler<'p> {
         let blocks: Vec<usize> = (0..run.len())
             .filter(|&i| i == 0 || run[i].gap() > 0)
             .collect();
-        if let [0, second] = blocks[..]
-            && second == 1
+        if let [0, 1] = blocks[..]
+            && !banner_after
             && run.len() >= 3
             && next_in_unit.is_some_and(Element::is_dateline)
             && sibling_follows(elements, end, run.len() - 1)
