@@ -8,8 +8,7 @@
 
 use crate::model::Byline;
 
-use super::classify::more_chars_than;
-use super::layout::is_pad;
+use super::chars::{is_pad, more_chars_than};
 
 /// Role words, longest first so that `本报记者` wins over `记者`.
 const REPORTER_ROLES: [&str; 17] = [

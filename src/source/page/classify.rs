@@ -5,7 +5,7 @@
 //! article?) is the assembler's job in the parent module.
 
 use super::byline;
-use super::layout::is_pad;
+use super::chars::{is_pad, more_chars_than};
 
 /// The kind of a piece, judged from its text alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,57 +215,6 @@ pub fn is_date_line(text: &str) -> bool {
     [year, month, day]
         .iter()
         .all(|p| !p.is_empty() && p.chars().count() <= 4 && p.chars().all(numeral))
-}
-
-/// Punctuation that can end a paragraph; anything else means the printed
-/// column cut it mid-sentence.
-pub fn ends_sentence(text: &str) -> bool {
-    text.ends_with([
-        '。', '！', '？', '!', '?', '…', '”', '’', '」', '』', '）', ')', '》', '】', '：', ':',
-        '；', ';', '.', '—',
-    ])
-}
-
-/// Closing punctuation, which never starts a line (避头): a line that does
-/// starts in the middle of a sentence.
-pub fn is_closing(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '」'
-            | '』'
-            | '》'
-            | '】'
-            | '〕'
-            | '〉'
-            | '”'
-            | '’'
-            | ','
-            | '.'
-            | ';'
-            | ':'
-            | '?'
-            | '!'
-            | ')'
-            | ']'
-            | '%'
-            | '％'
-    )
-}
-
-/// Whether `text` has more than `n` characters, without counting them all
-/// when the byte length already tells (a character takes 1 to 4 bytes).
-pub fn more_chars_than(text: &str, n: usize) -> bool {
-    if text.len() <= n {
-        return false;
-    }
-    text.len() > 4 * n || text.chars().nth(n).is_some()
 }
 
 /// Sentence punctuation that head lines do not carry.

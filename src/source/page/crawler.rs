@@ -12,8 +12,9 @@
 //! and whose body is indented reads the same whichever way it is taken; for
 //! a kicker with an empty subheadline slot the file name must say it.
 
+use super::chars::is_pad;
 use super::classify::{Kind, classify};
-use super::layout::{is_pad, raw_lines};
+use super::layout::raw_lines;
 
 /// The three head slots of a crawler's article file, trimmed; an empty
 /// string is an empty slot.

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::classify::{ends_sentence, is_closing};
+use super::chars::{ends_sentence, is_closing, is_pad};
 
 /// One logical line of the page, ready to be classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,15 +61,6 @@ pub struct LineClass {
     /// The line opens a paragraph with a dateline (`本报北京9月30日电`):
     /// unless it ends a sentence, the paragraph runs on below it.
     pub runs_on: bool,
-}
-
-/// Whitespace that pads page text: ASCII, NBSP, ideographic space and the
-/// zero-width no-break space (a stray BOM).
-pub fn is_pad(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\u{feff}' | '\u{c}' | '\u{b}'
-    )
 }
 
 fn pad_width(c: char) -> usize {

@@ -8,19 +8,23 @@
 //! closed article are photo captions. Inside an article, a short head line
 //! between paragraphs is a cross-head, labelled boxes are notes, and a
 //! sidebar label keeps its box with the story above. [`crawler`] reads the
-//! head slots of one-article files. It is a pure function of the text: it
+//! head slots of one-article files; [`byline`] reads names and datelines;
+//! [`chars`] holds the character classes all of them share, so that no two
+//! of these modules import each other. It is a pure function of the text: it
 //! never panics and reports what it could not place as warnings, never by
 //! dropping text. Control characters and terminal escape sequences are
 //! removed first ([`crate::sanitize`]).
 
 mod byline;
+mod chars;
 mod classify;
 mod crawler;
 mod layout;
 
 use crate::model::{Article, Byline, Photo, Role, Warning};
 
-use classify::{Classified, Kind, classify, ends_sentence};
+use chars::ends_sentence;
+use classify::{Classified, Kind, classify};
 use layout::{LineClass, LineKind};
 
 /// A piece of the page with its class, when it is one line.
@@ -113,7 +117,7 @@ pub fn parse_byline(text: &str) -> Option<Byline> {
 /// page header, layout credits, `图片说明：` and a lone `广告`.
 pub fn is_layout_metadata(line: &str) -> bool {
     matches!(
-        classify(line.trim_matches(layout::is_pad)).kind,
+        classify(line.trim_matches(chars::is_pad)).kind,
         Kind::PageHeader { .. } | Kind::Metadata | Kind::PhotoLabel(_)
     )
 }
@@ -257,7 +261,7 @@ impl<'p> Assembler<'p> {
         matches!(element.class.kind, Kind::Caption(_))
             || (element.class.kind == Kind::Body
                 && element.class.code.is_some()
-                && !classify::more_chars_than(element.class.text, CAPTION_MAX_CHARS))
+                && !chars::more_chars_than(element.class.text, CAPTION_MAX_CHARS))
     }
 
     /// The open article of this unit, if any.
@@ -468,11 +472,11 @@ impl<'p> Assembler<'p> {
             Kind::Head | Kind::Sidebar | Kind::NoteLabel => {}
             Kind::Body => {
                 let caption_like = code.is_some()
-                    && !classify::more_chars_than(text, CAPTION_MAX_CHARS)
+                    && !chars::more_chars_than(text, CAPTION_MAX_CHARS)
                     && (self.open().is_none() || element.gap() >= 2 || previous_was_caption);
                 let in_photo_block = self.photo_block
                     && self.open().is_none()
-                    && !classify::more_chars_than(text, CAPTION_MAX_CHARS);
+                    && !chars::more_chars_than(text, CAPTION_MAX_CHARS);
                 if caption_like || in_photo_block {
                     self.close_open();
                     self.caption(text, code, piece);
@@ -891,7 +895,7 @@ fn split_banner<'a, 'b>(lines: &'b [&'a str]) -> (Option<String>, &'b [&'a str])
 /// (`学习贯彻党的二十大精神 局长访谈`): printed after its article.
 fn is_long_banner(line: &str) -> bool {
     BANNER_ENDINGS.iter().any(|e| line.ends_with(e))
-        && (classify::more_chars_than(line, BANNER_MAX_CHARS) || line.contains(layout::is_pad))
+        && (chars::more_chars_than(line, BANNER_MAX_CHARS) || line.contains(chars::is_pad))
 }
 
 /// Verbs that end a kicker (`…会议提出`).
