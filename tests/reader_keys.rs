@@ -9,8 +9,9 @@ use kanbao::config::{self, Config};
 use kanbao::keymap::Action;
 use kanbao::library::Library;
 use kanbao::state::Marks;
-use kanbao::ui::app::{App, Focus, Overlay, Prefs};
+use kanbao::ui::app::{App, Overlay, Prefs};
 use kanbao::ui::input::translate;
+use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Effect, Msg, update};
 use kanbao::ui::worker::Worker;
 

@@ -18,15 +18,7 @@ use crate::model::{Article, Warning};
 use crate::state::Marks;
 use crate::typeset::{self, Context, sanitize, str_width, truncate, wrap};
 
-use super::layout::{Panes, Size};
-
-/// Which pane has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Sections,
-    Articles,
-    Reader,
-}
+use super::layout::{Focus, Panes, Size};
 
 /// A window over the list or the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

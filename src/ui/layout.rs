@@ -11,7 +11,13 @@
 
 use ratatui::layout::Rect;
 
-use super::app::Focus;
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sections,
+    Articles,
+    Reader,
+}
 
 /// The terminal's size in cells.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

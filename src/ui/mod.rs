@@ -1,6 +1,7 @@
 //! The terminal reader: ratatui on crossterm.
 //!
 //! - [`app`]: the state, plain data;
+//! - [`msg`]: the messages `update` takes and the effects it returns;
 //! - [`input`]: terminal events → messages (keys through the keymap);
 //! - [`update`]: messages → state changes and effects;
 //! - [`layout`]: where the panes go at a size;
@@ -20,6 +21,7 @@
 pub mod app;
 pub mod input;
 pub mod layout;
+pub mod msg;
 pub mod terminal;
 pub mod update;
 pub mod view;

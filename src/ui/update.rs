@@ -15,81 +15,11 @@ use crate::library::Library;
 use crate::model::Warning;
 use crate::typeset::{self, sanitize, str_width, truncate};
 
-use super::app::{App, Focus, LONG_TEXT, Overlay, SectionRow, Typeset};
-use super::layout::{Size, panes};
+use super::app::{App, LONG_TEXT, Overlay, SectionRow, Typeset};
+use super::layout::{Focus, Size, panes};
 use super::worker::Worker;
 
-/// An input for the reader.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
-    Action(Action),
-    /// Text typed (or pasted, or composed by an input method) into the
-    /// filter or the link prompt.
-    Text(String),
-    /// Backspace while typing the filter or a link's number.
-    Backspace,
-    /// Enter while typing the filter or a link's number.
-    Submit,
-    Resize(u16, u16),
-    Click {
-        column: u16,
-        row: u16,
-    },
-    Wheel {
-        column: u16,
-        row: u16,
-        down: bool,
-    },
-    /// A message from the loop, e.g. that saving failed.
-    Notice(String),
-    /// The read marks were saved, or why not.
-    Saved(Result<(), String>),
-    /// A background fetch of `n` feeds has started.
-    FetchStarted(usize),
-    /// Progress of the background fetch.
-    Fetch(fetch::Event),
-    /// The background fetch is over; the outcome of each feed.
-    FetchDone(Vec<(String, fetch::Outcome)>),
-    /// The archive as loaded again after a fetch.
-    Reloaded(Box<Library>),
-    /// Progress of the index's refresh: files read, files to read.
-    Indexing(usize, usize),
-    /// The whole archive from the index, after a first screen of it; the
-    /// index is still being checked.
-    Loaded(Box<Opened>),
-    /// The index refresh is over: the archive as it now is (`None` when
-    /// nothing changed).
-    Indexed(Option<Box<Opened>>),
-    /// A long article, read and laid out on a worker.
-    Typeset(Box<Typeset>),
-    /// The browser was asked to open `url`: the browser's name, or why not.
-    LinkOpened {
-        url: String,
-        result: Result<String, OpenError>,
-    },
-    /// A worker stopped on a panic (a bug): which, and the panic's message
-    /// and location.
-    WorkerFailed {
-        worker: Worker,
-        message: String,
-    },
-}
-
-/// Work for the loop after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Read or starred marks changed: write them to disk.
-    SaveMarks,
-    /// Fetch the web feeds in the background.
-    StartFetch,
-    /// Load the archive again (new items arrived).
-    Reload,
-    /// Read and lay out the long article `index` at `width` columns on a
-    /// worker; it comes back as [`Msg::Typeset`].
-    Typeset { index: usize, width: usize },
-    /// Open a link in the browser (if it is a web address: the loop checks).
-    OpenLink(String),
-}
+pub use super::msg::{Effect, Msg};
 
 /// Lines the mouse wheel scrolls.
 const WHEEL_LINES: usize = 3;

@@ -4,7 +4,7 @@
 //! A worker's body runs under `catch_unwind`. The panic hook (see
 //! [`super::terminal`]) hands a worker's panic to [`keep`] instead of
 //! restoring the terminal and printing over the reader; the worker then
-//! sends the panic's message and location as [`Msg::WorkerFailed`], and the
+//! sends the panic's message and location as a [`Failure`], and the
 //! reader goes on without that job. Panics of other threads behind the
 //! reader (threads a worker's library code starts) are kept here too, and
 //! printed by the loop once the terminal is restored.
@@ -17,8 +17,6 @@ use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use crate::sanitize::sanitize;
-
-use super::update::Msg;
 
 /// A reader worker: what it was doing, for the loop to clear if it fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,11 +57,20 @@ const REPORT_CHARS: usize = 300;
 /// What std's `thread::scope` panics with when one of its threads panicked.
 const SCOPED_PANIC: &str = "a scoped thread panicked";
 
+/// A worker that stopped on a panic: which, and the panic's message and
+/// location on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub worker: Worker,
+    pub message: String,
+}
+
 /// Runs `body` on a new thread named after `worker`. If it panics, `tx`
-/// receives [`Msg::WorkerFailed`] with the panic's message and location.
-pub fn spawn<F>(worker: Worker, tx: &mpsc::Sender<Msg>, body: F) -> io::Result<()>
+/// receives a [`Failure`] with the panic's message and location.
+pub fn spawn<F, M>(worker: Worker, tx: &mpsc::Sender<M>, body: F) -> io::Result<()>
 where
     F: FnOnce() + Send + 'static,
+    M: From<Failure> + Send + 'static,
 {
     let tx = tx.clone();
     thread::Builder::new()
@@ -72,7 +79,7 @@ where
             IS_WORKER.with(|w| w.set(true));
             if let Err(payload) = catch_unwind(AssertUnwindSafe(body)) {
                 let message = failure(payload.as_ref());
-                let _ = tx.send(Msg::WorkerFailed { worker, message });
+                let _ = tx.send(M::from(Failure { worker, message }));
             }
         })
         .map(drop)

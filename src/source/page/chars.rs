@@ -61,4 +61,3 @@ pub fn is_closing(c: char) -> bool {
             | '％'
     )
 }
-

@@ -6,8 +6,8 @@ use ratatui::style::Style;
 use crate::model::Article;
 use crate::typeset::{sanitize, str_width, truncate};
 
-use super::super::app::{App, Focus, SectionRow};
-use super::super::layout::Pane;
+use super::super::app::{App, SectionRow};
+use super::super::layout::{Focus, Pane};
 use super::style::Styles;
 use super::text::{fill, put};
 

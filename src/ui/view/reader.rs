@@ -5,7 +5,8 @@ use ratatui::buffer::Buffer;
 
 use crate::typeset::{str_width, truncate};
 
-use super::super::app::{App, Focus};
+use super::super::app::App;
+use super::super::layout::Focus;
 use super::super::layout::Pane;
 use super::style::Styles;
 use super::text::put;

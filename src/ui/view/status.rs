@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use crate::keymap::Action;
 use crate::typeset::{sanitize, str_width, truncate};
 
-use super::super::app::{App, Focus};
+use super::super::app::App;
+use super::super::layout::Focus;
 use super::style::Styles;
 use super::text::{fill, put};
 

@@ -1,0 +1,98 @@
+//! The reader's messages and effects: what `update` is told and what it
+//! asks the loop to do.
+//!
+//! [`Msg`] is every input: a key already turned into an action, text
+//! typed, a resize, the mouse, and what the workers and the loop report.
+//! [`Effect`] is every piece of work `update` leaves to the loop, which does
+//! all the I/O: saving marks, fetching, reading and typesetting articles,
+//! opening links.
+
+use crate::browser::OpenError;
+use crate::feed::fetch;
+use crate::index::Opened;
+use crate::keymap::Action;
+use crate::library::Library;
+
+use super::app::Typeset;
+use super::worker::{Failure, Worker};
+
+/// An input for the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    /// Text typed (or pasted, or composed by an input method) into the
+    /// filter or the link prompt.
+    Text(String),
+    /// Backspace while typing the filter or a link's number.
+    Backspace,
+    /// Enter while typing the filter or a link's number.
+    Submit,
+    Resize(u16, u16),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// A message from the loop, e.g. that saving failed.
+    Notice(String),
+    /// The read marks were saved, or why not.
+    Saved(Result<(), String>),
+    /// A background fetch of `n` feeds has started.
+    FetchStarted(usize),
+    /// Progress of the background fetch.
+    Fetch(fetch::Event),
+    /// The background fetch is over; the outcome of each feed.
+    FetchDone(Vec<(String, fetch::Outcome)>),
+    /// The archive as loaded again after a fetch.
+    Reloaded(Box<Library>),
+    /// Progress of the index's refresh: files read, files to read.
+    Indexing(usize, usize),
+    /// The whole archive from the index, after a first screen of it; the
+    /// index is still being checked.
+    Loaded(Box<Opened>),
+    /// The index refresh is over: the archive as it now is (`None` when
+    /// nothing changed).
+    Indexed(Option<Box<Opened>>),
+    /// A long article, read and laid out on a worker.
+    Typeset(Box<Typeset>),
+    /// The browser was asked to open `url`: the browser's name, or why not.
+    LinkOpened {
+        url: String,
+        result: Result<String, OpenError>,
+    },
+    /// A worker stopped on a panic (a bug): which, and the panic's message
+    /// and location.
+    WorkerFailed {
+        worker: Worker,
+        message: String,
+    },
+}
+
+/// Work for the loop after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read or starred marks changed: write them to disk.
+    SaveMarks,
+    /// Fetch the web feeds in the background.
+    StartFetch,
+    /// Load the archive again (new items arrived).
+    Reload,
+    /// Read and lay out the long article `index` at `width` columns on a
+    /// worker; it comes back as [`Msg::Typeset`].
+    Typeset { index: usize, width: usize },
+    /// Open a link in the browser (if it is a web address: the loop checks).
+    OpenLink(String),
+}
+
+impl From<Failure> for Msg {
+    fn from(failure: Failure) -> Msg {
+        Msg::WorkerFailed {
+            worker: failure.worker,
+            message: failure.message,
+        }
+    }
+}
