@@ -1,6 +1,8 @@
 //! Inputs the fuzzers (fuzz/, see fuzz/README.md) found to crash or hang
-//! kanbao, kept in `fuzz/regressions/<target>/` and run here through the
-//! same functions as their fuzz target: none may panic again.
+//! kanbao, kept in `fuzz/regressions/<target>/`, and each target's seed
+//! corpus, `fuzz/corpus/<target>/`, run here through the same functions as
+//! their fuzz target: none may panic (again). A target with no input at
+//! all fails its test: a folder moved or emptied must not make it pass.
 //!
 //! `KANBAO_FUZZ_INPUTS=DIR` runs every file of `DIR/<target>/` as well
 //! (e.g. `fuzz/artifacts` after a fuzzing run, before the inputs worth
@@ -9,7 +11,8 @@
 use std::path::{Path, PathBuf};
 
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let mut roots = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions")];
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut roots = vec![fuzz.join("regressions"), fuzz.join("corpus")];
     if let Some(extra) = std::env::var_os("KANBAO_FUZZ_INPUTS") {
         roots.push(PathBuf::from(extra));
     }
@@ -24,7 +27,12 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 }
 
 fn each(target: &str, run: impl Fn(&[u8])) {
-    for path in inputs(target) {
+    let inputs = inputs(target);
+    assert!(
+        !inputs.is_empty(),
+        "no input for the {target} target in fuzz/regressions or fuzz/corpus"
+    );
+    for path in inputs {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&bytes)));
         assert!(outcome.is_ok(), "{} panics again", path.display());
