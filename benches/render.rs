@@ -44,6 +44,7 @@ use kanbao::library::Library;
 use kanbao::state::Marks;
 use kanbao::typeset;
 use kanbao::ui::app::{App, Prefs};
+use kanbao::ui::archive::Archive;
 use kanbao::ui::input::translate;
 use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Msg, update};
@@ -60,7 +61,8 @@ fn sample() -> App {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
     let prefs = Prefs::from_config(&config, false);
-    let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     app
 }
@@ -91,11 +93,16 @@ fn longest(app: &App) -> (String, usize, usize) {
         .map(|p| usize::from(p.text().width))
         .unwrap_or_else(|| panic!("no reader pane at {WIDTH}×{HEIGHT}"));
     let mut best: Option<(String, usize, usize)> = None;
-    for section in 0..app.nav.sections.len() {
-        for (position, index) in app.visible(section).into_iter().enumerate() {
-            let article = &app.articles[index];
-            let lines =
-                typeset::layout(article, app.context(article), width, &app.prefs.text).len();
+    for section in 0..app.archive.sections.len() {
+        for (position, index) in app.archive.visible(section).iter().copied().enumerate() {
+            let article = &app.archive.articles[index];
+            let lines = typeset::layout(
+                article,
+                app.archive.context(article),
+                width,
+                &app.prefs.text,
+            )
+            .len();
             if best.as_ref().is_none_or(|b| lines > b.2) {
                 let keys = format!("{}{}\n", "J".repeat(section), "j".repeat(position));
                 best = Some((keys, index, lines));

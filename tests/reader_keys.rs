@@ -2,14 +2,18 @@
 //! "jj<Enter>G")` goes through the keymap and the input layer, with no
 //! terminal. Every action has a test.
 
+mod common;
+
 use std::path::Path;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::keys::press;
+use crossterm::event::{Event, KeyModifiers};
 use kanbao::config::{self, Config};
 use kanbao::keymap::Action;
 use kanbao::library::Library;
 use kanbao::state::Marks;
-use kanbao::ui::app::{App, Overlay, Prefs};
+use kanbao::ui::app::{App, Input, Overlay, Prefs};
+use kanbao::ui::archive::Archive;
 use kanbao::ui::input::translate;
 use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Effect, Msg, update};
@@ -24,7 +28,8 @@ fn config(text: &str) -> Config {
 
 fn app_for(config: &Config, width: u16, height: u16) -> App {
     let prefs = Prefs::from_config(config, false);
-    let mut app = App::new(Library::load(config), Marks::default(), prefs, Vec::new());
+    let archive = Archive::new(Library::load(config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
     app
 }
@@ -57,50 +62,17 @@ path = "tests/fixtures/pages"
     app_for(&config(text), 120, 40)
 }
 
-/// Keys as a user types them: characters, and `<Name>` for the others
-/// (`<Enter>`, `<Esc>`, `<Tab>`, `<S-Tab>`, `<Down>`, `<Space>`, `<C-c>` …).
-fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    let mut chars = keys.chars();
-    while let Some(c) = chars.next() {
-        let event = if c == '<' {
-            let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
-            key_named(&name)
-        } else {
-            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-        };
-        if let Some(msg) = translate(app, Event::Key(event)) {
-            effects.extend(update(app, msg));
-        }
-    }
-    effects
-}
-
-fn key_named(name: &str) -> KeyEvent {
-    let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
-    match name {
-        "Enter" => plain(KeyCode::Enter),
-        "Esc" => plain(KeyCode::Esc),
-        "Tab" => plain(KeyCode::Tab),
-        "S-Tab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
-        "Down" => plain(KeyCode::Down),
-        "Up" => plain(KeyCode::Up),
-        "Left" => plain(KeyCode::Left),
-        "Right" => plain(KeyCode::Right),
-        "Space" => plain(KeyCode::Char(' ')),
-        "PageDown" => plain(KeyCode::PageDown),
-        "PageUp" => plain(KeyCode::PageUp),
-        "Home" => plain(KeyCode::Home),
-        "End" => plain(KeyCode::End),
-        "BS" => plain(KeyCode::Backspace),
-        "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
-        other => panic!("no key named <{other}>"),
+/// The link number being typed after `o`, if the prompt is up.
+fn link_number(app: &App) -> Option<&str> {
+    match &app.input {
+        Input::LinkNumber(typed) => Some(typed),
+        _ => None,
     }
 }
 
 fn title(app: &App) -> Option<String> {
     let index = app.reader.article.or_else(|| app.selected())?;
-    app.articles[index].title.clone()
+    app.archive.articles[index].title.clone()
 }
 
 #[test]
@@ -133,8 +105,8 @@ fn open_shows_the_article_marks_it_read_and_asks_to_save() {
         title(&app).as_deref(),
         Some("学用结合 推进科技工作上新台阶")
     );
-    let id = app.articles[1].id.clone();
-    assert!(app.marks.is_read(&id));
+    let id = app.archive.articles[1].id.clone();
+    assert!(app.archive.marks().is_read(&id));
     assert_eq!(effects, [Effect::SaveMarks]);
     // Opening it again changes nothing on disk.
     let effects = press(&mut app, "q<Enter>");
@@ -248,7 +220,7 @@ fn panes_switch_with_h_l_arrows_and_tab() {
 #[test]
 fn sections_move_with_j_k_in_their_pane_and_with_shift_j_k_anywhere() {
     let mut app = sections();
-    let count = app.nav.sections.len();
+    let count = app.archive.sections.len();
     assert!(count >= 4, "{count} sections");
     press(&mut app, "J");
     assert_eq!((app.nav.section, app.nav.article), (1, 0));
@@ -282,7 +254,11 @@ fn shift_j_k_while_reading_open_the_first_article_of_the_next_or_previous_sectio
         "the reader follows the section"
     );
     assert_ne!(title(&app), first);
-    assert!(app.marks.is_read(&app.articles[opened].id));
+    assert!(
+        app.archive
+            .marks()
+            .is_read(&app.archive.articles[opened].id)
+    );
     press(&mut app, "K");
     assert_eq!((app.nav.section, title(&app)), (0, first));
 }
@@ -295,7 +271,7 @@ fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
     press(&mut app, "nn");
     assert_eq!(title(&app).as_deref(), Some("巾帼竞芬芳 灿烂耀春晖"));
     assert!(
-        app.marks.is_read(&app.articles[2].id),
+        app.archive.marks().is_read(&app.archive.articles[2].id),
         "n opens and marks read"
     );
     press(&mut app, "n");
@@ -308,29 +284,29 @@ fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
     assert_eq!(title(&app), first);
     press(&mut app, "N");
     assert_eq!(title(&app), first, "nothing before the first article");
-    assert_eq!(app.message.as_deref(), Some("first article"));
+    assert_eq!(app.status.message.as_deref(), Some("first article"));
 }
 
 #[test]
 fn filter_narrows_the_list_as_chinese_is_typed_and_esc_clears_it() {
     let mut app = sample();
     press(&mut app, "/");
-    assert!(app.nav.editing);
+    assert!(app.typing_filter());
     // An input method delivers composed characters as key presses.
     press(&mut app, "巾帼");
-    assert_eq!(app.nav.filter, "巾帼");
-    assert_eq!(app.visible(0).len(), 1);
+    assert_eq!(app.archive.query(), "巾帼");
+    assert_eq!(app.archive.visible(0).len(), 1);
     assert_eq!(title(&app).as_deref(), Some("巾帼竞芬芳 灿烂耀春晖"));
     press(&mut app, "<BS><BS>");
-    assert_eq!(app.visible(0).len(), 3);
+    assert_eq!(app.archive.visible(0).len(), 3);
     press(&mut app, "黄育南<Enter>");
-    assert!(!app.nav.editing);
-    assert_eq!(app.visible(0).len(), 2, "bylines match too");
+    assert!(!app.typing_filter());
+    assert_eq!(app.archive.visible(0).len(), 2, "bylines match too");
     press(&mut app, "j");
     assert_eq!(app.nav.article, 1, "keys act again once the filter is kept");
     press(&mut app, "<Esc>");
-    assert!(app.nav.filter.is_empty());
-    assert_eq!(app.visible(0).len(), 3);
+    assert!(app.archive.query().is_empty());
+    assert_eq!(app.archive.visible(0).len(), 3);
 }
 
 #[test]
@@ -340,22 +316,22 @@ fn pasted_text_goes_into_the_filter() {
     if let Some(msg) = translate(&app, Event::Paste("灿烂\n耀".into())) {
         update(&mut app, msg);
     }
-    assert_eq!(app.nav.filter, "灿烂耀");
+    assert_eq!(app.archive.query(), "灿烂耀");
 }
 
 #[test]
 fn r_and_s_toggle_read_and_star_and_ask_to_save() {
     let mut app = sample();
-    let id = app.articles[0].id.clone();
+    let id = app.archive.articles[0].id.clone();
     assert_eq!(press(&mut app, "r"), [Effect::SaveMarks]);
-    assert!(app.marks.is_read(&id));
+    assert!(app.archive.marks().is_read(&id));
     press(&mut app, "r");
-    assert!(!app.marks.is_read(&id));
+    assert!(!app.archive.marks().is_read(&id));
     assert_eq!(press(&mut app, "s"), [Effect::SaveMarks]);
-    assert!(app.marks.is_starred(&id));
+    assert!(app.archive.marks().is_starred(&id));
     press(&mut app, "<Enter>s");
     assert!(
-        !app.marks.is_starred(&id),
+        !app.archive.marks().is_starred(&id),
         "in the reader, s stars the article read"
     );
 }
@@ -364,7 +340,7 @@ fn r_and_s_toggle_read_and_star_and_ask_to_save() {
 fn help_lists_the_keymap_scrolls_and_closes() {
     let mut app = sample();
     press(&mut app, "?");
-    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert_eq!(app.overlay.map(|o| o.which), Some(Overlay::Help));
     let lines = app.overlay_lines(Overlay::Help, 60);
     assert_eq!(lines.len(), Action::ALL.len());
     assert!(
@@ -373,14 +349,14 @@ fn help_lists_the_keymap_scrolls_and_closes() {
             .any(|l| l.starts_with("j Down") && l.contains("move down"))
     );
     press(&mut app, "G");
-    assert_eq!(app.overlay_top, app.overlay_max_top());
+    assert_eq!(app.overlay.map_or(0, |o| o.top), app.overlay_max_top());
     assert_eq!(app.nav.article, 0, "keys scroll the overlay, not the list");
     press(&mut app, "?");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay.map(|o| o.which), None);
     press(&mut app, "?<Esc>");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay.map(|o| o.which), None);
     press(&mut app, "?q");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay.map(|o| o.which), None);
     assert!(!app.quit, "q closes the overlay first");
 }
 
@@ -402,9 +378,9 @@ fn help_shows_rebound_keys() {
 fn warnings_are_reachable() {
     let mut app = sample();
     press(&mut app, "W");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay.map(|o| o.which), None);
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("no warnings: everything loaded")
     );
 
@@ -417,11 +393,11 @@ path = "feeds/no-such-folder"
 "#;
     let mut app = app_for(&config(text), 80, 24);
     press(&mut app, "W");
-    assert_eq!(app.overlay, Some(Overlay::Warnings));
+    assert_eq!(app.overlay.map(|o| o.which), Some(Overlay::Warnings));
     let lines = app.overlay_lines(Overlay::Warnings, 70).join(" ");
     assert!(lines.contains("does not exist"), "{lines}");
     press(&mut app, "W");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay.map(|o| o.which), None);
 }
 
 #[test]
@@ -577,13 +553,13 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
     assert_eq!(press(&mut app, "R"), [Effect::StartFetch]);
     update(&mut app, Msg::FetchStarted(2));
     assert_eq!(press(&mut app, "R"), [], "one fetch at a time");
-    assert_eq!(app.message.as_deref(), Some("already fetching"));
+    assert_eq!(app.status.message.as_deref(), Some("already fetching"));
     update(
         &mut app,
         Msg::Fetch(FetchEvent::Started { feed: "a".into() }),
     );
     assert_eq!(
-        app.fetching.as_ref().map(|f| f.running.clone()),
+        app.status.fetching.as_ref().map(|f| f.running.clone()),
         Some(vec!["a".to_owned()])
     );
     press(&mut app, "j");
@@ -610,25 +586,29 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
     ];
     let effects = update(&mut app, Msg::FetchDone(results));
     assert_eq!(effects, [Effect::Reload]);
-    assert!(app.fetching.is_none());
+    assert!(app.status.fetching.is_none());
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("fetched 2 feeds: 3 new, 1 updated, 1 failed (W shows why)")
     );
     assert!(
-        app.warnings
+        app.archive
+            .warnings
             .iter()
             .any(|w| w.to_string() == "fetch b: HTTP 404 Not Found; check the url")
     );
 
     // The archive loads again; the selected article stays selected.
-    let selected = app.selected().map(|i| app.articles[i].id.clone());
+    let selected = app.selected().map(|i| app.archive.articles[i].id.clone());
     let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
-    let library = Library::load(&config(&text));
-    update(&mut app, Msg::Reloaded(Box::new(library)));
-    assert_eq!(app.selected().map(|i| app.articles[i].id.clone()), selected);
+    let opened = kanbao::index::in_memory(&config(&text), &|_| {});
+    update(&mut app, Msg::Indexed(Some(Box::new(opened))));
+    assert_eq!(
+        app.selected().map(|i| app.archive.articles[i].id.clone()),
+        selected
+    );
     assert!(
-        app.warnings.iter().any(|w| w.path == "fetch b"),
+        app.archive.warnings.iter().any(|w| w.path == "fetch b"),
         "fetch failures stay reachable"
     );
 }
@@ -671,9 +651,10 @@ fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
     press(&mut app, "G");
 
     // What the worker sends back: a layout at another width is not used…
-    let article = app.articles[index].clone();
-    let lines_at =
-        |w: usize| kanbao::typeset::layout(&article, app.context(&article), w, &app.prefs.text);
+    let article = app.archive.articles[index].clone();
+    let lines_at = |w: usize| {
+        kanbao::typeset::layout(&article, app.archive.context(&article), w, &app.prefs.text)
+    };
     let (narrow, full) = (lines_at(width - 1), lines_at(width));
     let done = |w: usize, lines| kanbao::ui::app::Typeset {
         id: article.id.clone(),
@@ -704,25 +685,25 @@ fn worker_failed(worker: Worker) -> Msg {
 fn a_fetch_that_panicked_ends_the_fetch_keeps_the_marks_and_says_so_on_one_line() {
     let mut app = sample();
     press(&mut app, "<Enter>");
-    let id = app.articles[app.reader.article.expect("an article is open")]
+    let id = app.archive.articles[app.reader.article.expect("an article is open")]
         .id
         .clone();
-    assert!(app.marks.is_read(&id));
+    assert!(app.archive.marks().is_read(&id));
     update(&mut app, Msg::FetchStarted(1));
     let effects = update(&mut app, worker_failed(Worker::Fetch));
     assert!(
-        app.fetching.is_none(),
+        app.status.fetching.is_none(),
         "the status line no longer says fetching"
     );
     assert_eq!(effects, [Effect::Reload], "what it stored is shown");
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some(
             "fetch stopped on an internal error; what it stored is kept. Please report this: \
              panicked at src/feed/parse.rs:68:5: index out of bounds"
         )
     );
-    assert!(app.marks.is_read(&id), "read marks stay");
+    assert!(app.archive.marks().is_read(&id), "read marks stay");
     assert_eq!(
         press(&mut app, "R"),
         [Effect::StartFetch],
@@ -733,19 +714,20 @@ fn a_fetch_that_panicked_ends_the_fetch_keeps_the_marks_and_says_so_on_one_line(
 #[test]
 fn an_index_that_panicked_ends_the_indexing_and_keeps_the_lists() {
     let mut app = sample();
-    app.indexing = Some((3, 10));
-    let before: Vec<String> = app.articles.iter().map(|a| a.id.clone()).collect();
+    app.status.indexing = Some((3, 10));
+    let before: Vec<String> = app.archive.articles.iter().map(|a| a.id.clone()).collect();
     let effects = update(&mut app, worker_failed(Worker::Index));
     assert_eq!(effects, []);
-    assert!(app.indexing.is_none());
+    assert!(app.status.indexing.is_none());
     assert_eq!(
-        app.articles
+        app.archive
+            .articles
             .iter()
             .map(|a| a.id.clone())
             .collect::<Vec<_>>(),
         before
     );
-    let message = app.message.clone().unwrap_or_default();
+    let message = app.status.message.clone().unwrap_or_default();
     assert!(
         message.starts_with("indexing stopped on an internal error; the lists are as they were."),
         "{message}"
@@ -760,7 +742,7 @@ fn a_typeset_that_panicked_leaves_the_head_shown_and_stops_waiting() {
     press(&mut app, "<Enter>");
     let index = app.reader.article.expect("an article is open");
     let width = app.reader.width;
-    let id = app.articles[index].id.clone();
+    let id = app.archive.articles[index].id.clone();
     assert_eq!(app.reader.typesetting, Some(width));
     let head = app.reader.lines.len();
 
@@ -777,7 +759,7 @@ fn a_typeset_that_panicked_leaves_the_head_shown_and_stops_waiting() {
     assert_eq!(app.reader.typesetting, None, "the reader no longer waits");
     assert_eq!(effects, [], "no new worker for the same article and width");
     assert_eq!(app.reader.lines.len(), head);
-    let message = app.message.clone().unwrap_or_default();
+    let message = app.status.message.clone().unwrap_or_default();
     assert!(
         message.starts_with("typesetting stopped on an internal error;"),
         "{message}"
@@ -823,12 +805,12 @@ fn o_asks_which_link_and_enter_opens_the_articles_address() {
     let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
     press(&mut app, "<Enter>");
     assert_eq!(press(&mut app, "o"), [], "the prompt comes first");
-    assert_eq!(app.link_prompt.as_deref(), Some(""));
+    assert_eq!(link_number(&app), Some(""));
     assert_eq!(
         press(&mut app, "<Enter>"),
         [Effect::OpenLink("https://example.com/news/1".to_owned())]
     );
-    assert_eq!(app.link_prompt, None);
+    assert_eq!(link_number(&app), None);
     assert_eq!(app.focus, Focus::Reader, "still reading");
 }
 
@@ -860,17 +842,17 @@ fn a_link_that_is_not_there_is_a_message_and_esc_cancels() {
     let mut app = linked_item(dir.path(), Some("https://example.com/news/1"));
     assert_eq!(press(&mut app, "o3<Enter>"), []);
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("no link 3: this article has 2 links")
     );
     assert_eq!(press(&mut app, "o0<Enter>"), []);
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("no link 0: this article has 2 links")
     );
     // Keys are the prompt's while it is open: `j` neither moves nor types.
     assert_eq!(press(&mut app, "oj<Esc>"), []);
-    assert_eq!(app.link_prompt, None);
+    assert_eq!(link_number(&app), None);
     assert_eq!(app.nav.article, 0);
     assert!(!app.quit, "Esc closes the prompt, and no more");
     press(&mut app, "o<C-c>");
@@ -891,9 +873,9 @@ fn without_an_address_enter_opens_link_1() {
 fn an_article_without_links_says_so() {
     let mut app = sample();
     assert_eq!(press(&mut app, "o"), []);
-    assert_eq!(app.link_prompt, None);
+    assert_eq!(link_number(&app), None);
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("this article has no link to open")
     );
 }
@@ -910,7 +892,7 @@ fn the_browsers_answer_is_one_safe_line_that_fits() {
             result: Ok("firefox".to_owned()),
         },
     );
-    let message = app.message.clone().unwrap_or_default();
+    let message = app.status.message.clone().unwrap_or_default();
     assert!(
         message.starts_with("opened https://example.com/长"),
         "{message}"
@@ -928,7 +910,7 @@ fn the_browsers_answer_is_one_safe_line_that_fits() {
         },
     );
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("cannot open link: only http and https links are opened (javascript:alert(1))")
     );
 
@@ -943,7 +925,7 @@ fn the_browsers_answer_is_one_safe_line_that_fits() {
         },
     );
     assert_eq!(
-        app.message.as_deref(),
+        app.status.message.as_deref(),
         Some("cannot open link: browser \"firefx\" not found; fix browser in [ui] of config.toml")
     );
 }
@@ -963,7 +945,7 @@ fn open_link_is_in_the_help_and_can_be_rebound() {
     let keys = "[keys]\nopen_link = \"x\"\n";
     app.prefs.keymap = config(keys).keymap;
     assert_eq!(press(&mut app, "o"), [], "o is no longer bound");
-    assert_eq!(app.link_prompt, None);
+    assert_eq!(link_number(&app), None);
     assert_eq!(
         press(&mut app, "x<Enter>"),
         [Effect::OpenLink("https://example.com/news/1".to_owned())]

@@ -3,14 +3,16 @@
 //! overlay. Review changes with `cargo insta review` (or read the .snap
 //! files in tests/snapshots/).
 
+mod common;
+
 use std::path::Path;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::keys::{perform_reads, press, press_reading};
 use kanbao::config;
 use kanbao::library::Library;
 use kanbao::state::Marks;
 use kanbao::ui::app::{App, Prefs};
-use kanbao::ui::input::translate;
+use kanbao::ui::archive::Archive;
 use kanbao::ui::update::{Msg, update};
 use kanbao::ui::view;
 use ratatui::Terminal;
@@ -23,21 +25,10 @@ fn sample(width: u16, height: u16) -> App {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
     let prefs = Prefs::from_config(&config, false);
-    let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
     app
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let event = match c {
-            '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
-            c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
-        };
-        if let Some(msg) = translate(app, Event::Key(event)) {
-            update(app, msg);
-        }
-    }
 }
 
 fn screen(app: &App) -> Terminal<TestBackend> {
@@ -105,19 +96,25 @@ fn every_size_draws_without_panic_and_within_the_frame() {
     }
 }
 
-/// The sample archive with its search index (built in memory).
-fn searchable(width: u16, height: u16) -> App {
+/// The sample archive with its search index (built in memory), and the
+/// feeds its articles' text is read from.
+fn searchable(width: u16, height: u16) -> (App, Vec<kanbao::config::FeedConfig>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let path = root.join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
     let prefs = Prefs::from_config(&config, false);
     let opened = kanbao::index::in_memory(&config, &|_| {});
-    let mut app = App::new(opened.library, Marks::default(), prefs, Vec::new());
-    app.search = Some(opened.search);
-    app.feeds = config.feeds.clone();
-    update(&mut app, Msg::Resize(width, height));
-    app
+    let archive = Archive::new(
+        opened.library,
+        Marks::default(),
+        Vec::new(),
+        Some(opened.search),
+    );
+    let mut app = App::new(archive, prefs);
+    let asked = update(&mut app, Msg::Resize(width, height));
+    perform_reads(&mut app, asked, &config.feeds);
+    (app, config.feeds)
 }
 
 #[rstest]
@@ -125,8 +122,8 @@ fn searchable(width: u16, height: u16) -> App {
 #[case::w41x15(41, 15)]
 #[case::w120x40(120, 40)]
 fn search_hits_with_their_context(#[case] width: u16, #[case] height: u16) {
-    let mut app = searchable(width, height);
-    press(&mut app, "/院士");
+    let (mut app, feeds) = searchable(width, height);
+    press_reading(&mut app, "/院士", &feeds);
     let screen = screen(&app);
     // Both hits, headline first, the match in the context where it fits.
     let text = format!("{:?}", screen.backend());
@@ -185,7 +182,8 @@ fn crossheads(width: u16, height: u16) -> (tempfile::TempDir, App) {
     let path = dir.path().join("config.toml");
     let config = config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
     let prefs = Prefs::from_config(&config, false);
-    let mut app = App::new(Library::load(&config), Marks::default(), prefs, Vec::new());
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
     press(&mut app, "\n");
     (dir, app)

@@ -1,6 +1,7 @@
 //! The terminal reader: ratatui on crossterm.
 //!
-//! - [`app`]: the state, plain data;
+//! - [`app`]: the state, plain data, one field per concern;
+//! - [`archive`]: the articles, sections, marks and search as shown;
 //! - [`msg`]: the messages `update` takes and the effects it returns;
 //! - [`input`]: terminal events → messages (keys through the keymap);
 //! - [`update`]: messages → state changes and effects;
@@ -19,6 +20,7 @@
 //! message on the status line, and the reader goes on.
 
 pub mod app;
+pub mod archive;
 pub mod input;
 pub mod layout;
 pub mod msg;
@@ -40,7 +42,9 @@ use crate::library::Library;
 use crate::state::{self, StateStore};
 
 use app::{App, Prefs};
-use update::{Effect, Msg, update};
+use archive::Archive;
+use msg::{Effect, Msg, Then};
+use update::update;
 use worker::Worker;
 
 /// Whether `NO_COLOR` asks for no colours (set and not empty).
@@ -68,15 +72,13 @@ pub fn run(config: &Config) -> Result<(), String> {
         None => (Library::default(), None),
     };
     let fresh_start = search.is_none();
-    let mut app = App::new(library, marks, prefs, warnings);
-    app.search = search;
-    app.feeds = config.feeds.clone();
+    let mut app = App::new(Archive::new(library, marks, warnings, search), prefs);
     let mut tui =
         terminal::init(app.prefs.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = terminal::watch_signals()
         .map_err(|e| format!("cannot watch for signals: {e}"))
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
-    let saved = store.as_ref().map(|s| s.save(&app.marks));
+    let saved = store.as_ref().map(|s| s.save(app.archive.marks()));
     terminal::restore();
     for report in worker::take_strays() {
         eprintln!("kanbao: a background thread {report}");
@@ -98,7 +100,7 @@ fn event_loop(
     let io = |e: std::io::Error| format!("terminal: {e}");
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
-    app.indexing = Some((0, 0));
+    app.status.indexing = Some((0, 0));
     start_indexing(config, fresh_start, &fetch_tx);
     let size = tui.size().map_err(io)?;
     let mut pending = vec![Msg::Resize(size.width, size.height)];
@@ -107,7 +109,7 @@ fn event_loop(
             for effect in update(app, msg) {
                 match effect {
                     Effect::SaveMarks => {
-                        if let Some(result) = store.map(|s| s.save(&app.marks)) {
+                        if let Some(result) = store.map(|s| s.save(app.archive.marks())) {
                             pending.push(Msg::Saved(result));
                         }
                     }
@@ -115,10 +117,15 @@ fn event_loop(
                     Effect::Reload => {
                         // New items: the index takes them in on a worker,
                         // and the lists change when it is done.
-                        app.indexing = Some((0, 0));
+                        app.status.indexing = Some((0, 0));
                         start_reindex(config, &fetch_tx);
                     }
-                    Effect::Typeset { index, width } => start_typeset(app, index, width, &fetch_tx),
+                    Effect::Read { index, then } => {
+                        pending.push(read_article(app, &config.feeds, index, then));
+                    }
+                    Effect::Typeset { index, width } => {
+                        start_typeset(app, &config.feeds, index, width, &fetch_tx);
+                    }
                     Effect::OpenLink(url) => {
                         let result = browser.open(&url).map(|()| browser.name());
                         pending.push(Msg::LinkOpened { url, result });
@@ -149,7 +156,10 @@ fn event_loop(
 /// reader uses no CPU.
 fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
     loop {
-        if app.fetching.is_some() || app.indexing.is_some() || app.reader.typesetting.is_some() {
+        if app.status.fetching.is_some()
+            || app.status.indexing.is_some()
+            || app.reader.typesetting.is_some()
+        {
             if let Ok(msg) = fetch.try_recv() {
                 return Ok(msg);
             }
@@ -163,15 +173,36 @@ fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> 
     }
 }
 
+/// Reads the text of article `index` from its file, for [`Effect::Read`]:
+/// a page is a few kilobytes, read before the next frame.
+pub fn read_article(app: &App, feeds: &[FeedConfig], index: usize, then: Then) -> Msg {
+    let Some(article) = app.archive.articles.get(index) else {
+        return Msg::Notice("the article is no longer in the list".to_owned());
+    };
+    Msg::Read {
+        id: article.id.clone(),
+        result: crate::library::read_article(feeds, article)
+            .map(Box::new)
+            .map_err(|w| w.to_string()),
+        then,
+    }
+}
+
 /// Reads and lays out the long article `index` at `width` columns on a
 /// worker thread, which sends it back as [`Msg::Typeset`].
-fn start_typeset(app: &App, index: usize, width: usize, tx: &mpsc::Sender<Msg>) {
-    let Some(article) = app.articles.get(index).cloned() else {
+fn start_typeset(
+    app: &App,
+    feeds: &[FeedConfig],
+    index: usize,
+    width: usize,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let Some(article) = app.archive.articles.get(index).cloned() else {
         return;
     };
-    let feeds = app.feeds.clone();
+    let feeds = feeds.to_vec();
     let text = app.prefs.text.clone();
-    let feed_title = app.context(&article).feed_title.map(str::to_owned);
+    let feed_title = app.archive.context(&article).feed_title.map(str::to_owned);
     let worker_tx = tx.clone();
     let ticket = std::sync::Arc::clone(&app.reader.ticket);
     let mine = ticket.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;

@@ -11,7 +11,7 @@ use crate::browser::OpenError;
 use crate::feed::fetch;
 use crate::index::Opened;
 use crate::keymap::Action;
-use crate::library::Library;
+use crate::model::Article;
 
 use super::app::Typeset;
 use super::worker::{Failure, Worker};
@@ -47,8 +47,6 @@ pub enum Msg {
     Fetch(fetch::Event),
     /// The background fetch is over; the outcome of each feed.
     FetchDone(Vec<(String, fetch::Outcome)>),
-    /// The archive as loaded again after a fetch.
-    Reloaded(Box<Library>),
     /// Progress of the index's refresh: files read, files to read.
     Indexing(usize, usize),
     /// The whole archive from the index, after a first screen of it; the
@@ -57,6 +55,13 @@ pub enum Msg {
     /// The index refresh is over: the archive as it now is (`None` when
     /// nothing changed).
     Indexed(Option<Box<Opened>>),
+    /// An article's text read from its file (or why it could not be), and
+    /// what waited for it.
+    Read {
+        id: String,
+        result: Result<Box<Article>, String>,
+        then: Then,
+    },
     /// A long article, read and laid out on a worker.
     Typeset(Box<Typeset>),
     /// The browser was asked to open `url`: the browser's name, or why not.
@@ -81,11 +86,23 @@ pub enum Effect {
     StartFetch,
     /// Load the archive again (new items arrived).
     Reload,
+    /// Read the text of article `index` (it came from the index without
+    /// it) from its file; it comes back as [`Msg::Read`].
+    Read { index: usize, then: Then },
     /// Read and lay out the long article `index` at `width` columns on a
     /// worker; it comes back as [`Msg::Typeset`].
     Typeset { index: usize, width: usize },
     /// Open a link in the browser (if it is a web address: the loop checks).
     OpenLink(String),
+}
+
+/// What waited for an article's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// The reader, to show it.
+    Show,
+    /// `o`, to see which links it has.
+    OpenLink,
 }
 
 impl From<Failure> for Msg {

@@ -5,8 +5,10 @@
 //! - [`server`]: a small HTTP/1.1 server on 127.0.0.1 with scripted
 //!   responses (status codes, redirects, 304s, gzip, stalls, truncation,
 //!   huge, chunked and slow bodies) that records the requests it gets;
-//! - [`text`]: an article's text and its Han characters.
+//! - [`text`]: an article's text and its Han characters;
+//! - [`keys`]: keys as a user types them, into the reader's `update`.
 
+pub mod keys;
 pub mod run;
 pub mod server;
 pub mod text;

@@ -6,7 +6,8 @@ use ratatui::style::Style;
 use crate::model::Article;
 use crate::typeset::{sanitize, str_width, truncate};
 
-use super::super::app::{App, SectionRow};
+use super::super::app::App;
+use super::super::archive::SectionRow;
 use super::super::layout::{Focus, Pane};
 use super::style::Styles;
 use super::text::{fill, put};
@@ -23,7 +24,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let focused = app.focus == Focus::Sections;
     header(buf, pane, "版面 Sections", focused, styles, amb);
     let width = usize::from(pane.body.width);
-    let rows = app.section_rows();
+    let rows = app.archive.section_rows();
     for (row, item) in rows
         .iter()
         .skip(app.nav.section_offset)
@@ -33,7 +34,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         let row = row as u16;
         match *item {
             SectionRow::Feed(i) => {
-                let title = crate::typeset::sanitize(&app.nav.sections[i].feed_title);
+                let title = crate::typeset::sanitize(&app.archive.sections[i].feed_title);
                 put(
                     buf,
                     pane.body,
@@ -43,12 +44,12 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 );
             }
             SectionRow::Section(i) => {
-                let count = app.visible(i).len();
-                let unread = app.unread(i);
+                let count = app.archive.visible(i).len();
+                let unread = app.archive.unread(i);
                 let counts = format!(" {unread}/{count}");
                 let label_room = width.saturating_sub(str_width(&counts, amb) + 1);
                 let label = truncate(
-                    &format!(" {}", app.nav.sections[i].label()),
+                    &format!(" {}", app.archive.sections[i].label()),
                     label_room,
                     amb,
                 );
@@ -86,18 +87,27 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
     let focused = app.focus == Focus::Articles;
     let visible = app.listed();
-    let title = match (app.section(), &app.found) {
+    let title = match (app.section(), app.archive.found()) {
         (Some(s), Some(_)) if !app.nav.everywhere => {
             format!(
                 "搜索 本版 {} · {} 篇 · /{}",
                 s.label(),
                 visible.len(),
-                app.nav.filter
+                app.archive.query()
             )
         }
-        (_, Some(_)) => format!("搜索 全部 · {} 篇 · /{}", visible.len(), app.nav.filter),
-        (Some(s), None) if app.nav.editing || !app.nav.filter.is_empty() => {
-            format!("{} · {} 篇 · /{}", s.label(), visible.len(), app.nav.filter)
+        (_, Some(_)) => format!(
+            "搜索 全部 · {} 篇 · /{}",
+            visible.len(),
+            app.archive.query()
+        ),
+        (Some(s), None) if app.typing_filter() || !app.archive.query().is_empty() => {
+            format!(
+                "{} · {} 篇 · /{}",
+                s.label(),
+                visible.len(),
+                app.archive.query()
+            )
         }
         (Some(s), None) => format!("{} · {} 篇", s.label(), visible.len()),
         (None, None) => "文章 Articles".to_owned(),
@@ -105,11 +115,11 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     header(buf, pane, &title, focused, styles, amb);
     let width = usize::from(pane.body.width);
     if visible.is_empty() {
-        let note = match (&app.found, app.indexing) {
+        let note = match (app.archive.found(), app.status.indexing) {
             (Some(Err(why)), _) => why.as_str(),
             (Some(Ok(_)), _) => "Nothing found; Esc clears the search.",
-            (None, Some(_)) if app.articles.is_empty() => "Indexing the archive…",
-            (None, _) if app.articles.is_empty() => {
+            (None, Some(_)) if app.archive.articles.is_empty() => "Indexing the archive…",
+            (None, _) if app.archive.articles.is_empty() => {
                 "No articles: add page files to a feed folder (see kanbao check)."
             }
             (None, _) => "No article matches the filter; Esc clears it.",
@@ -129,7 +139,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         .skip(app.nav.article_offset)
         .take(usize::from(pane.body.height))
     {
-        let article = &app.articles[index];
+        let article = &app.archive.articles[index];
         let selected = row == app.nav.article;
         let screen_row = (row - app.nav.article_offset) as u16;
         let base = match (selected, focused) {
@@ -137,8 +147,8 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             (true, false) => styles.selected_idle,
             _ => Style::new(),
         };
-        let unread = !app.marks.is_read(&article.id);
-        let starred = app.marks.is_starred(&article.id);
+        let unread = !app.archive.marks().is_read(&article.id);
+        let starred = app.archive.marks().is_starred(&article.id);
         let marker = if unread { "●" } else { " " };
         let star = if starred { "★" } else { " " };
         let marker_style = if selected { base } else { styles.unread };
@@ -164,7 +174,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 pieces.extend(marked(&title, &terms, base, highlight));
                 let left = room.saturating_sub(str_width(&title, amb) + 2);
                 if left > 4 {
-                    let search = app.search.as_ref();
+                    let search = app.archive.search();
                     let snippet = search
                         // Little room: less context before the match, so
                         // that the match itself is seen.
@@ -181,7 +191,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             None => {
                 let (title, byline) = row_text(article, room, amb);
                 pieces.extend(
-                    highlighted(&title, app.nav.filter.trim(), base, highlight)
+                    highlighted(&title, app.archive.query().trim(), base, highlight)
                         .into_iter()
                         .map(|(t, s)| (t.to_owned(), s)),
                 );

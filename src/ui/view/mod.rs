@@ -49,8 +49,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         reader::draw(buf, pane, app, &styles);
     }
     status::draw(buf, app.panes.status, app, &styles);
-    if let Some(which) = app.overlay {
-        overlay::draw(buf, area, app, which, &styles);
+    if let Some(shown) = app.overlay {
+        overlay::draw(buf, area, app, shown, &styles);
     }
 }
 

@@ -9,11 +9,12 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::typeset::truncate;
 
-use super::super::app::{App, Overlay};
+use super::super::app::{App, Overlay, Shown};
 use super::style::Styles;
 use super::text::put;
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, which: Overlay, styles: &Styles) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, shown: Shown, styles: &Styles) {
+    let which = shown.which;
     let amb = app.prefs.text.ambiguous_width;
     let Some((rect, content)) = app.overlay_view(which) else {
         return;
@@ -43,7 +44,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, which: Overlay, styles: &St
         ));
     let inner = block.inner(rect);
     let visible = usize::from(inner.height);
-    let top = app.overlay_top;
+    let top = shown.top;
     let below = content.len().saturating_sub(top + visible);
     let block = if below > 0 {
         block.title_bottom(format!(" ↓ {below} more (j) "))

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use crate::keymap::Action;
 use crate::typeset::{sanitize, str_width, truncate};
 
-use super::super::app::App;
+use super::super::app::{App, Input};
 use super::super::layout::Focus;
 use super::style::Styles;
 use super::text::{fill, put};
@@ -23,13 +23,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             .map(ToString::to_string)
             .unwrap_or_default()
     };
-    let left = if let Some(typed) = &app.link_prompt {
+    let left = if let Input::LinkNumber(typed) = &app.input {
         link_prompt(app, typed)
-    } else if let Some(f) = &app.fetching {
+    } else if let Some(f) = &app.status.fetching {
         format!(" fetching {}/{}: {}", f.done, f.total, f.running.join(" "))
-    } else if let Some((done, total)) = app.indexing.filter(|&(_, total)| total > 0) {
+    } else if let Some((done, total)) = app.status.indexing.filter(|&(_, total)| total > 0) {
         format!(" indexing {done}/{total} files…")
-    } else if app.nav.editing {
+    } else if app.typing_filter() {
         let scope = if app.nav.everywhere {
             "全部"
         } else {
@@ -37,13 +37,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         };
         format!(
             " /{}▏ Enter keep · Esc clear · {} {scope}",
-            app.nav.filter,
+            app.archive.query(),
             key(Action::Scope)
         )
-    } else if let Some(message) = &app.message {
+    } else if let Some(message) = &app.status.message {
         format!(" {}", sanitize(message))
     } else {
-        let unsaved = if app.unsaved {
+        let unsaved = if app.status.unsaved {
             " ✗ marks not saved ·"
         } else {
             ""
@@ -59,15 +59,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         "quit"
     };
     let mut right = format!("{} help  {} {back} ", key(Action::Help), key(Action::Back));
-    if !app.warnings.is_empty() {
+    if !app.archive.warnings.is_empty() {
         right = format!(
             "⚠ {} ({})  {right}",
-            app.warnings.len(),
+            app.archive.warnings.len(),
             key(Action::Warnings)
         );
     }
     // What is being typed and what just happened come before the hints.
-    let urgent = app.link_prompt.is_some() || app.nav.editing || app.message.is_some();
+    let urgent = app.input != Input::Browse || app.status.message.is_some();
     let crowded = str_width(&left, amb) + str_width(&right, amb) + 1 > width;
     let right = if str_width(&right, amb) + 10 > width || (urgent && crowded) {
         String::new()
@@ -92,7 +92,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
 
 /// ` open link (1-3, Enter = article): 2▏ Esc cancel`
 fn link_prompt(app: &App, typed: &str) -> String {
-    let article = app.target().and_then(|i| app.articles.get(i));
+    let article = app.target().and_then(|i| app.archive.articles.get(i));
     let links = article.map_or(0, |a| a.links.len());
     let numbers = if links == 1 {
         "1".to_owned()

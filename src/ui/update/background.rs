@@ -1,0 +1,227 @@
+//! What the loop and the workers report: saves, the fetch's progress and
+//! end, the index's progress and the archive it brings, opened links, and
+//! workers that stopped on a panic.
+
+use crate::browser::{OpenError, Refusal};
+use crate::feed::fetch;
+use crate::index::{Opened, Search};
+use crate::library::Library;
+use crate::model::Warning;
+use crate::typeset::{sanitize, str_width, truncate};
+
+use super::super::app::{App, Fetching};
+use super::super::msg::{Effect, Msg};
+use super::super::worker::Worker;
+
+/// Columns a link in a message keeps at least, however narrow the screen.
+const MIN_LINK_COLUMNS: usize = 12;
+
+/// Columns the status line keeps for its key hints (`? help  q back`).
+const HINT_COLUMNS: usize = 16;
+
+/// A report from the loop or a worker (anything but keys, the mouse and
+/// articles' text).
+pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
+    match msg {
+        Msg::Notice(text) => app.status.message = Some(text),
+        Msg::Saved(result) => {
+            app.status.unsaved = result.is_err();
+            if let Err(e) = result {
+                app.status.message = Some(e);
+            }
+        }
+        Msg::FetchStarted(total) => {
+            app.status.fetching = Some(Fetching {
+                total,
+                ..Default::default()
+            });
+        }
+        Msg::Fetch(event) => fetch_progress(app, event),
+        Msg::FetchDone(results) => {
+            fetch_done(app, &results);
+            effects.push(Effect::Reload);
+        }
+        Msg::Indexing(done, total) => app.status.indexing = Some((done, total)),
+        Msg::Loaded(opened) => reloaded(app, *opened),
+        Msg::Indexed(opened) => {
+            app.status.indexing = None;
+            if let Some(opened) = opened {
+                reloaded(app, *opened);
+            }
+        }
+        Msg::LinkOpened { url, result } => {
+            app.status.message = Some(link_message(app, &url, &result));
+        }
+        Msg::WorkerFailed { worker, message } => worker_failed(app, &worker, &message, effects),
+        Msg::Action(_)
+        | Msg::Text(_)
+        | Msg::Backspace
+        | Msg::Submit
+        | Msg::Resize(..)
+        | Msg::Click { .. }
+        | Msg::Wheel { .. }
+        | Msg::Read { .. }
+        | Msg::Typeset(_) => {}
+    }
+}
+
+/// Shows the archive the index brings in place of the one shown, keeping
+/// the fetch's warnings, the selection, the article being read and the
+/// places by article id.
+fn reloaded(app: &mut App, opened: Opened) {
+    let Opened {
+        mut library,
+        search,
+    } = opened;
+    let fetch_warnings: Vec<Warning> = app
+        .archive
+        .warnings
+        .iter()
+        .filter(|w| w.path.starts_with("fetch "))
+        .cloned()
+        .collect();
+    library.warnings.extend(fetch_warnings);
+    app.archive.warnings = std::mem::take(&mut library.warnings);
+    replace_library(app, library, search);
+}
+
+/// Replaces the archive and its search index, keeping the selection, the
+/// article being read and the places by article id.
+fn replace_library(app: &mut App, library: Library, search: Search) {
+    let id_of = |i: usize| app.archive.articles[i].id.clone();
+    let selected = app.selected().map(id_of);
+    let reading = app.reader.article.map(id_of);
+    let section = app
+        .section()
+        .map(|s| (s.feed_title.clone(), s.date.clone(), s.name.clone()));
+    // A search index belongs to the library it was opened with.
+    app.archive.replace(library, Some(search));
+    let find = |id: &Option<String>| id.as_ref().and_then(|id| app.archive.position(id));
+    let reading = find(&reading);
+    let selected = find(&selected);
+    if let Some(index) = selected.or(reading) {
+        if let Some((s, _)) = app
+            .archive
+            .sections
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.articles.contains(&index))
+        {
+            app.nav.section = s;
+            app.nav.article = app.listed().iter().position(|&i| i == index).unwrap_or(0);
+        }
+    } else if let Some((feed, date, name)) = section {
+        app.nav.section = app
+            .archive
+            .sections
+            .iter()
+            .position(|s| s.feed_title == feed && s.date == date && s.name == name)
+            .unwrap_or(0);
+        app.nav.article = 0;
+    }
+    // The reader's lines are laid out again for the article's new index.
+    app.reader.article = reading;
+    app.reader.lines.clear();
+    app.reader.reading = false;
+    if reading.is_none() {
+        app.reader.opened = false;
+    }
+}
+
+fn fetch_progress(app: &mut App, event: fetch::Event) {
+    let Some(f) = app.status.fetching.as_mut() else {
+        return;
+    };
+    match event {
+        fetch::Event::Started { feed } => f.running.push(feed),
+        fetch::Event::Finished { feed, outcome } => {
+            f.running.retain(|r| r != &feed);
+            f.done += 1;
+            match outcome {
+                fetch::Outcome::Stored(r) => {
+                    f.new += r.new;
+                    f.updated += r.updated;
+                }
+                fetch::Outcome::Failed(reason) => f.failures.push(format!("{feed}: {reason}")),
+                fetch::Outcome::NotModified | fetch::Outcome::TooSoon { .. } => {}
+            }
+        }
+    }
+}
+
+fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
+    let failed: Vec<&(String, fetch::Outcome)> =
+        results.iter().filter(|(_, o)| o.failed()).collect();
+    let (mut new, mut updated) = (0, 0);
+    for (_, outcome) in results {
+        if let fetch::Outcome::Stored(r) = outcome {
+            new += r.new;
+            updated += r.updated;
+        }
+    }
+    // Failures of the last fetch replace those of the one before.
+    let warnings = &mut app.archive.warnings;
+    warnings.retain(|w| !w.path.starts_with("fetch "));
+    for (feed, outcome) in &failed {
+        if let fetch::Outcome::Failed(reason) = outcome {
+            warnings.push(Warning::new(&format!("fetch {feed}"), None, reason.clone()));
+        }
+    }
+    let feeds = if results.len() == 1 { "feed" } else { "feeds" };
+    let mut message = format!(
+        "fetched {} {feeds}: {new} new, {updated} updated",
+        results.len()
+    );
+    if !failed.is_empty() {
+        message.push_str(&format!(", {} failed (W shows why)", failed.len()));
+    }
+    app.status.message = Some(message);
+    app.status.fetching = None;
+}
+
+/// The status line after the browser was asked to open `url`, the link
+/// made safe to show and shortened so that the line fits the screen.
+fn link_message(app: &App, url: &str, result: &Result<String, OpenError>) -> String {
+    let (before, after) = match result {
+        Ok(browser) => ("opened ".to_owned(), format!(" in {browser}")),
+        Err(OpenError::Refused(why)) if *why != Refusal::Empty => {
+            (format!("cannot open link: {why} ("), ")".to_owned())
+        }
+        Err(e) => return format!("cannot open link: {e}"),
+    };
+    let amb = app.prefs.text.ambiguous_width;
+    let used = 1 + str_width(&before, amb) + str_width(&after, amb) + HINT_COLUMNS;
+    let room = usize::from(app.size.width)
+        .saturating_sub(used)
+        .max(MIN_LINK_COLUMNS);
+    let shown = truncate(&sanitize(url), room, amb);
+    format!("{before}{shown}{after}")
+}
+
+/// A worker panicked: the job it was doing is over, and the status line
+/// says so once. Read marks and everything else shown stay as they are.
+fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Vec<Effect>) {
+    let (job, kept) = match worker {
+        Worker::Fetch => {
+            app.status.fetching = None;
+            // The feeds fetched before it are stored: show them.
+            effects.push(Effect::Reload);
+            ("fetch", "what it stored is kept")
+        }
+        Worker::Index => {
+            app.status.indexing = None;
+            ("indexing", "the lists are as they were")
+        }
+        Worker::Typeset { id, width } => {
+            let shown = app.reader.article.and_then(|i| app.archive.articles.get(i));
+            if shown.is_some_and(|a| a.id == *id) && app.reader.typesetting == Some(*width) {
+                app.reader.typesetting = None;
+            }
+            ("typesetting", "the article shows its beginning only")
+        }
+    };
+    app.status.message = Some(format!(
+        "{job} stopped on an internal error; {kept}. Please report this: {}",
+        sanitize(message).trim()
+    ));
+}

@@ -1,0 +1,240 @@
+//! The reader pane: which article it shows, its text laid out at the
+//! pane's width, where it is scrolled to and where each article was left.
+//! An article that came from the index without its text is read by the
+//! loop ([`Effect::Read`]); a long one is read and typeset on a worker
+//! ([`Effect::Typeset`]).
+
+use crate::model::Article;
+use crate::typeset;
+
+use super::super::app::{App, LONG_TEXT, Typeset};
+use super::super::msg::{Effect, Then};
+use super::keys::{choose_link, open_link};
+
+/// Shows article `index` in the reader, remembering where the last one was
+/// left.
+pub(super) fn show(app: &mut App, index: usize) {
+    if app.reader.article == Some(index) {
+        return;
+    }
+    remember_place(app);
+    app.reader.article = Some(index);
+    app.reader.lines.clear();
+    app.reader.width = 0;
+    app.reader.typesetting = None;
+    app.reader.reading = false;
+    app.reader
+        .ticket
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    app.reader.top = 0;
+    app.reader.at_end = false;
+    app.reader.anchor = app
+        .archive
+        .articles
+        .get(index)
+        .and_then(|a| app.reader.places.get(&a.id).copied())
+        .unwrap_or(0);
+}
+
+pub(super) fn remember_place(app: &mut App) {
+    let r = &mut app.reader;
+    if let Some(article) = r.article.and_then(|i| app.archive.articles.get(i)) {
+        r.places.insert(article.id.clone(), r.anchor);
+    }
+}
+
+/// Lays the reader's article out at its pane's width, when the width or
+/// the article changed: at once, or, for an article whose text must first
+/// be read or that is long, through an effect.
+pub(super) fn lay_out(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(text) = app.panes.reader.map(|p| p.text()) else {
+        app.reader.height = 0;
+        return;
+    };
+    let Some(index) = app.reader.article else {
+        return;
+    };
+    let width = usize::from(text.width);
+    app.reader.height = usize::from(text.height);
+    if width != app.reader.width || app.reader.lines.is_empty() {
+        let article = &app.archive.articles[index];
+        if is_long(article) {
+            app.reader.width = width;
+            if app.reader.typesetting != Some(width) {
+                app.reader.typesetting = Some(width);
+                app.reader.lines = head_lines(app, index, width);
+                effects.push(Effect::Typeset { index, width });
+            }
+        } else if article.stub.is_some() {
+            if !app.reader.reading {
+                app.reader.reading = true;
+                effects.push(Effect::Read {
+                    index,
+                    then: Then::Show,
+                });
+            }
+        } else {
+            app.reader.width = width;
+            app.reader.typesetting = None;
+            let lines = typeset::layout(
+                article,
+                app.archive.context(article),
+                width,
+                &app.prefs.text,
+            );
+            place(app, lines);
+        }
+    }
+    if app.reader.at_end {
+        app.reader.top = app.reader.max_top();
+    }
+    app.reader.top = app.reader.top.min(app.reader.max_top());
+}
+
+/// An article's text, read by the loop: the stub is replaced, and what
+/// waited for it goes on. An article that cannot be read is a message and
+/// shows its head.
+pub(super) fn read(
+    app: &mut App,
+    id: &str,
+    result: Result<Box<Article>, String>,
+    then: Then,
+    effects: &mut Vec<Effect>,
+) {
+    let Some(index) = app.archive.position(id) else {
+        return;
+    };
+    let shown = app.reader.article == Some(index);
+    if shown {
+        app.reader.reading = false;
+    }
+    match result {
+        Ok(full) => {
+            app.archive.articles[index] = *full;
+            if shown {
+                app.reader.lines.clear();
+            }
+            if then == Then::OpenLink {
+                open_link(app, effects);
+            }
+        }
+        Err(e) => {
+            app.status.message = Some(e);
+            if then == Then::OpenLink {
+                // What the index knows of its address will do.
+                choose_link(app, index, effects);
+            }
+            if shown && let Some(text) = app.panes.reader.map(|p| p.text()) {
+                // The head, as the index knows it.
+                let width = usize::from(text.width);
+                let article = &app.archive.articles[index];
+                let lines = typeset::layout(
+                    article,
+                    app.archive.context(article),
+                    width,
+                    &app.prefs.text,
+                );
+                app.reader.width = width;
+                place(app, lines);
+            }
+        }
+    }
+}
+
+/// Puts the reader's new `lines` in place, keeping the place across the
+/// relayout: the block scrolled to.
+fn place(app: &mut App, lines: Vec<typeset::Line>) {
+    let anchor = app.reader.anchor;
+    app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
+    app.reader.lines = lines;
+}
+
+/// Whether the article is long enough to be typeset on a worker. A loaded
+/// text is measured in bytes, three to a Chinese character, so that the
+/// check costs nothing however long the text.
+fn is_long(article: &Article) -> bool {
+    let title = article.title.as_ref().map_or(0, String::len) / 3;
+    let text = match &article.stub {
+        Some(stub) => stub.counts.characters,
+        None => article.paragraphs.iter().map(String::len).sum::<usize>() / 3,
+    };
+    text + title >= LONG_TEXT
+}
+
+/// What the reader shows while a long article is typeset: its head block
+/// and how long its text is.
+fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
+    let characters = app.archive.articles[index].counts().characters;
+    let article = &mut app.archive.articles[index];
+    let paragraphs = std::mem::take(&mut article.paragraphs);
+    let photos = std::mem::take(&mut article.photos);
+    let links = std::mem::take(&mut article.links);
+    let article = &app.archive.articles[index];
+    let mut lines = typeset::layout(
+        article,
+        app.archive.context(article),
+        width,
+        &app.prefs.text,
+    );
+    let note = format!("正在排版全文 · {characters} 字 · typesetting…");
+    let block = lines.last().map_or(0, |l| l.block + 1);
+    for text in typeset::wrap(&note, width, 0, app.prefs.text.ambiguous_width) {
+        lines.push(typeset::Line {
+            role: typeset::Role::Meta,
+            text,
+            block,
+        });
+    }
+    let article = &mut app.archive.articles[index];
+    article.paragraphs = paragraphs;
+    article.photos = photos;
+    article.links = links;
+    lines
+}
+
+/// A worker's layout of a long article: its text is kept, and its lines
+/// shown if the reader still shows it at that width.
+pub(super) fn typeset_done(app: &mut App, done: Typeset) {
+    let Some(index) = app.archive.position(&done.id) else {
+        return;
+    };
+    if let Some(full) = done.article
+        && app.archive.articles[index].stub.is_some()
+    {
+        app.archive.articles[index] = full;
+    }
+    let current = app.reader.article == Some(index) && app.reader.typesetting == Some(done.width);
+    if !current {
+        return;
+    }
+    app.reader.typesetting = None;
+    match done.lines {
+        Ok(lines) => place(app, lines),
+        Err(e) => app.status.message = Some(e),
+    }
+}
+
+pub(super) fn reader_page(app: &App) -> usize {
+    app.reader.height.saturating_sub(1).max(1)
+}
+
+pub(super) fn scroll(app: &mut App, lines: usize, down: bool) {
+    let r = &app.reader;
+    let top = if down {
+        r.top.saturating_add(lines).min(r.max_top())
+    } else {
+        r.top.saturating_sub(lines)
+    };
+    scroll_to(app, top);
+}
+
+/// Scrolls the reader to `top`, remembering the block there as the place.
+pub(super) fn scroll_to(app: &mut App, top: usize) {
+    let r = &mut app.reader;
+    r.top = top.min(r.max_top());
+    // While a long text is typeset, the end asked for is where it will be.
+    r.at_end = (r.top > 0 || r.typesetting.is_some()) && r.top == r.max_top();
+    if let Some(line) = r.lines.get(r.top) {
+        r.anchor = line.block;
+    }
+}
