@@ -22,7 +22,7 @@
 //! A breakdown of the first, on the same bytes:
 //!
 //! - `ingest/http-5000`: `http::fetch` alone (the body into memory);
-//! - `ingest/parse-5000`: `parse::parse` alone on the bytes in memory;
+//! - `ingest/parse-5000`: `feed_file::parse` alone on the bytes in memory;
 //! - `ingest/store-5000`: `store::store` alone of the parsed items into a
 //!   new empty folder per iteration.
 //!
@@ -45,9 +45,10 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use kanbao::config::{self, FeedConfig};
 use kanbao::feed::fetch::{Outcome, fetch_feed};
-use kanbao::feed::item::Item;
+use kanbao::feed::http;
 use kanbao::feed::store::{StoreReport, store};
-use kanbao::feed::{http, parse};
+use kanbao::source::feed_file;
+use kanbao::source::item::Item;
 use kanbao::source::page;
 use server::{Response, Server};
 use tempfile::TempDir;
@@ -304,7 +305,7 @@ fn bench_ingest(c: &mut Criterion) {
             ..StoreReport::default()
         }
     );
-    let items: Vec<Item> = parse::parse(&bytes, Some("utf-8"), Some(&url))
+    let items: Vec<Item> = feed_file::parse(&bytes, Some("utf-8"), Some(&url))
         .unwrap_or_else(|e| panic!("{e}"))
         .items;
     assert_eq!(items.len(), ITEMS);
@@ -338,7 +339,7 @@ fn bench_ingest(c: &mut Criterion) {
         b.iter(|| http::fetch(black_box(&request)).unwrap_or_else(|e| panic!("{e}")));
     });
     group.bench_function("parse-5000", |b| {
-        b.iter(|| parse::parse(black_box(&bytes), Some("utf-8"), Some(&url)));
+        b.iter(|| feed_file::parse(black_box(&bytes), Some("utf-8"), Some(&url)));
     });
     group.bench_function("store-5000", |b| {
         b.iter_batched(

@@ -33,6 +33,7 @@ pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod index;
+pub mod io_message;
 pub mod keymap;
 pub mod library;
 pub mod model;

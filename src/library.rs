@@ -303,7 +303,7 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<W
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let message = format!("cannot read folder: {}", source::io_message(&e));
+            let message = format!("cannot read folder: {}", crate::io_message::io_message(&e));
             warnings.push(Warning::new(&dir.display().to_string(), None, message));
             return;
         }

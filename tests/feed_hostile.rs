@@ -1,13 +1,13 @@
 //! Feeds written to hurt the machine that reads them: entity expansion
 //! ("billion laughs"), external entities that would read local files or
 //! call a server, and nesting deep enough to overflow a recursive parser's
-//! stack. Each goes through `feed::parse::parse` and the item's text, as a
+//! stack. Each goes through `source::feed_file::parse` and the item's text, as a
 //! fetch does, on a thread with the 2 MiB stack of the reader's fetch
 //! worker.
 
 use std::time::{Duration, Instant};
 
-use kanbao::feed::parse::{ParsedFeed, parse};
+use kanbao::source::feed_file::{ParsedFeed, parse};
 
 mod common;
 

@@ -1,10 +1,10 @@
 //! Feed item HTML → paragraphs, numbered links and photos, one named case
-//! per rule (`kanbao::feed::html::to_content`), a stored item as a whole,
+//! per rule (`kanbao::source::html::to_content`), a stored item as a whole,
 //! deep nesting, and properties over generated input: no panic, and no Han
 //! character of the text goes missing or appears from markup.
 
-use kanbao::feed::html::{Content, to_content};
 use kanbao::model::{Link, Photo};
+use kanbao::source::html::{Content, to_content};
 use proptest::prelude::*;
 use rstest::rstest;
 

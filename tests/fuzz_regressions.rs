@@ -42,8 +42,8 @@ fn each(target: &str, run: impl Fn(&[u8])) {
 #[test]
 fn feeds() {
     each("feed", |data| {
-        let _ = kanbao::feed::parse::looks_like_feed(data);
-        if let Ok(feed) = kanbao::feed::parse::parse(data, None, None) {
+        let _ = kanbao::source::feed_file::looks_like_feed(data);
+        if let Ok(feed) = kanbao::source::feed_file::parse(data, None, None) {
             for item in &feed.items {
                 let article = item.to_article("fuzz/item.md");
                 let _ = article.counts();
@@ -66,7 +66,7 @@ fn pages() {
 fn html() {
     each("html", |data| {
         if let Ok(text) = std::str::from_utf8(data) {
-            let _ = kanbao::feed::html::to_content(text, Some("https://example.com/a/"));
+            let _ = kanbao::source::html::to_content(text, Some("https://example.com/a/"));
         }
     });
 }

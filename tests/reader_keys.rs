@@ -773,7 +773,7 @@ fn a_typeset_that_panicked_leaves_the_head_shown_and_stops_waiting() {
 /// (the second a `javascript:` one the loop refuses); the store is kept in
 /// `dir`.
 fn linked_item(dir: &Path, url: Option<&str>) -> App {
-    use kanbao::feed::item::{Item, StoredLink};
+    use kanbao::source::item::{Item, StoredLink};
     let link = |text: &str, url: &str| StoredLink {
         text: text.to_owned(),
         url: url.to_owned(),

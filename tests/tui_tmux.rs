@@ -1089,7 +1089,7 @@ fn the_reader_answers_keys_while_a_first_index_is_built() {
 /// links include a `javascript:` one and one with an escape sequence.
 #[test]
 fn open_link_passes_one_argument_without_a_shell_and_only_web_links() {
-    use kanbao::feed::item::{Item, StoredLink};
+    use kanbao::source::item::{Item, StoredLink};
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("arguments");
     let browser = dir.path().join("browser.sh");
@@ -1382,7 +1382,7 @@ fn keys_and_resizes_during_a_slow_fetch_and_reindex_corrupt_nothing() {
                 continue;
             }
             let text = std::fs::read_to_string(entry.path()).expect("an item is UTF-8");
-            kanbao::feed::item::Item::from_file(&text)
+            kanbao::source::item::Item::from_file(&text)
                 .unwrap_or_else(|e| panic!("{name} is damaged: {e}"));
             items += 1;
         }

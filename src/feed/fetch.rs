@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::config::{FeedConfig, FeedKind, FeedSource};
 
 use super::http::{self, Fetched};
-use super::parse;
 use super::store::{self, FetchState, StoreReport};
+use crate::source::feed_file;
 
 /// Feeds fetched at once unless asked otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -102,7 +102,7 @@ pub fn fetch_feed(feed: &FeedConfig, force: bool) -> Outcome {
                 return Outcome::Failed(format!(
                     "{}: {}",
                     path.display(),
-                    crate::source::io_message(&e)
+                    crate::io_message::io_message(&e)
                 ));
             }
         },
@@ -135,7 +135,7 @@ pub fn fetch_feed(feed: &FeedConfig, force: bool) -> Outcome {
             }
         }
     };
-    let parsed = match parse::parse(&bytes, charset.as_deref(), base.as_deref()) {
+    let parsed = match feed_file::parse(&bytes, charset.as_deref(), base.as_deref()) {
         Ok(parsed) => parsed,
         Err(e) => return Outcome::Failed(e),
     };

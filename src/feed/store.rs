@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::item::Item;
+use crate::source::item::Item;
 
 /// What storing a fetch's items did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
         format!(
             "cannot create {}: {}",
             folder.display(),
-            crate::source::io_message(&e)
+            crate::io_message::io_message(&e)
         )
     })?;
     crate::atomic::remove_leftovers(folder);
@@ -100,7 +100,7 @@ pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
         format!(
             "cannot store items in {}: {}",
             folder.display(),
-            crate::source::io_message(&e)
+            crate::io_message::io_message(&e)
         )
     })?;
     Ok(report)
@@ -140,7 +140,7 @@ impl FetchState {
             format!(
                 "cannot write {}: {}",
                 path.display(),
-                crate::source::io_message(&e)
+                crate::io_message::io_message(&e)
             )
         })
     }

@@ -275,7 +275,7 @@ impl Index {
                     return Err(IndexError::Io(format!(
                         "cannot read {}: {}",
                         self.dir.join(&name).display(),
-                        source::io_message(&e)
+                        crate::io_message::io_message(&e)
                     )));
                 }
                 Err(OpenError::Corrupt(c)) => {
@@ -296,7 +296,7 @@ impl Index {
                 return Err(IndexError::Io(format!(
                     "cannot read {}: {}",
                     path.display(),
-                    source::io_message(&e)
+                    crate::io_message::io_message(&e)
                 )));
             }
         };
@@ -368,7 +368,7 @@ impl Index {
             IndexError::Io(format!(
                 "cannot {what} the index in {}: {}",
                 self.dir.display(),
-                source::io_message(&e)
+                crate::io_message::io_message(&e)
             ))
         };
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", e))?;

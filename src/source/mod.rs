@@ -1,16 +1,26 @@
 //! Readers of stored sources: bytes on disk become articles.
 //!
-//! [`decode`] turns a file's bytes into text (UTF-8, UTF-16, GB18030, Big5 …);
-//! [`page`] splits the text of one newspaper page into articles and their
-//! parts. Both are pure functions; [`read_page`] joins them for a file, and
-//! also reads stored feed items (`+++` front matter) and feed files (RSS,
-//! Atom, JSON Feed) through [`crate::feed`].
+//! Every format kanbao keeps on disk is read here, and nothing here touches
+//! the network ([`crate::feed`] fetches; it stores what this folder reads):
+//!
+//! - [`decode`]: a file's bytes → text (UTF-8, UTF-16, GB18030, Big5 …);
+//! - [`page`]: the text of one newspaper page → articles and their parts;
+//! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items;
+//! - [`item`]: a stored feed item (TOML front matter, then paragraphs);
+//! - [`html`]: item HTML → paragraphs, numbered links and photos.
+//!
+//! All are pure functions of their input; [`read_page`] joins them for one
+//! file on disk, whichever of the formats it holds.
 
 pub mod decode;
+pub mod feed_file;
+pub mod html;
+pub mod item;
 pub mod page;
 
 use std::path::Path;
 
+use crate::io_message::io_message;
 use crate::model::Warning;
 
 /// Reads, decodes and parses one page file. A file that cannot be read or
@@ -26,16 +36,16 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
         };
         Warning::new(display, None, message)
     })?;
-    if crate::feed::parse::looks_like_feed(&bytes) {
+    if crate::source::feed_file::looks_like_feed(&bytes) {
         return read_feed_file(&bytes, display);
     }
     let decoded = decode::decode(&bytes).map_err(|e| Warning::new(display, None, e.to_string()))?;
     if decoded
         .text
         .trim_start_matches('\u{feff}')
-        .starts_with(crate::feed::item::FRONT_MATTER)
+        .starts_with(crate::source::item::FRONT_MATTER)
     {
-        let item = crate::feed::item::Item::from_file(&decoded.text)
+        let item = crate::source::item::Item::from_file(&decoded.text)
             .map_err(|e| Warning::new(display, None, format!("stored feed item: {e}")))?;
         return Ok(page::ParsedPage {
             articles: vec![item.to_article(display)],
@@ -47,8 +57,8 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
 
 /// A feed file (RSS, Atom, JSON Feed) read like a page: its items.
 fn read_feed_file(bytes: &[u8], display: &str) -> Result<page::ParsedPage, Warning> {
-    let feed =
-        crate::feed::parse::parse(bytes, None, None).map_err(|e| Warning::new(display, None, e))?;
+    let feed = crate::source::feed_file::parse(bytes, None, None)
+        .map_err(|e| Warning::new(display, None, e))?;
     Ok(page::ParsedPage {
         articles: feed
             .items
@@ -57,15 +67,4 @@ fn read_feed_file(bytes: &[u8], display: &str) -> Result<page::ParsedPage, Warni
             .collect(),
         ..page::ParsedPage::default()
     })
-}
-
-/// An I/O error as a short reason plus what to do about it.
-pub fn io_message(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file; check the path".to_owned(),
-        ErrorKind::PermissionDenied => "permission denied; check the file's permissions".to_owned(),
-        ErrorKind::IsADirectory => "is a folder, not a page file; name a .txt file".to_owned(),
-        _ => format!("cannot read: {e}"),
-    }
 }

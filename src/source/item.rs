@@ -150,7 +150,7 @@ impl Item {
         a.byline = self.author.as_ref().map(|author| {
             // `记者 高峰` reads like a page's byline; a plain list of names
             // (`王伟、张宁`, `Reuters`) is split on its separators.
-            crate::source::page::parse_byline(author).unwrap_or_else(|| Byline {
+            super::page::parse_byline(author).unwrap_or_else(|| Byline {
                 text: author.clone(),
                 reporters: author
                     .split([',', '，', '、', ';', '；'])

@@ -266,7 +266,7 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
             return Ok(text);
         }
     }
-    match crate::source::decode::decode(bytes) {
+    match super::decode::decode(bytes) {
         Ok(decoded) => Ok(decoded.text),
         Err(e) => Err(format!("cannot decode the feed: {e}")),
     }
