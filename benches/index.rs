@@ -1,6 +1,6 @@
 //! The archive's index and search on synthetic archives (issue 6).
 //!
-//! Input: archives written once per run by `kanbao::synth::generate` (seed
+//! Input: archives written once per run by `kanbao_synth::generate` (seed
 //! 1, 3 feeds) of 5,000 and 100,000 articles, in a temporary folder under
 //! `target/tmp`; `KANBAO_BENCH_ARCHIVE=DIR` uses the archive already in DIR
 //! (as written by `cargo run --release --example synth-archive -- DIR`)
@@ -45,9 +45,9 @@ use kanbao::config::{self, Config};
 use kanbao::index::search::Query;
 use kanbao::index::{Index, Opened};
 use kanbao::library;
+use kanbao::marks::Marks;
 use kanbao::model::Article;
-use kanbao::state::Marks;
-use kanbao::synth::{self, Options};
+use kanbao_synth::{self as synth, Options};
 use tempfile::TempDir;
 
 /// Hits whose snippets are made, as `kanbao search --limit 20`.

@@ -41,7 +41,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use kanbao::config;
 use kanbao::library::Library;
-use kanbao::state::Marks;
+use kanbao::marks::Marks;
 use kanbao::typeset;
 use kanbao::ui::app::{App, Prefs};
 use kanbao::ui::archive::Archive;

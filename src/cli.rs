@@ -1,7 +1,7 @@
 //! The command line: arguments, subcommands and their printed output.
 //!
 //! Every subcommand loads what it needs through [`crate::config`],
-//! [`crate::library`], [`crate::source`] and [`crate::state`], then prints:
+//! [`crate::library`], [`crate::source`] and [`crate::marks`], then prints:
 //! text laid out by [`crate::typeset`] (sanitised, so a pipe never receives
 //! escape sequences) or JSON. Errors that stop a command are returned as one line
 //! and printed once by [`main`].
@@ -16,9 +16,9 @@ use serde::Serialize;
 use crate::config::{self, Config, ConfigSource, TextOptions};
 use crate::index;
 use crate::library::{self, Library};
+use crate::marks::{self, Marks};
 use crate::model::{Article, Warning};
 use crate::source;
-use crate::state::{self, Marks};
 use crate::typeset::{self, Context};
 
 /// Read Chinese-language newspapers and feeds in the terminal (看报).
@@ -490,7 +490,7 @@ fn list(
     let wanted =
         |a: &Article| in_feed(a) && section.is_none_or(|s| a.section.as_deref() == Some(s));
     if json {
-        let (_, marks, state_warnings) = state::open();
+        let (_, marks, state_warnings) = marks::open();
         let mut warnings = library.warnings.clone();
         warnings.extend(state_warnings);
         let articles = library.articles.iter().filter(|a| wanted(a));
@@ -594,7 +594,7 @@ fn show(
     let stub = library.find(id)?;
     let article = library::read_article(&config.feeds, stub).map_err(|w| Failure(w.to_string()))?;
     if json {
-        let (_, marks, warnings) = state::open();
+        let (_, marks, warnings) = marks::open();
         write_json(out, vec![MarkedArticle::new(&article, &marks)], &warnings)?;
         return Ok(Outcome::Clean);
     }
@@ -637,7 +637,7 @@ fn mark(
     for id in &named {
         ids.insert(library.find(id).map_err(|e| Failure(safe(e)))?.id.as_str());
     }
-    let (store, mut marks, warnings) = state::open();
+    let (store, mut marks, warnings) = marks::open();
     warn_all(&warnings);
     let Some(store) = store else {
         return Err(Failure(

@@ -1,31 +1,64 @@
 //! kanbao (看报) — read Chinese-language newspapers and feeds in a terminal.
 //!
-//! Data flows one way:
+//! From bytes to screen, data flows one way:
 //!
 //! ```text
-//! bytes ─ source::decode ─▶ text ─ source::page ─▶ model::Article
-//!       ─ library (feeds, ids, grouping) ─▶ typeset (lines) ─▶ cli output
+//!  network ─ feed::{http, fetch} ─ feed::store ─▶ item files ┐
+//!                                                            ▼
+//!  files on disk ─ source::{decode, page, feed_file, item, html} ─▶ model::Article
+//!                                                            │
+//!        library: walks the feed folders, ids, sections, warnings
+//!                                                            │
+//!        index: per-file cache of what library read + Chinese search
+//!                                                            │
+//!        typeset: an Article at a width → lines (CJK line breaking)
+//!                                                            │
+//!                       cli: printed output      ui: the reader
 //! ```
 //!
-//! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
-//! - [`browser`]: opens a link in the browser — http(s) only, one argument, no shell.
-//! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup and validation.
-//! - [`feed`]: web feeds — fetching, item HTML, OPML.
-//! - [`index`]: the archive's index under the cache folder — start-up without
-//!   parsing, Chinese full-text search.
+//! From key to effect, inside the reader:
+//!
+//! ```text
+//!  terminal event ─ ui::input (keymap: key → Action) ─▶ ui::msg::Msg
+//!    ─ ui::update (pure: changes ui::app::App) ─▶ ui::msg::Effect
+//!    ─ the loop in ui performs it (read a body, save marks, fetch, open a link)
+//!    ─▶ Msg back to update; ui::view draws from &App
+//! ```
+//!
+//! The modules, each importing only from those listed below it
+//! (`A → B` means A uses B):
+//!
+//! - [`cli`]: the command-line subcommands, printing only
+//!   → ui, feed, index, library, marks, typeset, source, config, atomic, model.
+//! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
+//!   workers → feed, index, library, marks, typeset, config, keymap,
+//!   browser, sanitize, model.
+//! - [`feed`]: web feeds, the network side — HTTP, fetching into stores,
+//!   OPML → source, config, atomic, io_message.
+//! - [`index`]: the archive's index under the cache folder — start-up
+//!   without parsing, Chinese full-text search → library, source, config,
+//!   atomic, io_message, model.
+//! - [`marks`]: read and starred marks by article id, kept in `state.json`
+//!   → atomic, model.
+//! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
+//!   feed, date and section, collects warnings → source, config,
+//!   io_message, model.
+//! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display
+//!   → config, sanitize, model.
+//! - [`source`]: every stored format read — byte decoding, the page parser,
+//!   feed files, stored items, item HTML → io_message, sanitize, model.
+//! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup
+//!   and validation → keymap, browser.
+//! - [`browser`]: opens a link in the browser — http(s) only, one argument,
+//!   no shell → sanitize.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
-//! - [`source`]: readers of stored pages — byte decoding and the page parser.
-//! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
-//!   feed, date and section, collects warnings.
-//! - [`state`]: read and starred marks by article id, kept in `state.json`.
-//! - [`synth`]: synthetic archives built from the sample page, for benchmarks
-//!   and tests.
-//! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display.
-//! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
-//!   workers.
-//! - [`cli`]: the command-line subcommands, printing only.
+//! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
+//! - [`io_message`]: an I/O error told as a reason and a fix.
+//!
+//! Synthetic archives for the benchmarks and tests are made by the
+//! workspace's `kanbao-synth` crate (`synth/`), which is not shipped.
 
 pub mod atomic;
 pub mod browser;
@@ -36,10 +69,9 @@ pub mod index;
 pub mod io_message;
 pub mod keymap;
 pub mod library;
+pub mod marks;
 pub mod model;
 pub mod sanitize;
 pub mod source;
-pub mod state;
-pub mod synth;
 pub mod typeset;
 pub mod ui;

@@ -11,7 +11,7 @@ use crossterm::event::{Event, KeyModifiers};
 use kanbao::config::{self, Config};
 use kanbao::keymap::Action;
 use kanbao::library::Library;
-use kanbao::state::Marks;
+use kanbao::marks::Marks;
 use kanbao::ui::app::{App, Input, Overlay, Prefs};
 use kanbao::ui::archive::Archive;
 use kanbao::ui::input::translate;

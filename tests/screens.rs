@@ -10,7 +10,7 @@ use std::path::Path;
 use common::keys::{perform_reads, press, press_reading};
 use kanbao::config;
 use kanbao::library::Library;
-use kanbao::state::Marks;
+use kanbao::marks::Marks;
 use kanbao::ui::app::{App, Prefs};
 use kanbao::ui::archive::Archive;
 use kanbao::ui::update::{Msg, update};

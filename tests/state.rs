@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kanbao::state::{Marks, StateStore};
+use kanbao::marks::{Marks, StateStore};
 use rstest::rstest;
 use tempfile::TempDir;
 

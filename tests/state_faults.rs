@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use kanbao::state::{Marks, StateStore};
-use kanbao::synth::{self, Options};
+use kanbao::marks::{Marks, StateStore};
+use kanbao_synth::{self as synth, Options};
 use tempfile::TempDir;
 
 /// An archive, an index and a state folder, all in one temporary folder.

@@ -1,4 +1,4 @@
-//! The synthetic archive generator (`kanbao::synth`, the `synth-archive`
+//! The synthetic archive generator (`kanbao_synth`, the `synth-archive`
 //! example): the archive it writes is a valid config plus pages from which
 //! the library recovers exactly the articles generated, and the same seed
 //! gives the same bytes.
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use kanbao::config;
 use kanbao::library::Library;
-use kanbao::synth::{self, FIRST_DATE, Options, Summary};
+use kanbao_synth::{self as synth, FIRST_DATE, Options, Summary};
 use tempfile::TempDir;
 
 fn temp() -> TempDir {

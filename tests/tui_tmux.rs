@@ -1041,12 +1041,12 @@ fn the_reader_answers_keys_while_a_first_index_is_built() {
     let _timing = TIMING.lock().unwrap_or_else(|e| e.into_inner());
     // An archive big enough that building its index takes seconds here.
     let archive = tempfile::tempdir().expect("a temporary folder");
-    let options = kanbao::synth::Options {
+    let options = kanbao_synth::Options {
         articles: 40_000,
         seed: 7,
         feeds: 2,
     };
-    kanbao::synth::generate(archive.path(), &options).expect("a synthetic archive");
+    kanbao_synth::generate(archive.path(), &options).expect("a synthetic archive");
     let config = archive.path().join("config.toml");
     let Some(tmux) = Tmux::start_with("first-index", 80, 24, &config) else {
         return;
@@ -1069,7 +1069,7 @@ fn the_reader_answers_keys_while_a_first_index_is_built() {
     tmux.keys(&["Escape"]);
     // When the index is built the list fills: the newest issue first.
     let screen = tmux.wait_for("the list filled from the new index", |s| {
-        s.contains(kanbao::synth::FIRST_DATE) && !s.contains("indexing")
+        s.contains(kanbao_synth::FIRST_DATE) && !s.contains("indexing")
     });
     assert_sane(&screen, 80);
     // A search works on the new index.

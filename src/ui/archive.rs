@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::index::search::{Hit, Query, Search};
 use crate::library::Library;
+use crate::marks::Marks;
 use crate::model::{Article, Warning};
-use crate::state::Marks;
 use crate::typeset::Context;
 
 /// A feed's articles of one date and section.

@@ -39,7 +39,7 @@ use crate::config::{Config, FeedConfig, FeedKind};
 use crate::feed::fetch;
 use crate::index::{self, Index};
 use crate::library::Library;
-use crate::state::{self, StateStore};
+use crate::marks::{self, StateStore};
 
 use app::{App, Prefs};
 use archive::Archive;
@@ -65,7 +65,7 @@ pub fn run(config: &Config) -> Result<(), String> {
     let cached = index
         .as_ref()
         .and_then(|i| i.load_front(config, FRONT_ARTICLES).ok());
-    let (store, marks, warnings) = state::open();
+    let (store, marks, warnings) = marks::open();
     let prefs = Prefs::from_config(config, no_color());
     let (library, search) = match cached {
         Some(opened) => (opened.library, Some(opened.search)),

@@ -11,12 +11,14 @@
 //! itself does no I/O.
 //!
 //! - [`keys`]: actions and typed text;
+//! - [`links`]: an article's links, `o` and the link prompt;
 //! - [`reader`]: what the reader pane shows and how it scrolls;
 //! - [`pointer`]: clicks and the wheel;
 //! - [`background`]: what the loop and the workers report.
 
 mod background;
 mod keys;
+mod links;
 mod pointer;
 mod reader;
 

@@ -9,7 +9,7 @@ use crate::typeset;
 
 use super::super::app::{App, LONG_TEXT, Typeset};
 use super::super::msg::{Effect, Then};
-use super::keys::{choose_link, open_link};
+use super::links::{choose_link, open_link};
 
 /// Shows article `index` in the reader, remembering where the last one was
 /// left.

@@ -7,13 +7,13 @@
 //!
 //! The pages are made of the sample page's paragraphs, headlines, bylines
 //! and captions, shuffled; the same seed gives the same files (see
-//! `kanbao::synth`).
+//! `kanbao_synth`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use kanbao::synth::{self, Options};
+use kanbao_synth::{self as synth, Options};
 
 const HELP: &str = "\
 synth-archive: write a synthetic kanbao archive for benchmarks and tests

@@ -36,10 +36,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::source::page;
+use kanbao::source::page;
 
 /// The sample page all text is taken from.
-const SAMPLE: &str = include_str!("../feeds/zhumadian-daily/undated/zhumadian-daily-page.txt");
+const SAMPLE: &str = include_str!("../../feeds/zhumadian-daily/undated/zhumadian-daily-page.txt");
 
 /// The newest issue date; older issues go back one day at a time.
 pub const FIRST_DATE: &str = "2026-11-01";
@@ -859,7 +859,7 @@ fn meetings(paragraphs: &[String]) -> Vec<String> {
 }
 
 /// Reporters and correspondents named in the sample's bylines.
-fn names(articles: &[crate::model::Article]) -> (Vec<String>, Vec<String>) {
+fn names(articles: &[kanbao::model::Article]) -> (Vec<String>, Vec<String>) {
     let bylines = articles.iter().filter_map(|a| a.byline.as_ref());
     let reporters = unique(bylines.clone().flat_map(|b| b.reporters.iter().cloned()));
     let correspondents = unique(bylines.flat_map(|b| b.correspondents.iter().cloned()));
