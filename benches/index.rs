@@ -172,7 +172,7 @@ fn list_json(opened: &Opened) -> u64 {
         &Marks::default(),
         &library.warnings,
     )
-    .unwrap_or_else(|e| panic!("{}", e.0));
+    .unwrap_or_else(|e| panic!("{e}"));
     out.0
 }
 

@@ -175,13 +175,99 @@ pub enum ExportCommand {
     Opml,
 }
 
-/// A failure that stops a command: printed as `kanbao: <message>`.
+/// Why a command stopped: printed once, as `kanbao: <message>`, and turned
+/// into the exit code by its kind ([`Error::exit_code`]).
 #[derive(Debug)]
-pub struct Failure(pub String);
+pub enum Error {
+    /// The config could not be found or read; the message names the file,
+    /// the place and the fix.
+    Config(config::ConfigError),
+    /// Writing the output failed. A reader that closed the pipe early
+    /// (`kanbao list | head`) is not a failure.
+    Output(io::Error),
+    /// The output could not be written as JSON.
+    Json(serde_json::Error),
+    /// The terminal reader stopped.
+    Reader(crate::ui::Error),
+    /// An id on the command line names no article, or more than one.
+    Find(library::FindError),
+    /// The search query has nothing to look for.
+    Query(index::search::QueryError),
+    /// What the command was given cannot be used: one line that names it
+    /// and what to do.
+    Input(String),
+}
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure(e.to_string())
+impl Error {
+    /// The process's exit status for this error: 0 for a closed pipe (the
+    /// reader of the output had what it wanted), 2 for everything else
+    /// (1 is a command that ran but met problems: [`Outcome::Problems`]).
+    pub fn exit_code(&self) -> ExitCode {
+        if self.is_closed_pipe() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        }
+    }
+
+    fn is_closed_pipe(&self) -> bool {
+        match self {
+            Error::Output(e) => e.kind() == io::ErrorKind::BrokenPipe,
+            Error::Json(e) => e.io_error_kind() == Some(io::ErrorKind::BrokenPipe),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Config(e) => e.fmt(f),
+            Error::Output(e) => e.fmt(f),
+            Error::Json(e) => e.fmt(f),
+            Error::Reader(e) => e.fmt(f),
+            Error::Find(e) => e.fmt(f),
+            Error::Query(e) => e.fmt(f),
+            Error::Input(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<config::ConfigError> for Error {
+    fn from(e: config::ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Output(e)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Json(e)
+    }
+}
+
+impl From<crate::ui::Error> for Error {
+    fn from(e: crate::ui::Error) -> Self {
+        Error::Reader(e)
+    }
+}
+
+impl From<library::FindError> for Error {
+    fn from(e: library::FindError) -> Self {
+        Error::Find(e)
+    }
+}
+
+impl From<index::search::QueryError> for Error {
+    fn from(e: index::search::QueryError) -> Self {
+        Error::Query(e)
     }
 }
 
@@ -201,23 +287,23 @@ pub fn main() -> ExitCode {
     // write to the terminal to restore it while this thread waits for keys.
     let mut out = io::BufWriter::new(io::stdout());
     let result = run(cli, &mut out).and_then(|outcome| {
-        out.flush().map_err(Failure::from)?;
+        out.flush()?;
         Ok(outcome)
     });
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
-        Err(Failure(message)) if message.contains("Broken pipe") => ExitCode::SUCCESS,
-        Err(Failure(message)) => {
+        Err(e) if e.is_closed_pipe() => e.exit_code(),
+        Err(e) => {
             drop(out);
-            eprintln!("kanbao: {}", safe(message));
-            ExitCode::from(2)
+            eprintln!("kanbao: {}", safe(&e));
+            e.exit_code()
         }
     }
 }
 
 /// Runs a parsed command line, writing its output to `out`.
-pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
+pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
     let config_path = cli.config.as_deref();
     match cli.command {
         Some(Command::Parse { json, width, files }) => parse(&files, json, width, out),
@@ -247,13 +333,13 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Failure> {
 }
 
 /// The terminal reader, for `kanbao` without a subcommand on a terminal.
-fn read(config_path: Option<&Path>) -> Result<Outcome, Failure> {
+fn read(config_path: Option<&Path>) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     crate::ui::run(&config)?;
     Ok(Outcome::Clean)
 }
 
-fn load_config(explicit: Option<&Path>) -> Result<Config, Failure> {
+fn load_config(explicit: Option<&Path>) -> Result<Config, Error> {
     let (path, _) = config::locate(explicit)?;
     let display = path.display().to_string();
     Ok(config::load(&path, &display)?)
@@ -369,7 +455,7 @@ pub fn write_listing<'a>(
     articles: impl Iterator<Item = &'a Article>,
     marks: &Marks,
     warnings: &[Warning],
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let listed = articles.map(|a| Listed::new(a, marks)).collect();
     write_json(out, listed, warnings)
 }
@@ -378,7 +464,7 @@ fn write_json<A: Serialize>(
     out: &mut impl Write,
     articles: Vec<A>,
     warnings: &[Warning],
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     serde_json::to_writer_pretty(&mut *out, &JsonOutput { articles, warnings })?;
     writeln!(out)?;
     Ok(())
@@ -390,7 +476,7 @@ fn write_article(
     context: Context<'_>,
     width: usize,
     text: &TextOptions,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     for line in typeset::layout(article, context, width, text) {
         writeln!(out, "{}", line.text)?;
     }
@@ -402,7 +488,7 @@ fn parse(
     json: bool,
     width: Option<u16>,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     let mut articles = Vec::new();
     let mut warnings = Vec::new();
     let mut failed = false;
@@ -448,13 +534,13 @@ fn list(
     feed: Option<&str>,
     section: Option<&str>,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     if let Some(feed) = feed
         && !config.feeds.iter().any(|f| f.id == feed)
     {
         let ids: Vec<&str> = config.feeds.iter().map(|f| f.id.as_str()).collect();
-        return Err(Failure(format!(
+        return Err(Error::Input(format!(
             "no feed \"{feed}\" in {}; its feeds are: {}",
             config.display,
             ids.join(", ")
@@ -483,7 +569,7 @@ fn list(
             format!("sections: {}", sections.join(", "))
         };
         warn_all(&library.warnings);
-        return Err(Failure(format!(
+        return Err(Error::Input(format!(
             "no section \"{section}\" in the archive; {known}"
         )));
     }
@@ -587,12 +673,13 @@ fn show(
     json: bool,
     width: Option<u16>,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     let opened = open_library(&config);
     let library = &opened.library;
     let stub = library.find(id)?;
-    let article = library::read_article(&config.feeds, stub).map_err(|w| Failure(w.to_string()))?;
+    let article =
+        library::read_article(&config.feeds, stub).map_err(|w| Error::Input(w.to_string()))?;
     if json {
         let (_, marks, warnings) = marks::open();
         write_json(out, vec![MarkedArticle::new(&article, &marks)], &warnings)?;
@@ -613,7 +700,7 @@ fn mark(
     action: MarkAction,
     given: &[String],
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     let mut named = Vec::with_capacity(given.len());
     let mut stdin_read = false;
@@ -623,7 +710,7 @@ fn mark(
         } else if !stdin_read {
             stdin_read = true;
             for line in io::stdin().lines() {
-                let line = line.map_err(|e| Failure(format!("standard input: {e}")))?;
+                let line = line.map_err(|e| Error::Input(format!("standard input: {e}")))?;
                 let id = line.trim();
                 if !id.is_empty() {
                     named.push(id.to_owned());
@@ -635,12 +722,18 @@ fn mark(
     let library = &opened.library;
     let mut ids = std::collections::BTreeSet::new();
     for id in &named {
-        ids.insert(library.find(id).map_err(|e| Failure(safe(e)))?.id.as_str());
+        ids.insert(
+            library
+                .find(id)
+                .map_err(|e| Error::Input(safe(e)))?
+                .id
+                .as_str(),
+        );
     }
     let (store, mut marks, warnings) = marks::open();
     warn_all(&warnings);
     let Some(store) = store else {
-        return Err(Failure(
+        return Err(Error::Input(
             "cannot save read marks: neither $XDG_STATE_HOME nor $HOME is set to an absolute \
              path; set $HOME or $XDG_STATE_HOME"
                 .to_owned(),
@@ -758,7 +851,7 @@ fn search(
     json: bool,
     limit: Option<usize>,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     let parsed = index::search::Query::parse(query)?;
     let opened = open_library(&config);
@@ -847,7 +940,7 @@ fn describe(found: ConfigSource) -> &'static str {
     }
 }
 
-fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Failure> {
+fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Error> {
     let (path, found) = config::locate(config_path)?;
     let display = path.display().to_string();
     let config = config::load(&path, &display)?;
@@ -892,7 +985,7 @@ fn fetch(
     force: bool,
     jobs: usize,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     use crate::config::FeedKind;
     use crate::feed::fetch::{self as fetching, Event};
 
@@ -901,14 +994,14 @@ fn fetch(
         match config.feeds.iter().find(|f| &f.id == id) {
             None => {
                 let ids: Vec<&str> = config.feeds.iter().map(|f| f.id.as_str()).collect();
-                return Err(Failure(format!(
+                return Err(Error::Input(format!(
                     "no feed \"{id}\" in {}; its feeds are: {}",
                     safe(&config.display),
                     ids.join(", ")
                 )));
             }
             Some(f) if f.kind != FeedKind::Feed => {
-                return Err(Failure(format!(
+                return Err(Error::Input(format!(
                     "feed \"{id}\" is a folder of stored pages; only feeds of kind \"feed\" are fetched"
                 )));
             }
@@ -993,22 +1086,23 @@ fn import_opml(
     config_path: Option<&Path>,
     file: &Path,
     out: &mut impl Write,
-) -> Result<Outcome, Failure> {
+) -> Result<Outcome, Error> {
     use crate::feed::opml;
 
     let (path, old) = match (config::locate(config_path), config_path) {
         (Ok((path, _)), _) => {
             let display = path.display().to_string();
             config::load(&path, &display)?;
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Failure(format!("{}: cannot read the file ({e})", safe(&display))))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Error::Input(format!("{}: cannot read the file ({e})", safe(&display)))
+            })?;
             (path, text)
         }
         (Err(_), Some(new)) if matches!(new.try_exists(), Ok(false)) => {
             (new.to_path_buf(), String::new())
         }
         (Err(error), None) => {
-            return Err(Failure(format!(
+            return Err(Error::Input(format!(
                 "{error}; import creates the file --config PATH names if it does not exist"
             )));
         }
@@ -1022,11 +1116,11 @@ fn import_opml(
             io::ErrorKind::IsADirectory => "is a folder; name the OPML file itself".to_owned(),
             _ => format!("cannot read the file ({e})"),
         };
-        Failure(format!("{}: {why}", safe(&named)))
+        Error::Input(format!("{}: {why}", safe(&named)))
     })?;
     let imported = opml::decode(&bytes)
         .and_then(|text| opml::import(&old, &text))
-        .map_err(|message| Failure(format!("{}: {message}", safe(&named))))?;
+        .map_err(|message| Error::Input(format!("{}: {message}", safe(&named))))?;
     for feed in &imported.added {
         writeln!(
             out,
@@ -1057,7 +1151,8 @@ fn import_opml(
     let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
     let written = crate::atomic::write(&target, imported.text.as_bytes())
         .and_then(|()| permissions.map_or(Ok(()), |p| std::fs::set_permissions(&target, p)));
-    written.map_err(|e| Failure(format!("{}: cannot write the file ({e})", safe(&display))))?;
+    written
+        .map_err(|e| Error::Input(format!("{}: cannot write the file ({e})", safe(&display))))?;
     writeln!(
         out,
         "{added} {noun} added to {}, {skipped} skipped; run `kanbao fetch` to fetch them",
@@ -1067,7 +1162,7 @@ fn import_opml(
 }
 
 /// `kanbao export opml`: the config's web feeds as OPML on standard output.
-fn export_opml(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Failure> {
+fn export_opml(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     out.write_all(crate::feed::opml::export(&config).as_bytes())?;
     Ok(Outcome::Clean)

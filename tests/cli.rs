@@ -1199,3 +1199,34 @@ fn mark_that_cannot_save_prints_the_reason_and_exits_1() {
         "not a folder"
     );
 }
+
+/// `kanbao parse … | head -c 100`: the reader of the output closes the pipe
+/// while kanbao still writes, as text and as JSON. That is no failure: exit
+/// status 0 and nothing on stderr (found by the error's kind, not its text).
+#[rstest]
+#[case::text(&["parse", "--width", "40"])]
+#[case::json(&["parse", "--json"])]
+fn a_closed_pipe_ends_the_command_quietly(#[case] args: &[&str]) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let page = Path::new(MANIFEST_DIR).join(SAMPLE_PAGE);
+    // Far more than a pipe holds, so kanbao is still writing when it closes.
+    let pages = vec![page.as_os_str(); 60];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+        .args(args)
+        .args(&pages)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the kanbao binary");
+    let mut head = [0u8; 100];
+    child
+        .stdout
+        .take()
+        .expect("stdout is piped")
+        .read_exact(&mut head)
+        .expect("read the first bytes");
+    let output = child.wait_with_output().expect("wait for kanbao");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -15,7 +15,7 @@ use crate::config::{TextOptions, Theme};
 use crate::index::search::Hit;
 use crate::keymap::Action;
 use crate::keymap::Keymap;
-use crate::model::Article;
+use crate::model::{Article, Warning};
 use crate::typeset::{self, sanitize, str_width, truncate, wrap};
 
 use super::archive::{Archive, Found, Section};
@@ -135,7 +135,7 @@ pub struct Typeset {
     /// The article with its text, when it came from the index without.
     pub article: Option<Article>,
     /// Its lines, or why its text could not be read.
-    pub lines: Result<Vec<typeset::Line>, String>,
+    pub lines: Result<Vec<typeset::Line>, Warning>,
 }
 
 impl Reader {

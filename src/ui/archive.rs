@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::index::search::{Hit, Query, Search};
+use crate::index::search::{Hit, Query, QueryError, Search};
 use crate::library::Library;
 use crate::marks::Marks;
 use crate::model::{Article, Warning};
@@ -68,7 +68,7 @@ pub struct Archive {
     /// The search typed after `/`; empty for none.
     query: String,
     /// The search being shown (or why it found nothing to look for).
-    found: Option<Result<Found, String>>,
+    found: Option<Result<Found, QueryError>>,
     /// Per section: the articles shown, and how many of them are unread.
     shown: Vec<Vec<usize>>,
     unread: Vec<usize>,
@@ -155,7 +155,7 @@ impl Archive {
 
     /// What the search found, or why it could not look; `None` when no
     /// search (or no index) narrows the lists.
-    pub fn found(&self) -> Option<&Result<Found, String>> {
+    pub fn found(&self) -> Option<&Result<Found, QueryError>> {
         self.found.as_ref()
     }
 
@@ -174,7 +174,7 @@ impl Archive {
                         articles,
                     })
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e),
             }),
         };
         self.count_shown();

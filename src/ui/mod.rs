@@ -52,13 +52,41 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Why the reader stopped, or could not start. The terminal is restored
+/// before any of these reaches the caller.
+#[derive(Debug)]
+pub enum Error {
+    /// Raw mode or the alternate screen could not be entered.
+    Terminal(std::io::Error),
+    /// The signal handlers that restore the terminal could not be set.
+    Signals(std::io::Error),
+    /// Reading events from the terminal or drawing on it failed.
+    Io(std::io::Error),
+    /// The read marks could not be saved on the way out (the message names
+    /// the file and the fix).
+    SaveMarks(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Terminal(e) => write!(f, "cannot open the terminal: {e}"),
+            Error::Signals(e) => write!(f, "cannot watch for signals: {e}"),
+            Error::Io(e) => write!(f, "terminal: {e}"),
+            Error::SaveMarks(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// Opens the reader on the configured archive until the user quits.
 ///
 /// The first frame comes from the index as it was left; the index is
 /// brought up to date on a worker thread meanwhile, and the lists change
 /// when it is done. Without a usable index the reader opens at once with
 /// the count of files indexed so far, and fills when the index is built.
-pub fn run(config: &Config) -> Result<(), String> {
+pub fn run(config: &Config) -> Result<(), Error> {
     let index = index::locate(config).map(Index::at);
     // The first screen needs only the first articles; the whole library
     // and its search follow from the worker thread.
@@ -73,10 +101,9 @@ pub fn run(config: &Config) -> Result<(), String> {
     };
     let fresh_start = search.is_none();
     let mut app = App::new(Archive::new(library, marks, warnings, search), prefs);
-    let mut tui =
-        terminal::init(app.prefs.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut tui = terminal::init(app.prefs.mouse).map_err(Error::Terminal)?;
     let result = terminal::watch_signals()
-        .map_err(|e| format!("cannot watch for signals: {e}"))
+        .map_err(Error::Signals)
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
     let saved = store.as_ref().map(|s| s.save(app.archive.marks()));
     terminal::restore();
@@ -85,7 +112,7 @@ pub fn run(config: &Config) -> Result<(), String> {
     }
     result?;
     match saved {
-        Some(Err(e)) => Err(e),
+        Some(Err(e)) => Err(Error::SaveMarks(e)),
         _ => Ok(()),
     }
 }
@@ -96,13 +123,12 @@ fn event_loop(
     config: &Config,
     store: Option<&StateStore>,
     fresh_start: bool,
-) -> Result<(), String> {
-    let io = |e: std::io::Error| format!("terminal: {e}");
+) -> Result<(), Error> {
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     app.status.indexing = Some((0, 0));
     start_indexing(config, fresh_start, &fetch_tx);
-    let size = tui.size().map_err(io)?;
+    let size = tui.size().map_err(Error::Io)?;
     let mut pending = vec![Msg::Resize(size.width, size.height)];
     loop {
         while let Some(msg) = pending.pop() {
@@ -135,19 +161,20 @@ fn event_loop(
         }
         // A resize not yet read as an event: lay out for the size the
         // frame will have first.
-        let size = tui.size().map_err(io)?;
+        let size = tui.size().map_err(Error::Io)?;
         if (size.width, size.height) != (app.size.width, app.size.height) {
             pending.push(Msg::Resize(size.width, size.height));
             continue;
         }
         {
             let _guard = terminal::lock();
-            tui.draw(|frame| view::draw(frame, app)).map_err(io)?;
+            tui.draw(|frame| view::draw(frame, app))
+                .map_err(Error::Io)?;
         }
         if app.quit {
             return Ok(());
         }
-        pending.push(next_message(app, &fetch_rx).map_err(io)?);
+        pending.push(next_message(app, &fetch_rx).map_err(Error::Io)?);
     }
 }
 
@@ -181,9 +208,7 @@ pub fn read_article(app: &App, feeds: &[FeedConfig], index: usize, then: Then) -
     };
     Msg::Read {
         id: article.id.clone(),
-        result: crate::library::read_article(feeds, article)
-            .map(Box::new)
-            .map_err(|w| w.to_string()),
+        result: crate::library::read_article(feeds, article).map(Box::new),
         then,
     }
 }
@@ -228,7 +253,7 @@ fn start_typeset(
         let full = if from_index {
             match crate::library::read_article(&feeds, &article) {
                 Ok(full) => full,
-                Err(w) => return send(None, Err(w.to_string())),
+                Err(w) => return send(None, Err(w)),
             }
         } else {
             article

@@ -11,7 +11,7 @@ use crate::browser::OpenError;
 use crate::feed::fetch;
 use crate::index::Opened;
 use crate::keymap::Action;
-use crate::model::Article;
+use crate::model::{Article, Warning};
 
 use super::app::Typeset;
 use super::worker::{Failure, Worker};
@@ -59,7 +59,7 @@ pub enum Msg {
     /// what waited for it.
     Read {
         id: String,
-        result: Result<Box<Article>, String>,
+        result: Result<Box<Article>, Warning>,
         then: Then,
     },
     /// A long article, read and laid out on a worker.

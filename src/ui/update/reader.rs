@@ -4,7 +4,7 @@
 //! loop ([`Effect::Read`]); a long one is read and typeset on a worker
 //! ([`Effect::Typeset`]).
 
-use crate::model::Article;
+use crate::model::{Article, Warning};
 use crate::typeset;
 
 use super::super::app::{App, LONG_TEXT, Typeset};
@@ -97,7 +97,7 @@ pub(super) fn lay_out(app: &mut App, effects: &mut Vec<Effect>) {
 pub(super) fn read(
     app: &mut App,
     id: &str,
-    result: Result<Box<Article>, String>,
+    result: Result<Box<Article>, Warning>,
     then: Then,
     effects: &mut Vec<Effect>,
 ) {
@@ -119,7 +119,7 @@ pub(super) fn read(
             }
         }
         Err(e) => {
-            app.status.message = Some(e);
+            app.status.message = Some(e.to_string());
             if then == Then::OpenLink {
                 // What the index knows of its address will do.
                 choose_link(app, index, effects);
@@ -210,7 +210,7 @@ pub(super) fn typeset_done(app: &mut App, done: Typeset) {
     app.reader.typesetting = None;
     match done.lines {
         Ok(lines) => place(app, lines),
-        Err(e) => app.status.message = Some(e),
+        Err(e) => app.status.message = Some(e.to_string()),
     }
 }
 

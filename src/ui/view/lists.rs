@@ -115,8 +115,12 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     header(buf, pane, &title, focused, styles, amb);
     let width = usize::from(pane.body.width);
     if visible.is_empty() {
+        let why;
         let note = match (app.archive.found(), app.status.indexing) {
-            (Some(Err(why)), _) => why.as_str(),
+            (Some(Err(e)), _) => {
+                why = e.to_string();
+                why.as_str()
+            }
             (Some(Ok(_)), _) => "Nothing found; Esc clears the search.",
             (None, Some(_)) if app.archive.articles.is_empty() => "Indexing the archive…",
             (None, _) if app.archive.articles.is_empty() => {
