@@ -951,3 +951,49 @@ fn open_link_is_in_the_help_and_can_be_rebound() {
         [Effect::OpenLink("https://example.com/news/1".to_owned())]
     );
 }
+
+/// Enter on an article the index gave without its text does not read the
+/// file in `update`: it asks the loop to (`Effect::Read`), shows the head
+/// meanwhile, and lays the text out when `Msg::Read` brings it.
+#[test]
+fn opening_an_article_without_its_text_asks_the_loop_to_read_it() {
+    use kanbao::model::Stub;
+    use kanbao::ui::msg::Then;
+    let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
+    let config = config(&text);
+    let mut app = app_for(&config, 80, 24);
+    let whole = app.archive.articles[0].clone();
+    let counts = whole.counts();
+    let article = &mut app.archive.articles[0];
+    article.stub = Some(Stub {
+        lead: whole.paragraphs[0].clone(),
+        counts,
+    });
+    article.paragraphs.clear();
+
+    // Opening marks it read (saved by the loop) and asks for its text.
+    let effects = press(&mut app, "\n");
+    assert_eq!(
+        effects,
+        [
+            Effect::SaveMarks,
+            Effect::Read {
+                index: 0,
+                then: Then::Show
+            }
+        ]
+    );
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(app.archive.articles[0].paragraphs.is_empty());
+
+    let msg = kanbao::ui::read_article(&app, &config.feeds, 0, Then::Show);
+    assert!(update(&mut app, msg).is_empty());
+    assert_eq!(app.archive.articles[0].paragraphs, whole.paragraphs);
+    assert!(
+        app.reader
+            .lines
+            .iter()
+            .any(|l| l.text.contains("驻马店市科技局召开")),
+        "the text is laid out once read"
+    );
+}
