@@ -895,21 +895,32 @@ fn parse_int(value: &str) -> Option<i64> {
     value[..sign + digits].parse().ok()
 }
 
-/// A caption ending in a parenthesised photographer's credit,
-/// `市民赏花。（新华社记者 张玉薇 摄）`, is split into caption and credit.
+/// A caption ending in a photographer's credit is split into caption and
+/// credit: parenthesised, `市民赏花。（新华社记者 张玉薇 摄）`, or, as papers
+/// print them, after the caption's last sentence, `市民赏花。本报记者 张玉薇摄`.
 fn split_credit(caption: String) -> (String, Option<String>) {
     const MAX_CREDIT_CHARS: usize = 40;
-    let split = caption.strip_suffix(['）', ')']).and_then(|inside| {
-        let open = inside.rfind(['（', '('])?;
-        let credit = inside[open..].trim_start_matches(['（', '(']).trim();
-        let is_credit = credit.ends_with(['摄', '攝'])
+    let is_credit = |credit: &str| {
+        (credit.ends_with(['摄', '攝'])
             || credit.ends_with("摄影")
             || credit.ends_with("供图")
-            || credit.ends_with("供圖");
-        (is_credit && credit.chars().count() <= MAX_CREDIT_CHARS)
-            .then(|| (caption[..open].trim_end().to_owned(), credit.to_owned()))
+            || credit.ends_with("供圖"))
+            && credit.chars().count() <= MAX_CREDIT_CHARS
+    };
+    let parenthesised = caption.strip_suffix(['）', ')']).and_then(|inside| {
+        let open = inside.rfind(['（', '('])?;
+        let credit = inside[open..].trim_start_matches(['（', '(']).trim();
+        is_credit(credit).then(|| (caption[..open].trim_end().to_owned(), credit.to_owned()))
     });
-    match split {
+    let after_sentence = || {
+        let end = caption.rfind(['。', '！', '？'])?;
+        let stop = caption[end..].chars().next().map_or(0, char::len_utf8);
+        let credit = caption[end + stop..].trim();
+        // A credit names who took it; a second sentence has punctuation.
+        let names = !credit.is_empty() && !credit.contains(['，', '、', '；', ',']);
+        (names && is_credit(credit)).then(|| (caption[..end + stop].to_owned(), credit.to_owned()))
+    };
+    match parenthesised.or_else(after_sentence) {
         Some((caption, credit)) => (caption, Some(credit)),
         None => (caption, None),
     }
@@ -1050,6 +1061,12 @@ fn scheme_of(url: &str) -> Option<&str> {
     valid.then_some(scheme)
 }
 
+/// The absolute http(s) URL `href` refers to from the page at `base` (any
+/// absolute http(s) URL, or none), as links in item HTML are resolved.
+pub fn resolve_url(base: Option<&str>, href: &str) -> Option<String> {
+    resolve(base.and_then(Base::parse).as_ref(), href)
+}
+
 /// The absolute http(s) URL `href` refers to from `base`, or `None` for
 /// other schemes, unresolvable references and unsafe text.
 fn resolve(base: Option<&Base>, href: &str) -> Option<String> {
@@ -1121,6 +1138,30 @@ fn remove_dot_segments(path: &str) -> String {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case(
+        "市民赏花。（新华社记者 张玉薇 摄）",
+        "市民赏花。",
+        Some("新华社记者 张玉薇 摄")
+    )]
+    #[case("市民赏花。本报记者 张玉薇摄", "市民赏花。", Some("本报记者 张玉薇摄"))]
+    #[case("市民赏花。 记者 张玉薇 摄", "市民赏花。", Some("记者 张玉薇 摄"))]
+    #[case("市民赏花。游客拍照，留影", "市民赏花。游客拍照，留影", None)]
+    #[case("市民在公园里拍摄", "市民在公园里拍摄", None)]
+    #[case(
+        "市民赏花。他说，公园里可以拍摄",
+        "市民赏花。他说，公园里可以拍摄",
+        None
+    )]
+    fn captions_and_their_credits(
+        #[case] caption: &str,
+        #[case] want: &str,
+        #[case] credit: Option<&str>,
+    ) {
+        let (got, got_credit) = split_credit(caption.to_owned());
+        assert_eq!((got.as_str(), got_credit.as_deref()), (want, credit));
+    }
 
     #[rstest]
     #[case::absolute("https://a.cn/x", "http://b.cn/y?q#f", "http://b.cn/y?q#f")]

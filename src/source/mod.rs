@@ -13,6 +13,8 @@
 //! file on disk, whichever of the formats it holds.
 
 pub mod decode;
+pub mod dom;
+pub mod epaper;
 pub mod feed_file;
 pub mod html;
 pub mod item;
