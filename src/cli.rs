@@ -377,6 +377,56 @@ fn terminal_width() -> Option<usize> {
     }
 }
 
+/// `parse --json` of saved e-paper 版面 pages.
+#[derive(Serialize)]
+struct EditionOutput<'a> {
+    articles: Vec<&'a Article>,
+    warnings: &'a [Warning],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<source::epaper::Edition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    editions: Vec<source::epaper::Edition>,
+}
+
+/// A saved 版面 page as text: where it stands, then its links.
+fn write_edition(out: &mut impl Write, e: &source::epaper::Edition) -> Result<(), Error> {
+    let mut head = Vec::new();
+    head.extend(e.date.clone());
+    match (&e.page, &e.section) {
+        (Some(p), Some(s)) => head.push(format!("{p}版 {s}")),
+        (Some(p), None) => head.push(format!("{p}版")),
+        (None, Some(s)) => head.push(s.clone()),
+        (None, None) => {}
+    }
+    let head = if head.is_empty() {
+        "e-paper page".to_owned()
+    } else {
+        head.join(" · ")
+    };
+    writeln!(out, "{}", safe(head))?;
+    if let Some(pdf) = &e.pdf {
+        writeln!(out, "PDF: {}", safe(pdf))?;
+    }
+    if !e.pages.is_empty() {
+        writeln!(out, "版面 ({}):", e.pages.len())?;
+        for p in &e.pages {
+            let name = p.name.as_deref().unwrap_or("");
+            writeln!(
+                out,
+                "  {}版 {}  {}",
+                safe(&p.number),
+                safe(name),
+                safe(&p.url)
+            )?;
+        }
+    }
+    writeln!(out, "文章 ({}):", e.articles.len())?;
+    for (n, a) in e.articles.iter().enumerate() {
+        writeln!(out, "  {}. {}  {}", n + 1, safe(&a.title), safe(&a.url))?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct JsonOutput<'a, A> {
     articles: Vec<A>,
@@ -491,12 +541,14 @@ fn parse(
 ) -> Result<Outcome, Error> {
     let mut articles = Vec::new();
     let mut warnings = Vec::new();
+    let mut editions = Vec::new();
     let mut failed = false;
     for file in files {
         let display = file.display().to_string();
         match source::read_page(file, &display) {
             Ok(page) => {
                 warnings.extend(page.warnings);
+                editions.extend(page.edition);
                 articles.extend(page.articles.into_iter().enumerate().map(|(n, mut a)| {
                     a.id = library::article_id("", &display, n);
                     a
@@ -508,14 +560,34 @@ fn parse(
             }
         }
     }
-    if json {
+    if json && !editions.is_empty() {
+        // A saved 版面 page: `edition` for one, `editions` for several.
+        let (edition, editions) = match editions.len() {
+            1 => (editions.pop(), Vec::new()),
+            _ => (None, editions),
+        };
+        let output = EditionOutput {
+            articles: articles.iter().collect(),
+            warnings: &warnings,
+            edition,
+            editions,
+        };
+        serde_json::to_writer_pretty(&mut *out, &output)?;
+        writeln!(out)?;
+    } else if json {
         write_json(out, articles.iter().collect(), &warnings)?;
     } else {
         warn_all(&warnings);
         let width = wrap_width(width);
         let text = TextOptions::default();
-        for (n, article) in articles.iter().enumerate() {
+        for (n, edition) in editions.iter().enumerate() {
             if n > 0 {
+                writeln!(out)?;
+            }
+            write_edition(out, edition)?;
+        }
+        for (n, article) in articles.iter().enumerate() {
+            if n > 0 || !editions.is_empty() {
                 writeln!(out)?;
             }
             write_article(out, article, Context::default(), width, &text)?;

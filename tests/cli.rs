@@ -1230,3 +1230,86 @@ fn a_closed_pipe_ends_the_command_quietly(#[case] args: &[&str]) {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
 }
+
+/// `kanbao parse` of saved e-paper pages (issue 14): a 版面 page gives its
+/// edition in `--json` (links as written: a saved page has no address), an
+/// article page its article, and other HTML a warning.
+#[test]
+fn parse_reads_saved_epaper_pages() {
+    let dir = Path::new(MANIFEST_DIR);
+    let run = kanbao(
+        dir,
+        &[
+            "parse",
+            "--json",
+            "tests/fixtures/epaper/people/node_01.html",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value = json(&run);
+    let edition = &value["edition"];
+    assert_eq!(edition["date"], "2031-05-06");
+    assert_eq!(edition["page"], "01");
+    assert_eq!(edition["section"], "要闻");
+    assert_eq!(
+        edition["pdf"],
+        "../../../../attachement/203105/06/page_01.pdf"
+    );
+    assert_eq!(edition["pages"][2]["name"], "广告");
+    assert_eq!(edition["articles"][1]["title"], "青年工匠的第一台机床");
+    assert_eq!(
+        edition["articles"][1]["url"],
+        "../../../content/203105/06/content_7002.html"
+    );
+    assert_eq!(value["articles"].as_array().map(Vec::len), Some(0));
+
+    let run = kanbao(
+        dir,
+        &[
+            "parse",
+            "--json",
+            "tests/fixtures/epaper/people/content_7001.html",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let article = &json(&run)["articles"][0];
+    assert_eq!(article["kicker"], "沿着足迹看变化");
+    assert_eq!(article["title"], "湖畔新城绘就发展新图景");
+    assert_eq!(article["subtitle"], "——一座新城五年间的三次转身");
+    assert_eq!(article["date"], "2031-05-06");
+    assert_eq!(article["page"], "01");
+    assert_eq!(
+        article["byline"]["reporters"],
+        serde_json::json!(["程远山", "林晓雨"])
+    );
+    assert_eq!(article["photos"][0]["credit"], "本报记者 程远山摄");
+    assert_eq!(article["paragraphs"].as_array().map(Vec::len), Some(3));
+
+    let run = kanbao(dir, &["parse", "tests/fixtures/epaper/founder/node_2.htm"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("2031-05-06 · 01版 要闻\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  2. 老街新貌  content_502.htm?div=-1\n"),
+        "{}",
+        run.stdout
+    );
+
+    let other = TempDir::new().expect("create a temporary folder");
+    write(
+        &other,
+        "page.html",
+        b"<html><body><h1>x</h1><p>y</p></body></html>",
+    );
+    let run = kanbao(other.path(), &["parse", "page.html"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "kanbao: warning: page.html: an HTML page that is neither an e-paper 版面 page nor an \
+         article page; save the page's text as a .txt file, or add the site's feed\n"
+    );
+}

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use super::dom::{Dom, Kind, NodeId, collapse};
 use super::html::{resolve_url, to_content};
+use super::item::{Item, StoredPhoto};
 use crate::model::Photo;
 
 /// One 版面 of an edition, as the 版面 list names it.
@@ -79,6 +80,37 @@ pub struct Story {
     pub photos: Vec<Photo>,
 }
 
+impl Story {
+    /// The article as a stored item: `url` is its address (and identity),
+    /// `page` the 版面 it was listed on, whose number, section and date win
+    /// over what the article page says.
+    pub fn to_item(&self, url: &str, page: Option<&Edition>) -> Item {
+        let from_page = |f: fn(&Edition) -> &Option<String>| page.and_then(|p| f(p).clone());
+        Item {
+            guid: url.to_owned(),
+            kicker: self.kicker.clone(),
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            link: Some(url.to_owned()),
+            author: self.author.clone(),
+            date: from_page(|p| &p.date).or_else(|| self.date.clone()),
+            page: from_page(|p| &p.page).or_else(|| self.page.clone()),
+            category: from_page(|p| &p.section).or_else(|| self.section.clone()),
+            photos: self
+                .photos
+                .iter()
+                .map(|p| StoredPhoto {
+                    url: p.url.clone(),
+                    caption: p.caption.clone(),
+                    credit: p.credit.clone(),
+                })
+                .collect(),
+            paragraphs: self.paragraphs.clone(),
+            ..Item::default()
+        }
+    }
+}
+
 /// What an e-paper HTML page is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -126,7 +158,7 @@ const NOT_ARTICLES: [&str; 8] = [
 fn edition(dom: &Dom, url: Option<&str>) -> Option<Edition> {
     let mut pages: Vec<PageLink> = Vec::new();
     for a in dom.select("a#pageLink") {
-        let Some(href) = dom.attr(a, "href").and_then(|h| resolve_url(url, h)) else {
+        let Some(href) = dom.attr(a, "href").and_then(|h| address(url, h)) else {
             continue;
         };
         let Some((number, name)) = page_label(&dom.text(a)) else {
@@ -163,12 +195,12 @@ fn edition(dom: &Dom, url: Option<&str>) -> Option<Edition> {
                 .next()
                 .is_some_and(|p| p.ends_with(".pdf"))
         })
-        .and_then(|h| resolve_url(url, h));
+        .and_then(|h| address(url, h));
     let image = dom
         .select("img[usemap]")
         .into_iter()
         .find_map(|i| dom.attr(i, "src"))
-        .and_then(|s| resolve_url(url, s));
+        .and_then(|s| address(url, s));
     Some(Edition {
         date: page_date(dom, url),
         page,
@@ -226,7 +258,7 @@ fn article_links(dom: &Dom, url: Option<&str>) -> Vec<ArticleLink> {
         let Some(href) = dom.attr(a, "href").filter(|h| is_article_href(h)) else {
             continue;
         };
-        let Some(href) = resolve_url(url, href).map(|h| without_fragment(&h)) else {
+        let Some(href) = address(url, href).map(|h| without_fragment(&h)) else {
             continue;
         };
         let text = link_text(dom, a);
@@ -265,6 +297,19 @@ fn is_article_href(href: &str) -> bool {
     let lower = file.to_ascii_lowercase();
     let html = lower.ends_with(".htm") || lower.ends_with(".html");
     html && (lower.starts_with("content_") || lower.starts_with("nw."))
+}
+
+/// Stands in for the address of a saved page (`.invalid` is reserved: it
+/// names no host).
+const SAVED: &str = "http://saved.invalid/";
+
+/// Where `href` leads from the page at `url`. A saved page has no
+/// address: its relative links are kept as written.
+fn address(url: Option<&str>, href: &str) -> Option<String> {
+    match url {
+        Some(_) => resolve_url(url, href),
+        None => resolve_url(Some(SAVED), href).map(|_| href.trim().to_owned()),
+    }
 }
 
 fn without_fragment(url: &str) -> String {
@@ -419,7 +464,21 @@ fn story(dom: &Dom, url: Option<&str>) -> Option<Story> {
         .or_else(|| url.and_then(url_date));
     let mut html = photos_html(dom, scope, body);
     html.push_str(&body_html(dom, body));
-    let content = to_content(&html, url);
+    // A saved page has no address; its pictures keep their captions
+    // without one (to_content drops pictures it cannot place).
+    let mut content = to_content(&html, Some(url.unwrap_or(SAVED)));
+    if url.is_none() {
+        for photo in &mut content.photos {
+            if photo.url.as_deref().is_some_and(|u| u.starts_with(SAVED)) {
+                photo.url = None;
+            }
+        }
+        for link in &mut content.links {
+            if let Some(path) = link.url.strip_prefix(SAVED.trim_end_matches('/')) {
+                link.url = path.to_owned();
+            }
+        }
+    }
     Some(Story {
         date,
         page,

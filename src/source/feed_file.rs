@@ -445,6 +445,7 @@ fn item(
             })
             .collect(),
         paragraphs: content.paragraphs,
+        ..Item::default()
     }
 }
 

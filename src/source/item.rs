@@ -44,6 +44,9 @@ pub struct Item {
     pub kicker: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Subheadline (副题), from e-paper articles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +59,13 @@ pub struct Item {
     pub updated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The edition's date (`YYYY-MM-DD`) of an e-paper article, which
+    /// wins over `published`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The 版面 number of an e-paper article, as printed: `01`, `A05`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<StoredPhoto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -134,9 +144,12 @@ impl Item {
         Ok(item)
     }
 
-    /// The date the item was published (else updated), `YYYY-MM-DD`.
+    /// The edition's date, else the date the item was published (else
+    /// updated), `YYYY-MM-DD`.
     pub fn date(&self) -> Option<String> {
-        let stamp = self.published.as_deref().or(self.updated.as_deref())?;
+        let stamp = (self.date.as_deref())
+            .or(self.published.as_deref())
+            .or(self.updated.as_deref())?;
         let date = stamp.get(..10)?;
         let b = date.as_bytes();
         (b.len() == 10 && b[4] == b'-' && b[7] == b'-').then(|| date.to_owned())
@@ -147,6 +160,8 @@ impl Item {
         let mut a = Article::new(path, 1, 1);
         a.kicker = self.kicker.clone();
         a.title = self.title.clone();
+        a.subtitle = self.subtitle.clone();
+        a.page = self.page.clone();
         a.byline = self.author.as_ref().map(|author| {
             // `记者 高峰` reads like a page's byline; a plain list of names
             // (`王伟、张宁`, `Reuters`) is split on its separators.
@@ -225,7 +240,27 @@ mod tests {
                 url: "https://example.com/full".into(),
             }],
             paragraphs: vec!["第一段，有“引号”和 +++ 符号。".into(), "第二段。".into()],
+            ..Item::default()
         }
+    }
+
+    #[test]
+    fn an_epaper_article_round_trips_with_its_page_and_date() {
+        let epaper = Item {
+            subtitle: Some("——副题".into()),
+            date: Some("2031-05-06".into()),
+            page: Some("A05".into()),
+            published: None,
+            ..item()
+        };
+        let text = epaper.to_file();
+        assert!(text.contains("page = \"A05\""), "{text}");
+        assert_eq!(Item::from_file(&text), Ok(epaper.clone()));
+        let article = epaper.to_article("x.txt");
+        assert_eq!(article.date.as_deref(), Some("2031-05-06"));
+        assert_eq!(article.page.as_deref(), Some("A05"));
+        assert_eq!(article.subtitle.as_deref(), Some("——副题"));
+        assert_eq!(article.section.as_deref(), Some("要闻"));
     }
 
     #[test]

@@ -54,7 +54,49 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
             ..page::ParsedPage::default()
         });
     }
+    if epaper::looks_like_html(&decoded.text) {
+        return read_html(&decoded.text, display);
+    }
     Ok(page::parse(&decoded.text, display))
+}
+
+/// A saved web page: an e-paper article page gives its article, a 版面
+/// page its edition; other pages are not read.
+fn read_html(text: &str, display: &str) -> Result<page::ParsedPage, Warning> {
+    match epaper::read(text, None) {
+        Some(epaper::Parsed::Story(story)) => {
+            // A saved page has no address of its own: the file names it.
+            let mut item = story.to_item(display, None);
+            item.link = None;
+            Ok(page::ParsedPage {
+                articles: vec![item.to_article(display)],
+                ..page::ParsedPage::default()
+            })
+        }
+        Some(epaper::Parsed::Edition(mut edition)) => {
+            // Which 版面 this is: the one whose link names this file.
+            let file = Path::new(display).file_name().and_then(|f| f.to_str());
+            let this = edition
+                .pages
+                .iter()
+                .find(|p| file.is_some_and(|f| p.url.rsplit('/').next() == Some(f)));
+            if let (None, Some(this)) = (&edition.page, this) {
+                edition.section = this.name.clone();
+                edition.page = Some(this.number.clone());
+            }
+            Ok(page::ParsedPage {
+                edition: Some(edition),
+                ..page::ParsedPage::default()
+            })
+        }
+        None => Err(Warning::new(
+            display,
+            None,
+            "an HTML page that is neither an e-paper 版面 page nor an article page; \
+             save the page's text as a .txt file, or add the site's feed"
+                .to_owned(),
+        )),
+    }
 }
 
 /// A feed file (RSS, Atom, JSON Feed) read like a page: its items.

@@ -41,6 +41,9 @@ pub struct ParsedPage {
     pub page: Option<String>,
     /// Section from the page header line, e.g. `科教`.
     pub section: Option<String>,
+    /// A saved e-paper 版面 page: the edition it belongs to and its links
+    /// (such a page holds no articles of its own).
+    pub edition: Option<super::epaper::Edition>,
 }
 
 /// Captions are at most this many characters long.
@@ -809,6 +812,7 @@ impl<'p> Assembler<'p> {
             warnings: self.warnings,
             page,
             section,
+            edition: None,
         }
     }
 }
