@@ -7,13 +7,18 @@
 //! - [`page`]: the text of one newspaper page → articles and their parts;
 //! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items;
 //! - [`item`]: a stored feed item (TOML front matter, then paragraphs);
-//! - [`html`]: item HTML → paragraphs, numbered links and photos.
+//! - [`html`]: item HTML → paragraphs, numbered links and photos;
+//! - [`dom`]: an HTML tree and simple selectors, for pages whose structure
+//!   matters;
+//! - [`epaper`]: e-paper pages — a 版面 page → its [`edition`], an article
+//!   page → the article.
 //!
 //! All are pure functions of their input; [`read_page`] joins them for one
 //! file on disk, whichever of the formats it holds.
 
 pub mod decode;
 pub mod dom;
+pub mod edition;
 pub mod epaper;
 pub mod feed_file;
 pub mod html;

@@ -43,7 +43,7 @@ pub struct ParsedPage {
     pub section: Option<String>,
     /// A saved e-paper 版面 page: the edition it belongs to and its links
     /// (such a page holds no articles of its own).
-    pub edition: Option<super::epaper::Edition>,
+    pub edition: Option<super::edition::Edition>,
 }
 
 /// Captions are at most this many characters long.
