@@ -110,14 +110,24 @@ pub enum Command {
     },
     /// Check the config and every feed; print what was found.
     Check,
-    /// Fetch web feeds (kind = "feed") into the archive.
+    /// Fetch web feeds (kind = "feed") and e-paper editions (kind =
+    /// "epaper") into the archive.
     Fetch {
-        /// Only the feeds with these ids [default: every web feed].
+        /// Only the feeds with these ids [default: every web feed and
+        /// e-paper].
         #[arg(value_name = "FEED")]
         feeds: Vec<String>,
-        /// Fetch even feeds whose `interval` has not passed.
+        /// Fetch even feeds whose `interval` has not passed, and editions
+        /// already stored.
         #[arg(long)]
         force: bool,
+        /// The e-paper edition of this day, YYYY-MM-DD [default: today's,
+        /// and the feed's `keep` days back].
+        #[arg(long, value_name = "DATE", value_parser = edition_date, conflicts_with = "since")]
+        date: Option<chrono::NaiveDate>,
+        /// The e-paper editions from this day, YYYY-MM-DD, to today.
+        #[arg(long, value_name = "DATE", value_parser = edition_date)]
+        since: Option<chrono::NaiveDate>,
         /// How many feeds to fetch at once.
         #[arg(long, value_name = "N", default_value_t = crate::feed::fetch::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
         jobs: u16,
@@ -318,8 +328,20 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             search(config_path, &query.join(" "), json, limit, out)
         }
         Some(Command::Check) => check(config_path, out),
-        Some(Command::Fetch { feeds, force, jobs }) => {
-            fetch(config_path, &feeds, force, usize::from(jobs), out)
+        Some(Command::Fetch {
+            feeds,
+            force,
+            date,
+            since,
+            jobs,
+        }) => {
+            let dates = edition_dates(date, since, crate::feed::epaper::today())?;
+            let when = Fetching {
+                force,
+                jobs: usize::from(jobs),
+                dates,
+            };
+            fetch(config_path, &feeds, &when, out)
         }
         Some(Command::Import {
             what: ImportCommand::Opml { file },
@@ -1051,14 +1073,61 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
     }
 }
 
+/// `--date YYYY-MM-DD` as clap reads it.
+fn edition_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date; write it as YYYY-MM-DD, e.g. 2023-10-01"))
+}
+
+/// The editions `--date` or `--since` ask for (newest first), or `None`
+/// for each feed's default.
+fn edition_dates(
+    date: Option<chrono::NaiveDate>,
+    since: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Result<Option<Vec<chrono::NaiveDate>>, Error> {
+    /// More than a year of editions at once is surely a typing mistake.
+    const MAX_DAYS: i64 = 366;
+    match (date, since) {
+        (Some(date), _) => Ok(Some(vec![date])),
+        (None, Some(since)) => {
+            let days = (today - since).num_days();
+            if days < 0 {
+                return Err(Error::Input(format!(
+                    "--since {since} is after today ({today}); give a day in the past"
+                )));
+            }
+            if days >= MAX_DAYS {
+                return Err(Error::Input(format!(
+                    "--since {since} asks for {} editions; at most {MAX_DAYS} at once",
+                    days + 1
+                )));
+            }
+            Ok(Some(
+                today
+                    .iter_days()
+                    .rev()
+                    .take_while(|d| *d >= since)
+                    .collect(),
+            ))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// How `kanbao fetch` was asked to fetch.
+struct Fetching {
+    force: bool,
+    jobs: usize,
+    dates: Option<Vec<chrono::NaiveDate>>,
+}
+
 fn fetch(
     config_path: Option<&Path>,
     wanted: &[String],
-    force: bool,
-    jobs: usize,
+    when: &Fetching,
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
-    use crate::config::FeedKind;
     use crate::feed::fetch::{self as fetching, Event};
 
     let config = load_config(config_path)?;
@@ -1072,7 +1141,7 @@ fn fetch(
                     ids.join(", ")
                 )));
             }
-            Some(f) if f.kind != FeedKind::Feed => {
+            Some(f) if !f.kind.is_fetched() => {
                 return Err(Error::Input(format!(
                     "feed \"{id}\" is a folder of stored pages; only feeds of kind \"feed\" are fetched"
                 )));
@@ -1083,7 +1152,7 @@ fn fetch(
     let feeds: Vec<&crate::config::FeedConfig> = config
         .feeds
         .iter()
-        .filter(|f| f.kind == FeedKind::Feed)
+        .filter(|f| f.kind.is_fetched())
         .filter(|f| wanted.is_empty() || wanted.contains(&f.id))
         .collect();
     if feeds.is_empty() {
@@ -1110,6 +1179,12 @@ fn fetch(
         };
         match event {
             Event::Started { feed } => running.push(feed),
+            Event::Step { feed, stage } => {
+                if let Some(bar) = &bar {
+                    bar.set_message(format!("{feed} {stage}"));
+                }
+                return;
+            }
             Event::Finished { feed, outcome } => {
                 running.retain(|f| f != &feed);
                 let line = format!("{feed}: {outcome}");
@@ -1126,14 +1201,24 @@ fn fetch(
             bar.set_message(running.join(" "));
         }
     };
-    let results = fetching::fetch_all(&feeds, jobs, force, &progress);
+    let results = fetching::fetch_all_dated(
+        &feeds,
+        when.jobs,
+        when.force,
+        when.dates.as_deref(),
+        &progress,
+    );
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let failed = results.iter().filter(|(_, o)| o.failed()).count();
+    let incomplete = results
+        .iter()
+        .filter(|(_, o)| matches!(o, fetching::Outcome::Incomplete { .. }))
+        .count();
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
     for (_, outcome) in &results {
-        if let fetching::Outcome::Stored(r) = outcome {
+        if let Some(r) = outcome.stored() {
             new += r.new;
             updated += r.updated;
             unchanged += r.unchanged;
@@ -1145,7 +1230,7 @@ fn fetch(
         "{} {noun}: {new} new, {updated} updated, {unchanged} unchanged, {failed} failed",
         results.len()
     )?;
-    Ok(if failed == 0 {
+    Ok(if failed + incomplete == 0 {
         Outcome::Clean
     } else {
         Outcome::Problems

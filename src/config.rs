@@ -72,17 +72,26 @@ pub enum FeedKind {
     Pages,
     /// A web feed (RSS, Atom or JSON Feed) whose items are fetched into a folder.
     Feed,
+    /// A paper's e-paper site (电子版): each day's edition, 版面 by 版面,
+    /// fetched into a folder.
+    Epaper,
 }
 
 impl FeedKind {
-    pub const ALL: [FeedKind; 2] = [FeedKind::Pages, FeedKind::Feed];
+    pub const ALL: [FeedKind; 3] = [FeedKind::Pages, FeedKind::Feed, FeedKind::Epaper];
 
     /// The name written in `config.toml`.
     pub fn name(self) -> &'static str {
         match self {
             FeedKind::Pages => "pages",
             FeedKind::Feed => "feed",
+            FeedKind::Epaper => "epaper",
         }
+    }
+
+    /// Whether `kanbao fetch` fetches it into a store folder.
+    pub fn is_fetched(self) -> bool {
+        matches!(self, FeedKind::Feed | FeedKind::Epaper)
     }
 }
 
@@ -110,6 +119,9 @@ pub struct FetchOptions {
     /// Extra request headers, in the order written; names are valid header
     /// names, unique ignoring case, and values hold no control characters.
     pub headers: Vec<(String, String)>,
+    /// For kind `epaper`: how many days of editions `kanbao fetch` gets,
+    /// today's and the days before, 1-366.
+    pub keep_days: u32,
 }
 
 impl Default for FetchOptions {
@@ -120,6 +132,7 @@ impl Default for FetchOptions {
             max_items: None,
             max_bytes: 20 * MB,
             headers: Vec::new(),
+            keep_days: 1,
         }
     }
 }
@@ -608,6 +621,7 @@ struct RawFeed {
     max_items: Option<Spanned<i64>>,
     max_size: Option<Spanned<i64>>,
     headers: Option<Spanned<RawHeaders>>,
+    keep: Option<Spanned<i64>>,
 }
 
 impl RawFeed {
@@ -678,7 +692,26 @@ impl RawFeed {
                 (path, None, location, FetchOptions::default())
             }
             FeedKind::Feed => {
+                if let Some(keep) = &self.keep {
+                    return Err(source.error(
+                        keep.span(),
+                        format!(
+                            "\"keep\" is only for kind \"epaper\" (days of editions), but {feed} \
+                             has kind \"feed\"; remove it, or use max_items"
+                        ),
+                    ));
+                }
                 let (from, location) = self.web_source(source, entry, base, id.get_ref())?;
+                let store = self.store(source, base, id.get_ref())?;
+                (
+                    store,
+                    Some(from),
+                    location,
+                    self.fetch_options(source, id.get_ref())?,
+                )
+            }
+            FeedKind::Epaper => {
+                let (from, location) = self.edition_source(source, entry, id.get_ref())?;
                 let store = self.store(source, base, id.get_ref())?;
                 (
                     store,
@@ -726,17 +759,22 @@ impl RawFeed {
             ("max_items", self.max_items.as_ref().map(Spanned::span)),
             ("max_size", self.max_size.as_ref().map(Spanned::span)),
             ("headers", self.headers.as_ref().map(Spanned::span)),
+            ("keep", self.keep.as_ref().map(Spanned::span)),
         ];
         let first = web_only
             .into_iter()
             .filter_map(|(key, span)| Some((key, span?)))
             .min_by_key(|(_, span)| span.start);
         if let Some((key, span)) = first {
+            let (kind, what) = match key {
+                "keep" => ("epaper", "e-paper editions"),
+                _ => ("feed", "web feeds"),
+            };
             return Err(source.error(
                 span,
                 format!(
-                    "{key:?} is only for kind \"feed\" (web feeds), but {feed} has kind \"pages\"; \
-                     remove it, or set kind = \"feed\""
+                    "{key:?} is only for kind \"{kind}\" ({what}), but {feed} has kind \"pages\"; \
+                     remove it, or set kind = \"{kind}\""
                 ),
             ));
         }
@@ -807,6 +845,50 @@ impl RawFeed {
         }
     }
 
+    /// The `url` of an e-paper feed: the first 版面 of an edition, with the
+    /// date as `{yyyy}`, `{yy}`, `{mm}`, `{m}`, `{dd}`, `{d}`.
+    fn edition_source(
+        &self,
+        source: &Source<'_>,
+        entry: Range<usize>,
+        id: &str,
+    ) -> Result<(FeedSource, String), ConfigError> {
+        let feed = &format!("feed {id:?}");
+        if let Some(path) = &self.path {
+            return Err(source.error(
+                path.span(),
+                format!(
+                    "{feed} has kind \"epaper\", which fetches from the paper's site; \
+                     remove path and give url = \"https://…/node_01.html\""
+                ),
+            ));
+        }
+        let Some(url) = &self.url else {
+            return Err(source.error(
+                entry,
+                format!(
+                    "missing \"url\" for {feed}; kind \"epaper\" needs the address of an \
+                     edition's first 版面, with the date as {{yyyy}}{{mm}}{{dd}}, such as \
+                     url = \"https://paper.example.com/pc/layout/{{yyyy}}{{mm}}/{{dd}}/node_01.html\""
+                ),
+            ));
+        };
+        check_url(source, url, feed)?;
+        if let Err(bad) = expand_date(url.get_ref(), 2000, 1, 1) {
+            return Err(source.error(
+                url.span(),
+                format!(
+                    "url for {feed} has {bad}; the date is written {{yyyy}}, {{yy}}, {{mm}}, \
+                     {{m}}, {{dd}} or {{d}}"
+                ),
+            ));
+        }
+        Ok((
+            FeedSource::Url(url.get_ref().clone()),
+            source.location(url.span()),
+        ))
+    }
+
     /// A web feed's `store` folder, by default `feeds/<id>`.
     fn store(&self, source: &Source<'_>, base: &Path, id: &str) -> Result<PathBuf, ConfigError> {
         match &self.store {
@@ -872,14 +954,51 @@ impl RawFeed {
             Some(headers) => check_headers(source, headers.get_ref(), feed)?,
             None => Vec::new(),
         };
+        let keep = number(
+            &self.keep,
+            Limit {
+                key: "keep",
+                max: 366,
+                unit: "days",
+                unset: "to fetch today's edition only".to_owned(),
+            },
+        )?;
         Ok(FetchOptions {
             interval_minutes: interval,
             timeout_secs: timeout.unwrap_or(defaults.timeout_secs),
             max_items: max_items.map(|n| n as usize),
             max_bytes: max_size.map_or(defaults.max_bytes, |n| u64::from(n) * MB),
             headers,
+            keep_days: keep.unwrap_or(defaults.keep_days),
         })
     }
+}
+
+/// `template` with its date placeholders filled in: `{yyyy}`, `{yy}`,
+/// `{mm}`, `{m}`, `{dd}`, `{d}`. Any other `{…}` is the error, quoted.
+pub fn expand_date(template: &str, year: i32, month: u32, day: u32) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err("a \"{\" without its \"}\"".to_owned());
+        };
+        let value = match &after[..close] {
+            "yyyy" => format!("{year:04}"),
+            "yy" => format!("{:02}", year.rem_euclid(100)),
+            "mm" => format!("{month:02}"),
+            "m" => month.to_string(),
+            "dd" => format!("{day:02}"),
+            "d" => day.to_string(),
+            other => return Err(format!("an unknown placeholder {{{other}}}")),
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The range of a whole-number option of a web feed, from 1 to `max`.

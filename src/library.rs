@@ -67,13 +67,13 @@ pub(crate) fn walk_feed(feed: &FeedConfig, warnings: &mut Vec<Warning>) -> Vec<P
 /// not, a warning says so.
 pub(crate) fn feed_files_checked(feed: &FeedConfig, warnings: &mut Vec<Warning>) -> bool {
     if !feed.path.is_dir() {
-        if feed.kind == FeedKind::Feed && !feed.path.exists() {
+        if feed.kind.is_fetched() && !feed.path.exists() {
             // A web feed's store folder is made by its first fetch.
             return false;
         }
         let key = match feed.kind {
             FeedKind::Pages => "path",
-            FeedKind::Feed => "store",
+            FeedKind::Feed | FeedKind::Epaper => "store",
         };
         let what = if feed.path.exists() {
             "is not a folder"
@@ -372,9 +372,13 @@ impl PageKey {
             .map(|d| (*d).to_owned())
             .or_else(|| crawled.as_ref().map(|(d, _)| d.clone()));
         let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-        let (page, section) = match crawled {
-            Some((_, page)) => (Some(page), None),
-            None => split_page_stem(stem),
+        // `<date>/<page>-<section>/…`: a folder per page (an e-paper's
+        // 版面) names the page for every file in it.
+        let folder = parts.get(1).map_or((None, None), |f| split_page_stem(f));
+        let (page, section) = match (crawled, folder) {
+            (Some((_, page)), _) => (Some(page), None),
+            (None, (Some(page), section)) => (Some(page), section),
+            (None, _) => split_page_stem(stem),
         };
         PageKey {
             date,
@@ -485,6 +489,15 @@ pub(crate) fn place(
         .map(|(n, mut a)| {
             a.id = article_id(&feed.id, relative, n);
             a.feed = Some(feed.id.clone());
+            if feed.kind == FeedKind::Epaper {
+                // An edition's article knows its date, 版面 and section.
+                a.date = a.date.take().or_else(|| key.date.clone());
+                a.page = a.page.take().or_else(|| key.page.clone());
+                a.section = (a.section.take())
+                    .or_else(|| key.section.clone())
+                    .or_else(|| feed.section.clone());
+                return a;
+            }
             if feed.kind == FeedKind::Feed {
                 // A stored item knows its date and category; the config's
                 // section wins, the feed's title is the last resort.
@@ -544,6 +557,12 @@ mod tests {
     #[case::undated("undated/zhumadian-daily-page.txt", None, None, None)]
     #[case::bad_date("2023-13-08/05-要闻.txt", None, Some("05"), Some("要闻"))]
     #[case::flat("07-体育.txt", None, Some("07"), Some("体育"))]
+    #[case::page_folder(
+        "2031-05-06/A05-要闻/03-content-7001-0123456789ab.txt",
+        Some("2031-05-06"),
+        Some("A05"),
+        Some("要闻")
+    )]
     #[case::crawler("20231001/20231001-04-02.txt", Some("2023-10-01"), Some("04"), None)]
     #[case::crawler_in_a_dated_folder(
         "2023-10-02/20231001-04-02.txt",

@@ -452,6 +452,7 @@ fn web_feed_with_every_option() {
                 ("Authorization".to_owned(), "Bearer abc".to_owned()),
                 ("X-Tab".to_owned(), "a\tb".to_owned()),
             ],
+            keep_days: 1,
         },
         location: "config.toml:6:7".to_owned(),
     };
@@ -576,6 +577,7 @@ fn web_feed_numbers_are_read_in_their_units() {
         max_items: Some(1),
         max_bytes: 1024 * 1024,
         headers: Vec::new(),
+        keep_days: 1,
     };
     assert_eq!(feed.fetch, expected);
 }

@@ -31,11 +31,25 @@ pub enum Outcome {
         minutes_left: u64,
     },
     Failed(String),
+    /// Some of an e-paper edition was stored; the rest (each a one-line
+    /// reason) is fetched again next time.
+    Incomplete {
+        report: StoreReport,
+        failures: Vec<String>,
+    },
 }
 
 impl Outcome {
     pub fn failed(&self) -> bool {
         matches!(self, Outcome::Failed(_))
+    }
+
+    /// What was stored, when anything was.
+    pub fn stored(&self) -> Option<&StoreReport> {
+        match self {
+            Outcome::Stored(r) | Outcome::Incomplete { report: r, .. } => Some(r),
+            _ => None,
+        }
     }
 }
 
@@ -55,6 +69,18 @@ impl std::fmt::Display for Outcome {
                 )
             }
             Outcome::Failed(reason) => write!(f, "failed: {reason}"),
+            Outcome::Incomplete {
+                report: r,
+                failures,
+            } => write!(
+                f,
+                "{} new, {} updated, {} unchanged, {} not fetched (again next time): {}",
+                r.new,
+                r.updated,
+                r.unchanged,
+                failures.len(),
+                failures.join("; ")
+            ),
         }
     }
 }
@@ -62,14 +88,50 @@ impl std::fmt::Display for Outcome {
 /// Progress while fetching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    Started { feed: String },
-    Finished { feed: String, outcome: Outcome },
+    Started {
+        feed: String,
+    },
+    /// How far an e-paper fetch is: `2031-05-06 版面 3/8`, `… articles 5/40`.
+    Step {
+        feed: String,
+        stage: String,
+    },
+    Finished {
+        feed: String,
+        outcome: Outcome,
+    },
 }
 
 fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// Which editions of e-paper feeds to fetch; `None`: each feed's default
+/// (today's, and `keep` days back).
+pub type Dates<'a> = Option<&'a [chrono::NaiveDate]>;
+
+/// Fetches one web feed or e-paper feed into its store. Pages feeds have
+/// nothing to fetch.
+pub fn fetch_one(
+    feed: &FeedConfig,
+    force: bool,
+    dates: Dates<'_>,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Outcome {
+    if feed.kind != FeedKind::Epaper {
+        return fetch_feed(feed, force);
+    }
+    let defaults;
+    let dates = match dates {
+        Some(dates) => dates,
+        None => {
+            defaults = super::epaper::default_dates(feed, super::epaper::today());
+            &defaults
+        }
+    };
+    super::epaper::fetch_editions(feed, dates, force, progress)
 }
 
 /// Fetches one web feed into its store. Pages feeds have nothing to fetch.
@@ -168,6 +230,17 @@ pub fn fetch_all(
     force: bool,
     progress: &(dyn Fn(Event) + Sync),
 ) -> Vec<(String, Outcome)> {
+    fetch_all_dated(feeds, concurrency, force, None, progress)
+}
+
+/// [`fetch_all`], with the editions of e-paper feeds to fetch.
+pub fn fetch_all_dated(
+    feeds: &[&FeedConfig],
+    concurrency: usize,
+    force: bool,
+    dates: Dates<'_>,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Vec<(String, Outcome)> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; feeds.len()]);
     std::thread::scope(|scope| {
@@ -179,7 +252,7 @@ pub fn fetch_all(
                     progress(Event::Started {
                         feed: feed.id.clone(),
                     });
-                    let outcome = fetch_feed(feed, force);
+                    let outcome = fetch_one(feed, force, dates, progress);
                     progress(Event::Finished {
                         feed: feed.id.clone(),
                         outcome: outcome.clone(),

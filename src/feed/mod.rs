@@ -6,9 +6,11 @@
 //! - [`http`]: fetching a feed's bytes (conditional GET, redirects,
 //!   timeouts, size cap, gzip);
 //! - [`fetch`]: fetching feeds into their stores, several at a time;
+//! - [`epaper`]: fetching e-paper editions, 版面 by 版面;
 //! - [`store`]: a feed's folder of items and its fetch state;
 //! - [`opml`]: importing feed lists into config.toml, exporting them.
 
+pub mod epaper;
 pub mod fetch;
 pub mod http;
 pub mod opml;

@@ -50,8 +50,8 @@ pub struct Imported {
 
 /// The OPML file of `config`'s web feeds that have a `url`, in the config's
 /// order. A feed with a `section` is put in a category outline of that name,
-/// placed where the first feed of the section is. Folders of stored pages
-/// and local feed files have no address to give, so they are only listed,
+/// placed where the first feed of the section is. Folders of stored pages,
+/// local feed files and e-paper sites have no feed address to give, so they are only listed,
 /// by id, in a comment at the end of the `<body>`.
 pub fn export(config: &Config) -> String {
     let mut entries: Vec<Entry<'_>> = Vec::new();
@@ -65,6 +65,11 @@ pub fn export(config: &Config) -> String {
             }
             (FeedKind::Pages, _) => {
                 left_out.push(format!("{} (pages)", feed.id));
+                continue;
+            }
+            // An e-paper site is no feed another reader could subscribe to.
+            (FeedKind::Epaper, _) => {
+                left_out.push(format!("{} (e-paper)", feed.id));
                 continue;
             }
         };

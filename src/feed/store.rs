@@ -68,6 +68,29 @@ fn hash(text: &str) -> String {
 /// Stores `items` in `folder` (created if needed). Items already stored
 /// with the same content are left alone; changed ones are rewritten.
 pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
+    let mut seen = std::collections::HashSet::new();
+    let named: Vec<(String, &Item)> = items
+        .iter()
+        // The same guid twice in one feed: the first (newest) wins.
+        .filter(|item| seen.insert(item.guid.as_str()))
+        .map(|item| (file_name(&item.guid), item))
+        .collect();
+    write_items(folder, &named)
+}
+
+/// Like [`store`], with each item's file name given (an e-paper's items
+/// are named by their place on the 版面). The names must be plain file
+/// names; ones with a path separator or starting with `.` are not written.
+pub fn store_named(folder: &Path, items: &[(String, Item)]) -> Result<StoreReport, String> {
+    let named: Vec<(String, &Item)> = items
+        .iter()
+        .filter(|(name, _)| !name.starts_with('.') && !name.contains(['/', '\\']))
+        .map(|(name, item)| (name.clone(), item))
+        .collect();
+    write_items(folder, &named)
+}
+
+fn write_items(folder: &Path, items: &[(String, &Item)]) -> Result<StoreReport, String> {
     fs::create_dir_all(folder).map_err(|e| {
         format!(
             "cannot create {}: {}",
@@ -77,14 +100,9 @@ pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
     })?;
     crate::atomic::remove_leftovers(folder);
     let mut report = StoreReport::default();
-    let mut seen = std::collections::HashSet::new();
     let mut writes = Vec::new();
-    for item in items {
-        // The same guid twice in one feed: the first (newest) wins.
-        if !seen.insert(item.guid.as_str()) {
-            continue;
-        }
-        let path = folder.join(file_name(&item.guid));
+    for (name, item) in items {
+        let path = folder.join(name);
         let text = item.to_file();
         match fs::read(&path) {
             Ok(old) if old == text.as_bytes() => {

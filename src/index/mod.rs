@@ -850,7 +850,9 @@ fn assemble(
                 list.clear();
                 continue;
             }
-            if feed.kind == FeedKind::Pages {
+            // Pages and editions are listed in file order; a web feed's
+            // items are sorted by time, so all of them are needed.
+            if feed.kind != FeedKind::Feed {
                 let mut keep = 0;
                 for (_, (seg, n)) in list.iter() {
                     if wanted >= limit {

@@ -35,7 +35,7 @@ use std::time::Duration;
 use crossterm::event;
 
 use crate::browser::Browser;
-use crate::config::{Config, FeedConfig, FeedKind};
+use crate::config::{Config, FeedConfig};
 use crate::feed::fetch;
 use crate::index::{self, Index};
 use crate::library::Library;
@@ -335,7 +335,7 @@ fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
     let feeds: Vec<FeedConfig> = config
         .feeds
         .iter()
-        .filter(|f| f.kind == FeedKind::Feed)
+        .filter(|f| f.kind.is_fetched())
         .cloned()
         .collect();
     if feeds.is_empty() {

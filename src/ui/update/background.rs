@@ -134,6 +134,9 @@ fn fetch_progress(app: &mut App, event: fetch::Event) {
     };
     match event {
         fetch::Event::Started { feed } => f.running.push(feed),
+        // The status line names the feeds running; an edition's steps are
+        // for the command line's bar.
+        fetch::Event::Step { .. } => {}
         fetch::Event::Finished { feed, outcome } => {
             f.running.retain(|r| r != &feed);
             f.done += 1;
@@ -143,6 +146,12 @@ fn fetch_progress(app: &mut App, event: fetch::Event) {
                     f.updated += r.updated;
                 }
                 fetch::Outcome::Failed(reason) => f.failures.push(format!("{feed}: {reason}")),
+                fetch::Outcome::Incomplete { report, failures } => {
+                    f.new += report.new;
+                    f.updated += report.updated;
+                    f.failures
+                        .extend(failures.iter().map(|reason| format!("{feed}: {reason}")));
+                }
                 fetch::Outcome::NotModified | fetch::Outcome::TooSoon { .. } => {}
             }
         }
@@ -154,7 +163,7 @@ fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
         results.iter().filter(|(_, o)| o.failed()).collect();
     let (mut new, mut updated) = (0, 0);
     for (_, outcome) in results {
-        if let fetch::Outcome::Stored(r) = outcome {
+        if let Some(r) = outcome.stored() {
             new += r.new;
             updated += r.updated;
         }
@@ -162,8 +171,13 @@ fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
     // Failures of the last fetch replace those of the one before.
     let warnings = &mut app.archive.warnings;
     warnings.retain(|w| !w.path.starts_with("fetch "));
-    for (feed, outcome) in &failed {
-        if let fetch::Outcome::Failed(reason) = outcome {
+    for (feed, outcome) in results {
+        let reasons = match outcome {
+            fetch::Outcome::Failed(reason) => std::slice::from_ref(reason),
+            fetch::Outcome::Incomplete { failures, .. } => failures.as_slice(),
+            _ => &[],
+        };
+        for reason in reasons {
             warnings.push(Warning::new(&format!("fetch {feed}"), None, reason.clone()));
         }
     }

@@ -1,0 +1,330 @@
+//! Fetching e-paper editions (issue 14) from a real HTTP server on
+//! 127.0.0.1: `kanbao fetch --date` stores exactly the articles of every
+//! 版面, field by field; a 版面 with no articles, an article that 404s and
+//! a redirected 版面 page; a second fetch asks conditionally and changes
+//! nothing; a GBK Founder edition; `kanbao list` shows the edition by 版面.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::run::Run;
+use common::server::{Response, Server};
+use kanbao::source::item::Item;
+use tempfile::TempDir;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(ROOT).join("tests/fixtures/epaper").join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// An archive folder whose config has one e-paper feed at `url`.
+struct Archive {
+    dir: TempDir,
+}
+
+impl Archive {
+    fn new(url: &str) -> Archive {
+        let dir = TempDir::new().expect("create a temporary folder");
+        let config = format!(
+            "[[feeds]]\nid = \"paper\"\ntitle = \"样报\"\nkind = \"epaper\"\nurl = \"{url}\"\ntimeout = 5\n"
+        );
+        fs::write(dir.path().join("config.toml"), config).expect("write config.toml");
+        Archive { dir }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("feeds/paper")
+    }
+
+    fn kanbao(&self, args: &[&str]) -> Run {
+        let home = self.dir.path().join("home");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kanbao"));
+        command
+            .arg("--config")
+            .arg(self.dir.path().join("config.toml"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("KANBAO_CONFIG")
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("TERM", "xterm-256color");
+        Run::of(&mut command)
+    }
+
+    /// Every stored file below the store, relative path → bytes.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        let mut stack = vec![self.store()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let relative = path
+                        .strip_prefix(self.store())
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    files.insert(relative, fs::read(&path).unwrap_or_default());
+                }
+            }
+        }
+        files
+    }
+
+    fn item(&self, relative: &str) -> Item {
+        let text = fs::read_to_string(self.store().join(relative))
+            .unwrap_or_else(|e| panic!("{relative}: {e}"));
+        Item::from_file(&text).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+}
+
+/// The People's Daily-style edition of 2031-05-06: 01版 with three
+/// articles (one of them pictures only), 02版 (reached through a redirect)
+/// with one article and one that 404s, 03版 with none.
+fn peoples_edition() -> Server {
+    let server = Server::start();
+    let layout = "/paper/pc/layout/203105/06/";
+    let content = "/paper/pc/content/203105/06/";
+    server
+        .route(
+            &format!("{layout}node_01.html"),
+            Response::ok(fixture("people/node_01.html"))
+                .header("Content-Type", "text/html; charset=utf-8")
+                .etag("\"ed-0506\""),
+        )
+        .route(
+            &format!("{layout}node_02.html"),
+            Response::redirect(&format!("{layout}node_02_v2.html")),
+        )
+        .route(
+            &format!("{layout}node_02_v2.html"),
+            Response::ok(fixture("people/node_02.html")),
+        )
+        .route(
+            &format!("{layout}node_03.html"),
+            Response::ok(fixture("people/node_03.html")),
+        );
+    for n in ["7001", "7002", "7003", "7004"] {
+        server.route(
+            &format!("{content}content_{n}.html"),
+            Response::ok(fixture(&format!("people/content_{n}.html"))),
+        );
+    }
+    server.route(
+        &format!("{content}content_7005.html"),
+        Response::new(404, "Not Found"),
+    );
+    server
+}
+
+#[test]
+fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
+    let server = peoples_edition();
+    let template = server.url("/paper/pc/layout/{yyyy}{mm}/{dd}/node_01.html");
+    let archive = Archive::new(&template);
+
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(
+        run.code, 1,
+        "one article 404s: {}\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stdout
+            .ends_with("1 feed: 4 new, 0 updated, 0 unchanged, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("content_7005.html") && run.stderr.contains("404"),
+        "{}",
+        run.stderr
+    );
+
+    let files = archive.files();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    let want = [
+        "2031-05-06/.edition.toml",
+        "2031-05-06/01-要闻/01-content-7001-",
+        "2031-05-06/01-要闻/02-content-7002-",
+        "2031-05-06/01-要闻/03-content-7003-",
+        "2031-05-06/02-要闻/01-content-7004-",
+    ];
+    assert_eq!(names.len(), want.len(), "{names:?}");
+    for (name, want) in names.iter().zip(want) {
+        assert!(name.starts_with(want), "{name} is not {want}…");
+    }
+
+    let first = archive.item(names[1]);
+    assert_eq!(
+        first.guid,
+        server.url("/paper/pc/content/203105/06/content_7001.html")
+    );
+    assert_eq!(first.link.as_deref(), Some(first.guid.as_str()));
+    assert_eq!(first.date.as_deref(), Some("2031-05-06"));
+    assert_eq!(first.page.as_deref(), Some("01"));
+    assert_eq!(first.category.as_deref(), Some("要闻"));
+    assert_eq!(first.kicker.as_deref(), Some("沿着足迹看变化"));
+    assert_eq!(first.title.as_deref(), Some("湖畔新城绘就发展新图景"));
+    assert_eq!(
+        first.subtitle.as_deref(),
+        Some("——一座新城五年间的三次转身")
+    );
+    assert_eq!(first.author.as_deref(), Some("本报记者 程远山 林晓雨"));
+    assert_eq!(first.paragraphs.len(), 3);
+    assert_eq!(first.photos.len(), 1);
+    assert_eq!(first.photos[0].caption, "湖畔新城的科创走廊夜景。");
+    assert_eq!(first.photos[0].credit.as_deref(), Some("本报记者 程远山摄"));
+    assert_eq!(
+        first.photos[0].url,
+        Some(server.url("/paper/pc/pic/203105/06/01/photo_7001.jpg"))
+    );
+    let pictures = archive.item(names[3]);
+    assert!(pictures.paragraphs.is_empty());
+    assert_eq!(pictures.photos.len(), 2);
+    let second_page = archive.item(names[4]);
+    assert_eq!(second_page.page.as_deref(), Some("02"));
+    assert_eq!(second_page.title.as_deref(), Some("山区小学的第一堂编程课"));
+
+    // The 404 is retried next time: the edition is not complete yet.
+    let requests = server.requests().len();
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("1 feed: 0 new, 0 updated, 4 unchanged, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(server.requests().len() > requests + 2);
+    assert_eq!(archive.files(), files, "nothing changed");
+
+    // Once complete, a fetch asks for the first 版面 conditionally only.
+    server.route(
+        "/paper/pc/content/203105/06/content_7005.html",
+        Response::ok(fixture("people/content_7002.html")),
+    );
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let complete = archive.files();
+    let requests = server.requests().len();
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("1 feed: 0 new, 0 updated, 0 unchanged, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    let asked = &server.requests()[requests..];
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].header("if-none-match"), Some("\"ed-0506\""));
+    assert_eq!(archive.files(), complete, "nothing changed");
+
+    // The archive lists the edition by 版面, in the paper's order.
+    let run = archive.kanbao(&["list", "--json"]);
+    let value = run.json();
+    let titles: Vec<(String, String, String)> = value["articles"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|a| {
+                    (
+                        a["page"].as_str().unwrap_or("").to_owned(),
+                        a["section"].as_str().unwrap_or("").to_owned(),
+                        a["title"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let want = [
+        ("01", "要闻", "湖畔新城绘就发展新图景"),
+        ("01", "要闻", "青年工匠的第一台机床"),
+        ("01", "要闻", "图片新闻"),
+        ("02", "要闻", "山区小学的第一堂编程课"),
+        ("02", "要闻", "青年工匠的第一台机床"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(p, s, t)| ((*p).to_owned(), (*s).to_owned(), (*t).to_owned()))
+        .collect();
+    assert_eq!(titles, want);
+}
+
+#[test]
+fn a_gbk_founder_edition_and_a_missing_one() {
+    let server = Server::start();
+    let base = "/sczb/html/2031-05/06/";
+    server
+        .route(
+            &format!("{base}node_2.htm"),
+            Response::ok(fixture("founder/node_2.htm")).header("Content-Type", "text/html"),
+        )
+        .route(
+            &format!("{base}content_501.htm"),
+            Response::ok(fixture("founder/content_501.htm")),
+        )
+        .route(
+            &format!("{base}content_502.htm"),
+            Response::ok(fixture("founder/content_501.htm")),
+        );
+    for page in ["node_3.htm", "node_4.htm"] {
+        server.route(
+            &format!("{base}{page}"),
+            Response::ok(without_articles(&fixture("founder/node_2.htm"))),
+        );
+    }
+    let archive = Archive::new(&server.url("/sczb/html/{yyyy}-{mm}/{dd}/node_2.htm"));
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let names: Vec<String> = archive.files().into_keys().collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    let item = archive.item(&names[1]);
+    assert_eq!(item.title.as_deref(), Some("市里召开科技创新大会"));
+    assert_eq!(item.kicker.as_deref(), Some("凝心聚力抓创新"));
+    assert_eq!(item.subtitle.as_deref(), Some("全年将新建十个研发平台"));
+    assert_eq!(item.author.as_deref(), Some("记者 钱一鸣 通讯员 孙小北"));
+    assert_eq!(item.page.as_deref(), Some("01"));
+    assert_eq!(item.category.as_deref(), Some("要闻"));
+    assert_eq!(
+        item.paragraphs[1],
+        "会议提出，全年将新建十个研发平台，引进一批创新团队。"
+    );
+
+    // No edition on that day: one line, nothing stored.
+    let before = archive.files();
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-07"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("2031-05-07") && run.stderr.contains("404"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(archive.files(), before);
+}
+
+/// A Founder 版面 page (GBK bytes) with its title list taken out.
+fn without_articles(page: &[u8]) -> Vec<u8> {
+    let find = |from: usize, what: &[u8]| {
+        page[from..]
+            .windows(what.len())
+            .position(|w| w == what)
+            .map(|i| from + i)
+    };
+    let start = find(0, b"<DIV class=title>").unwrap_or(page.len());
+    let end = find(start, b"</DIV>").map_or(page.len(), |e| e + b"</DIV>".len());
+    [&page[..start], &page[end..]].concat()
+}
