@@ -27,8 +27,8 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::fetch::{Event, Outcome};
 use super::http::{self, Fetched};
+use super::report::{Event, Outcome};
 use super::store::{self, StoreReport};
 use crate::config::{FeedConfig, FeedSource, expand_date};
 use crate::source::epaper::{self, Edition, Parsed, Story};

@@ -8,10 +8,12 @@
 //! - [`fetch`]: fetching feeds into their stores, several at a time;
 //! - [`epaper`]: fetching e-paper editions, 版面 by 版面;
 //! - [`store`]: a feed's folder of items and its fetch state;
+//! - [`report`]: how a fetch ended, and its progress;
 //! - [`opml`]: importing feed lists into config.toml, exporting them.
 
 pub mod epaper;
 pub mod fetch;
 pub mod http;
 pub mod opml;
+pub mod report;
 pub mod store;
