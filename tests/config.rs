@@ -585,8 +585,14 @@ fn web_feed_numbers_are_read_in_their_units() {
 #[test]
 fn every_kind_name_parses() {
     for kind in FeedKind::ALL {
+        // An e-paper site is fetched from its url; the others can be read
+        // from a path.
+        let from = match kind {
+            FeedKind::Epaper => "url = \"https://p.example/{yyyy}{mm}/{dd}/node_01.html\"",
+            _ => "path = \"a\"",
+        };
         let text = format!(
-            "[[feeds]]\nid = \"a\"\ntitle = \"甲报\"\nkind = {:?}\npath = \"a\"\n",
+            "[[feeds]]\nid = \"a\"\ntitle = \"甲报\"\nkind = {:?}\n{from}\n",
             kind.name()
         );
         let config = parse(&text).unwrap_or_else(|error| panic!("{error}"));
@@ -852,4 +858,47 @@ fn nothing_found_without_home() {
             local.display()
         )
     );
+}
+
+/// `kind = "epaper"` (issue 14): the url with its date placeholders,
+/// `keep`, and what the kind does not take.
+#[rstest]
+#[case::unknown_placeholder(
+    "url = \"https://p.example/{yyyy}/{month}/node_01.html\"",
+    "config.toml:5:7: url for feed \"rb\" has an unknown placeholder {month}; the date is written {yyyy}, {yy}, {mm}, {m}, {dd} or {d}"
+)]
+#[case::path(
+    "path = \"saved\"",
+    "config.toml:5:8: feed \"rb\" has kind \"epaper\", which fetches from the paper's site; remove path and give url = \"https://…/node_01.html\""
+)]
+#[case::keep_too_long(
+    "url = \"https://p.example/{yyyy}{mm}/{dd}/node_01.html\"\nkeep = 400",
+    "config.toml:6:8: \"keep\" for feed \"rb\" must be 1-366 (days), found 400; write a number in that range, or remove the line to fetch today's edition only"
+)]
+fn epaper_feeds_are_checked(#[case] lines: &str, #[case] message: &str) {
+    let text = format!("[[feeds]]\nid = \"rb\"\ntitle = \"样报\"\nkind = \"epaper\"\n{lines}\n");
+    match parse(&text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => assert_eq!(e.to_string(), message),
+    }
+}
+
+#[test]
+fn an_epaper_feed_is_read_with_its_keep() {
+    let text = "[[feeds]]\nid = \"rb\"\ntitle = \"样报\"\nkind = \"epaper\"\n\
+                url = \"https://p.example/{yyyy}{mm}/{dd}/node_01.html\"\nkeep = 7\n";
+    let config = parse(text).unwrap_or_else(|e| panic!("{e}"));
+    let feed = &config.feeds[0];
+    assert_eq!(feed.kind, FeedKind::Epaper);
+    assert_eq!(feed.fetch.keep_days, 7);
+    assert_eq!(feed.path, Path::new(HOME_CONFIG).join("feeds/rb"));
+    assert_eq!(
+        config::expand_date("https://p.example/{yyyy}{mm}/{dd}/{yy}-{m}-{d}", 2031, 5, 6),
+        Ok("https://p.example/203105/06/31-5-6".to_owned())
+    );
+    let keep_on_a_web_feed = text.replace("epaper", "feed");
+    assert!(parse(&keep_on_a_web_feed).err().is_some_and(|e| {
+        e.to_string()
+            .contains("\"keep\" is only for kind \"epaper\"")
+    }),);
 }
