@@ -70,6 +70,38 @@ fn bench_parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// An e-paper article page (issue 14), as the fixture, and with its body
+/// grown to a long article's (the paragraphs 60 times over, ~100 KB).
+fn bench_epaper(c: &mut Criterion) {
+    use kanbao::source::epaper::{Parsed, read};
+    const ARTICLE: &str = include_str!("../tests/fixtures/epaper/people/content_7001.html");
+    const URL: &str = "http://127.0.0.1/paper/pc/content/203105/06/content_7001.html";
+    let (start, end) = match (ARTICLE.find("<div id=\"ozoom\">"), ARTICLE.find("</div>\n</div>")) {
+        (Some(s), Some(e)) => (s + "<div id=\"ozoom\">".len(), e),
+        _ => panic!("the fixture has no #ozoom body"),
+    };
+    let long = format!(
+        "{}{}{}",
+        &ARTICLE[..start],
+        ARTICLE[start..end].repeat(60),
+        &ARTICLE[end..]
+    );
+    for page in [ARTICLE, long.as_str()] {
+        assert!(matches!(read(page, Some(URL)), Some(Parsed::Story(_))));
+    }
+    let mut group = c.benchmark_group("epaper");
+    configure(&mut group);
+    group.throughput(Throughput::Bytes(ARTICLE.len() as u64));
+    group.bench_function("article", |b| {
+        b.iter(|| read(black_box(ARTICLE), black_box(Some(URL))));
+    });
+    group.throughput(Throughput::Bytes(long.len() as u64));
+    group.bench_function("article-long", |b| {
+        b.iter(|| read(black_box(&long), black_box(Some(URL))));
+    });
+    group.finish();
+}
+
 fn bench_decode(c: &mut Criterion) {
     let text = big_page();
     let utf8 = text.as_bytes();
@@ -97,5 +129,5 @@ fn bench_decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parse, bench_decode);
+criterion_group!(benches, bench_parse, bench_epaper, bench_decode);
 criterion_main!(benches);
