@@ -76,7 +76,10 @@ fn bench_epaper(c: &mut Criterion) {
     use kanbao::source::epaper::{Parsed, read};
     const ARTICLE: &str = include_str!("../tests/fixtures/epaper/people/content_7001.html");
     const URL: &str = "http://127.0.0.1/paper/pc/content/203105/06/content_7001.html";
-    let (start, end) = match (ARTICLE.find("<div id=\"ozoom\">"), ARTICLE.find("</div>\n</div>")) {
+    let (start, end) = match (
+        ARTICLE.find("<div id=\"ozoom\">"),
+        ARTICLE.find("</div>\n</div>"),
+    ) {
         (Some(s), Some(e)) => (s + "<div id=\"ozoom\">".len(), e),
         _ => panic!("the fixture has no #ozoom body"),
     };
