@@ -719,11 +719,15 @@ fn list(
 fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) -> String {
     let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
     let noun = if count == 1 { "article" } else { "articles" };
+    let section = safe(group.section.unwrap_or("(no section)"));
+    let section = match group.page {
+        Some(page) => format!("{}版 {section}", safe(page)),
+        None => section,
+    };
     format!(
-        "{} · {} · {} · {count} {noun}",
+        "{} · {} · {section} · {count} {noun}",
         safe(feed_title),
         group.date.unwrap_or("undated"),
-        safe(group.section.unwrap_or("(no section)")),
     )
 }
 

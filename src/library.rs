@@ -99,6 +99,9 @@ pub(crate) fn feed_files_checked(feed: &FeedConfig, warnings: &mut Vec<Warning>)
 pub struct Group<'a> {
     pub feed: &'a str,
     pub date: Option<&'a str>,
+    /// The 版面 number, kept where two 版面 of a date share a name: a group
+    /// is one 版面.
+    pub page: Option<&'a str>,
     pub section: Option<&'a str>,
     pub articles: Vec<&'a Article>,
 }
@@ -216,17 +219,41 @@ impl Library {
         for article in &self.articles {
             let feed = article.feed.as_deref().unwrap_or("");
             let date = article.date.as_deref();
+            let page = article.page.as_deref();
             let section = article.section.as_deref();
             match groups.last_mut() {
-                Some(g) if g.feed == feed && g.date == date && g.section == section => {
+                Some(g)
+                    if g.feed == feed
+                        && g.date == date
+                        && g.page == page
+                        && g.section == section =>
+                {
                     g.articles.push(article)
                 }
                 _ => groups.push(Group {
                     feed,
                     date,
+                    page,
                     section,
                     articles: vec![article],
                 }),
+            }
+        }
+        let mut count: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+        for g in &groups {
+            *count.entry((g.feed, g.date, g.section)).or_default() += 1;
+        }
+        let shared: Vec<bool> = groups
+            .iter()
+            .map(|g| {
+                count
+                    .get(&(g.feed, g.date, g.section))
+                    .is_some_and(|n| *n > 1)
+            })
+            .collect();
+        for (g, shared) in groups.iter_mut().zip(shared) {
+            if !shared {
+                g.page = None;
             }
         }
         groups

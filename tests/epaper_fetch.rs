@@ -262,6 +262,21 @@ fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
         .map(|(p, s, t)| ((*p).to_owned(), (*s).to_owned(), (*t).to_owned()))
         .collect();
     assert_eq!(titles, want);
+
+    // Two 版面 named 要闻: each is its own section, told apart by number.
+    let run = archive.kanbao(&["list"]);
+    let headings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("样报"))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "样报 · 2031-05-06 · 01版 要闻 · 3 articles",
+            "样报 · 2031-05-06 · 02版 要闻 · 2 articles",
+        ]
+    );
 }
 
 #[test]
@@ -327,4 +342,150 @@ fn without_articles(page: &[u8]) -> Vec<u8> {
     let start = find(0, b"<DIV class=title>").unwrap_or(page.len());
     let end = find(start, b"</DIV>").map_or(page.len(), |e| e + b"</DIV>".len());
     [&page[..start], &page[end..]].concat()
+}
+
+/// Killed in the middle of an edition (an article page that takes its
+/// time), the fetch leaves no item at all, whole or part; the next fetch
+/// stores the edition complete.
+#[test]
+fn a_fetch_killed_mid_edition_leaves_no_partial_item_and_the_next_completes_it() {
+    use std::time::{Duration, Instant};
+    let server = peoples_edition();
+    server.route(
+        "/paper/pc/content/203105/06/content_7005.html",
+        Response::ok(fixture("people/content_7002.html")).delay(Duration::from_secs(30)),
+    );
+    let template = server.url("/paper/pc/layout/{yyyy}{mm}/{dd}/node_01.html");
+    let archive = Archive::new(&template);
+    let home = archive.dir.path().join("home");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+        .arg("--config")
+        .arg(archive.dir.path().join("config.toml"))
+        .args(["fetch", "--date", "2031-05-06"])
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run kanbao fetch");
+    // Wait until the slow article has been asked for: everything else of
+    // the edition is in kanbao's hands by then.
+    let start = Instant::now();
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with("content_7005.html"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the fetch never got there"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().expect("kill the fetch");
+    let _ = child.wait();
+
+    for (name, bytes) in archive.files() {
+        assert!(
+            name.rsplit('/').next().is_some_and(|f| f.starts_with('.')),
+            "a killed fetch left {name} ({} bytes)",
+            bytes.len()
+        );
+    }
+
+    server.route(
+        "/paper/pc/content/203105/06/content_7005.html",
+        Response::ok(fixture("people/content_7002.html")),
+    );
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("1 feed: 5 new, 0 updated, 0 unchanged, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    let items: Vec<String> = archive
+        .files()
+        .into_keys()
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    assert_eq!(items.len(), 5, "{items:?}");
+    for name in items {
+        archive.item(&name);
+    }
+}
+
+/// The older People's Daily system and Founder's `pc/` system, fetched.
+#[test]
+fn older_peoples_daily_and_founder_pc_editions() {
+    let server = Server::start();
+    let old = "/rmrb/html/2019-03/08/";
+    server
+        .route(
+            &format!("{old}nbs.D110000renmrb_01.htm"),
+            Response::ok(fixture("people-old/nbs.D110000renmrb_01.htm")),
+        )
+        .route(
+            &format!("{old}nw.D110000renmrb_20190308_1-01.htm"),
+            Response::ok(fixture("people-old/nw.D110000renmrb_20190308_1-01.htm")),
+        )
+        .route(
+            &format!("{old}nw.D110000renmrb_20190308_2-01.htm"),
+            Response::ok(fixture("people-old/nw.D110000renmrb_20190308_1-01.htm")),
+        );
+    for page in ["02", "05"] {
+        server.route(
+            &format!("{old}nbs.D110000renmrb_{page}.htm"),
+            Response::ok(fixture("people/node_03.html")),
+        );
+    }
+    let archive = Archive::new(&server.url("/rmrb/html/{yyyy}-{mm}/{dd}/nbs.D110000renmrb_01.htm"));
+    let run = archive.kanbao(&["fetch", "--date", "2019-03-08"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let names: Vec<String> = archive.files().into_keys().collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names[1].starts_with("2019-03-08/01-要闻/01-nw-d110000renmrb-20190308-1-01-"),
+        "{names:?}"
+    );
+    let item = archive.item(&names[1]);
+    assert_eq!(item.kicker.as_deref(), Some("田间观察"));
+    assert_eq!(item.author.as_deref(), Some("本报记者 温如海"));
+    assert_eq!(item.paragraphs.len(), 3);
+
+    let pc = "/wb/pc/";
+    let server = Server::start();
+    server
+        .route(
+            &format!("{pc}layout/203105/06/node_01.html"),
+            Response::ok(fixture("founder-pc/node_01.html")),
+        )
+        .route(
+            &format!("{pc}content/203105/06/content_901.html"),
+            Response::ok(fixture("founder-pc/content_901.html")),
+        )
+        .route(
+            &format!("{pc}content/203105/06/content_902.html"),
+            Response::ok(fixture("founder-pc/content_901.html")),
+        );
+    for page in ["02", "03"] {
+        server.route(
+            &format!("{pc}layout/203105/06/node_{page}.html"),
+            Response::ok(fixture("people/node_03.html")),
+        );
+    }
+    let archive = Archive::new(&server.url("/wb/pc/layout/{yyyy}{mm}/{dd}/node_01.html"));
+    let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let names: Vec<String> = archive.files().into_keys().collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    let item = archive.item(&names[1]);
+    assert_eq!(item.page.as_deref(), Some("A01"));
+    assert_eq!(item.category.as_deref(), Some("封面"));
+    assert_eq!(item.subtitle.as_deref(), Some("全长十二公里 年底全线贯通"));
+    assert_eq!(item.photos.len(), 1);
+    assert_eq!(item.photos[0].credit.as_deref(), Some("记者 周晚晴 摄"));
 }

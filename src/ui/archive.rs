@@ -20,17 +20,23 @@ use crate::typeset::Context;
 pub struct Section {
     pub feed_title: String,
     pub date: Option<String>,
+    /// The 版面 number, kept where two 版面 of a date share a name (`01版
+    /// 要闻`, `02版 要闻`): a section is one 版面.
+    pub page: Option<String>,
     pub name: Option<String>,
     /// Indices into [`Archive::articles`], in page order.
     pub articles: Vec<usize>,
 }
 
 impl Section {
-    /// `2023-03-08 要闻`, or what is known of it.
+    /// `2023-03-08 05版 要闻`, or what is known of it.
     pub fn label(&self) -> String {
         let date = self.date.as_deref().unwrap_or("日期不详");
         let name = self.name.as_deref().unwrap_or("未分版");
-        format!("{date} {name}")
+        match &self.page {
+            Some(page) => format!("{date} {page}版 {name}"),
+            None => format!("{date} {name}"),
+        }
     }
 }
 
@@ -288,15 +294,40 @@ fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Secti
         let feed = a.feed.as_deref().unwrap_or("");
         let feed_title = titles.get(feed).map_or(feed, String::as_str);
         match out.last_mut() {
-            Some(s) if s.feed_title == feed_title && s.date == a.date && s.name == a.section => {
+            Some(s)
+                if s.feed_title == feed_title
+                    && s.date == a.date
+                    && s.page == a.page
+                    && s.name == a.section =>
+            {
                 s.articles.push(i);
             }
             _ => out.push(Section {
                 feed_title: feed_title.to_owned(),
                 date: a.date.clone(),
+                page: a.page.clone(),
                 name: a.section.clone(),
                 articles: vec![i],
             }),
+        }
+    }
+    // The number is shown only where it tells two 版面 apart.
+    let mut count: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
+    for s in &out {
+        *count
+            .entry((&s.feed_title, s.date.as_deref(), s.name.as_deref()))
+            .or_default() += 1;
+    }
+    let shared: Vec<bool> = out
+        .iter()
+        .map(|s| {
+            let key = (s.feed_title.as_str(), s.date.as_deref(), s.name.as_deref());
+            count.get(&key).is_some_and(|n| *n > 1)
+        })
+        .collect();
+    for (s, shared) in out.iter_mut().zip(shared) {
+        if !shared {
+            s.page = None;
         }
     }
     out
