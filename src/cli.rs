@@ -706,11 +706,24 @@ fn list(
         }
     }
     if first {
-        writeln!(
-            out,
-            "No articles. Add page files to the feed folders named in {}.",
-            safe(&config.display)
-        )?;
+        let fetched = config.feeds.iter().any(|f| f.kind.is_fetched());
+        let pages = config.feeds.iter().any(|f| !f.kind.is_fetched());
+        let display = safe(&config.display);
+        match (pages, fetched) {
+            (false, true) => writeln!(
+                out,
+                "No articles yet: run kanbao fetch to fetch the feeds named in {display}."
+            )?,
+            (true, true) => writeln!(
+                out,
+                "No articles. Add page files to the feed folders named in {display}, \
+                 or run kanbao fetch for its web feeds and e-papers."
+            )?,
+            _ => writeln!(
+                out,
+                "No articles. Add page files to the feed folders named in {display}."
+            )?,
+        }
     }
     Ok(Outcome::Clean)
 }
