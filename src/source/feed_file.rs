@@ -46,7 +46,7 @@ pub fn parse(
                 .to_owned(),
         );
     }
-    let utf8 = as_utf8_xml(text);
+    let utf8 = rss090_as_rss10(atom03_as_atom10(as_utf8_xml(text)));
     let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
     let recorder = Arc::clone(&offsets);
     let parser = feed_rs::parser::Builder::new()
@@ -67,6 +67,14 @@ pub fn parse(
     let feed = parser
         .parse(utf8.as_bytes())
         .map_err(|e| describe(&e, &utf8))?;
+    if feed.entries.is_empty() && holds_entries(&utf8) {
+        // Never "0 new" for a document that plainly has items.
+        return Err(
+            "no items read: the document has <item> or <entry> elements, but not as RSS, \
+             Atom or JSON Feed describe them (unsupported format)"
+                .to_owned(),
+        );
+    }
     let offsets = offsets.lock().map(|o| o.clone()).unwrap_or_default();
     let title = feed.title.as_ref().map(|t| plain(&t.content));
     let extra = extra_images(&utf8, feed.entries.len());
@@ -77,6 +85,31 @@ pub fn parse(
         .map(|(e, images)| item(e, base_url, &offsets, &images))
         .collect();
     Ok(ParsedFeed { title, items })
+}
+
+/// Whether an XML document has `<item>` or `<entry>` elements (any
+/// namespace prefix), or a JSON one an `"items"` array with something in it.
+fn holds_entries(text: &str) -> bool {
+    let element = |name: &str| {
+        text.match_indices(name).any(|(i, _)| {
+            let before = text[..i].rfind(['<', '>', ' ', '\n']);
+            let open = before.is_some_and(|b| {
+                text[b..].starts_with('<')
+                    && text[b + 1..i]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == ':')
+            });
+            let after = text[i + name.len()..].chars().next();
+            open && after.is_some_and(|c| c == '>' || c == ' ' || c == '/')
+        })
+    };
+    if text.trim_start().starts_with('{') {
+        return text
+            .find("\"items\"")
+            .and_then(|i| text[i..].find('[').map(|b| i + b))
+            .is_some_and(|b| text[b + 1..].trim_start().starts_with('{'));
+    }
+    element("item") || element("entry")
 }
 
 fn is_html_page(text: &str) -> bool {
@@ -316,6 +349,59 @@ fn as_utf8_xml(text: &str) -> String {
     // to it mid-stream, which it cannot do (it panics: found by fuzzing).
     // It becomes an ordinary processing instruction, which is ignored.
     format!("{head}{}", rest.replace("<?xml", "<?_xml"))
+}
+
+/// The Atom 0.3 namespace; feed-rs reads only Atom 1.0, and finds no
+/// entries in a 0.3 feed.
+const ATOM_03: &str = "http://purl.org/atom/ns#";
+
+/// An Atom 0.3 feed rewritten as the Atom 1.0 it corresponds to: the
+/// namespace; `issued` → `published`, `modified` → `updated` (`created`
+/// → `published` where there is no `issued`); content and summary types
+/// `text/html` → `html`, `text/plain` → `text`, `application/xhtml+xml` →
+/// `xhtml`, and `mode="escaped"` dropped (escaped is how Atom 1.0 carries
+/// `html`). Other documents are returned as they are.
+fn atom03_as_atom10(text: String) -> String {
+    if !text.contains(ATOM_03) {
+        return text;
+    }
+    let mut out = text.replace(ATOM_03, "http://www.w3.org/2005/Atom");
+    let has_issued = out.contains("<issued");
+    let mut renames = vec![("issued", "published"), ("modified", "updated")];
+    if !has_issued {
+        renames.push(("created", "published"));
+    }
+    for (old, new) in renames {
+        for (from, to) in [("<", "<"), ("</", "</")] {
+            out = out
+                .replace(&format!("{from}{old}>"), &format!("{to}{new}>"))
+                .replace(&format!("{from}{old} "), &format!("{to}{new} "));
+        }
+    }
+    for (old, new) in [
+        ("type=\"text/html\"", "type=\"html\""),
+        ("type='text/html'", "type='html'"),
+        ("type=\"text/plain\"", "type=\"text\""),
+        ("type='text/plain'", "type='text'"),
+        ("type=\"application/xhtml+xml\"", "type=\"xhtml\""),
+        ("type='application/xhtml+xml'", "type='xhtml'"),
+        (" mode=\"escaped\"", ""),
+        (" mode='escaped'", ""),
+    ] {
+        out = out.replace(old, new);
+    }
+    out
+}
+
+/// RSS 0.90 is RSS 1.0's elements in another namespace, which feed-rs
+/// does not know (it finds no items): read it as RSS 1.0.
+fn rss090_as_rss10(text: String) -> String {
+    const RSS_090: &str = "http://my.netscape.com/rdf/simple/0.9/";
+    if text.contains(RSS_090) {
+        text.replace(RSS_090, "http://purl.org/rss/1.0/")
+    } else {
+        text
+    }
 }
 
 /// Text that may hold markup or entities, as one plain line.
