@@ -1196,6 +1196,14 @@ fn fetch(
         };
         match event {
             Event::Started { feed } => running.push(feed),
+            Event::Warning { feed, message } => {
+                let line = format!("{feed}: warning: {message}");
+                match &bar {
+                    Some(bar) => bar.println(safe(&line)),
+                    None => eprintln!("{}", safe(&line)),
+                }
+                return;
+            }
             Event::Step { feed, stage } => {
                 if let Some(bar) = &bar {
                     bar.set_message(format!("{feed} {stage}"));

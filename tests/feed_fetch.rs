@@ -845,8 +845,10 @@ fn html_page(server: &Server) {
     |s: &Server| { s.route(FEED_PATH, Response::filler(5000).truncate_at(1000)); },
     "connection closed before the body was complete (got 1000 of 5000 bytes); try again later"
 )]
-#[case::truncated_xml(
-    |s: &Server| { s.route(FEED_PATH, Response::ok(fixture("truncated.xml"))); },
+#[case::truncated_before_any_item(
+    // Cut before its first item ends: nothing whole to keep (issue 14: a
+    // feed cut later keeps its complete items, see below).
+    |s: &Server| { s.route(FEED_PATH, Response::ok(&fixture("rss2-utf8.xml")[..400])); },
     "invalid XML (the feed ends early: truncated?): Parser error: syntax error: \
      tag not closed: `>` not found before end of input"
 )]
@@ -897,8 +899,10 @@ fn an_html_page_is_named_as_such() {
     assert!(reason.contains("HTML"), "{reason}");
 }
 
+/// A feed cut off after a whole item keeps that item, and says where the
+/// document ends (issue 14: libxml2's recover mode, feedparser's bozo).
 #[test]
-fn a_feed_cut_after_a_whole_item_is_called_truncated() {
+fn a_feed_cut_after_a_whole_item_keeps_it_and_says_where_it_ends() {
     let bytes = fixture("rss2-utf8.xml");
     let end = bytes
         .windows(7)
@@ -908,13 +912,22 @@ fn a_feed_cut_after_a_whole_item_is_called_truncated() {
     let server = serve(&bytes[..end], Some("application/rss+xml"));
     let archive = Archive::feed(&server.url(FEED_PATH), "");
 
-    let Outcome::Failed(reason) = archive.fetch(false) else {
-        panic!("a truncated feed was stored");
-    };
+    let warnings = std::sync::Mutex::new(Vec::new());
+    let outcome = kanbao::feed::fetch::fetch_one(&archive.feed_config(), false, None, &|e| {
+        if let kanbao::feed::fetch::Event::Warning { message, .. } = e
+            && let Ok(mut w) = warnings.lock()
+        {
+            w.push(message);
+        }
+    });
+    assert_eq!(outcome, stored(1, 0, 0));
+    let warnings = warnings.into_inner().unwrap_or_default();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
-        reason.starts_with("invalid XML (the feed ends early: truncated?)"),
-        "{reason}"
+        warnings[0].starts_with("ill-formed XML: the document ends early (line "),
+        "{warnings:?}"
     );
+    assert_eq!(archive.library().articles.len(), 1);
 }
 
 // ---------------------------------------------------------------------------
@@ -1347,19 +1360,22 @@ fn kanbao_parse_detects_a_feed_by_its_content_not_its_name() {
 }
 
 #[test]
-fn kanbao_parse_of_a_truncated_feed_warns_and_exits_1() {
+fn kanbao_parse_of_a_truncated_feed_keeps_its_whole_items_and_warns() {
     let path = fixture_path("truncated.xml");
     let display = path.to_string_lossy().into_owned();
-    let run = kanbao_parse(&["parse", &display]);
+    let run = kanbao_parse(&["parse", "--json", &display]);
 
-    assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.stdout, "");
+    assert_eq!(run.code, 0, "{run:?}");
+    let json = run.json();
+    let titles: Vec<&str> = json["articles"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|a| a["title"].as_str()).collect())
+        .unwrap_or_default();
+    // Cut in the middle of its third item: the first two are whole.
+    assert_eq!(titles, ["奋力建设区域创新高地", "一季度外贸进出口稳中有升"]);
     assert_eq!(
-        run.stderr,
-        format!(
-            "kanbao: warning: {display}: invalid XML (the feed ends early: truncated?): \
-             Parser error: syntax error: tag not closed: `>` not found before end of input\n"
-        )
+        json["warnings"][0],
+        format!("{display}: ill-formed XML: the document ends early (line 44), repaired")
     );
 }
 

@@ -41,7 +41,14 @@ pub fn fetch_one(
     progress: &(dyn Fn(Event) + Sync),
 ) -> Outcome {
     if feed.kind != FeedKind::Epaper {
-        return fetch_feed(feed, force);
+        let (outcome, warnings) = fetch_feed_warning(feed, force);
+        for message in warnings {
+            progress(Event::Warning {
+                feed: feed.id.clone(),
+                message,
+            });
+        }
+        return outcome;
     }
     let defaults;
     let dates = match dates {
@@ -55,7 +62,19 @@ pub fn fetch_one(
 }
 
 /// Fetches one web feed into its store. Pages feeds have nothing to fetch.
+/// What was repaired to read it is left out: [`fetch_one`] reports it.
 pub fn fetch_feed(feed: &FeedConfig, force: bool) -> Outcome {
+    fetch_feed_warning(feed, force).0
+}
+
+/// [`fetch_feed`], with the repairs an ill-formed feed needed.
+fn fetch_feed_warning(feed: &FeedConfig, force: bool) -> (Outcome, Vec<String>) {
+    let mut warnings = Vec::new();
+    let outcome = fetch_feed_into(feed, force, &mut warnings);
+    (outcome, warnings)
+}
+
+fn fetch_feed_into(feed: &FeedConfig, force: bool, warnings: &mut Vec<String>) -> Outcome {
     let Some(source) = &feed.source else {
         return Outcome::Failed(format!(
             "feed \"{}\" is a folder of pages; there is nothing to fetch",
@@ -121,6 +140,7 @@ pub fn fetch_feed(feed: &FeedConfig, force: bool) -> Outcome {
         Ok(parsed) => parsed,
         Err(e) => return Outcome::Failed(e),
     };
+    warnings.extend(parsed.warnings);
     let mut items = parsed.items;
     if let Some(max) = feed.fetch.max_items {
         // Newest first: by date where known, else in the feed's order.

@@ -80,6 +80,12 @@ pub enum Event {
         feed: String,
         stage: String,
     },
+    /// Something repaired that did not stop the feed: an ill-formed
+    /// document read after repair (one line each).
+    Warning {
+        feed: String,
+        message: String,
+    },
     Finished {
         feed: String,
         outcome: Outcome,

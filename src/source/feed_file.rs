@@ -25,6 +25,9 @@ use super::item::{Item, StoredLink, StoredPhoto};
 pub struct ParsedFeed {
     pub title: Option<String>,
     pub items: Vec<Item>,
+    /// What was repaired to read an ill-formed document ([`super::repair`]),
+    /// one line each.
+    pub warnings: Vec<String>,
 }
 
 /// Parses a feed's bytes; `charset` is the HTTP Content-Type's, `base_url`
@@ -46,27 +49,48 @@ pub fn parse(
                 .to_owned(),
         );
     }
-    let utf8 = rss090_as_rss10(atom03_as_atom10(as_utf8_xml(text)));
+    let mut utf8 = rss090_as_rss10(atom03_as_atom10(as_utf8_xml(text)));
+    let mut warnings = Vec::new();
     let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
-    let recorder = Arc::clone(&offsets);
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(base_url)
-        .id_generator(|links, title, _| match (links.first(), title) {
-            (Some(link), _) => format!("link:{}", link.href),
-            (None, Some(title)) => format!("title:{}", title.content),
-            (None, None) => "untitled".to_owned(),
-        })
-        .timestamp_parser(move |text| {
-            let stamp = timestamp(text)?;
-            if let Ok(mut offsets) = recorder.lock() {
-                offsets.insert(stamp.timestamp(), stamp.offset().local_minus_utc());
+    // A parser is used once: after a failure it may hold state that a
+    // second parse trips over (feed-rs asserts on it).
+    let parser = || {
+        let recorder = Arc::clone(&offsets);
+        feed_rs::parser::Builder::new()
+            .base_uri(base_url)
+            .id_generator(|links, title, _| match (links.first(), title) {
+                (Some(link), _) => format!("link:{}", link.href),
+                (None, Some(title)) => format!("title:{}", title.content),
+                (None, None) => "untitled".to_owned(),
+            })
+            .timestamp_parser(move |text| {
+                let stamp = timestamp(text)?;
+                if let Ok(mut offsets) = recorder.lock() {
+                    offsets.insert(stamp.timestamp(), stamp.offset().local_minus_utc());
+                }
+                Some(stamp.with_timezone(&Utc))
+            })
+            .build()
+    };
+    let feed = match parser().parse(utf8.as_bytes()) {
+        Ok(feed) => feed,
+        // Ill-formed, as real feeds often are: repaired, read again, and
+        // the repairs said; if that does not help either, the first reason.
+        Err(first) => {
+            let reason = describe(&first, &utf8);
+            let Some((repaired, repairs)) = super::repair::repair(&utf8) else {
+                return Err(reason);
+            };
+            match parser().parse(repaired.as_bytes()) {
+                Ok(feed) => {
+                    utf8 = repaired;
+                    warnings = repairs;
+                    feed
+                }
+                Err(_) => return Err(reason),
             }
-            Some(stamp.with_timezone(&Utc))
-        })
-        .build();
-    let feed = parser
-        .parse(utf8.as_bytes())
-        .map_err(|e| describe(&e, &utf8))?;
+        }
+    };
     if feed.entries.is_empty() && holds_entries(&utf8) {
         // Never "0 new" for a document that plainly has items.
         return Err(
@@ -84,7 +108,11 @@ pub fn parse(
         .zip(extra)
         .map(|(e, images)| item(e, base_url, &offsets, &images))
         .collect();
-    Ok(ParsedFeed { title, items })
+    Ok(ParsedFeed {
+        title,
+        items,
+        warnings,
+    })
 }
 
 /// Whether an XML document has `<item>` or `<entry>` elements (any

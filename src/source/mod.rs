@@ -10,6 +10,7 @@
 //! - [`html`]: item HTML → paragraphs, numbered links and photos;
 //! - [`dom`]: an HTML tree and simple selectors, for pages whose structure
 //!   matters;
+//! - [`repair`]: ill-formed feed XML made well-formed, with warnings;
 //! - [`epaper`]: e-paper pages — a 版面 page → its [`edition`], an article
 //!   page → the article.
 //!
@@ -24,6 +25,7 @@ pub mod feed_file;
 pub mod html;
 pub mod item;
 pub mod page;
+pub mod repair;
 
 use std::path::Path;
 
@@ -113,6 +115,9 @@ fn read_feed_file(bytes: &[u8], display: &str) -> Result<page::ParsedPage, Warni
             .items
             .iter()
             .map(|item| item.to_article(display))
+            .collect(),
+        warnings: (feed.warnings.iter())
+            .map(|w| Warning::new(display, None, w.clone()))
             .collect(),
         ..page::ParsedPage::default()
     })

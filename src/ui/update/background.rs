@@ -137,6 +137,9 @@ fn fetch_progress(app: &mut App, event: fetch::Event) {
         // The status line names the feeds running; an edition's steps are
         // for the command line's bar.
         fetch::Event::Step { .. } => {}
+        // A repaired feed was stored; `kanbao fetch` prints what was
+        // repaired, the status line only counts what was stored.
+        fetch::Event::Warning { .. } => {}
         fetch::Event::Finished { feed, outcome } => {
             f.running.retain(|r| r != &feed);
             f.done += 1;
