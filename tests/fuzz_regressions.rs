@@ -72,6 +72,19 @@ fn html() {
 }
 
 #[test]
+fn epaper() {
+    each("epaper", |data| {
+        if let Ok(decoded) = kanbao::source::decode::decode(data) {
+            let _ = kanbao::source::epaper::read(&decoded.text, None);
+            let _ = kanbao::source::epaper::read(
+                &decoded.text,
+                Some("https://example.com/pc/layout/203105/06/node_01.html"),
+            );
+        }
+    });
+}
+
+#[test]
 fn configs() {
     each("config", |data| {
         if let Ok(text) = std::str::from_utf8(data) {
