@@ -3,9 +3,9 @@
 //! From bytes to screen, data flows one way:
 //!
 //! ```text
-//!  network ─ feed::{http, fetch} ─ feed::store ─▶ item files ┐
-//!                                                            ▼
-//!  files on disk ─ source::{decode, page, feed_file, item, html} ─▶ model::Article
+//!  network ─ feed::{http, fetch, epaper} ─ feed::store ─▶ item files ┐
+//!                                                                   ▼
+//!  files on disk ─ source::{decode, page, feed_file, item, html, epaper} ─▶ model::Article
 //!                                                            │
 //!        library: walks the feed folders, ids, sections, warnings
 //!                                                            │
@@ -33,8 +33,8 @@
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
 //!   workers → feed, index, library, marks, typeset, config, keymap,
 //!   browser, sanitize, model.
-//! - [`feed`]: web feeds, the network side — HTTP, fetching into stores,
-//!   OPML → source, config, atomic, io_message.
+//! - [`feed`]: web feeds and e-paper editions, the network side — HTTP,
+//!   fetching into stores, OPML → source, config, atomic, io_message.
 //! - [`index`]: the archive's index under the cache folder — start-up
 //!   without parsing, Chinese full-text search → library, source, config,
 //!   atomic, io_message, model.
@@ -46,7 +46,8 @@
 //! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display
 //!   → config, sanitize, model.
 //! - [`source`]: every stored format read — byte decoding, the page parser,
-//!   feed files, stored items, item HTML → io_message, sanitize, model.
+//!   feed files (repaired when ill-formed), stored items, item HTML, e-paper
+//!   pages → io_message, sanitize, model.
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup
 //!   and validation → keymap, browser.
 //! - [`browser`]: opens a link in the browser — http(s) only, one argument,
