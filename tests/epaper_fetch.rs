@@ -167,6 +167,24 @@ fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
         assert!(name.starts_with(want), "{name} is not {want}…");
     }
 
+    // Each 版面's PDF and page image are kept with the edition.
+    let state = String::from_utf8_lossy(&files["2031-05-06/.edition.toml"]).into_owned();
+    assert!(
+        state.contains(&format!(
+            "pdf = \"{}\"",
+            server.url("/paper/attachement/203105/06/page_02.pdf")
+        )),
+        "{state}"
+    );
+    assert!(
+        state.contains(&format!(
+            "image = \"{}\"",
+            server.url("/paper/pic/203105/06/01/page_01_b.jpg")
+        )),
+        "{state}"
+    );
+    assert!(state.contains("complete = false"), "{state}");
+
     let first = archive.item(names[1]);
     assert_eq!(
         first.guid,

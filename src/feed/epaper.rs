@@ -12,7 +12,8 @@
 //! - An edition stored completely is not fetched again: only its first
 //!   版面 is asked for, conditionally (`If-None-Match` /
 //!   `If-Modified-Since`), when the server gave validators; a 304 ends it.
-//!   Its state is `<store>/<date>/.edition.toml`.
+//!   Its state is `<store>/<date>/.edition.toml`, which also keeps each
+//!   版面's address, PDF and page image.
 //! - A 版面 or article that fails (404, timeout, not an e-paper page) is a
 //!   one-line reason; everything else is stored, and the edition is fetched
 //!   again next time until it is complete.
@@ -45,6 +46,20 @@ struct EditionState {
     /// Validators of the first 版面 page.
     etag: Option<String>,
     last_modified: Option<String>,
+    /// Each 版面 as fetched: where it is, its PDF and page image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<PageRecord>,
+}
+
+/// A 版面 of a stored edition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct PageRecord {
+    number: Option<String>,
+    name: Option<String>,
+    url: String,
+    pdf: Option<String>,
+    image: Option<String>,
+    articles: usize,
 }
 
 const STATE_FILE: &str = ".edition.toml";
@@ -283,9 +298,13 @@ fn fetch_edition(
         result
     });
     let mut pages = vec![with_label(front, &final_url, &url)];
+    let mut page_urls = vec![final_url.clone()];
     for (page, result) in others.iter().zip(fetched) {
         match result {
-            Ok(edition) => pages.push(with_label(edition, page, page)),
+            Ok(edition) => {
+                pages.push(with_label(edition, page, page));
+                page_urls.push(page.clone());
+            }
             Err(e) => failures.push(format!("{day}: 版面 {e}")),
         }
     }
@@ -338,10 +357,23 @@ fn fetch_edition(
         report.updated += r.updated;
         report.unchanged += r.unchanged;
     }
+    let records = pages
+        .iter()
+        .zip(&page_urls)
+        .map(|(p, url)| PageRecord {
+            number: p.page.clone(),
+            name: p.section.clone(),
+            url: url.clone(),
+            pdf: p.pdf.clone(),
+            image: p.image.clone(),
+            articles: p.articles.len(),
+        })
+        .collect();
     let state = EditionState {
         complete: failures.is_empty(),
         etag,
         last_modified,
+        pages: records,
     };
     std::fs::create_dir_all(&folder).map_err(|e| {
         format!(
