@@ -507,3 +507,269 @@ fn older_peoples_daily_and_founder_pc_editions() {
     assert_eq!(item.photos.len(), 1);
     assert_eq!(item.photos[0].credit.as_deref(), Some("记者 周晚晴 摄"));
 }
+
+/// The markup of one system: a 版面 page listing `articles` (number, title)
+/// with its 版面 list, and an article page.
+struct System {
+    name: &'static str,
+    /// The edition's first 版面, relative to the server, with `{yyyy}`….
+    template: &'static str,
+    /// The path of 版面 `n` (1-based) and of article `id`.
+    page_path: fn(usize) -> String,
+    article_path: fn(usize) -> String,
+    page: fn(usize, &[(usize, String)]) -> String,
+    article: fn(usize, &str) -> String,
+    gbk: bool,
+}
+
+const DATE_CN: &str = "2031年05月06日";
+
+fn page_links(here: fn(usize) -> String) -> String {
+    (1..=3)
+        .map(|p| {
+            let file = here(p);
+            let file = file.rsplit('/').next().unwrap_or("");
+            format!("<a id=pageLink href=\"{file}\">第0{p}版：第{p}版面</a>")
+        })
+        .collect()
+}
+
+fn body(id: usize, photo: bool) -> String {
+    let mut html = String::new();
+    if photo {
+        html.push_str(&format!(
+            "<p><img src=\"pic_{id}.jpg\"></p><p>图为第{id}篇的现场。记者 王明 摄</p>"
+        ));
+    }
+    for p in 0..3 {
+        html.push_str(&format!(
+            "<p>　　第{id}篇的第{p}段，记者在现场看到新变化。</p>"
+        ));
+    }
+    html
+}
+
+fn systems() -> [System; 4] {
+    [
+        System {
+            name: "people",
+            template: "/rmrb/pc/layout/{yyyy}{mm}/{dd}/node_01.html",
+            page_path: |p| format!("/rmrb/pc/layout/203105/06/node_0{p}.html"),
+            article_path: |id| format!("/rmrb/pc/content/203105/06/content_{id}.html"),
+            page: |p, articles| {
+                let items: String = articles
+                    .iter()
+                    .map(|(id, t)| format!("<li><a href=\"../../../content/203105/06/content_{id}.html\">{t}</a></li>"))
+                    .collect();
+                format!(
+                    "<html><head><meta charset=utf-8></head><body><span class=newstime>{DATE_CN}</span>\
+                     <div class=swiper-slide>{}</div><p class=\"right btn\"><a href=\"page_0{p}.pdf\">PDF</a></p>\
+                     <ul class=news-list>{items}</ul></body></html>",
+                    page_links(|n| format!("node_0{n}.html"))
+                )
+            },
+            article: |id, title| {
+                format!(
+                    "<html><head><meta charset=utf-8></head><body><div class=article><h3>引题</h3><h1>{title}</h1>\
+                     <h2></h2><p class=sec>本报记者 王明<span class=date>（ {DATE_CN} ）</span></p>\
+                     <div id=ozoom>{}</div></div></body></html>",
+                    body(id, id % 4 == 0)
+                )
+            },
+            gbk: false,
+        },
+        System {
+            name: "people-old",
+            template: "/rmrb/html/{yyyy}-{mm}/{dd}/nbs.D110000renmrb_01.htm",
+            page_path: |p| format!("/rmrb/html/2031-05/06/nbs.D110000renmrb_0{p}.htm"),
+            article_path: |id| {
+                format!("/rmrb/html/2031-05/06/nw.D110000renmrb_20310506_{id}-01.htm")
+            },
+            page: |_, articles| {
+                let items: String = articles
+                    .iter()
+                    .map(|(id, t)| {
+                        format!("<li><a href=nw.D110000renmrb_20310506_{id}-01.htm>{t}</a></li>")
+                    })
+                    .collect();
+                format!(
+                    "<html><body><div class=date>{DATE_CN}</div><div id=pageList>{}</div>\
+                     <div id=titleList><ul>{items}</ul></div></body></html>",
+                    page_links(|n| format!("nbs.D110000renmrb_0{n}.htm"))
+                )
+            },
+            article: |id, title| {
+                format!(
+                    "<html><body><div class=article><h3></h3><h1>{title}</h1><h2>副题</h2>\
+                     <p class=sec>本报记者 王明<span class=date>（ {DATE_CN} ）</span></p>\
+                     <div id=ozoom><!--enpcontent-->{}<!--/enpcontent--></div></div></body></html>",
+                    body(id, id % 4 == 0)
+                )
+            },
+            gbk: false,
+        },
+        System {
+            name: "founder",
+            template: "/sczb/html/{yyyy}-{mm}/{dd}/node_1.htm",
+            page_path: |p| format!("/sczb/html/2031-05/06/node_{p}.htm"),
+            article_path: |id| format!("/sczb/html/2031-05/06/content_{id}.htm"),
+            page: |_, articles| {
+                let items: String = articles
+                    .iter()
+                    .map(|(id, t)| format!("<LI><A href=content_{id}.htm?div=-1>{t}</A>"))
+                    .collect();
+                format!(
+                    "<HTML><HEAD><META http-equiv=Content-Type content=\"text/html; charset=gb2312\"></HEAD>\
+                     <BODY><TD class=default>{DATE_CN}</TD><DIV class=bmname1>{}</DIV>\
+                     <DIV class=title><UL>{items}</UL></DIV></BODY></HTML>",
+                    page_links(|n| format!("node_{n}.htm"))
+                )
+            },
+            article: |id, title| {
+                format!(
+                    "<HTML><HEAD><META http-equiv=Content-Type content=\"text/html; charset=gb2312\"></HEAD><BODY>\
+                     <TABLE><TR><TD class=font02>引题</TD></TR><TR><TD class=font01>{title}</TD></TR></TABLE>\
+                     <!--enpproperty <date>2031-05-06 00:00:00:0</date><author>记者 王明</author><title>{title}</title>/enpproperty-->\
+                     <DIV id=ozoom><founder-content>{}</founder-content></DIV></BODY></HTML>",
+                    body(id, id % 4 == 0)
+                )
+            },
+            gbk: true,
+        },
+        System {
+            name: "founder-pc",
+            template: "/wb/pc/layout/{yyyy}{mm}/{dd}/node_01.html",
+            page_path: |p| format!("/wb/pc/layout/203105/06/node_0{p}.html"),
+            article_path: |id| format!("/wb/pc/content/203105/06/content_{id}.html"),
+            page: |_, articles| {
+                let items: String = articles
+                    .iter()
+                    .map(|(id, t)| format!("<li><a href=\"../../../content/203105/06/content_{id}.html\"><h4>{t}</h4></a></li>"))
+                    .collect();
+                format!(
+                    "<html><head><meta charset=\"UTF-8\"></head><body><span id=date>{DATE_CN}</span>\
+                     <ul id=layoutlist>{}</ul><div class=news-list><ul>{items}</ul></div></body></html>",
+                    page_links(|n| format!("node_0{n}.html"))
+                )
+            },
+            article: |id, title| {
+                format!(
+                    "<html><head><meta charset=\"UTF-8\"></head><body><div id=scroller>\
+                     <h3 id=intro-title>引题</h3><h1 id=main-title>{title}</h1><h2 id=sub-title></h2>\
+                     <p id=author>记者 王明</p><div id=content><!--enpcontent--><founder-content>{}</founder-content>\
+                     <!--/enpcontent--></div></div></body></html>",
+                    body(id, id % 4 == 0)
+                )
+            },
+            gbk: false,
+        },
+    ]
+}
+
+/// Each system served as a whole edition: 3 版面 (the last with no
+/// articles, the second behind a redirect), 9 articles of which one 404s
+/// (so 8 stored), every fourth with a photo and its caption.
+#[test]
+fn a_whole_edition_in_each_system() {
+    for system in systems() {
+        let server = Server::start();
+        let encode = |text: String| -> Vec<u8> {
+            if system.gbk {
+                encoding_rs::GBK.encode(&text).0.into_owned()
+            } else {
+                text.into_bytes()
+            }
+        };
+        let listed: [Vec<(usize, String)>; 3] = [
+            (1..=5)
+                .map(|n| (100 + n, format!("第一版第{n}篇")))
+                .collect(),
+            (1..=4)
+                .map(|n| (200 + n, format!("第二版第{n}篇")))
+                .collect(),
+            Vec::new(),
+        ];
+        for (p, articles) in listed.iter().enumerate() {
+            let path = (system.page_path)(p + 1);
+            let html = encode((system.page)(p + 1, articles));
+            if p == 1 {
+                let moved = format!("{path}.moved");
+                server.route(&path, Response::redirect(&moved));
+                server.route(&moved, Response::ok(html));
+            } else {
+                server.route(&path, Response::ok(html));
+            }
+            for (id, title) in articles {
+                let response = if *id == 203 {
+                    Response::new(404, "Not Found")
+                } else {
+                    Response::ok(encode((system.article)(*id, title)))
+                };
+                server.route(&(system.article_path)(*id), response);
+            }
+        }
+        let archive = Archive::new(&server.url(system.template));
+        let run = archive.kanbao(&["fetch", "--date", "2031-05-06"]);
+        let name = system.name;
+        assert_eq!(run.code, 1, "{name}: the 404 is a problem\n{}", run.stderr);
+        assert!(
+            run.stdout
+                .ends_with("1 feed: 8 new, 0 updated, 0 unchanged, 0 failed\n"),
+            "{name}: {}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        let items: Vec<String> = archive
+            .files()
+            .into_keys()
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        assert_eq!(items.len(), 8, "{name}: {items:?}");
+        let mut photos = 0;
+        for (n, path) in items.iter().enumerate() {
+            let item = archive.item(path);
+            let page = if n < 5 { "01" } else { "02" };
+            assert_eq!(item.page.as_deref(), Some(page), "{name}: {path}");
+            assert_eq!(
+                item.category.as_deref(),
+                Some(format!("第{}版面", &page[1..]).as_str()),
+                "{name}: {path}"
+            );
+            assert_eq!(item.date.as_deref(), Some("2031-05-06"), "{name}: {path}");
+            assert!(
+                item.title.as_deref().is_some_and(|t| t.contains("篇")),
+                "{name}: {path}"
+            );
+            let author = if name.starts_with("people") {
+                "本报记者 王明"
+            } else {
+                "记者 王明"
+            };
+            assert_eq!(item.author.as_deref(), Some(author), "{name}: {path}");
+            assert_eq!(
+                item.paragraphs.len(),
+                3,
+                "{name}: {path}: {:?}",
+                item.paragraphs
+            );
+            for photo in &item.photos {
+                photos += 1;
+                assert!(photo.caption.starts_with("图为第"), "{name}: {photo:?}");
+                assert_eq!(
+                    photo.credit.as_deref(),
+                    Some("记者 王明 摄"),
+                    "{name}: {photo:?}"
+                );
+                assert!(
+                    photo
+                        .url
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+                    "{name}: {photo:?}"
+                );
+            }
+        }
+        // Articles 104 and 204 (every fourth) carry a photo; 204 is on 版面 2.
+        assert_eq!(photos, 2, "{name}");
+    }
+}
