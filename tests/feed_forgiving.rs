@@ -152,3 +152,20 @@ fn a_feed_that_cannot_be_repaired_fails_with_the_first_reason() {
         "{reason}"
     );
 }
+
+#[test]
+fn an_entity_without_its_semicolon_is_read_as_html_reads_it() {
+    let (warnings, titles, _) = repaired(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>t</title>\n\
+         <item><title>A&nbsp B &copy 2031</title><link>http://127.0.0.1/?a=1&copy=2</link></item>\n\
+         </channel></rss>",
+    );
+    assert_eq!(titles, ["A\u{a0} B © 2031"]);
+    assert_eq!(
+        warnings,
+        [
+            "ill-formed XML: an HTML entity without its ; (line 3), repaired",
+            "ill-formed XML: a bare & (line 3), repaired",
+        ]
+    );
+}

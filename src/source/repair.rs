@@ -4,7 +4,8 @@
 //!
 //! - an HTML entity that XML does not define (`&nbsp;`, `&hellip;`,
 //!   `&aacute;`) becomes the character it names;
-//! - a bare `&` (`AT&T`, `?a=1&b=2` in a URL, `&nbsp` without `;`) becomes
+//! - an entity HTML reads without its `;` (`&nbsp `, `&copy `) becomes its
+//!   character; any other bare `&` (`AT&T`, `?a=1&b=2` in a URL) becomes
 //!   `&amp;`;
 //! - a bare `<` in text (`a < b`, `<3`) becomes `&lt;`;
 //! - anything before `<?xml` that is only comments and blank lines, and
@@ -216,6 +217,18 @@ impl Repairer {
                 }
             }
         }
+        // `&nbsp ` without its `;`: the legacy entities HTML still reads.
+        let name_len = body.chars().take_while(char::is_ascii_alphanumeric).count();
+        // (Not before `=`: `?a=1&copy=2` is a URL's query, as browsers read it.)
+        if name_len > 0
+            && !body[name_len..].starts_with([';', '='])
+            && let Some(&(a, _)) = NAMED_ENTITIES.get(&body[..name_len])
+            && a != 0
+        {
+            self.note("an HTML entity without its ;");
+            self.out.push_str(&format!("&#{a};"));
+            return name_len + 1;
+        }
         self.note("a bare &");
         self.out.push_str("&amp;");
         1
@@ -255,6 +268,14 @@ mod tests {
     #[test]
     fn entities_ampersands_and_angle_brackets() {
         assert_eq!(fixed("<a>x&nbsp;y&hellip;</a>"), "<a>x&#160;y&#8230;</a>");
+        assert_eq!(
+            fixed("<a>x&nbsp y &copy 2031</a>"),
+            "<a>x&#160; y &#169; 2031</a>"
+        );
+        assert_eq!(
+            fixed("<a href=\"?a=1&copy=2\"/>"),
+            "<a href=\"?a=1&amp;copy=2\"/>"
+        );
         assert_eq!(
             fixed("<a>AT&T &amp; &#38; &#x26;</a>"),
             "<a>AT&amp;T &amp; &#38; &#x26;</a>"
