@@ -7,8 +7,9 @@
 //! being its place on the 版面, so that the library lists the edition as
 //! date → 版面 → articles in the paper's order.
 //!
-//! - Polite: at most [`PER_HOST`] requests at a time, with the feed's
-//!   `timeout`, `max_size` and `headers`.
+//! - Polite: at most [`PER_HOST`] requests at a time to one host, however
+//!   many feeds are fetched at once, with the feed's `timeout`, `max_size`
+//!   and `headers`.
 //! - An edition stored completely is not fetched again: only its first
 //!   版面 is asked for, conditionally (`If-None-Match` /
 //!   `If-Modified-Since`), when the server gave validators; a 304 ends it.
@@ -20,9 +21,10 @@
 //! - Items are written atomically: an interrupted fetch leaves whole items
 //!   or none, never part of one.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
@@ -35,8 +37,56 @@ use crate::config::{FeedConfig, FeedSource, expand_date};
 use crate::source::epaper::{self, Edition, Parsed, Story};
 use crate::source::item::Item;
 
-/// Requests at once to a paper's site.
+/// Requests at once to a paper's site, across every feed fetching.
 pub const PER_HOST: usize = 2;
+
+/// Requests running per host, and a condition to wait on for a free one.
+static HOSTS: std::sync::LazyLock<(Mutex<HashMap<String, usize>>, Condvar)> =
+    std::sync::LazyLock::new(|| (Mutex::new(HashMap::new()), Condvar::new()));
+
+/// A request's place among the [`PER_HOST`] allowed to its host; the place
+/// is freed when this is dropped.
+struct HostSlot(String);
+
+impl HostSlot {
+    /// Waits until fewer than [`PER_HOST`] requests to `url`'s host run.
+    fn take(url: &str) -> HostSlot {
+        let host = url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest)
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (running, freed) = &*HOSTS;
+        let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+        while running.get(&host).copied().unwrap_or(0) >= PER_HOST {
+            running = freed.wait(running).unwrap_or_else(|p| p.into_inner());
+        }
+        *running.entry(host.clone()).or_default() += 1;
+        HostSlot(host)
+    }
+}
+
+impl Drop for HostSlot {
+    fn drop(&mut self) {
+        let (running, freed) = &*HOSTS;
+        let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = running.get_mut(&self.0) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                running.remove(&self.0);
+            }
+        }
+        freed.notify_all();
+    }
+}
+
+/// `http::fetch`, holding a place among the host's [`PER_HOST`].
+fn fetch_polite(request: &http::Request) -> Result<Fetched, http::FetchError> {
+    let _slot = HostSlot::take(&request.url);
+    http::fetch(request)
+}
 
 /// What is kept of an edition between fetches.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,7 +234,7 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
 
 /// Fetches one page: its text and where it came from after redirects.
 fn get(feed: &FeedConfig, url: &str) -> Result<(String, String), String> {
-    match http::fetch(&request(feed, url)) {
+    match fetch_polite(&request(feed, url)) {
         Ok(Fetched::Body {
             bytes,
             charset,
@@ -242,11 +292,11 @@ fn fetch_edition(
         let mut ask = request(feed, &url);
         ask.etag = state.etag.clone();
         ask.last_modified = state.last_modified.clone();
-        if let Ok(Fetched::NotModified) = http::fetch(&ask) {
+        if let Ok(Fetched::NotModified) = fetch_polite(&ask) {
             return Ok(None);
         }
     }
-    let first = http::fetch(&request(feed, &url)).map_err(|e| format!("{day}: {url}: {e}"))?;
+    let first = fetch_polite(&request(feed, &url)).map_err(|e| format!("{day}: {url}: {e}"))?;
     let Fetched::Body {
         bytes,
         charset,
@@ -421,5 +471,39 @@ fn page_folder(page: &Edition) -> String {
         number
     } else {
         format!("{number}-{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn no_more_than_two_requests_at_once_to_one_host() {
+        let (now, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for n in 0..8 {
+                let (now, most) = (&now, &most);
+                scope.spawn(move || {
+                    // Two spellings of one host share its places.
+                    let url = if n % 2 == 0 {
+                        "http://Paper.example:8080/a"
+                    } else {
+                        "http://paper.example:8080/b?x"
+                    };
+                    let _slot = HostSlot::take(url);
+                    let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(running, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), PER_HOST);
+        // Another host is not held up by this one's.
+        let _a = HostSlot::take("http://paper.example:8080/");
+        let _b = HostSlot::take("http://paper.example:8080/");
+        let _c = HostSlot::take("http://other.example/");
     }
 }
