@@ -18,10 +18,9 @@
 
 use std::cell::RefCell;
 
-use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
 /// Elements nested deeper than this are added to the deepest open one.
@@ -107,18 +106,7 @@ impl Dom {
             skipping: None,
         };
         let tokenizer = Tokenizer::new(Sink(RefCell::new(builder)), TokenizerOpts::default());
-        let input = BufferQueue::default();
-        const PIECE: usize = 1 << 20;
-        let mut rest = html;
-        while !rest.is_empty() {
-            let mut end = rest.len().min(PIECE);
-            while !rest.is_char_boundary(end) {
-                end -= 1;
-            }
-            input.push_back(StrTendril::from_slice(&rest[..end]));
-            rest = &rest[end..];
-        }
-        let _ = tokenizer.feed(&input);
+        let _ = tokenizer.feed(&super::html::queued(html));
         tokenizer.end();
         tokenizer.sink.0.into_inner().dom
     }

@@ -63,10 +63,19 @@ pub fn to_content(html: &str, base_url: Option<&str>) -> Content {
     let plain = !looks_like_html(html);
     let converter = Converter::new(base_url.and_then(Base::parse), plain);
     let tokenizer = Tokenizer::new(Sink(RefCell::new(converter)), TokenizerOpts::default());
-    let input = BufferQueue::default();
-    // Tendrils hold at most 4 GiB; feed the text in pieces to stay far below.
+    let input = queued(html);
+    // The sink never asks to run a script, so feeding runs to the end.
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner().finish()
+}
+
+/// `text` queued for html5ever's tokenizer. Tendrils hold at most 4 GiB:
+/// the text goes in pieces of 1 MiB to stay far below.
+pub(super) fn queued(text: &str) -> BufferQueue {
     const PIECE: usize = 1 << 20;
-    let mut rest = html;
+    let input = BufferQueue::default();
+    let mut rest = text;
     while !rest.is_empty() {
         let mut end = rest.len().min(PIECE);
         while !rest.is_char_boundary(end) {
@@ -75,10 +84,7 @@ pub fn to_content(html: &str, base_url: Option<&str>) -> Content {
         input.push_back(StrTendril::from_slice(&rest[..end]));
         rest = &rest[end..];
     }
-    // The sink never asks to run a script, so feeding runs to the end.
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.0.into_inner().finish()
+    input
 }
 
 /// Prefix of a quoted paragraph, once per level of `blockquote`.
