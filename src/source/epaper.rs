@@ -62,15 +62,7 @@ impl Story {
             date: from_page(|p| &p.date).or_else(|| self.date.clone()),
             page: from_page(|p| &p.page).or_else(|| self.page.clone()),
             category: from_page(|p| &p.section).or_else(|| self.section.clone()),
-            photos: self
-                .photos
-                .iter()
-                .map(|p| StoredPhoto {
-                    url: p.url.clone(),
-                    caption: p.caption.clone(),
-                    credit: p.credit.clone(),
-                })
-                .collect(),
+            photos: self.photos.iter().map(StoredPhoto::from).collect(),
             paragraphs: self.paragraphs.clone(),
             ..Item::default()
         }

@@ -465,15 +465,7 @@ fn item(
         .or(entry.summary.as_ref().map(|s| s.content.as_str()))
         .unwrap_or("");
     let content = html::to_content(body, base);
-    let mut photos: Vec<StoredPhoto> = content
-        .photos
-        .iter()
-        .map(|p| StoredPhoto {
-            url: p.url.clone(),
-            caption: p.caption.clone(),
-            credit: p.credit.clone(),
-        })
-        .collect();
+    let mut photos: Vec<StoredPhoto> = content.photos.iter().map(StoredPhoto::from).collect();
     for media in &entry.media {
         let caption = media
             .description

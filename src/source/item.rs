@@ -87,6 +87,18 @@ pub struct StoredPhoto {
     pub credit: Option<String>,
 }
 
+impl From<&Photo> for StoredPhoto {
+    /// A photo as an item stores it (its editor code is a page's, not an
+    /// item's).
+    fn from(p: &Photo) -> StoredPhoto {
+        StoredPhoto {
+            url: p.url.clone(),
+            caption: p.caption.clone(),
+            credit: p.credit.clone(),
+        }
+    }
+}
+
 /// A link in the front matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
