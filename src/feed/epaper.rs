@@ -25,7 +25,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -188,14 +187,6 @@ pub fn fetch_editions(
     }
 }
 
-fn request(feed: &FeedConfig, url: &str) -> http::Request {
-    let mut request = http::Request::new(url);
-    request.timeout = Duration::from_secs(u64::from(feed.fetch.timeout_secs));
-    request.max_bytes = feed.fetch.max_bytes;
-    request.headers = feed.fetch.headers.clone();
-    request
-}
-
 /// A page's text, in the charset the server names, else the one the page
 /// declares, else as detected.
 fn page_text(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
@@ -234,7 +225,7 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
 
 /// Fetches one page: its text and where it came from after redirects.
 fn get(feed: &FeedConfig, url: &str) -> Result<(String, String), String> {
-    match fetch_polite(&request(feed, url)) {
+    match fetch_polite(&http::Request::with_options(url, &feed.fetch)) {
         Ok(Fetched::Body {
             bytes,
             charset,
@@ -289,14 +280,15 @@ fn fetch_edition(
         if state.etag.is_none() && state.last_modified.is_none() {
             return Ok(None);
         }
-        let mut ask = request(feed, &url);
+        let mut ask = http::Request::with_options(url.as_str(), &feed.fetch);
         ask.etag = state.etag.clone();
         ask.last_modified = state.last_modified.clone();
         if let Ok(Fetched::NotModified) = fetch_polite(&ask) {
             return Ok(None);
         }
     }
-    let first = fetch_polite(&request(feed, &url)).map_err(|e| format!("{day}: {url}: {e}"))?;
+    let first = fetch_polite(&http::Request::with_options(url.as_str(), &feed.fetch))
+        .map_err(|e| format!("{day}: {url}: {e}"))?;
     let Fetched::Body {
         bytes,
         charset,
@@ -478,6 +470,7 @@ fn page_folder(page: &Edition) -> String {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
 
     #[test]
     fn no_more_than_two_requests_at_once_to_one_host() {

@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::{FeedConfig, FeedKind, FeedSource};
 
@@ -108,12 +108,9 @@ fn fetch_feed_into(feed: &FeedConfig, force: bool, warnings: &mut Vec<String>) -
             }
         },
         FeedSource::Url(url) => {
-            let mut request = http::Request::new(url.clone());
+            let mut request = http::Request::with_options(url.clone(), &feed.fetch);
             request.etag = state.etag.clone();
             request.last_modified = state.last_modified.clone();
-            request.timeout = Duration::from_secs(u64::from(feed.fetch.timeout_secs));
-            request.max_bytes = feed.fetch.max_bytes;
-            request.headers = feed.fetch.headers.clone();
             match http::fetch(&request) {
                 Ok(Fetched::NotModified) => {
                     let state = FetchState {

@@ -25,6 +25,8 @@ use ureq::http::header::{
 use ureq::http::{HeaderMap, StatusCode, Uri};
 use ureq::{Agent, ResponseExt, Timeout};
 
+use crate::config::FetchOptions;
+
 /// Sent unless the feed's config sets its own `User-Agent`.
 const USER_AGENT: &str = concat!(
     "kanbao/",
@@ -79,6 +81,17 @@ impl Request {
             max_bytes: DEFAULT_MAX_BYTES,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             headers: Vec::new(),
+        }
+    }
+
+    /// A request for `url` within a feed's limits: its `timeout`,
+    /// `max_size` and `headers`.
+    pub fn with_options(url: impl Into<String>, options: &FetchOptions) -> Request {
+        Request {
+            timeout: Duration::from_secs(u64::from(options.timeout_secs)),
+            max_bytes: options.max_bytes,
+            headers: options.headers.clone(),
+            ..Request::new(url)
         }
     }
 }
