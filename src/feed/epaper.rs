@@ -33,6 +33,7 @@ use super::http::{self, Fetched};
 use super::report::{Event, Outcome};
 use super::store::{self, StoreReport};
 use crate::config::{FeedConfig, FeedSource, expand_date};
+use crate::source::decode;
 use crate::source::epaper::{self, Edition, Parsed, Story};
 use crate::source::item::Item;
 
@@ -191,23 +192,15 @@ pub fn fetch_editions(
 /// declares, else as detected.
 fn page_text(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
     let declared = meta_charset(bytes);
-    for label in [charset, declared.as_deref()].into_iter().flatten() {
-        let Some(encoding) = encoding_rs::Encoding::for_label(label.trim().as_bytes()) else {
-            continue;
-        };
-        let encoding = if encoding == encoding_rs::GBK {
-            encoding_rs::GB18030
-        } else {
-            encoding
-        };
-        let (text, _, bad) = encoding.decode(bytes);
-        if !bad {
-            return Ok(text.into_owned());
-        }
-    }
-    crate::source::decode::decode(bytes)
-        .map(|d| d.text)
-        .map_err(|e| e.to_string())
+    let named = [charset, declared.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|label| decode::labelled(label, bytes));
+    let text = match named {
+        Some(text) => text,
+        None => decode::decode(bytes).map_err(|e| e.to_string())?.text,
+    };
+    Ok(text.trim_start_matches('\u{feff}').to_owned())
 }
 
 /// `charset=…` in the first kilobytes of an HTML page.

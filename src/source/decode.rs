@@ -186,6 +186,23 @@ fn first_malformed(encoding: &'static Encoding, bytes: &[u8]) -> usize {
     }
 }
 
+/// `bytes` decoded strictly in the encoding a charset label names (`utf-8`,
+/// `gb2312`, `big5` …); `None` for a label no encoding has, or a byte the
+/// encoding does not map.
+pub fn labelled(label: &str, bytes: &[u8]) -> Option<String> {
+    strictly(Encoding::for_label(label.trim().as_bytes())?, bytes)
+}
+
+/// `bytes` decoded in `encoding` with no replacement character: `None` at
+/// the first byte it does not map. GBK (which the GB2312 label also names
+/// on the web) is read as GB18030, which decodes both.
+pub fn strictly(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    let encoding = if encoding == GBK { GB18030 } else { encoding };
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+}
+
 /// Detects and strictly decodes a legacy CJK encoding; `None` when no
 /// candidate decodes every byte.
 fn decode_legacy(bytes: &[u8]) -> Option<Decoded> {

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use encoding_rs::Encoding;
 
+use super::decode::strictly;
 use super::html;
 use super::item::{Item, StoredLink, StoredPhoto};
 
@@ -299,7 +300,7 @@ fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
 /// The feed's text as UTF-8, from the first encoding that decodes cleanly.
 fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return strict(encoding, &bytes[bom..]).ok_or_else(|| {
+        return strictly(encoding, &bytes[bom..]).ok_or_else(|| {
             format!(
                 "the feed starts with a {} byte-order mark but is not {0} text",
                 encoding.name()
@@ -317,13 +318,7 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
         label(charset),
     ];
     for encoding in candidates.into_iter().flatten() {
-        // The GB2312 label means GBK on the web; GB18030 decodes both.
-        let encoding = if encoding == encoding_rs::GBK {
-            encoding_rs::GB18030
-        } else {
-            encoding
-        };
-        if let Some(text) = strict(encoding, bytes) {
+        if let Some(text) = strictly(encoding, bytes) {
             return Ok(text);
         }
     }
@@ -331,12 +326,6 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
         Ok(decoded) => Ok(decoded.text),
         Err(e) => Err(format!("cannot decode the feed: {e}")),
     }
-}
-
-fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
-    encoding
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|t| t.into_owned())
 }
 
 /// The `encoding` of an XML declaration at the start of `bytes`.
