@@ -202,17 +202,22 @@ impl Dom {
         self.select(selector).into_iter().next()
     }
 
-    /// The element's markup again, for [`super::html::to_content`]: names,
-    /// attributes and text as parsed, comments left out.
+    /// The markup of the element's children again, for
+    /// [`super::html::to_content`]: names, attributes and text as parsed,
+    /// comments left out.
     pub fn inner_html(&self, id: NodeId) -> String {
+        self.html_of(&self.nodes[id].children)
+    }
+
+    /// [`Dom::inner_html`] with the node itself.
+    pub fn outer_html(&self, id: NodeId) -> String {
+        self.html_of(&[id])
+    }
+
+    fn html_of(&self, nodes: &[NodeId]) -> String {
         let mut out = String::new();
         // (node, closing?) so that the walk needs no recursion.
-        let mut stack: Vec<(NodeId, bool)> = self.nodes[id]
-            .children
-            .iter()
-            .rev()
-            .map(|&c| (c, false))
-            .collect();
+        let mut stack: Vec<(NodeId, bool)> = nodes.iter().rev().map(|&c| (c, false)).collect();
         while let Some((n, closing)) = stack.pop() {
             match &self.nodes[n].kind {
                 Kind::Element { name, .. } if closing => {
@@ -294,7 +299,7 @@ impl Dom {
 }
 
 /// `&`, `<`, `>` and `"` as entities.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -26,7 +26,7 @@
 
 pub use super::edition::{ArticleLink, Edition, PageLink};
 
-use super::dom::{Dom, Kind, NodeId, collapse};
+use super::dom::{Dom, Kind, NodeId, collapse, escape};
 use super::html::{resolve_url, to_content};
 use super::item::{Item, StoredPhoto};
 use crate::model::Photo;
@@ -540,7 +540,7 @@ fn figure(dom: &Dom, images: &[NodeId], caption: &str, html: &mut String) {
         let mut one = String::from("<img");
         for key in ["src", "data-src", "alt"] {
             if let Some(v) = dom.attr(img, key) {
-                one.push_str(&format!(" {key}=\"{}\"", v.replace('"', "&quot;")));
+                one.push_str(&format!(" {key}=\"{}\"", escape(v)));
             }
         }
         one.push('>');
@@ -548,7 +548,7 @@ fn figure(dom: &Dom, images: &[NodeId], caption: &str, html: &mut String) {
     }
     if !caption.is_empty() {
         html.push_str("<figcaption>");
-        html.push_str(&caption.replace('&', "&amp;").replace('<', "&lt;"));
+        html.push_str(&escape(caption));
         html.push_str("</figcaption>");
     }
     html.push_str("</figure>");
@@ -589,32 +589,12 @@ fn body_html(dom: &Dom, body: NodeId) -> String {
                 i += 2;
             }
             _ => {
-                html.push_str(&outer_html(dom, c));
+                html.push_str(&dom.outer_html(c));
                 i += 1;
             }
         }
     }
     html
-}
-
-fn outer_html(dom: &Dom, n: NodeId) -> String {
-    match dom.kind(n) {
-        Kind::Text(t) => t.replace('&', "&amp;").replace('<', "&lt;"),
-        Kind::Comment(_) => String::new(),
-        Kind::Element { name, attrs } => {
-            let mut out = format!("<{name}");
-            for (k, v) in attrs {
-                out.push_str(&format!(
-                    " {k}=\"{}\"",
-                    v.replace('&', "&amp;").replace('"', "&quot;")
-                ));
-            }
-            out.push('>');
-            out.push_str(&dom.inner_html(n));
-            out.push_str(&format!("</{name}>"));
-            out
-        }
-    }
 }
 
 #[cfg(test)]
