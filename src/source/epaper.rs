@@ -374,36 +374,41 @@ pub fn url_date(url: &str) -> Option<String> {
     None
 }
 
-/// The fields of a Founder `<!--enpproperty <title>…</title>…-->` comment.
-fn enp_property(dom: &Dom, field: &str) -> Option<String> {
-    let open = format!("<{field}>");
-    let close = format!("</{field}>");
+/// A Founder `<!--enpproperty <title>…</title>…-->` comment, if the page
+/// has one: its text.
+fn enp_properties(dom: &Dom) -> Option<&str> {
     dom.all().into_iter().find_map(|n| match dom.kind(n) {
-        Kind::Comment(text) if text.trim_start().starts_with("enpproperty") => {
-            let start = text.find(&open)? + open.len();
-            let end = start + text[start..].find(&close)?;
-            let value = collapse(&text[start..end]);
-            (!value.is_empty()).then_some(value)
-        }
+        Kind::Comment(text) if text.trim_start().starts_with("enpproperty") => Some(text.as_str()),
         _ => None,
     })
+}
+
+/// One field of an `enpproperty` comment, `<field>…</field>`.
+fn enp_field(properties: Option<&str>, field: &str) -> Option<String> {
+    let text = properties?;
+    let open = format!("<{field}>");
+    let start = text.find(&open)? + open.len();
+    let end = start + text[start..].find(&format!("</{field}>"))?;
+    let value = collapse(&text[start..end]);
+    (!value.is_empty()).then_some(value)
 }
 
 fn story(dom: &Dom, url: Option<&str>) -> Option<Story> {
     let body = body_of(dom)?;
     let scope = dom.first(".article, #scroller, .text_c").unwrap_or(0);
+    let enp = enp_properties(dom);
     let head = |selector: &str, field: &str| {
         dom.select_in(scope, selector)
             .into_iter()
             .map(|n| dom.text(n))
             .find(|t| !t.is_empty())
-            .or_else(|| enp_property(dom, field))
+            .or_else(|| enp_field(enp, field))
     };
     let title = head("h1, #main-title, .font01", "title");
     title.as_ref()?;
     let kicker = head("h3, #intro-title", "introtitle").or_else(|| classic_head(dom, true));
     let subtitle = head("h2, #sub-title", "subtitle").or_else(|| classic_head(dom, false));
-    let author = author_line(dom, scope).or_else(|| enp_property(dom, "author"));
+    let author = author_line(dom, scope).or_else(|| enp_field(enp, "author"));
     let label = labelled_page(dom);
     let page = label
         .as_ref()
@@ -411,8 +416,8 @@ fn story(dom: &Dom, url: Option<&str>) -> Option<Story> {
         .or_else(|| printed_page(dom, scope));
     let section = label
         .and_then(|(_, s)| s)
-        .or_else(|| enp_property(dom, "nodename"));
-    let date = enp_property(dom, "date")
+        .or_else(|| enp_field(enp, "nodename"));
+    let date = enp_field(enp, "date")
         .and_then(|d| chinese_date(&d))
         .or_else(|| {
             dom.select_in(scope, ".date, .sec, .newstime")
