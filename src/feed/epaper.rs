@@ -34,7 +34,7 @@ use super::report::{Event, Outcome};
 use super::store::{self, StoreReport};
 use crate::config::{FeedConfig, FeedSource, expand_date};
 use crate::source::decode;
-use crate::source::epaper::{self, Edition, Parsed, Story};
+use crate::source::epaper::{self, Edition, Parsed};
 use crate::source::item::Item;
 
 /// Requests at once to a paper's site, across every feed fetching.
@@ -368,7 +368,7 @@ fn fetch_edition(
     let mut by_page: Vec<Vec<(usize, Item)>> = vec![Vec::new(); pages.len()];
     for ((p, n, u), result) in jobs.iter().zip(stories) {
         match result {
-            Ok(story) => by_page[*p].push((*n, item(&story, u, &pages[*p]))),
+            Ok(story) => by_page[*p].push((*n, story.to_item(u, Some(&pages[*p])))),
             Err(e) => failures.push(format!("{day}: article {e}")),
         }
     }
@@ -435,10 +435,6 @@ fn with_label(mut edition: Edition, at: &str, asked: &str) -> Edition {
         edition.section = link.name;
     }
     edition
-}
-
-fn item(story: &Story, url: &str, page: &Edition) -> Item {
-    story.to_item(url, Some(page))
 }
 
 /// `01-要闻`: the folder of a 版面's articles.
