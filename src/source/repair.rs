@@ -8,8 +8,9 @@
 //!   character; any other bare `&` (`AT&T`, `?a=1&b=2` in a URL) becomes
 //!   `&amp;`;
 //! - a bare `<` in text (`a < b`, `<3`) becomes `&lt;`;
-//! - anything before `<?xml` that is only comments and blank lines, and
-//!   anything after the root element's end, is dropped;
+//! - anything after the root element's end is dropped (a comment before
+//!   `<?xml` needs nothing: the feed reader has already made that
+//!   declaration an ordinary instruction);
 //! - a document cut off is cut back to its last complete `<item>` or
 //!   `<entry>`, and the elements still open there are closed.
 //!
@@ -23,7 +24,6 @@ use html5ever::data::NAMED_ENTITIES;
 /// nothing needed repairing.
 pub fn repair(text: &str) -> Option<(String, Vec<String>)> {
     let mut r = Repairer::default();
-    let text = r.skip_leading_comments(text);
     r.run(text);
     r.finish()
 }
@@ -48,28 +48,6 @@ impl Repairer {
     fn note(&mut self, kind: &'static str) {
         if !self.kinds.iter().any(|(k, _)| *k == kind) {
             self.kinds.push((kind, self.line + 1));
-        }
-    }
-
-    /// Comments and blank lines before `<?xml`: dropped.
-    fn skip_leading_comments<'a>(&mut self, text: &'a str) -> &'a str {
-        let mut rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if !rest.starts_with("<!--") {
-            return text;
-        }
-        let start = rest;
-        while let Some(after) = rest.strip_prefix("<!--") {
-            match after.find("-->") {
-                Some(end) => rest = after[end + 3..].trim_start(),
-                None => return text,
-            }
-        }
-        if rest.starts_with("<?xml") {
-            self.note("a comment before <?xml");
-            self.line += start[..start.len() - rest.len()].matches('\n').count();
-            rest
-        } else {
-            text
         }
     }
 
@@ -292,12 +270,8 @@ mod tests {
     }
 
     #[test]
-    fn junk_after_the_root_and_comments_before_the_prolog() {
+    fn junk_after_the_root() {
         assert_eq!(fixed("<rss><c/></rss>\n<junk>"), "<rss><c/></rss>");
-        assert_eq!(
-            fixed("<!-- hi -->\n<?xml version=\"1.0\"?><rss/>"),
-            "<?xml version=\"1.0\"?><rss/>"
-        );
     }
 
     #[test]
