@@ -230,32 +230,6 @@ fn get(feed: &FeedConfig, url: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Runs `job` over `inputs`, at most [`PER_HOST`] at a time, in order.
-fn in_turn<I: Sync, O: Send>(inputs: &[I], job: &(dyn Fn(&I) -> O + Sync)) -> Vec<O> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<O>>> = Mutex::new((0..inputs.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..PER_HOST.min(inputs.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(input) = inputs.get(i) else { break };
-                    let output = job(input);
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(output);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner())
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
 /// One edition: `Ok(None)` when it was stored already and has not changed.
 fn fetch_edition(
     feed: &FeedConfig,
@@ -324,7 +298,7 @@ fn fetch_edition(
         });
     };
     step("版面", 1, total);
-    let fetched = in_turn(&others, &|u: &String| {
+    let fetched = super::pool::at_most(&others, PER_HOST, &|u: &String| {
         let result = get(feed, u).and_then(|(text, at)| match epaper::read(&text, Some(&at)) {
             Some(Parsed::Edition(e)) => Ok(e),
             _ => Err(format!("{u}: not an e-paper 版面 page")),
@@ -335,7 +309,7 @@ fn fetch_edition(
     let mut pages = vec![with_label(front, &final_url, &url)];
     let mut page_urls = vec![final_url.clone()];
     for (page, result) in others.iter().zip(fetched) {
-        match result {
+        match result.unwrap_or_else(|| Err(format!("{page}: the fetch did not finish"))) {
             Ok(edition) => {
                 pages.push(with_label(edition, page, page));
                 page_urls.push(page.clone());
@@ -353,7 +327,7 @@ fn fetch_edition(
         }
     }
     let done = AtomicUsize::new(0);
-    let stories = in_turn(&jobs, &|(_, _, u): &(usize, usize, String)| {
+    let stories = super::pool::at_most(&jobs, PER_HOST, &|(_, _, u): &(usize, usize, String)| {
         let result = get(feed, u).and_then(|(text, _)| match epaper::read(&text, Some(u)) {
             Some(Parsed::Story(s)) => Ok(s),
             _ => Err(format!("{u}: not an e-paper article page")),
@@ -367,7 +341,7 @@ fn fetch_edition(
     });
     let mut by_page: Vec<Vec<(usize, Item)>> = vec![Vec::new(); pages.len()];
     for ((p, n, u), result) in jobs.iter().zip(stories) {
-        match result {
+        match result.unwrap_or_else(|| Err(format!("{u}: the fetch did not finish"))) {
             Ok(story) => by_page[*p].push((*n, story.to_item(u, Some(&pages[*p])))),
             Err(e) => failures.push(format!("{day}: article {e}")),
         }

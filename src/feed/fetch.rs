@@ -7,8 +7,6 @@
 //! and the other feeds go on. Progress is reported through a callback so
 //! that the command line can draw a bar and the reader a status line.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::{FeedConfig, FeedKind, FeedSource};
@@ -178,30 +176,17 @@ pub fn fetch_all_dated(
     dates: Dates<'_>,
     progress: &(dyn Fn(Event) + Sync),
 ) -> Vec<(String, Outcome)> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; feeds.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..concurrency.clamp(1, feeds.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(feed) = feeds.get(i) else { break };
-                    progress(Event::Started {
-                        feed: feed.id.clone(),
-                    });
-                    let outcome = fetch_one(feed, force, dates, progress);
-                    progress(Event::Finished {
-                        feed: feed.id.clone(),
-                        outcome: outcome.clone(),
-                    });
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(outcome);
-                    }
-                }
-            });
-        }
+    let results = super::pool::at_most(feeds, concurrency, &|feed: &&FeedConfig| {
+        progress(Event::Started {
+            feed: feed.id.clone(),
+        });
+        let outcome = fetch_one(feed, force, dates, progress);
+        progress(Event::Finished {
+            feed: feed.id.clone(),
+            outcome: outcome.clone(),
+        });
+        outcome
     });
-    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     feeds
         .iter()
         .zip(results)

@@ -9,11 +9,13 @@
 //! - [`epaper`]: fetching e-paper editions, 版面 by 版面;
 //! - [`store`]: a feed's folder of items and its fetch state;
 //! - [`report`]: how a fetch ended, and its progress;
+//! - [`pool`]: a job over a list on a few threads;
 //! - [`opml`]: importing feed lists into config.toml, exporting them.
 
 pub mod epaper;
 pub mod fetch;
 pub mod http;
 pub mod opml;
+pub mod pool;
 pub mod report;
 pub mod store;
