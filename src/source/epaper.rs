@@ -89,11 +89,16 @@ pub fn read(html: &str, url: Option<&str>) -> Option<Parsed> {
 /// Whether `text` looks like an HTML document rather than page text.
 pub fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    let start: String = head
-        .chars()
-        .take(512)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head = head
+        .char_indices()
+        .nth(512)
+        .map_or(head, |(end, _)| &head[..end]);
+    // Every page file of an archive goes through here: plain text, with no
+    // `<` at its start, is answered without a copy.
+    if !head.contains('<') {
+        return false;
+    }
+    let start = head.to_ascii_lowercase();
     start.starts_with("<!doctype html")
         || start.starts_with("<html")
         || start.starts_with("<head")
