@@ -399,15 +399,27 @@ fn terminal_width() -> Option<usize> {
     }
 }
 
-/// `parse --json` of saved e-paper 版面 pages.
+/// `parse --json`: the articles and warnings, and what the files were
+/// when they were saved e-paper 版面 pages or feeds.
 #[derive(Serialize)]
-struct EditionOutput<'a> {
+struct ParseOutput<'a> {
     articles: Vec<&'a Article>,
     warnings: &'a [Warning],
     #[serde(skip_serializing_if = "Option::is_none")]
     edition: Option<source::epaper::Edition>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     editions: Vec<source::epaper::Edition>,
+    /// The feed files among the files: their titles and item counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    feeds: Vec<FeedFile>,
+}
+
+/// A feed file `parse` read: the feed's own title and how many items.
+#[derive(Serialize)]
+struct FeedFile {
+    path: String,
+    title: Option<String>,
+    items: usize,
 }
 
 /// A saved 版面 page as text: where it stands, then its links.
@@ -564,6 +576,7 @@ fn parse(
     let mut articles = Vec::new();
     let mut warnings = Vec::new();
     let mut editions = Vec::new();
+    let mut feeds = Vec::new();
     let mut failed = false;
     for file in files {
         let display = file.display().to_string();
@@ -571,6 +584,13 @@ fn parse(
             Ok(page) => {
                 warnings.extend(page.warnings);
                 editions.extend(page.edition);
+                if let Some(title) = page.feed {
+                    feeds.push(FeedFile {
+                        path: display.clone(),
+                        title,
+                        items: page.articles.len(),
+                    });
+                }
                 articles.extend(page.articles.into_iter().enumerate().map(|(n, mut a)| {
                     a.id = library::article_id("", &display, n);
                     a
@@ -582,22 +602,21 @@ fn parse(
             }
         }
     }
-    if json && !editions.is_empty() {
+    if json {
         // A saved 版面 page: `edition` for one, `editions` for several.
         let (edition, editions) = match editions.len() {
             1 => (editions.pop(), Vec::new()),
             _ => (None, editions),
         };
-        let output = EditionOutput {
+        let output = ParseOutput {
             articles: articles.iter().collect(),
             warnings: &warnings,
             edition,
             editions,
+            feeds,
         };
         serde_json::to_writer_pretty(&mut *out, &output)?;
         writeln!(out)?;
-    } else if json {
-        write_json(out, articles.iter().collect(), &warnings)?;
     } else {
         warn_all(&warnings);
         let width = wrap_width(width);

@@ -203,6 +203,105 @@ pub fn strictly(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
         .map(|text| text.into_owned())
 }
 
+/// Bytes that are neither UTF-8 nor UTF-16/32, decoded in the encoding
+/// chardetng guesses, whatever it is (KOI8-R, windows-1255, TIS-620 …),
+/// and else as [`decode_legacy`] would. For documents that name their
+/// encoding nowhere, such as a feed without an XML declaration: a guess
+/// of a single-byte encoding is kept because the caller says it guessed.
+pub fn detected(bytes: &[u8]) -> Option<Decoded> {
+    let guess = guess(bytes);
+    strictly(guess, bytes)
+        .map(|text| Decoded {
+            text,
+            encoding: guess,
+        })
+        .or_else(|| decode_legacy(bytes))
+}
+
+/// Which of UTF-16 and UTF-32 a document is in, from its byte-order mark or
+/// from how its first `<` is spelt (XML 1.0, appendix F), and how long the
+/// mark is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wide {
+    Utf16Be,
+    Utf16Le,
+    Utf32Be,
+    Utf32Le,
+}
+
+impl Wide {
+    pub fn sniff(bytes: &[u8]) -> Option<(Self, usize)> {
+        let start = bytes.get(..4)?;
+        Some(match start {
+            [0, 0, 0xfe, 0xff] => (Self::Utf32Be, 4),
+            [0xff, 0xfe, 0, 0] => (Self::Utf32Le, 4),
+            [0, 0, 0, b'<'] => (Self::Utf32Be, 0),
+            [b'<', 0, 0, 0] => (Self::Utf32Le, 0),
+            [0xfe, 0xff, ..] => (Self::Utf16Be, 2),
+            [0xff, 0xfe, ..] => (Self::Utf16Le, 2),
+            [0, b'<', 0, b'?' | b'!' | b'r' | b'f'] => (Self::Utf16Be, 0),
+            [b'<', 0, b'?' | b'!' | b'r' | b'f', 0] => (Self::Utf16Le, 0),
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utf16Be => "UTF-16BE",
+            Self::Utf16Le => "UTF-16LE",
+            Self::Utf32Be => "UTF-32BE",
+            Self::Utf32Le => "UTF-32LE",
+        }
+    }
+
+    /// `bytes` (after the mark) decoded; `None` at the first unit that is
+    /// not a character, unless `lossy`, which puts U+FFFD there and drops
+    /// a trailing partial unit.
+    pub fn decode(self, bytes: &[u8], lossy: bool) -> Option<String> {
+        match self {
+            Self::Utf16Be | Self::Utf16Le => {
+                let encoding = if self == Self::Utf16Be {
+                    encoding_rs::UTF_16BE
+                } else {
+                    encoding_rs::UTF_16LE
+                };
+                if lossy {
+                    let (text, _) = encoding.decode_without_bom_handling(bytes);
+                    Some(text.into_owned())
+                } else {
+                    strictly(encoding, bytes)
+                }
+            }
+            Self::Utf32Be | Self::Utf32Le => {
+                let mut text = String::with_capacity(bytes.len() / 4);
+                for unit in bytes.chunks(4) {
+                    let Ok(unit) = <[u8; 4]>::try_from(unit) else {
+                        return lossy.then_some(text);
+                    };
+                    let code = if self == Self::Utf32Be {
+                        u32::from_be_bytes(unit)
+                    } else {
+                        u32::from_le_bytes(unit)
+                    };
+                    match char::from_u32(code) {
+                        Some(c) => text.push(c),
+                        None if lossy => text.push(char::REPLACEMENT_CHARACTER),
+                        None => return None,
+                    }
+                }
+                Some(text)
+            }
+        }
+    }
+}
+
+/// The start of a UTF-16 or UTF-32 document as text (lossy), for sniffing
+/// what it is; `None` when it is in neither.
+pub fn utf16_or_32(bytes: &[u8]) -> Option<String> {
+    let (wide, mark) = Wide::sniff(bytes)?;
+    wide.decode(bytes.get(mark..)?, true)
+}
+
 /// Detects and strictly decodes a legacy CJK encoding; `None` when no
 /// candidate decodes every byte.
 fn decode_legacy(bytes: &[u8]) -> Option<Decoded> {

@@ -14,10 +14,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use encoding_rs::Encoding;
 
+use super::codepage;
 use super::decode::strictly;
+use super::feed_extra::{self, Extra};
+use super::feed_rewrite;
 use super::html;
 use super::item::{Item, StoredLink, StoredPhoto};
 
@@ -38,7 +41,8 @@ pub fn parse(
     charset: Option<&str>,
     base_url: Option<&str>,
 ) -> Result<ParsedFeed, String> {
-    let text = decode(bytes, charset)?;
+    let (text, guessed) = decode(bytes, charset)?;
+    let text = c1_as_windows_1252(text);
     let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if text.is_empty() {
         return Err("empty feed: the server sent nothing to read".to_owned());
@@ -50,8 +54,8 @@ pub fn parse(
                 .to_owned(),
         );
     }
-    let mut utf8 = rss090_as_rss10(atom03_as_atom10(as_utf8_xml(text)));
-    let mut warnings = Vec::new();
+    let mut utf8 = feed_rewrite::rewrite(as_utf8_xml(text));
+    let mut warnings: Vec<String> = guessed.into_iter().collect();
     let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
     // A parser is used once: after a failure it may hold state that a
     // second parse trips over (feed-rs asserts on it).
@@ -77,6 +81,19 @@ pub fn parse(
         Ok(feed) => feed,
         // Ill-formed, as real feeds often are: repaired, read again, and
         // the repairs said; if that does not help either, the first reason.
+        // A feed with nothing in it (`<rss></rss>`, no channel) is empty,
+        // not broken.
+        Err(feed_rs::parser::ParseFeedError::ParseError(
+            feed_rs::parser::ParseErrorKind::NoFeedRoot,
+        )) if looks_like_feed(utf8.as_bytes()) => {
+            if holds_entries(&utf8) {
+                return Err(NO_ITEMS_READ.to_owned());
+            }
+            return Ok(ParsedFeed {
+                warnings,
+                ..ParsedFeed::default()
+            });
+        }
         Err(first) => {
             let reason = describe(&first, &utf8);
             let Some((repaired, repairs)) = super::repair::repair(&utf8) else {
@@ -85,7 +102,7 @@ pub fn parse(
             match parser().parse(repaired.as_bytes()) {
                 Ok(feed) => {
                     utf8 = repaired;
-                    warnings = repairs;
+                    warnings.extend(repairs);
                     feed
                 }
                 Err(_) => return Err(reason),
@@ -94,20 +111,28 @@ pub fn parse(
     };
     if feed.entries.is_empty() && holds_entries(&utf8) {
         // Never "0 new" for a document that plainly has items.
-        return Err(
-            "no items read: the document has <item> or <entry> elements, but not as RSS, \
-             Atom or JSON Feed describe them (unsupported format)"
-                .to_owned(),
-        );
+        return Err(NO_ITEMS_READ.to_owned());
     }
     let offsets = offsets.lock().map(|o| o.clone()).unwrap_or_default();
-    let title = feed.title.as_ref().map(|t| plain(&t.content));
-    let extra = extra_images(&utf8, feed.entries.len());
+    let (channel_title, mut extras) = if utf8.starts_with('{') {
+        (None, json_images(&utf8))
+    } else {
+        feed_extra::read(&utf8)
+    };
+    // Read item by item alongside feed-rs's entries; if the counts differ
+    // (feed-rs skipped one), pairing them would mix items up.
+    if extras.len() != feed.entries.len() {
+        extras = vec![Extra::default(); feed.entries.len()];
+    }
+    let title = (feed.title.as_ref().map(|t| plain(&t.content)))
+        .or(channel_title.map(|t| plain(&t)))
+        .filter(|t| !t.is_empty());
+    let atom = feed.feed_type == feed_rs::model::FeedType::Atom;
     let items = feed
         .entries
         .iter()
-        .zip(extra)
-        .map(|(e, images)| item(e, base_url, &offsets, &images))
+        .zip(&extras)
+        .map(|(e, extra)| item(e, base_url, &offsets, extra, atom))
         .collect();
     Ok(ParsedFeed {
         title,
@@ -115,6 +140,9 @@ pub fn parse(
         warnings,
     })
 }
+
+const NO_ITEMS_READ: &str = "no items read: the document has <item> or <entry> elements, \
+     but not as RSS, Atom or JSON Feed describe them (unsupported format)";
 
 /// Whether an XML document has `<item>` or `<entry>` elements (any
 /// namespace prefix), or a JSON one an `"items"` array with something in it.
@@ -150,127 +178,69 @@ fn is_html_page(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
-/// China Standard Time, for `CST` and for times written without a zone.
-const CHINA: i32 = 8 * 3600;
+pub use super::date::timestamp;
 
-/// A feed's timestamp with its own offset: RFC 2822, RFC 3339, and the
-/// forms Chinese feeds use (`2024-03-12 09:30:00`, `2024/03/12 09:30`).
-pub fn timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
-    let text = text.trim();
-    let china = FixedOffset::east_opt(CHINA)?;
-    let text = match text
-        .strip_suffix("CST")
-        .or_else(|| text.strip_suffix("(CST)"))
-    {
-        Some(rest) => format!("{} +0800", rest.trim_end()),
-        None => text.to_owned(),
+/// A JSON Feed item's `image` and `banner_image`, which feed-rs does not
+/// keep, per item.
+fn json_images(text: &str) -> Vec<Extra> {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
     };
-    if let Ok(t) = DateTime::parse_from_rfc2822(&text) {
-        return Some(t);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
-        return Some(t);
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S %z",
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%d %H:%M %z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(&text, format) {
-            return Some(t);
-        }
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y/%m/%d %H:%M:%S",
-        "%Y/%m/%d %H:%M",
-        "%Y年%m月%d日 %H:%M:%S",
-        "%Y年%m月%d日 %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(&text, format) {
-            return t.and_local_timezone(china).single();
-        }
-    }
-    for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"] {
-        if let Ok(d) = NaiveDate::parse_from_str(&text, format) {
-            return d.and_hms_opt(0, 0, 0)?.and_local_timezone(china).single();
-        }
-    }
-    None
+    let Some(items) = json.get("items").and_then(|i| i.as_array()) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|item| Extra {
+            images: ["image", "banner_image"]
+                .iter()
+                .filter_map(|key| item.get(key).and_then(|u| u.as_str()))
+                .map(str::to_owned)
+                .collect(),
+            ..Extra::default()
+        })
+        .collect()
 }
 
-/// Pictures feed-rs does not keep, per entry: a JSON Feed item's `image`
-/// and `banner_image`, and RSS `<enclosure>` images next to media:content.
-fn extra_images(text: &str, entries: usize) -> Vec<Vec<String>> {
-    let mut out = vec![Vec::new(); entries];
-    if text.starts_with('{') {
-        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
-            && let Some(items) = json.get("items").and_then(|i| i.as_array())
-        {
-            for (images, item) in out.iter_mut().zip(items) {
-                for key in ["image", "banner_image"] {
-                    if let Some(url) = item.get(key).and_then(|u| u.as_str()) {
-                        images.push(url.to_owned());
-                    }
-                }
-            }
-        }
-        return out;
+/// Whether bytes look like a feed rather than a page of plain text: the
+/// first element (after any XML declaration, comments, processing
+/// instructions and doctype) is a feed's root, or the text is a JSON Feed.
+/// UTF-16, UTF-32 and EBCDIC are recognised by how `<` (or `<?xm`) is
+/// spelt, or by a byte-order mark.
+pub fn looks_like_feed(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = match super::decode::utf16_or_32(head) {
+        Some(text) => text,
+        // XML in EBCDIC: only a feed would be.
+        None if codepage::is_ebcdic_xml(head) => return true,
+        None => String::from_utf8_lossy(head).into_owned(),
+    };
+    let mut rest = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if rest.starts_with('{') {
+        return rest.contains("jsonfeed.org");
     }
-    let mut rest = text;
-    let mut index = 0;
-    while let Some(start) = rest.find("<item") {
-        let Some(len) = rest[start..].find("</item>") else {
+    // The prolog: declaration, comments, instructions, doctype.
+    loop {
+        let skipped = if rest.starts_with("<!--") {
+            rest.find("-->").map(|end| end + 3)
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            rest.find('>').map(|end| end + 1)
+        } else {
             break;
         };
-        let body = &rest[start..start + len];
-        if let Some(images) = out.get_mut(index) {
-            images.extend(enclosure_images(body));
+        match skipped {
+            Some(end) => rest = rest[end..].trim_start(),
+            // A prolog longer than the head: decide on what was seen.
+            None => return head.contains("<rss") || head.contains("<feed"),
         }
-        index += 1;
-        rest = &rest[start + len + "</item>".len()..];
     }
-    out
-}
-
-/// The urls of `<enclosure>` elements of an image type in an item's XML.
-fn enclosure_images(item: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = item;
-    while let Some(at) = rest.find("<enclosure") {
-        let tag = &rest[at..];
-        let end = tag.find('>').unwrap_or(tag.len());
-        let tag = &tag[..end];
-        let attr = |name: &str| {
-            let at = tag.find(&format!("{name}="))? + name.len() + 1;
-            let quote = tag[at..].chars().next()?;
-            let value = &tag[at + 1..];
-            value
-                .find(quote)
-                .map(|end| value[..end].replace("&amp;", "&"))
-        };
-        if attr("type").is_none_or(|t| t.starts_with("image/"))
-            && let Some(url) = attr("url")
-        {
-            out.push(url);
-        }
-        rest = &rest[at + end..];
-    }
-    out
-}
-
-/// Whether bytes look like a feed rather than a page of plain text.
-pub fn looks_like_feed(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    let head = String::from_utf8_lossy(head);
-    let head = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    head.starts_with("<?xml")
-        || head.starts_with("<rss")
-        || head.starts_with("<feed")
-        || head.starts_with("<rdf:RDF")
-        || (head.starts_with('{') && head.contains("jsonfeed.org"))
+    let root: String = rest
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
+        .collect();
+    let local = root.rsplit(':').next().unwrap_or_default();
+    rest.starts_with('<') && matches!(local, "rss" | "feed" | "RDF" | "channel")
 }
 
 fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
@@ -297,34 +267,115 @@ fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
     }
 }
 
-/// The feed's text as UTF-8, from the first encoding that decodes cleanly.
-fn decode(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
+/// The feed's text as UTF-8, from the first encoding that decodes cleanly,
+/// and a warning when the encoding had to be guessed.
+fn decode(bytes: &[u8], charset: Option<&str>) -> Result<(String, Option<String>), String> {
+    if let Some((wide, mark)) = super::decode::Wide::sniff(bytes) {
+        return match wide.decode(&bytes[mark..], false) {
+            Some(text) => Ok((text, None)),
+            None => Err(format!(
+                "the feed starts as {} text but has bytes that are not; \
+                 the server should send it whole, in one encoding",
+                wide.name()
+            )),
+        };
+    }
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return strictly(encoding, &bytes[bom..]).ok_or_else(|| {
-            format!(
-                "the feed starts with a {} byte-order mark but is not {0} text",
-                encoding.name()
-            )
-        });
+        return strictly(encoding, &bytes[bom..])
+            .map(|text| (text, None))
+            .ok_or_else(|| {
+                format!(
+                    "the feed starts with a {} byte-order mark but is not {0} text",
+                    encoding.name()
+                )
+            });
+    }
+    // EBCDIC: the declaration, read in code page 037, names the page.
+    if codepage::is_ebcdic_xml(bytes) {
+        let head = codepage::decode("cp037", &bytes[..bytes.len().min(512)]).unwrap_or_default();
+        let page = xml_encoding(head.as_bytes()).unwrap_or_else(|| "cp037".to_owned());
+        return codepage::decode(&page, bytes)
+            .map(|text| (text, None))
+            .ok_or_else(|| format!("cannot decode the feed as EBCDIC code page {page}"));
     }
     // The feed's own declaration first, then valid UTF-8, then the HTTP
     // charset: servers often send a default charset that does not match,
     // and single-byte charsets "decode" any bytes into mojibake.
     let declared = xml_encoding(bytes);
-    let label = |l: Option<&str>| l.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
-    let candidates = [
-        label(declared.as_deref()),
-        Some(encoding_rs::UTF_8),
-        label(charset),
-    ];
-    for encoding in candidates.into_iter().flatten() {
-        if let Some(text) = strictly(encoding, bytes) {
-            return Ok(text);
+    let decoders = [declared.as_deref(), Some("utf-8"), charset];
+    let label = |l: Option<&str>| l.and_then(known_label);
+    for name in decoders.into_iter().flatten() {
+        if let Some(text) = decode_as(name, bytes) {
+            let unknown = declared.as_deref().filter(|d| label(Some(d)).is_none());
+            let warning = unknown.map(|d| {
+                format!("it declares encoding \"{d}\", which kanbao does not know; read as {name}")
+            });
+            return Ok((text, warning));
         }
     }
-    match super::decode::decode(bytes) {
-        Ok(decoded) => Ok(decoded.text),
-        Err(e) => Err(format!("cannot decode the feed: {e}")),
+    // Named nowhere that works: detected, and said.
+    let named = match (&declared, charset) {
+        (Some(d), _) if label(Some(d)).is_none() => {
+            format!("its declared encoding \"{d}\" is not one kanbao reads")
+        }
+        (Some(d), _) => format!("it is not valid {d} as declared"),
+        (None, Some(c)) => format!("it is not valid {c} as the server says"),
+        (None, None) => "it declares no encoding".to_owned(),
+    };
+    match super::decode::detected(bytes) {
+        Some(found) => Ok((
+            found.text,
+            Some(format!(
+                "{named} and is not UTF-8; read as {} (detected), which may be wrong",
+                found.encoding.name()
+            )),
+        )),
+        None => Err(format!(
+            "cannot decode the feed: {named} and it is not UTF-8"
+        )),
+    }
+}
+
+/// C1 control characters (U+0080–U+009F) as the windows-1252 characters
+/// with those byte values: a feed that has them was written in
+/// windows-1252 and labelled Latin-1 or converted as if it were (`don\u{92}t`
+/// is `don’t`), as browsers and feedparser read them too. The five that
+/// windows-1252 leaves undefined stay, for the sanitizer to remove.
+fn c1_as_windows_1252(text: String) -> String {
+    let is_c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.contains(is_c1) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if !is_c1(c) {
+                return c;
+            }
+            let byte = [c as u32 as u8];
+            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            decoded.chars().next().unwrap_or(c)
+        })
+        .collect()
+}
+
+/// Whether kanbao reads the encoding a label names.
+fn known_label(label: &str) -> Option<()> {
+    let label = label.trim().trim_matches(['"', '\'']);
+    let whatwg = Encoding::for_label(label.as_bytes())
+        .or_else(|| Encoding::for_label(label.replace('_', "-").as_bytes()));
+    (whatwg.is_some() || codepage::knows(label)).then_some(())
+}
+
+/// `bytes` decoded strictly in the encoding `label` names: one of the
+/// WHATWG Encoding Standard's (also spelt with `_`: `windows_1254`), else
+/// an old code page ([`codepage`]).
+fn decode_as(label: &str, bytes: &[u8]) -> Option<String> {
+    let label = label.trim().trim_matches(['"', '\'']);
+    let whatwg = Encoding::for_label(label.as_bytes())
+        .or_else(|| Encoding::for_label(label.replace('_', "-").as_bytes()));
+    match whatwg {
+        Some(encoding) => strictly(encoding, bytes),
+        None => codepage::decode(label, bytes),
     }
 }
 
@@ -368,63 +419,16 @@ fn as_utf8_xml(text: &str) -> String {
     format!("{head}{}", rest.replace("<?xml", "<?_xml"))
 }
 
-/// The Atom 0.3 namespace; feed-rs reads only Atom 1.0, and finds no
-/// entries in a 0.3 feed.
-const ATOM_03: &str = "http://purl.org/atom/ns#";
-
-/// An Atom 0.3 feed rewritten as the Atom 1.0 it corresponds to: the
-/// namespace; `issued` → `published`, `modified` → `updated` (`created`
-/// → `published` where there is no `issued`); content and summary types
-/// `text/html` → `html`, `text/plain` → `text`, `application/xhtml+xml` →
-/// `xhtml`, and `mode="escaped"` dropped (escaped is how Atom 1.0 carries
-/// `html`). Other documents are returned as they are.
-fn atom03_as_atom10(text: String) -> String {
-    if !text.contains(ATOM_03) {
-        return text;
-    }
-    let mut out = text.replace(ATOM_03, "http://www.w3.org/2005/Atom");
-    let has_issued = out.contains("<issued");
-    let mut renames = vec![("issued", "published"), ("modified", "updated")];
-    if !has_issued {
-        renames.push(("created", "published"));
-    }
-    for (old, new) in renames {
-        for (from, to) in [("<", "<"), ("</", "</")] {
-            out = out
-                .replace(&format!("{from}{old}>"), &format!("{to}{new}>"))
-                .replace(&format!("{from}{old} "), &format!("{to}{new} "));
-        }
-    }
-    for (old, new) in [
-        ("type=\"text/html\"", "type=\"html\""),
-        ("type='text/html'", "type='html'"),
-        ("type=\"text/plain\"", "type=\"text\""),
-        ("type='text/plain'", "type='text'"),
-        ("type=\"application/xhtml+xml\"", "type=\"xhtml\""),
-        ("type='application/xhtml+xml'", "type='xhtml'"),
-        (" mode=\"escaped\"", ""),
-        (" mode='escaped'", ""),
-    ] {
-        out = out.replace(old, new);
-    }
-    out
-}
-
-/// RSS 0.90 is RSS 1.0's elements in another namespace, which feed-rs
-/// does not know (it finds no items): read it as RSS 1.0.
-fn rss090_as_rss10(text: String) -> String {
-    const RSS_090: &str = "http://my.netscape.com/rdf/simple/0.9/";
-    if text.contains(RSS_090) {
-        text.replace(RSS_090, "http://purl.org/rss/1.0/")
-    } else {
-        text
-    }
-}
-
-/// Text that may hold markup or entities, as one plain line.
+/// Text that may hold markup or entities, as one plain line (without the
+/// numbers an item's text gives its links).
 fn plain(text: &str) -> String {
     if text.contains('<') || text.contains('&') {
-        html::to_content(text, None).paragraphs.join(" ")
+        let content = html::to_content(text, None);
+        let mut line = content.paragraphs.join(" ");
+        for n in (1..=content.links.len()).rev() {
+            line = line.replacen(&format!("[{n}]"), "", 1);
+        }
+        line
     } else {
         crate::sanitize::sanitize(text.trim()).into_owned()
     }
@@ -434,24 +438,44 @@ fn item(
     entry: &feed_rs::model::Entry,
     base_url: Option<&str>,
     offsets: &HashMap<i64, i32>,
-    images: &[String],
+    extra: &Extra,
+    atom: bool,
 ) -> Item {
     let (kicker, title) = match entry.title.as_ref() {
-        Some(t) => split_title(&t.content),
-        None => (None, None),
+        // Atom's `type="text"` is text: `<blink>` in it is shown.
+        Some(t) if atom && t.content_type.to_string() == "text/plain" => {
+            split_title(&t.content, literal)
+        }
+        Some(t) if !t.content.trim().is_empty() => split_title(&t.content, plain),
+        _ => match &extra.title {
+            Some(t) => split_title(t, plain),
+            None => (None, None),
+        },
     };
     let link = entry
         .links
         .iter()
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or(entry.links.first())
-        .map(|l| l.href.clone());
+        .map(|l| l.href.clone())
+        .or_else(|| {
+            let guid = extra.permalink.as_deref()?.trim();
+            let url = html::resolve_url(base_url, guid)?;
+            url.starts_with("http").then_some(url)
+        });
     let base = link.as_deref().or(base_url);
-    let body = entry
+    let content = entry
         .content
         .as_ref()
-        .and_then(|c| c.body.as_deref())
-        .or(entry.summary.as_ref().map(|s| s.content.as_str()))
+        .and_then(|c| given(c.body.as_deref()));
+    let summary = given(entry.summary.as_ref().map(|s| s.content.as_str()));
+    // The full text first: content, then a body element; then the summary,
+    // a description of bare HTML, or a Dublin Core / iTunes one.
+    let body = content
+        .or(extra.body.as_deref())
+        .or(summary)
+        .or(extra.markup_description.as_deref())
+        .or(extra.summary.as_deref())
         .unwrap_or("");
     let content = html::to_content(body, base);
     let mut photos: Vec<StoredPhoto> = content.photos.iter().map(StoredPhoto::from).collect();
@@ -484,7 +508,7 @@ fn item(
             }
         }
     }
-    for url in images {
+    for url in &extra.images {
         if !photos
             .iter()
             .any(|p| p.url.as_deref() == Some(url.as_str()))
@@ -504,20 +528,28 @@ fn item(
             None => d.to_rfc3339(),
         }
     };
-    let published = entry.published.or(entry.updated).map(own_clock);
+    let published = (entry.published.or(entry.updated).map(own_clock)).or_else(|| {
+        let date = timestamp(&plain(extra.date.as_deref()?))?;
+        Some(date.to_rfc3339())
+    });
     let guid = if entry.id.starts_with("title:") {
         // No guid and no link: the title and the date identify the item.
         format!("{}|{}", entry.id, published.as_deref().unwrap_or(""))
     } else {
         entry.id.clone()
     };
-    let authors: Vec<String> = entry
+    let mut authors: Vec<String> = entry
         .authors
         .iter()
         .filter_map(|p| p.name.as_deref())
-        .map(plain)
+        .map(|name| feed_extra::person_name(&plain(name)))
         .filter(|n| !n.is_empty())
         .collect();
+    if authors.is_empty()
+        && let Some(author) = &extra.author
+    {
+        authors.push(feed_extra::person_name(&plain(author)));
+    }
     Item {
         guid,
         kicker,
@@ -544,9 +576,20 @@ fn item(
     }
 }
 
-/// A title on two lines is a kicker and a headline.
-fn split_title(raw: &str) -> (Option<String>, Option<String>) {
-    let lines: Vec<String> = raw.lines().map(plain).filter(|l| !l.is_empty()).collect();
+/// Text that is there: not missing, not blank.
+fn given(text: Option<&str>) -> Option<&str> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+/// Text that is only text, as one line: no markup is read in it.
+fn literal(text: &str) -> String {
+    let text = crate::sanitize::sanitize(text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A title on two lines is a kicker and a headline; `line` reads each.
+fn split_title(raw: &str, line: fn(&str) -> String) -> (Option<String>, Option<String>) {
+    let lines: Vec<String> = raw.lines().map(line).filter(|l| !l.is_empty()).collect();
     match lines.as_slice() {
         [] => (None, None),
         [title] => (None, Some(title.clone())),
@@ -576,8 +619,11 @@ mod tests {
         let (bytes, _, _) =
             encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>中文</rss>");
         assert_eq!(
-            decode(&bytes, None).ok().as_deref(),
-            Some("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>中文</rss>")
+            decode(&bytes, None).ok(),
+            Some((
+                "<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>中文</rss>".to_owned(),
+                None
+            ))
         );
     }
 
@@ -585,19 +631,23 @@ mod tests {
     fn a_wrong_http_charset_loses_to_the_bytes() {
         let (bytes, _, _) =
             encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding=\"gbk\"?><rss>中文</rss>");
-        let text = decode(&bytes, Some("utf-8")).unwrap_or_default();
+        let (text, guessed) = decode(&bytes, Some("utf-8")).unwrap_or_default();
         assert!(text.contains("中文"));
+        assert_eq!(guessed, None);
     }
 
     #[test]
     fn two_line_titles_keep_the_kicker() {
         assert_eq!(
-            split_title("全市科技工作会议提出\n奋力建设区域创新高地"),
+            split_title("全市科技工作会议提出\n奋力建设区域创新高地", plain),
             (
                 Some("全市科技工作会议提出".into()),
                 Some("奋力建设区域创新高地".into())
             )
         );
-        assert_eq!(split_title("一行标题"), (None, Some("一行标题".into())));
+        assert_eq!(
+            split_title("一行标题", plain),
+            (None, Some("一行标题".into()))
+        );
     }
 }

@@ -3,9 +3,13 @@
 //! Every format kanbao keeps on disk is read here, and nothing here touches
 //! the network ([`crate::feed`] fetches; it stores what this folder reads):
 //!
-//! - [`decode`]: a file's bytes → text (UTF-8, UTF-16, GB18030, Big5 …);
+//! - [`decode`]: a file's bytes → text (UTF-8, UTF-16, GB18030, Big5 …),
+//!   and [`codepage`] for the old single-byte code pages feeds declare;
 //! - [`page`]: the text of one newspaper page → articles and their parts;
-//! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items;
+//! - [`date`]: feed dates as real feeds write them;
+//! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items, with
+//!   [`feed_rewrite`] turning real feeds' forms into standard ones and
+//!   [`feed_extra`] reading what feed-rs leaves out;
 //! - [`item`]: a stored feed item (TOML front matter, then paragraphs);
 //! - [`html`]: item HTML → paragraphs, numbered links and photos;
 //! - [`dom`]: an HTML tree and simple selectors, for pages whose structure
@@ -17,11 +21,15 @@
 //! All are pure functions of their input; [`read_page`] joins them for one
 //! file on disk, whichever of the formats it holds.
 
+pub mod codepage;
+pub mod date;
 pub mod decode;
 pub mod dom;
 pub mod edition;
 pub mod epaper;
+pub mod feed_extra;
 pub mod feed_file;
+pub mod feed_rewrite;
 pub mod html;
 pub mod item;
 pub mod page;
@@ -119,6 +127,7 @@ fn read_feed_file(bytes: &[u8], display: &str) -> Result<page::ParsedPage, Warni
         warnings: (feed.warnings.iter())
             .map(|w| Warning::new(display, None, w.clone()))
             .collect(),
+        feed: Some(feed.title),
         ..page::ParsedPage::default()
     })
 }

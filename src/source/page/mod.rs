@@ -44,6 +44,9 @@ pub struct ParsedPage {
     /// A saved e-paper 版面 page: the edition it belongs to and its links
     /// (such a page holds no articles of its own).
     pub edition: Option<super::edition::Edition>,
+    /// A feed file (RSS, Atom, JSON Feed): the feed's own title, if it has
+    /// one, and `Some` even without one (then `Some(None)`).
+    pub feed: Option<Option<String>>,
 }
 
 /// Captions are at most this many characters long.
@@ -813,6 +816,7 @@ impl<'p> Assembler<'p> {
             page,
             section,
             edition: None,
+            feed: None,
         }
     }
 }
