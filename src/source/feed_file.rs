@@ -215,32 +215,19 @@ pub fn looks_like_feed(bytes: &[u8]) -> bool {
         None if codepage::is_ebcdic_xml(head) => return true,
         None => String::from_utf8_lossy(head).into_owned(),
     };
-    let mut rest = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let rest = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if rest.starts_with('{') {
         return rest.contains("jsonfeed.org");
     }
-    // The prolog: declaration, comments, instructions, doctype.
-    loop {
-        let skipped = if rest.starts_with("<!--") {
-            rest.find("-->").map(|end| end + 3)
-        } else if rest.starts_with("<?") || rest.starts_with("<!") {
-            rest.find('>').map(|end| end + 1)
-        } else {
-            break;
-        };
-        match skipped {
-            Some(end) => rest = rest[end..].trim_start(),
-            // A prolog longer than the head: decide on what was seen.
-            None => return head.contains("<rss") || head.contains("<feed"),
+    match feed_rewrite::root_element(rest) {
+        Some((_, tag)) => {
+            let name = feed_rewrite::element_name(tag);
+            let local = name.rsplit(':').next().unwrap_or_default();
+            matches!(local, "rss" | "feed" | "RDF" | "channel")
         }
+        // A prolog or root tag longer than the head: decide on what was seen.
+        None => rest.starts_with('<') && (head.contains("<rss") || head.contains("<feed")),
     }
-    let root: String = rest
-        .trim_start_matches('<')
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
-        .collect();
-    let local = root.rsplit(':').next().unwrap_or_default();
-    rest.starts_with('<') && matches!(local, "rss" | "feed" | "RDF" | "channel")
 }
 
 fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
@@ -361,19 +348,21 @@ fn c1_as_windows_1252(text: String) -> String {
 /// Whether kanbao reads the encoding a label names.
 fn known_label(label: &str) -> Option<()> {
     let label = label.trim().trim_matches(['"', '\'']);
-    let whatwg = Encoding::for_label(label.as_bytes())
-        .or_else(|| Encoding::for_label(label.replace('_', "-").as_bytes()));
-    (whatwg.is_some() || codepage::knows(label)).then_some(())
+    (whatwg(label).is_some() || codepage::knows(label)).then_some(())
+}
+
+/// The WHATWG encoding a label names, also when spelt with `_`
+/// (`windows_1254`, as Python writes it).
+fn whatwg(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.as_bytes())
+        .or_else(|| Encoding::for_label(label.replace('_', "-").as_bytes()))
 }
 
 /// `bytes` decoded strictly in the encoding `label` names: one of the
-/// WHATWG Encoding Standard's (also spelt with `_`: `windows_1254`), else
-/// an old code page ([`codepage`]).
+/// WHATWG Encoding Standard's, else an old code page ([`codepage`]).
 fn decode_as(label: &str, bytes: &[u8]) -> Option<String> {
     let label = label.trim().trim_matches(['"', '\'']);
-    let whatwg = Encoding::for_label(label.as_bytes())
-        .or_else(|| Encoding::for_label(label.replace('_', "-").as_bytes()));
-    match whatwg {
+    match whatwg(label) {
         Some(encoding) => strictly(encoding, bytes),
         None => codepage::decode(label, bytes),
     }
@@ -389,15 +378,7 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
     }
     let end = head.windows(2).position(|w| w == b"?>")?;
     let decl = std::str::from_utf8(&head[..end]).ok()?;
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = &rest[1..];
-    let close = value.find(quote)?;
-    Some(value[..close].to_owned())
+    feed_rewrite::attribute(decl, "encoding").map(|(value, _)| value)
 }
 
 /// The text with its XML declaration saying UTF-8, which it now is.

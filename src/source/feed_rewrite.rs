@@ -72,39 +72,47 @@ fn rss090_as_rss10(text: String) -> String {
 /// `0.94`, `2.0.1` …), read as RSS 2.0, which all of them are a subset of
 /// or close to; feed-rs finds no feed in it otherwise.
 fn rss_versioned(text: String) -> String {
-    let Some(at) = text.find("<rss") else {
+    let Some((at, tag)) = root_tag(&text, "rss") else {
         return text;
     };
-    let tag_end = match text[at..].find('>') {
-        Some(end) => at + end,
-        None => return text,
-    };
-    let tag = &text[at..tag_end];
-    if !tag[4..].starts_with(|c: char| c.is_whitespace() || c == '/') && tag.len() > 4 {
-        return text;
-    }
-    let version = tag.find("version").and_then(|v| {
-        let rest = tag[v + "version".len()..].trim_start().strip_prefix('=')?;
-        let rest = rest.trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let value = &rest[1..];
-        let close = value.find(quote)?;
-        let start = tag_end - tag.len() + (tag.len() - value.len());
-        Some((start, start + close, value[..close].trim().to_owned()))
-    });
-    match version {
-        Some((_, _, v)) if matches!(v.as_str(), "2.0" | "0.91" | "0.92") => text,
-        Some((start, end, _)) => format!("{}2.0{}", &text[..start], &text[end..]),
+    match attribute(tag, "version") {
+        Some((v, _)) if matches!(v.trim(), "2.0" | "0.91" | "0.92") => text,
+        Some((v, range)) => {
+            // The value sits just before the closing quote.
+            let end = at + range.end - 1;
+            let start = end - v.len();
+            format!("{}2.0{}", &text[..start], &text[end..])
+        }
         None => format!("{} version=\"2.0\"{}", &text[..at + 4], &text[at + 4..]),
     }
 }
 
 /// The start tag of the document's root element if it is named `name`.
 fn root_tag<'a>(text: &'a str, name: &str) -> Option<(usize, &'a str)> {
+    let (at, tag) = root_element(text)?;
+    (element_name(tag) == name).then_some((at, tag))
+}
+
+/// The name in a start tag (`<rdf:RDF xmlns…` → `rdf:RDF`).
+pub(super) fn element_name(tag: &str) -> &str {
+    let name = tag.strip_prefix('<').unwrap_or(tag);
+    name.split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default()
+}
+
+/// The document's root element: where its start tag begins, and the tag
+/// up to (not including) its `>`, past the XML declaration, comments,
+/// processing instructions and doctype. `None` if text comes first, or
+/// the prolog or the tag is not closed within `text`.
+pub(super) fn root_element(text: &str) -> Option<(usize, &str)> {
     let mut rest = text;
     let mut offset = 0;
     loop {
         let at = rest.find('<')?;
+        if !rest[..at].trim().is_empty() {
+            return None;
+        }
         let after = &rest[at..];
         if after.starts_with("<?") || after.starts_with("<!") {
             let end = if after.starts_with("<!--") {
@@ -116,16 +124,12 @@ fn root_tag<'a>(text: &'a str, name: &str) -> Option<(usize, &'a str)> {
             rest = &after[end..];
             continue;
         }
-        let tag = &after[..after.find('>')?];
-        let own = tag[1..]
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()?;
-        return (own == name).then_some((offset + at, tag));
+        return Some((offset + at, &after[..after.find('>')?]));
     }
 }
 
 /// The value of attribute `name` in a start tag, and its byte range there.
-fn attribute(tag: &str, name: &str) -> Option<(String, std::ops::Range<usize>)> {
+pub(super) fn attribute(tag: &str, name: &str) -> Option<(String, std::ops::Range<usize>)> {
     let mut from = 0;
     while let Some(found) = tag[from..].find(name) {
         let at = from + found;
