@@ -6,6 +6,14 @@
 
 use serde::Serialize;
 
+/// What the reader, the CLI and `--section`/`--date` call an article
+/// whose date is not known.
+pub const UNDATED: &str = "日期不详";
+
+/// What the reader, the CLI and `--section` call the articles of no
+/// section (a feed item without a category, a page without a 版面 name).
+pub const NO_SECTION: &str = "未分版";
+
 /// One article of a newspaper page or one item of a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {

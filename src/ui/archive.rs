@@ -31,8 +31,8 @@ pub struct Section {
 impl Section {
     /// `2023-03-08 05版 要闻`, or what is known of it.
     pub fn label(&self) -> String {
-        let date = self.date.as_deref().unwrap_or("日期不详");
-        let name = self.name.as_deref().unwrap_or("未分版");
+        let date = self.date.as_deref().unwrap_or(crate::model::UNDATED);
+        let name = self.name.as_deref().unwrap_or(crate::model::NO_SECTION);
         match &self.page {
             Some(page) => format!("{date} {page}版 {name}"),
             None => format!("{date} {name}"),
