@@ -69,11 +69,24 @@ pub enum Action {
     Fetch,
     /// Search this section or the whole archive.
     Scope,
+    /// The next unread article, across sections, days and feeds.
+    NextUnread,
+    /// The previous unread article.
+    PrevUnread,
+    /// Mark every article the list shows read (a section's, a day's or a
+    /// feed's); the next key may undo it.
+    MarkAllRead,
+    /// Show all articles, the unread only, or the starred only.
+    View,
+    /// Fold every day of the sections tree.
+    FoldAll,
+    /// Jump to a date (typed in a prompt).
+    JumpDate,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 32] = [
         Action::Down,
         Action::Up,
         Action::Left,
@@ -100,6 +113,12 @@ impl Action {
         Action::Warnings,
         Action::Fetch,
         Action::Scope,
+        Action::NextUnread,
+        Action::PrevUnread,
+        Action::MarkAllRead,
+        Action::View,
+        Action::FoldAll,
+        Action::JumpDate,
     ];
 
     /// The name used in `[keys]`.
@@ -131,6 +150,12 @@ impl Action {
             Action::Warnings => "warnings",
             Action::Fetch => "fetch",
             Action::Scope => "scope",
+            Action::NextUnread => "next_unread",
+            Action::PrevUnread => "prev_unread",
+            Action::MarkAllRead => "mark_all_read",
+            Action::View => "view",
+            Action::FoldAll => "fold_all",
+            Action::JumpDate => "jump_date",
         }
     }
 
@@ -151,11 +176,11 @@ impl Action {
             Action::PageUp => "page up",
             Action::Top => "top",
             Action::Bottom => "bottom",
-            Action::NextArticle => "next article",
-            Action::PrevArticle => "previous article",
+            Action::NextArticle => "next article; next match of a find",
+            Action::PrevArticle => "previous article; previous match",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
-            Action::Filter => "search the archive",
+            Action::Filter => "search the archive; in the reader, find",
             Action::ToggleRead => "toggle read",
             Action::ToggleStar => "toggle star",
             Action::OpenLink => "open the link in the browser, or link [n]",
@@ -163,6 +188,12 @@ impl Action {
             Action::Warnings => "warnings from loading",
             Action::Fetch => "fetch web feeds",
             Action::Scope => "search: this section / everything",
+            Action::NextUnread => "next unread article",
+            Action::PrevUnread => "previous unread article",
+            Action::MarkAllRead => "mark the list read (Esc undoes)",
+            Action::View => "show all / unread / starred",
+            Action::FoldAll => "fold every date",
+            Action::JumpDate => "jump to a date",
         }
     }
 
@@ -195,6 +226,12 @@ impl Action {
             Action::Warnings => &["W"],
             Action::Fetch => &["R"],
             Action::Scope => &["Ctrl-t"],
+            Action::NextUnread => &["u"],
+            Action::PrevUnread => &["U"],
+            Action::MarkAllRead => &["A"],
+            Action::View => &["v"],
+            Action::FoldAll => &["z"],
+            Action::JumpDate => &[":"],
         }
     }
 }

@@ -4,7 +4,10 @@
 //! the articles read and starred. [`StateStore`] is where they are kept,
 //! `$XDG_STATE_HOME/kanbao/state.json` or `~/.local/state/kanbao/state.json`.
 //! The file reads `{"version": 1, "read": [ids…], "starred": [ids…]}`, ids
-//! sorted.
+//! sorted, and, where the reader was, `"last": id` (the article open when it
+//! quit) and `"places": {id: {"block": n, "end": bool}}` (where each article
+//! was left: the block at the top of the reader, or its end). Both are
+//! optional, so files of earlier kanbao read as they were.
 //!
 //! Loading never fails and never loses a file: a missing file means no marks;
 //! a file that cannot be used (unreadable, not JSON, the wrong shape) is moved
@@ -17,7 +20,7 @@
 //! full disk leaves the previous marks whole; the temporary files of saves
 //! that were killed before their rename are removed by the next save.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::env;
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -33,12 +36,29 @@ use crate::model::Warning;
 /// The `version` this kanbao writes and reads.
 pub const VERSION: u64 = 1;
 
-/// Which articles are read and which are starred, by article id.
+/// Which articles are read and which are starred, by article id, and
+/// where the reader left them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Marks {
     read: BTreeSet<String>,
     starred: BTreeSet<String>,
+    places: BTreeMap<String, Place>,
+    last: Option<String>,
 }
+
+/// Where an article was left in the reader.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// The block (heading, paragraph …) at the top of the reader.
+    pub block: usize,
+    /// The reader was at the article's end, which a relayout keeps.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub end: bool,
+}
+
+/// Places kept at most: the oldest are dropped beyond it, so that the file
+/// stays small however much is read.
+pub const MAX_PLACES: usize = 2_000;
 
 impl Marks {
     pub fn is_read(&self, id: &str) -> bool {
@@ -66,6 +86,49 @@ impl Marks {
     pub fn toggle_star(&mut self, id: &str) -> bool {
         toggle(&mut self.starred, id)
     }
+
+    /// Where article `id` was left, if it was.
+    pub fn place(&self, id: &str) -> Option<Place> {
+        self.places.get(id).copied()
+    }
+
+    /// Remembers where article `id` was left; the start of an article is
+    /// where it opens anyway, so it is not kept.
+    pub fn set_place(&mut self, id: &str, place: Place) {
+        if place == Place::default() {
+            self.places.remove(id);
+        } else if let Some(kept) = self.places.get_mut(id) {
+            *kept = place;
+        } else {
+            if self.places.len() >= MAX_PLACES {
+                // Ids carry no time; dropping the first in order is as good
+                // as any, and keeps the article just read.
+                let first = self.places.keys().next().cloned();
+                if let Some(first) = first {
+                    self.places.remove(&first);
+                }
+            }
+            self.places.insert(id.to_owned(), place);
+        }
+    }
+
+    /// Drops the places of articles that `keep` says are gone, and the last
+    /// article if it is gone.
+    pub fn retain_places(&mut self, keep: impl Fn(&str) -> bool) {
+        self.places.retain(|id, _| keep(id));
+        if self.last.as_deref().is_some_and(|id| !keep(id)) {
+            self.last = None;
+        }
+    }
+
+    /// The article open when the reader quit.
+    pub fn last(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+
+    pub fn set_last(&mut self, id: Option<&str>) {
+        self.last = id.map(str::to_owned);
+    }
 }
 
 fn set(ids: &mut BTreeSet<String>, id: &str, on: bool) {
@@ -88,6 +151,10 @@ struct FileOut<'a> {
     version: u64,
     read: &'a BTreeSet<String>,
     starred: &'a BTreeSet<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    places: &'a BTreeMap<String, Place>,
 }
 
 /// The file as read, once its `version` is known to be [`VERSION`].
@@ -95,6 +162,10 @@ struct FileOut<'a> {
 struct FileIn {
     read: BTreeSet<String>,
     starred: BTreeSet<String>,
+    #[serde(default)]
+    last: Option<String>,
+    #[serde(default)]
+    places: BTreeMap<String, Place>,
 }
 
 /// Where the marks are kept: one `state.json`.
@@ -215,6 +286,8 @@ impl StateStore {
             version: VERSION,
             read: &marks.read,
             starred: &marks.starred,
+            last: marks.last.as_deref(),
+            places: &marks.places,
         };
         let mut bytes =
             serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot save read marks: {e}"))?;
@@ -273,6 +346,8 @@ fn parse(bytes: &[u8]) -> Result<Marks, Problem> {
     Ok(Marks {
         read: file.read,
         starred: file.starred,
+        places: file.places,
+        last: file.last,
     })
 }
 
@@ -397,6 +472,63 @@ mod tests {
     #[case::folder(ErrorKind::IsADirectory, "/s/state.json is a folder; move it away")]
     fn save_fixes(#[case] kind: ErrorKind, #[case] fix: &str) {
         assert_eq!(save_fix(kind, Path::new("/s/state.json")), fix);
+    }
+
+    #[test]
+    fn places_and_the_last_article_round_trip_and_old_files_read() {
+        let mut marks = Marks::default();
+        marks.set_place(
+            "a",
+            Place {
+                block: 4,
+                end: false,
+            },
+        );
+        marks.set_place(
+            "b",
+            Place {
+                block: 9,
+                end: true,
+            },
+        );
+        marks.set_place("c", Place::default());
+        marks.set_last(Some("a"));
+        let file = FileOut {
+            version: VERSION,
+            read: &marks.read,
+            starred: &marks.starred,
+            last: marks.last.as_deref(),
+            places: &marks.places,
+        };
+        let bytes = serde_json::to_vec(&file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains(r#""places":{"a":{"block":4},"b":{"block":9,"end":true}}"#),
+            "{text}"
+        );
+        assert!(matches!(parse(&bytes), Ok(m) if m == marks));
+        let old = parse(br#"{"version": 1, "read": ["x"], "starred": []}"#);
+        assert!(matches!(old, Ok(m) if m.last().is_none() && m.place("x").is_none()));
+        marks.retain_places(|id| id == "b");
+        assert_eq!(marks.place("a"), None);
+        assert_eq!(marks.last(), None, "the last article is gone");
+        assert_eq!(marks.place("b").map(|p| p.block), Some(9));
+    }
+
+    #[test]
+    fn places_are_capped() {
+        let mut marks = Marks::default();
+        for n in 0..MAX_PLACES + 5 {
+            marks.set_place(
+                &format!("{n:05}"),
+                Place {
+                    block: 1,
+                    end: false,
+                },
+            );
+        }
+        assert_eq!(marks.places.len(), MAX_PLACES);
+        assert!(marks.place(&format!("{:05}", MAX_PLACES + 4)).is_some());
     }
 
     #[test]

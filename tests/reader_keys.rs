@@ -13,7 +13,7 @@ use kanbao::keymap::Action;
 use kanbao::library::Library;
 use kanbao::marks::Marks;
 use kanbao::ui::app::{App, Input, Overlay, Prefs};
-use kanbao::ui::archive::Archive;
+use kanbao::ui::archive::{Archive, Row};
 use kanbao::ui::input::translate;
 use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Effect, Msg, update};
@@ -70,6 +70,12 @@ fn link_number(app: &App) -> Option<&str> {
     }
 }
 
+/// The selected section (the tree's row is a section's).
+fn section(app: &App) -> usize {
+    app.section()
+        .unwrap_or_else(|| panic!("a {:?} row is selected, not a section", app.nav.row))
+}
+
 fn title(app: &App) -> Option<String> {
     let index = app.reader.article.or_else(|| app.selected())?;
     app.archive.articles[index].title.clone()
@@ -79,7 +85,7 @@ fn title(app: &App) -> Option<String> {
 fn launch_focuses_the_first_article_of_the_first_section() {
     let app = sample();
     assert_eq!(app.focus, Focus::Articles);
-    assert_eq!(app.nav.section, 0);
+    assert_eq!(section(&app), 0);
     assert_eq!(app.nav.article, 0);
     assert_eq!(title(&app).as_deref(), Some("奋力建设区域创新高地"));
 }
@@ -187,8 +193,18 @@ fn panes_switch_with_h_l_arrows_and_tab() {
     let mut app = sections();
     press(&mut app, "h");
     assert_eq!(app.focus, Focus::Sections);
+    let section = app.nav.row;
     press(&mut app, "h");
     assert_eq!(app.focus, Focus::Sections, "nothing left of the sections");
+    assert!(
+        matches!(app.nav.row, Row::Day(_)),
+        "h in the tree folds the day and selects it: {:?}",
+        app.nav.row
+    );
+    press(&mut app, "l");
+    assert_eq!(app.focus, Focus::Sections, "l opens the folded day");
+    press(&mut app, "j");
+    assert_eq!(app.nav.row, section, "its sections are shown again");
     press(&mut app, "l");
     assert_eq!(app.focus, Focus::Articles);
     press(&mut app, "<Right>");
@@ -223,21 +239,21 @@ fn sections_move_with_j_k_in_their_pane_and_with_shift_j_k_anywhere() {
     let count = app.archive.sections.len();
     assert!(count >= 4, "{count} sections");
     press(&mut app, "J");
-    assert_eq!((app.nav.section, app.nav.article), (1, 0));
+    assert_eq!((section(&app), app.nav.article), (1, 0));
     press(&mut app, "jJ");
     assert_eq!(
-        (app.nav.section, app.nav.article),
+        (section(&app), app.nav.article),
         (2, 0),
         "J selects the next section's first article"
     );
     press(&mut app, "K");
-    assert_eq!(app.nav.section, 1);
+    assert_eq!(section(&app), 1);
     press(&mut app, "hj");
-    assert_eq!(app.nav.section, 2);
+    assert_eq!(section(&app), 2);
     press(&mut app, "G");
-    assert_eq!(app.nav.section, count - 1);
+    assert_eq!(section(&app), count - 1);
     press(&mut app, "J");
-    assert_eq!(app.nav.section, count - 1, "stays on the last section");
+    assert_eq!(section(&app), count - 1, "stays on the last section");
 }
 
 #[test]
@@ -246,7 +262,7 @@ fn shift_j_k_while_reading_open_the_first_article_of_the_next_or_previous_sectio
     press(&mut app, "<Enter>");
     let first = title(&app);
     press(&mut app, "J");
-    assert_eq!(app.nav.section, 1);
+    assert_eq!(section(&app), 1);
     let opened = app.reader.article.expect("an article is open");
     assert_eq!(
         Some(opened),
@@ -260,7 +276,7 @@ fn shift_j_k_while_reading_open_the_first_article_of_the_next_or_previous_sectio
             .is_read(&app.archive.articles[opened].id)
     );
     press(&mut app, "K");
-    assert_eq!((app.nav.section, title(&app)), (0, first));
+    assert_eq!((section(&app), title(&app)), (0, first));
 }
 
 #[test]
@@ -276,7 +292,8 @@ fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
     );
     press(&mut app, "n");
     assert_eq!(
-        app.nav.section, 1,
+        section(&app),
+        1,
         "past the last article, into the next section"
     );
     assert_eq!(app.focus, Focus::Reader);

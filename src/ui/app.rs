@@ -7,7 +7,6 @@
 //! archive, the preferences, the list's place, the reader, the focus, what
 //! the keys are typing, the overlay, the status line, and the geometry.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -18,8 +17,10 @@ use crate::keymap::Keymap;
 use crate::model::{Article, Warning};
 use crate::typeset::{self, sanitize, str_width, truncate, wrap};
 
-use super::archive::{Archive, Found, Section};
+use super::archive::{Archive, Found, Row, Section};
+use super::find::Find;
 use super::layout::{Focus, Panes, Size};
+use super::tree::{self, Folds};
 
 /// A window over the list or the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +37,9 @@ pub struct Shown {
     pub top: usize,
 }
 
-/// What the keys are typing, if anything: the search after `/`, or the
-/// number of a link after `o`.
+/// What the keys are typing, if anything: the search after `/`, a find
+/// in the article after `/` in the reader, a date after `:`, or the number
+/// of a link after `o`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Input {
     /// Keys are actions.
@@ -45,6 +47,10 @@ pub enum Input {
     Browse,
     /// The search is being typed.
     Filter,
+    /// A find in the open article is being typed (the text is the find's).
+    Find,
+    /// A date to jump to: `2023-03-10`, `3-10`, `03-10` or `10`.
+    Date(String),
     /// The number of the link to open (digits; empty for the article's own
     /// address).
     LinkNumber(String),
@@ -74,11 +80,15 @@ impl Prefs {
     }
 }
 
-/// The place in the lists: the selection and the scroll offsets.
-#[derive(Debug, Clone, Default)]
+/// The place in the lists: the selection, the scroll offsets and what is
+/// open in the sections tree.
+#[derive(Debug, Clone)]
 pub struct Nav {
-    /// Selected section (index into [`Archive::sections`]).
-    pub section: usize,
+    /// The selected row of the sections tree: the article list shows its
+    /// articles (a section's, a day's or a feed's).
+    pub row: Row,
+    /// The days and feeds opened and folded.
+    pub folds: Folds,
     /// Selected article (index into what the article list shows).
     pub article: usize,
     /// First row shown in the sections pane.
@@ -111,8 +121,11 @@ pub struct Reader {
     pub at_end: bool,
     /// Lines that fit the pane.
     pub height: usize,
-    /// Where each article was left: the block at the top, by article id.
-    pub places: HashMap<String, usize>,
+    /// A find in the article, while one is typed or kept.
+    pub find: Option<Find>,
+    /// The find is the archive search's: its first match is shown once the
+    /// article's lines are laid out.
+    pub find_pending: bool,
     /// The width a worker is typesetting the article at, while `lines`
     /// hold only its head (see [`LONG_TEXT`]).
     pub typesetting: Option<usize>,
@@ -181,12 +194,26 @@ pub struct Status {
     pub unsaved: bool,
 }
 
+/// Articles marked read by one key, which the next key may take back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// Indices into [`Archive::articles`] of the articles marked.
+    pub articles: Vec<usize>,
+}
+
 /// The whole state of the reader.
 #[derive(Debug, Clone)]
 pub struct App {
     pub archive: Archive,
     pub prefs: Prefs,
     pub nav: Nav,
+    /// The rows of the sections tree, as worked out after the last change.
+    pub rows: Vec<Row>,
+    /// Articles the last key marked read, until the next key.
+    pub undo: Option<Undo>,
+    /// The article that was open when the reader last quit, until it is
+    /// shown (it may come only with the whole archive) or a key is pressed.
+    pub restore: Option<String>,
     pub reader: Reader,
     pub focus: Focus,
     pub input: Input,
@@ -202,13 +229,21 @@ impl App {
     /// A reader over `archive`, focused on the first section's first
     /// article.
     pub fn new(archive: Archive, prefs: Prefs) -> App {
-        App {
+        let restore = archive.marks().last().map(str::to_owned);
+        let mut app = App {
             archive,
             prefs,
             nav: Nav {
+                row: Row::Section(0),
+                folds: Folds::default(),
+                article: 0,
+                section_offset: 0,
+                article_offset: 0,
                 everywhere: true,
-                ..Nav::default()
             },
+            rows: Vec::new(),
+            undo: None,
+            restore,
             reader: Reader::default(),
             focus: Focus::Articles,
             input: Input::Browse,
@@ -217,7 +252,9 @@ impl App {
             size: Size::default(),
             panes: Panes::default(),
             quit: false,
-        }
+        };
+        app.rows = tree::rows(&app.archive, &app.nav.folds);
+        app
     }
 
     /// Whether a search (rather than a section) fills the article list.
@@ -230,22 +267,88 @@ impl App {
         self.input == Input::Filter
     }
 
+    /// The sections the selected row stands for.
+    pub fn scope(&self) -> std::ops::Range<usize> {
+        tree::scope(&self.archive, self.nav.row)
+    }
+
+    /// The articles (a range of indices into [`Archive::articles`]) of
+    /// the sections the selected row stands for.
+    fn scope_articles(&self) -> std::ops::Range<usize> {
+        let scope = self.scope();
+        let sections = &self.archive.sections;
+        let first = sections.get(scope.start).and_then(|s| s.articles.first());
+        let last = scope
+            .end
+            .checked_sub(1)
+            .and_then(|s| sections.get(s))
+            .and_then(|s| s.articles.last());
+        match (first, last) {
+            (Some(&first), Some(&last)) => first..last + 1,
+            _ => 0..0,
+        }
+    }
+
     /// What the article list shows: the search hits (everywhere, or in the
-    /// selected section) in rank order, else the selected section.
+    /// selected row's sections) in rank order, else the selected row's
+    /// articles that the view lets through.
     pub fn listed(&self) -> Vec<usize> {
         match self.archive.found() {
             Some(Ok(found)) => {
-                let section = self.section().filter(|_| !self.nav.everywhere);
+                let scope = (!self.nav.everywhere).then(|| self.scope_articles());
                 found
                     .hits
                     .iter()
                     .map(|h| h.article)
-                    .filter(|i| section.is_none_or(|s| s.articles.binary_search(i).is_ok()))
+                    .filter(|i| scope.as_ref().is_none_or(|s| s.contains(i)))
                     .collect()
             }
             Some(Err(_)) => Vec::new(),
-            None => self.archive.visible(self.nav.section).to_vec(),
+            None => self
+                .scope()
+                .flat_map(|s| self.archive.visible(s).iter().copied())
+                .collect(),
         }
+    }
+
+    /// What the selected row is called: `2023-03-08 05版 要闻`, a date, or
+    /// a feed's title.
+    pub fn scope_label(&self) -> String {
+        match self.nav.row {
+            Row::Section(s) => self
+                .archive
+                .sections
+                .get(s)
+                .map(Section::label)
+                .unwrap_or_default(),
+            Row::Day(d) => self
+                .archive
+                .days
+                .get(d)
+                .map(|d| d.label().to_owned())
+                .unwrap_or_default(),
+            Row::Feed(f) => self
+                .archive
+                .feeds
+                .get(f)
+                .map(|f| sanitize(&f.title).into_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The title of the feed the selected row is in.
+    pub fn scope_feed(&self) -> Option<&str> {
+        let feed = match self.nav.row {
+            Row::Feed(f) => f,
+            Row::Day(d) => self.archive.days.get(d)?.feed,
+            Row::Section(s) => {
+                self.archive
+                    .days
+                    .get(self.archive.sections.get(s)?.day)?
+                    .feed
+            }
+        };
+        self.archive.feeds.get(feed).map(|f| f.title.as_str())
     }
 
     /// The hit behind row `row` of [`App::listed`], while searching.
@@ -260,9 +363,13 @@ impl App {
         }
     }
 
-    /// The selected section, if there is one.
-    pub fn section(&self) -> Option<&Section> {
-        self.archive.sections.get(self.nav.section)
+    /// The selected section, when a section (not a day or a feed) is
+    /// selected.
+    pub fn section(&self) -> Option<usize> {
+        match self.nav.row {
+            Row::Section(s) if s < self.archive.sections.len() => Some(s),
+            _ => None,
+        }
     }
 
     /// The selected article (index into [`Archive::articles`]).

@@ -8,10 +8,11 @@
 //! once per change, never per frame.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use crate::index::search::{Hit, Query, QueryError, Search};
 use crate::library::Library;
-use crate::marks::Marks;
+use crate::marks::{Marks, Place};
 use crate::model::{Article, Warning};
 use crate::typeset::Context;
 
@@ -24,27 +25,94 @@ pub struct Section {
     /// 要闻`, `02版 要闻`): a section is one 版面.
     pub page: Option<String>,
     pub name: Option<String>,
-    /// Indices into [`Archive::articles`], in page order.
+    /// Indices into [`Archive::articles`], in page order: a run of
+    /// consecutive articles.
     pub articles: Vec<usize>,
+    /// The day (index into [`Archive::days`]) it belongs to.
+    pub day: usize,
 }
 
 impl Section {
     /// `2023-03-08 05版 要闻`, or what is known of it.
     pub fn label(&self) -> String {
         let date = self.date.as_deref().unwrap_or(crate::model::UNDATED);
+        format!("{date} {}", self.name_label())
+    }
+
+    /// `05版 要闻`, or `要闻`: the section's name under its date in the
+    /// sections tree.
+    pub fn name_label(&self) -> String {
         let name = self.name.as_deref().unwrap_or(crate::model::NO_SECTION);
         match &self.page {
-            Some(page) => format!("{date} {page}版 {name}"),
-            None => format!("{date} {name}"),
+            Some(page) => format!("{page}版 {name}"),
+            None => name.to_owned(),
         }
     }
 }
 
-/// A row of the sections pane: a feed's name, or one of its sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SectionRow {
+/// A feed's sections of one date: a node of the sections tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day {
+    /// Index into [`Archive::feeds`].
+    pub feed: usize,
+    pub date: Option<String>,
+    /// Its sections (indices into [`Archive::sections`]).
+    pub sections: Range<usize>,
+}
+
+impl Day {
+    /// `2023-03-08`, or 日期不详.
+    pub fn label(&self) -> &str {
+        self.date.as_deref().unwrap_or(crate::model::UNDATED)
+    }
+}
+
+/// A feed's days: the top of the sections tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    pub title: String,
+    /// Its days (indices into [`Archive::days`]), newest first.
+    pub days: Range<usize>,
+}
+
+/// A row of the sections tree: a feed, one of its days, or a section of a
+/// day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Row {
     Feed(usize),
+    Day(usize),
     Section(usize),
+}
+
+/// Which articles the lists show, besides what a search narrows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    All,
+    /// Unread articles only (an article read while shown stays until the
+    /// view or the search changes).
+    Unread,
+    Starred,
+}
+
+impl View {
+    /// The next view of the cycle all → unread → starred → all.
+    pub fn next(self) -> View {
+        match self {
+            View::All => View::Unread,
+            View::Unread => View::Starred,
+            View::Starred => View::All,
+        }
+    }
+
+    /// `未读`, as the lists' headers and the status line name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::All => "全部",
+            View::Unread => "未读",
+            View::Starred => "星标",
+        }
+    }
 }
 
 /// The result of the search being shown.
@@ -65,6 +133,9 @@ pub struct Archive {
     /// a new library comes through [`Archive::replace`].
     pub articles: Vec<Article>,
     pub sections: Vec<Section>,
+    /// The sections tree's feeds and days, in library order.
+    pub feeds: Vec<Feed>,
+    pub days: Vec<Day>,
     pub feed_titles: HashMap<String, String>,
     /// From loading, and from the last fetch (paths `fetch FEED`).
     pub warnings: Vec<Warning>,
@@ -75,6 +146,10 @@ pub struct Archive {
     query: String,
     /// The search being shown (or why it found nothing to look for).
     found: Option<Result<Found, QueryError>>,
+    /// Which articles the view lets through.
+    view: View,
+    /// Per article: its section.
+    section_of: Vec<usize>,
     /// Per section: the articles shown, and how many of them are unread.
     shown: Vec<Vec<usize>>,
     unread: Vec<usize>,
@@ -117,6 +192,13 @@ impl Archive {
             .map(|f| (f.id.clone(), f.title.clone()))
             .collect();
         self.sections = sections(&library.articles, &self.feed_titles);
+        (self.feeds, self.days) = tree(&mut self.sections);
+        self.section_of = vec![0; library.articles.len()];
+        for (n, s) in self.sections.iter().enumerate() {
+            for &i in &s.articles {
+                self.section_of[i] = n;
+            }
+        }
         self.articles = library.articles;
         self.run_search();
     }
@@ -125,22 +207,101 @@ impl Archive {
         &self.marks
     }
 
-    /// Marks `id` read or unread.
-    pub fn set_read(&mut self, id: &str, read: bool) {
-        self.marks.set_read(id, read);
-        self.count_unread();
+    /// Whether article `index` is read.
+    pub fn is_read(&self, index: usize) -> bool {
+        self.articles
+            .get(index)
+            .is_some_and(|a| self.marks.is_read(&a.id))
     }
 
-    /// Turns `id`'s read mark over; returns whether it is now read.
-    pub fn toggle_read(&mut self, id: &str) -> bool {
-        let read = self.marks.toggle_read(id);
-        self.count_unread();
+    /// Marks article `index` read or unread; returns whether that changed
+    /// it. The article stays shown whatever the view.
+    pub fn set_read(&mut self, index: usize, read: bool) -> bool {
+        let Some(article) = self.articles.get(index) else {
+            return false;
+        };
+        if self.marks.is_read(&article.id) == read {
+            return false;
+        }
+        self.marks.set_read(&article.id, read);
+        let section = self.section_of[index];
+        if self.shown[section].binary_search(&index).is_ok() {
+            let unread = &mut self.unread[section];
+            *unread = if read {
+                unread.saturating_sub(1)
+            } else {
+                *unread + 1
+            };
+        }
+        true
+    }
+
+    /// Turns article `index`'s read mark over; returns whether it is now
+    /// read.
+    pub fn toggle_read(&mut self, index: usize) -> bool {
+        let read = !self.is_read(index);
+        self.set_read(index, read);
         read
     }
 
-    /// Turns `id`'s star over; returns whether it is now starred.
-    pub fn toggle_star(&mut self, id: &str) -> bool {
-        self.marks.toggle_star(id)
+    /// Turns article `index`'s star over; returns whether it is now
+    /// starred.
+    pub fn toggle_star(&mut self, index: usize) -> bool {
+        match self.articles.get(index) {
+            Some(article) => self.marks.toggle_star(&article.id),
+            None => false,
+        }
+    }
+
+    /// The section article `index` is in.
+    pub fn section_of(&self, index: usize) -> Option<usize> {
+        self.section_of.get(index).copied()
+    }
+
+    /// Where the reader left article `index`.
+    pub fn place(&self, index: usize) -> Option<Place> {
+        self.articles
+            .get(index)
+            .and_then(|a| self.marks.place(&a.id))
+    }
+
+    /// Remembers where the reader left article `index`.
+    pub fn set_place(&mut self, index: usize, place: Place) {
+        if let Some(article) = self.articles.get(index) {
+            self.marks.set_place(&article.id, place);
+        }
+    }
+
+    /// Remembers the article open when the reader quits.
+    pub fn set_last(&mut self, index: Option<usize>) {
+        let id = index
+            .and_then(|i| self.articles.get(i))
+            .map(|a| a.id.as_str());
+        self.marks.set_last(id);
+    }
+
+    /// Drops the places of articles no longer in the archive (call with
+    /// the whole archive, never a first screen of it).
+    pub fn forget_gone_places(&mut self) {
+        let ids: HashSet<&str> = self.articles.iter().map(|a| a.id.as_str()).collect();
+        self.marks.retain_places(|id| ids.contains(id));
+    }
+
+    /// Which articles the view lets through.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Shows the articles `view` lets through.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+        self.count_shown();
+    }
+
+    /// Whether a search or the view hides articles (then sections, days
+    /// and feeds with nothing to show are hidden).
+    pub fn narrowed(&self) -> bool {
+        self.view != View::All || !self.query.trim().is_empty()
     }
 
     /// The archive's search index, once it is open.
@@ -198,9 +359,57 @@ impl Archive {
         self.unread.get(section).copied().unwrap_or(0)
     }
 
+    /// Whether the search and the view show article `index`.
+    pub fn shows(&self, index: usize) -> bool {
+        self.section_of
+            .get(index)
+            .and_then(|&s| self.shown.get(s))
+            .is_some_and(|shown| shown.binary_search(&index).is_ok())
+    }
+
+    /// The first unread article shown after (before) article `from`, in
+    /// library order.
+    pub fn next_unread(&self, from: usize, forward: bool) -> Option<usize> {
+        let unread = |i: &usize| self.shows(*i) && !self.is_read(*i);
+        if forward {
+            (from + 1..self.articles.len()).find(unread)
+        } else {
+            (0..from.min(self.articles.len())).rev().find(unread)
+        }
+    }
+
+    /// The first unread article shown.
+    pub fn next_unread_from_start(&self) -> Option<usize> {
+        (0..self.articles.len()).find(|&i| self.shows(i) && !self.is_read(i))
+    }
+
+    /// Unread and shown articles of day `day`.
+    pub fn day_counts(&self, day: usize) -> (usize, usize) {
+        self.days
+            .get(day)
+            .map_or((0, 0), |d| self.counts(d.sections.clone()))
+    }
+
+    /// Unread and shown articles of feed `feed`.
+    pub fn feed_counts(&self, feed: usize) -> (usize, usize) {
+        self.feeds.get(feed).map_or((0, 0), |f| {
+            f.days.clone().fold((0, 0), |(u, n), d| {
+                let (du, dn) = self.day_counts(d);
+                (u + du, n + dn)
+            })
+        })
+    }
+
+    /// Unread and shown articles of `sections`.
+    pub fn counts(&self, sections: Range<usize>) -> (usize, usize) {
+        sections.fold((0, 0), |(u, n), s| {
+            (u + self.unread(s), n + self.visible(s).len())
+        })
+    }
+
     fn count_shown(&mut self) {
         let shown = (0..self.sections.len())
-            .map(|s| self.narrowed(&self.sections[s]))
+            .map(|s| self.let_through(&self.sections[s]))
             .collect();
         self.shown = shown;
         self.count_unread();
@@ -218,19 +427,21 @@ impl Archive {
             .collect();
     }
 
-    fn narrowed(&self, section: &Section) -> Vec<usize> {
+    /// A section's articles that the search and the view let through.
+    fn let_through(&self, section: &Section) -> Vec<usize> {
+        let viewed = |i: &usize| {
+            let id = &self.articles[*i].id;
+            match self.view {
+                View::All => true,
+                View::Unread => !self.marks.is_read(id),
+                View::Starred => self.marks.is_starred(id),
+            }
+        };
+        let articles = section.articles.iter().copied().filter(viewed);
         match &self.found {
-            Some(Ok(found)) => section
-                .articles
-                .iter()
-                .copied()
-                .filter(|i| found.articles.contains(i))
-                .collect(),
+            Some(Ok(found)) => articles.filter(|i| found.articles.contains(i)).collect(),
             Some(Err(_)) => Vec::new(),
-            None => section
-                .articles
-                .iter()
-                .copied()
+            None => articles
                 .filter(|&i| self.matches(&self.articles[i]))
                 .collect(),
         }
@@ -267,20 +478,6 @@ impl Archive {
         }
     }
 
-    /// The rows of the sections pane: each feed's name above its sections.
-    pub fn section_rows(&self) -> Vec<SectionRow> {
-        let mut rows = Vec::new();
-        let mut feed: Option<&str> = None;
-        for (i, s) in self.sections.iter().enumerate() {
-            if feed != Some(s.feed_title.as_str()) {
-                rows.push(SectionRow::Feed(i));
-                feed = Some(&s.feed_title);
-            }
-            rows.push(SectionRow::Section(i));
-        }
-        rows
-    }
-
     /// Where article `id` is now.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.articles.iter().position(|a| a.id == id)
@@ -308,6 +505,7 @@ fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Secti
                 page: a.page.clone(),
                 name: a.section.clone(),
                 articles: vec![i],
+                day: 0,
             }),
         }
     }
@@ -331,4 +529,34 @@ fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Secti
         }
     }
     out
+}
+
+/// The feeds and days of `sections` (in library order), which learn
+/// their day.
+fn tree(sections: &mut [Section]) -> (Vec<Feed>, Vec<Day>) {
+    let mut feeds: Vec<Feed> = Vec::new();
+    let mut days: Vec<Day> = Vec::new();
+    for (n, s) in sections.iter_mut().enumerate() {
+        let same_feed = feeds.last().is_some_and(|f| f.title == s.feed_title);
+        if !same_feed {
+            feeds.push(Feed {
+                title: s.feed_title.clone(),
+                days: days.len()..days.len(),
+            });
+        }
+        let feed = feeds.len() - 1;
+        match days.last_mut() {
+            Some(d) if same_feed && d.date == s.date => d.sections.end = n + 1,
+            _ => days.push(Day {
+                feed,
+                date: s.date.clone(),
+                sections: n..n + 1,
+            }),
+        }
+        s.day = days.len() - 1;
+        if let Some(f) = feeds.last_mut() {
+            f.days.end = days.len();
+        }
+    }
+    (feeds, days)
 }

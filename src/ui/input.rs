@@ -18,10 +18,11 @@ pub fn translate(app: &App, event: Event) -> Option<Msg> {
             match input {
                 Input::LinkNumber(_) => link_key(key, bound),
                 Input::Filter => filter_key(key, bound),
+                Input::Find | Input::Date(_) => prompt_key(key, bound),
                 Input::Browse => bound.map(Msg::Action),
             }
         }
-        (Input::Filter, Event::Paste(text)) => {
+        (Input::Filter | Input::Find | Input::Date(_), Event::Paste(text)) => {
             let line: String = text.chars().filter(|c| !c.is_control()).collect();
             Some(Msg::Text(line))
         }
@@ -75,6 +76,25 @@ fn filter_key(key: KeyEvent, bound: Option<Action>) -> Option<Msg> {
             Some(Msg::Text(c.to_string()))
         }
         KeyCode::Down | KeyCode::Up => bound.map(Msg::Action),
+        _ => None,
+    }
+}
+
+/// A key while a find or a date is typed: text, Enter, Esc, Backspace,
+/// and quit.
+fn prompt_key(key: KeyEvent, bound: Option<Action>) -> Option<Msg> {
+    match key.code {
+        _ if bound == Some(Action::Quit) => Some(Msg::Action(Action::Quit)),
+        KeyCode::Enter => Some(Msg::Submit),
+        KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
+        KeyCode::Backspace => Some(Msg::Backspace),
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Msg::Text(c.to_string()))
+        }
         _ => None,
     }
 }

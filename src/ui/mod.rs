@@ -2,6 +2,8 @@
 //!
 //! - [`app`]: the state, plain data, one field per concern;
 //! - [`archive`]: the articles, sections, marks and search as shown;
+//! - [`tree`]: the sections pane as a tree of feeds, days and sections;
+//! - [`find`]: a find in the open article;
 //! - [`msg`]: the messages `update` takes and the effects it returns;
 //! - [`input`]: terminal events → messages (keys through the keymap);
 //! - [`update`]: messages → state changes and effects;
@@ -21,10 +23,12 @@
 
 pub mod app;
 pub mod archive;
+pub mod find;
 pub mod input;
 pub mod layout;
 pub mod msg;
 pub mod terminal;
+pub mod tree;
 pub mod update;
 pub mod view;
 pub mod worker;
@@ -105,6 +109,10 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let result = terminal::watch_signals()
         .map_err(Error::Signals)
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
+    // Where the reader was: the article open and each article's place.
+    update::remember_place(&mut app);
+    let open = app.reader.article.filter(|_| app.reader.opened);
+    app.archive.set_last(open);
     let saved = store.as_ref().map(|s| s.save(app.archive.marks()));
     terminal::restore();
     for report in worker::take_strays() {

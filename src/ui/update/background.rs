@@ -10,8 +10,10 @@ use crate::model::Warning;
 use crate::typeset::{sanitize, str_width, truncate};
 
 use super::super::app::{App, Fetching};
+use super::super::archive::Row;
 use super::super::msg::{Effect, Msg};
 use super::super::worker::Worker;
+use super::keys;
 
 /// Columns a link in a message keeps at least, however narrow the screen.
 const MIN_LINK_COLUMNS: usize = 12;
@@ -48,6 +50,10 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
             if let Some(opened) = opened {
                 reloaded(app, *opened);
             }
+            // The whole archive is here: an article to restore that it
+            // does not hold is gone.
+            super::restore(app, effects);
+            app.restore = None;
         }
         Msg::LinkOpened { url, result } => {
             app.status.message = Some(link_message(app, &url, &result));
@@ -85,39 +91,29 @@ fn reloaded(app: &mut App, opened: Opened) {
     replace_library(app, library, search);
 }
 
-/// Replaces the archive and its search index, keeping the selection, the
-/// article being read and the places by article id.
+/// Replaces the archive and its search index, keeping the selection (the
+/// tree's row and the article), the article being read, and the places of
+/// the articles still there.
 fn replace_library(app: &mut App, library: Library, search: Search) {
     let id_of = |i: usize| app.archive.articles[i].id.clone();
     let selected = app.selected().map(id_of);
     let reading = app.reader.article.map(id_of);
-    let section = app
-        .section()
-        .map(|s| (s.feed_title.clone(), s.date.clone(), s.name.clone()));
+    let row = RowKey::of(app);
+    // The place of the article being read, before its index changes.
+    super::remember_place(app);
+    app.undo = None;
     // A search index belongs to the library it was opened with.
     app.archive.replace(library, Some(search));
+    app.archive.forget_gone_places();
     let find = |id: &Option<String>| id.as_ref().and_then(|id| app.archive.position(id));
     let reading = find(&reading);
     let selected = find(&selected);
-    if let Some(index) = selected.or(reading) {
-        if let Some((s, _)) = app
-            .archive
-            .sections
-            .iter()
-            .enumerate()
-            .find(|(_, s)| s.articles.contains(&index))
-        {
-            app.nav.section = s;
-            app.nav.article = app.listed().iter().position(|&i| i == index).unwrap_or(0);
-        }
-    } else if let Some((feed, date, name)) = section {
-        app.nav.section = app
-            .archive
-            .sections
-            .iter()
-            .position(|s| s.feed_title == feed && s.date == date && s.name == name)
-            .unwrap_or(0);
+    if let Some(row) = row.and_then(|key| key.find(app)) {
+        keys::select_row(app, row);
         app.nav.article = 0;
+    }
+    if let Some(index) = selected.or(reading) {
+        keys::select_article(app, index);
     }
     // The reader's lines are laid out again for the article's new index.
     app.reader.article = reading;
@@ -125,6 +121,58 @@ fn replace_library(app: &mut App, library: Library, search: Search) {
     app.reader.reading = false;
     if reading.is_none() {
         app.reader.opened = false;
+    }
+}
+
+/// A row of the sections tree by what it shows, which outlives a reload.
+enum RowKey {
+    Feed(String),
+    Day(String, Option<String>),
+    Section(String, Option<String>, Option<String>, Option<String>),
+}
+
+impl RowKey {
+    fn of(app: &App) -> Option<RowKey> {
+        let archive = &app.archive;
+        Some(match app.nav.row {
+            Row::Feed(f) => RowKey::Feed(archive.feeds.get(f)?.title.clone()),
+            Row::Day(d) => {
+                let day = archive.days.get(d)?;
+                RowKey::Day(archive.feeds.get(day.feed)?.title.clone(), day.date.clone())
+            }
+            Row::Section(s) => {
+                let s = archive.sections.get(s)?;
+                RowKey::Section(
+                    s.feed_title.clone(),
+                    s.date.clone(),
+                    s.page.clone(),
+                    s.name.clone(),
+                )
+            }
+        })
+    }
+
+    fn find(&self, app: &App) -> Option<Row> {
+        let archive = &app.archive;
+        match self {
+            RowKey::Feed(title) => archive
+                .feeds
+                .iter()
+                .position(|f| f.title == *title)
+                .map(Row::Feed),
+            RowKey::Day(title, date) => archive
+                .days
+                .iter()
+                .position(|d| d.date == *date && archive.feeds[d.feed].title == *title)
+                .map(Row::Day),
+            RowKey::Section(title, date, page, name) => archive
+                .sections
+                .iter()
+                .position(|s| {
+                    s.feed_title == *title && s.date == *date && s.name == *name && s.page == *page
+                })
+                .map(Row::Section),
+        }
     }
 }
 

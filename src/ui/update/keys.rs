@@ -4,11 +4,14 @@
 
 use crate::keymap::Action;
 
-use super::super::app::{App, Input, Overlay, Shown};
-use super::super::layout::Focus;
+use super::super::app::{App, Input, Overlay, Shown, Undo};
+use super::super::archive::Row;
+use super::super::find::Find;
+use super::super::layout::{Focus, TWO_PANES};
 use super::super::msg::Effect;
+use super::super::tree;
 use super::links::{open_link, submit_link};
-use super::reader::{reader_page, scroll, scroll_to, show};
+use super::reader::{find_moved, find_typed, reader_page, scroll, scroll_to, show};
 use super::{moved, page};
 
 /// Digits a link's number may have in the prompt.
@@ -17,8 +20,8 @@ const LINK_DIGITS: usize = 4;
 /// An action from the keymap.
 pub(super) fn action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     match app.input {
-        Input::LinkNumber(_) => {
-            // Only Cancel and Quit reach here from the prompt.
+        Input::LinkNumber(_) | Input::Date(_) => {
+            // Only Cancel and Quit reach here from the prompts.
             app.input = Input::Browse;
             app.quit |= action == Action::Quit;
         }
@@ -40,9 +43,22 @@ pub(super) fn text(app: &mut App, text: &str) {
             app.archive.set_query(query);
             app.nav.article = 0;
         }
+        Input::Find => {
+            if let Some(find) = app.reader.find.as_mut() {
+                find.typed.push_str(text);
+            }
+            find_typed(app);
+        }
+        Input::Date(typed) => {
+            let room = DATE_CHARS.saturating_sub(typed.chars().count());
+            typed.extend(text.chars().filter(|c| !c.is_control()).take(room));
+        }
         Input::Browse => {}
     }
 }
+
+/// Characters a date may have in the prompt (`2023年10月01日` and room).
+const DATE_CHARS: usize = 16;
 
 pub(super) fn backspace(app: &mut App) {
     match &mut app.input {
@@ -55,14 +71,30 @@ pub(super) fn backspace(app: &mut App) {
             app.archive.set_query(query);
             app.nav.article = 0;
         }
+        Input::Find => {
+            if let Some(find) = app.reader.find.as_mut() {
+                find.typed.pop();
+            }
+            find_typed(app);
+        }
+        Input::Date(typed) => {
+            typed.pop();
+        }
         Input::Browse => {}
     }
 }
 
-/// Enter while typing: the search is kept, or the link is opened.
+/// Enter while typing: the search or the find is kept, the date jumped to,
+/// or the link opened.
 pub(super) fn submit(app: &mut App, effects: &mut Vec<Effect>) {
     match std::mem::take(&mut app.input) {
         Input::LinkNumber(typed) => submit_link(app, &typed, effects),
+        Input::Date(typed) => jump_to_date(app, &typed),
+        Input::Find => {
+            if app.reader.find.as_ref().is_some_and(Find::is_empty) {
+                app.reader.find = None;
+            }
+        }
         Input::Filter | Input::Browse => {}
     }
 }
@@ -105,6 +137,8 @@ fn show_overlay(app: &mut App, which: Overlay) {
 
 fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     let reading = app.focus == Focus::Reader;
+    let tree = app.focus == Focus::Sections;
+    let finding = reading && app.reader.find.as_ref().is_some_and(|f| !f.is_empty());
     match action {
         Action::Down if reading => scroll(app, 1, true),
         Action::Up if reading => scroll(app, 1, false),
@@ -121,10 +155,10 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Left => match app.focus {
             Focus::Reader => close_reader(app),
             Focus::Articles => app.focus = Focus::Sections,
-            Focus::Sections => {}
+            Focus::Sections => fold(app),
         },
-        Action::Right => match app.focus {
-            Focus::Sections => app.focus = Focus::Articles,
+        Action::Right | Action::Open => match app.focus {
+            Focus::Sections => unfold(app),
             Focus::Articles => open(app, effects),
             Focus::Reader => {}
         },
@@ -141,17 +175,17 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             Focus::Articles => app.focus = Focus::Sections,
             Focus::Reader => close_reader(app),
         },
-        Action::Open => match app.focus {
-            Focus::Sections => app.focus = Focus::Articles,
-            Focus::Articles => open(app, effects),
-            Focus::Reader => {}
-        },
         Action::Back => match app.focus {
             Focus::Reader => close_reader(app),
+            // One pane at a time: the list goes up to the sections first.
+            Focus::Articles if app.size.width < TWO_PANES => app.focus = Focus::Sections,
             Focus::Articles | Focus::Sections => app.quit = true,
         },
         Action::Cancel => {
-            if !app.archive.query().is_empty() || app.input == Input::Filter {
+            if finding || (reading && app.reader.find.is_some()) {
+                app.reader.find = None;
+                app.input = Input::Browse;
+            } else if !app.archive.query().is_empty() || app.input == Input::Filter {
                 app.archive.set_query(String::new());
                 app.input = Input::Browse;
             } else if reading {
@@ -159,34 +193,43 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Quit => app.quit = true,
+        Action::NextArticle if finding => find_moved(app, true),
+        Action::PrevArticle if finding => find_moved(app, false),
         Action::NextArticle => next_article(app, true, effects),
         Action::PrevArticle => next_article(app, false, effects),
         Action::NextSection | Action::PrevSection => {
-            let before = app.nav.section;
+            let before = app.nav.row;
             next_section(app, action == Action::NextSection);
             // While reading, the reader follows: the section's first
             // article, as `n` does at a section's end.
-            if app.reader.opened && app.nav.section != before {
+            if app.reader.opened && app.nav.row != before {
                 open(app, effects);
             }
         }
+        Action::Filter if reading => {
+            let find = app.reader.find.get_or_insert_with(Find::default);
+            find.typed.clear();
+            find.terms.clear();
+            app.input = Input::Find;
+            find_typed(app);
+        }
         Action::Filter => {
             app.input = Input::Filter;
-            if app.focus == Focus::Sections {
+            if tree {
                 app.focus = Focus::Articles;
             }
         }
         Action::ToggleRead => {
-            if let Some(id) = target_id(app) {
-                let read = app.archive.toggle_read(&id);
+            if let Some(index) = app.target() {
+                let read = app.archive.toggle_read(index);
                 app.status.message =
                     Some(if read { "marked read" } else { "marked unread" }.to_owned());
                 effects.push(Effect::SaveMarks);
             }
         }
         Action::ToggleStar => {
-            if let Some(id) = target_id(app) {
-                let starred = app.archive.toggle_star(&id);
+            if let Some(index) = app.target() {
+                let starred = app.archive.toggle_star(index);
                 app.status.message = Some(if starred { "starred" } else { "unstarred" }.to_owned());
                 effects.push(Effect::SaveMarks);
             }
@@ -219,14 +262,275 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 show_overlay(app, Overlay::Warnings);
             }
         }
+        Action::NextUnread => next_unread(app, true, effects),
+        Action::PrevUnread => next_unread(app, false, effects),
+        Action::MarkAllRead => mark_all_read(app, effects),
+        Action::View => {
+            let view = app.archive.view().next();
+            app.archive.set_view(view);
+            app.nav.article = 0;
+            app.nav.article_offset = 0;
+            let (unread, count) = app.archive.counts(0..app.archive.sections.len());
+            app.status.message = Some(match view {
+                super::super::archive::View::All => format!("showing all {count} articles"),
+                super::super::archive::View::Unread => format!("showing the {unread} unread only"),
+                super::super::archive::View::Starred => format!("showing the {count} starred only"),
+            });
+        }
+        Action::FoldAll => {
+            app.nav.folds.fold_all();
+            if let Row::Section(s) = app.nav.row
+                && let Some(day) = app.archive.sections.get(s).map(|s| s.day)
+            {
+                app.nav.row = Row::Day(day);
+                app.nav.article = 0;
+            }
+        }
+        Action::JumpDate => app.input = Input::Date(String::new()),
     }
 }
 
-/// The article that read/star marks apply to.
-fn target_id(app: &App) -> Option<String> {
-    app.target()
-        .and_then(|i| app.archive.articles.get(i))
-        .map(|a| a.id.clone())
+/// `h` in the sections tree: a section goes up to its day, an open day or
+/// feed folds, a folded day goes up to its feed.
+fn fold(app: &mut App) {
+    let archive = &app.archive;
+    match app.nav.row {
+        Row::Section(s) => {
+            if let Some(day) = archive.sections.get(s).map(|s| s.day) {
+                app.nav.folds.set_day(archive, day, false);
+                select_row(app, Row::Day(day));
+            }
+        }
+        Row::Day(d) if app.nav.folds.day_open(archive, d) => {
+            app.nav.folds.set_day(archive, d, false);
+        }
+        Row::Day(d) => {
+            if let Some(feed) = archive.days.get(d).map(|d| d.feed) {
+                select_row(app, Row::Feed(feed));
+            }
+        }
+        Row::Feed(f) => app.nav.folds.set_feed(archive, f, false),
+    }
+}
+
+/// `l` or Enter in the sections tree: a folded day or feed opens; else
+/// the article list takes the keys.
+fn unfold(app: &mut App) {
+    let archive = &app.archive;
+    match app.nav.row {
+        Row::Day(d) if !app.nav.folds.day_open(archive, d) => {
+            app.nav.folds.set_day(archive, d, true);
+        }
+        Row::Feed(f) if !app.nav.folds.feed_open(archive, f) => {
+            app.nav.folds.set_feed(archive, f, true);
+        }
+        _ => app.focus = Focus::Articles,
+    }
+}
+
+/// A click on the selected row of the tree: a day or feed opens or folds.
+pub(super) fn toggle_fold(app: &mut App) {
+    let archive = &app.archive;
+    match app.nav.row {
+        Row::Day(d) => {
+            let open = app.nav.folds.day_open(archive, d);
+            app.nav.folds.set_day(archive, d, !open);
+        }
+        Row::Feed(f) => {
+            let open = app.nav.folds.feed_open(archive, f);
+            app.nav.folds.set_feed(archive, f, !open);
+        }
+        Row::Section(_) => app.focus = Focus::Articles,
+    }
+}
+
+/// Selects a row of the sections tree and its first article.
+pub(super) fn select_row(app: &mut App, row: Row) {
+    if row != app.nav.row {
+        app.nav.row = row;
+        app.nav.article = 0;
+        app.nav.article_offset = 0;
+    }
+}
+
+/// Selects article `index`: its section (opening its day) and its row in
+/// the list.
+pub(super) fn select_article(app: &mut App, index: usize) {
+    let Some(section) = app.archive.section_of(index) else {
+        return;
+    };
+    // A day or a feed that holds the article stays selected.
+    if !app.scope().contains(&section) || app.listed().binary_search(&index).is_err() {
+        app.nav.folds.reveal(&app.archive, section);
+        select_row(app, Row::Section(section));
+    }
+    if let Some(at) = app.listed().iter().position(|&i| i == index) {
+        app.nav.article = at;
+    }
+}
+
+/// `u`/`U`: the next (previous) unread article the view shows, in
+/// library order from the one read or selected; opened when reading.
+fn next_unread(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
+    let from = app.target().or_else(|| {
+        let scope = app.scope();
+        app.archive
+            .sections
+            .get(scope.start)?
+            .articles
+            .first()
+            .copied()
+    });
+    let found = match from {
+        Some(from) => app.archive.next_unread(from, forward),
+        None => app.archive.next_unread_from_start(),
+    };
+    match found {
+        Some(index) => {
+            select_article(app, index);
+            if app.reader.opened {
+                open(app, effects);
+            }
+        }
+        None => {
+            app.status.message = Some(
+                if forward {
+                    "no unread article after this one"
+                } else {
+                    "no unread article before this one"
+                }
+                .to_owned(),
+            );
+        }
+    }
+}
+
+/// `A`: every article the list shows is marked read; the next key may
+/// take it back (Esc).
+fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
+    let listed = app.listed();
+    let marked: Vec<usize> = listed
+        .iter()
+        .copied()
+        .filter(|&i| app.archive.set_read(i, true))
+        .collect();
+    let what = app.scope_label();
+    if marked.is_empty() {
+        app.status.message = Some(format!("nothing unread in {what}"));
+        return;
+    }
+    let key = app
+        .prefs
+        .keymap
+        .keys(Action::Cancel)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    app.status.message = Some(format!(
+        "marked {} read in {what} · {key} undoes",
+        marked.len()
+    ));
+    app.undo = Some(Undo { articles: marked });
+    effects.push(Effect::SaveMarks);
+}
+
+/// Takes back the marks of the last `A`.
+pub(super) fn undo(app: &mut App, undo: Undo, effects: &mut Vec<Effect>) {
+    for &i in &undo.articles {
+        app.archive.set_read(i, false);
+    }
+    app.status.message = Some(format!("undone: {} unread again", undo.articles.len()));
+    effects.push(Effect::SaveMarks);
+}
+
+/// `:` then a date: selects that day of the feed shown (else of the first
+/// feed that has it), opened.
+fn jump_to_date(app: &mut App, typed: &str) {
+    let Some(wanted) = DateQuery::parse(typed) else {
+        app.status.message = Some(format!(
+            "not a date: \"{}\"; type 2023-03-10, 3-10 or 10",
+            crate::typeset::sanitize(typed.trim())
+        ));
+        return;
+    };
+    let current = app.scope_feed().map(str::to_owned);
+    let archive = &app.archive;
+    let in_feed = |d: &super::super::archive::Day| {
+        archive.feeds.get(d.feed).map(|f| &f.title) == current.as_ref()
+    };
+    let matching =
+        |d: &&super::super::archive::Day| d.date.as_deref().is_some_and(|s| wanted.matches(s));
+    let day = archive
+        .days
+        .iter()
+        .filter(matching)
+        .position(in_feed)
+        .and_then(|n| archive.days.iter().filter(matching).nth(n))
+        .or_else(|| archive.days.iter().find(matching))
+        .and_then(|found| archive.days.iter().position(|d| std::ptr::eq(d, found)));
+    match day {
+        Some(d) => {
+            app.nav.folds.set_day(&app.archive, d, true);
+            select_row(app, Row::Day(d));
+            if app.panes.sections.is_some() || app.focus == Focus::Reader {
+                app.reader.opened = false;
+                app.focus = Focus::Sections;
+            }
+            let (unread, count) = app.archive.day_counts(d);
+            app.status.message = Some(format!(
+                "{} · {count} 篇, {unread} unread",
+                app.scope_label()
+            ));
+        }
+        None => {
+            app.status.message = Some(format!(
+                "no date {} in the archive",
+                crate::typeset::sanitize(typed.trim())
+            ));
+        }
+    }
+}
+
+/// A date as typed after `:`: year, month and day, each optional but the
+/// day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateQuery {
+    year: Option<u32>,
+    month: Option<u32>,
+    day: u32,
+}
+
+impl DateQuery {
+    /// `2023-03-10`, `2023/3/10`, `2023年3月10日`, `3-10`, `3月10日` or `10`.
+    pub fn parse(text: &str) -> Option<DateQuery> {
+        let numbers: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let number = |n: &str| n.parse::<u32>().ok();
+        let (year, month, day) = match numbers.as_slice() {
+            [d] if d.len() == 8 => (number(&d[..4]), number(&d[4..6]), number(&d[6..])?),
+            [d] => (None, None, number(d)?),
+            [m, d] => (None, Some(number(m)?), number(d)?),
+            [y, m, d] => (Some(number(y)?), Some(number(m)?), number(d)?),
+            _ => return None,
+        };
+        let valid = (1..=31).contains(&day)
+            && month.is_none_or(|m| (1..=12).contains(&m))
+            && year.is_none_or(|y| (1000..=9999).contains(&y));
+        valid.then_some(DateQuery { year, month, day })
+    }
+
+    /// Whether `YYYY-MM-DD` is this date.
+    pub fn matches(&self, date: &str) -> bool {
+        let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
+        let (Some(Some(y)), Some(Some(m)), Some(Some(d))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        d == self.day && self.month.is_none_or(|mm| mm == m) && self.year.is_none_or(|yy| yy == y)
+    }
 }
 
 fn list_page(app: &App) -> usize {
@@ -241,8 +545,11 @@ fn list_page(app: &App) -> usize {
 fn step(app: &mut App, by: usize, down: bool) {
     match app.focus {
         Focus::Sections => {
-            let section = moved(app.nav.section, by, down, app.archive.sections.len());
-            select_section(app, section);
+            let rows = tree::rows(&app.archive, &app.nav.folds);
+            let at = rows.iter().position(|r| *r == app.nav.row).unwrap_or(0);
+            if let Some(&row) = rows.get(moved(at, by, down, rows.len())) {
+                select_row(app, row);
+            }
         }
         _ => {
             let len = app.listed().len();
@@ -260,9 +567,16 @@ pub(super) fn open(app: &mut App, effects: &mut Vec<Effect>) {
     app.focus = Focus::Reader;
     app.reader.opened = true;
     show(app, index);
-    let id = app.archive.articles[index].id.clone();
-    if !app.archive.marks().is_read(&id) {
-        app.archive.set_read(&id, true);
+    // Opened from the search's hits: the reader finds the search's terms.
+    if let Some(Ok(found)) = app.archive.found() {
+        let terms = found.query.terms().map(str::to_owned).collect();
+        app.reader.find = Some(Find::of_terms(terms));
+        app.reader.find_pending = true;
+    } else if app.reader.find.as_ref().is_some_and(|f| f.typed.is_empty()) {
+        // The last search's terms are not this article's find.
+        app.reader.find = None;
+    }
+    if app.archive.set_read(index, true) {
         effects.push(Effect::SaveMarks);
     }
 }
@@ -280,9 +594,9 @@ fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
         app.nav.article == 0
     };
     if at_end {
-        let before = app.nav.section;
+        let before = app.nav.row;
         next_section(app, forward);
-        if app.nav.section == before {
+        if app.nav.row == before {
             app.status.message = Some(
                 if forward {
                     "last article"
@@ -307,16 +621,19 @@ fn next_article(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Selects the next (previous) section that shows articles, after (before)
+/// the selected row's, opening its day.
 pub(super) fn next_section(app: &mut App, forward: bool) {
-    let section = moved(app.nav.section, 1, forward, app.archive.sections.len());
-    select_section(app, section);
-}
-
-/// Selects a section and its first article.
-pub(super) fn select_section(app: &mut App, section: usize) {
-    if section != app.nav.section {
-        app.nav.section = section;
-        app.nav.article = 0;
-        app.nav.article_offset = 0;
+    let scope = app.scope();
+    let archive = &app.archive;
+    let shows = |s: &usize| !archive.visible(*s).is_empty();
+    let next = if forward {
+        (scope.end..archive.sections.len()).find(shows)
+    } else {
+        (0..scope.start).rev().find(shows)
+    };
+    if let Some(s) = next {
+        app.nav.folds.reveal(&app.archive, s);
+        select_row(app, Row::Section(s));
     }
 }

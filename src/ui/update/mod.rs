@@ -23,15 +23,18 @@ mod pointer;
 mod reader;
 
 use super::app::App;
-use super::archive::SectionRow;
+use super::archive::Row;
 use super::layout::{Focus, Size, panes};
+use super::tree;
 
 pub use super::msg::{Effect, Msg};
+pub use reader::remember_place;
 
 /// Applies `msg` to `app`.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
-    // A message stays until the user does something.
+    // A message stays until the user does something; so does the undo of
+    // the last `A`, and the wait for the article to restore.
     if matches!(
         msg,
         Msg::Action(_)
@@ -42,6 +45,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Msg::Wheel { .. }
     ) {
         app.status.message = None;
+        app.restore = None;
+        if let Some(undo) = app.undo.take()
+            && msg == Msg::Action(crate::keymap::Action::Cancel)
+            && app.overlay.is_none()
+        {
+            keys::undo(app, undo, &mut effects);
+            settle(app, &mut effects);
+            return effects;
+        }
     }
     match msg {
         Msg::Action(action) => keys::action(app, action, &mut effects),
@@ -83,9 +95,13 @@ fn moved(index: usize, by: usize, down: bool, len: usize) -> usize {
 /// Makes the state consistent after any change: panes, selection, offsets,
 /// the reader's article and its layout, the scroll position.
 fn settle(app: &mut App, effects: &mut Vec<Effect>) {
-    // Clamp the selection.
-    let sections = app.archive.sections.len();
-    app.nav.section = app.nav.section.min(sections.saturating_sub(1));
+    restore(app, effects);
+    // The selected row is one the tree shows.
+    app.rows = tree::rows(&app.archive, &app.nav.folds);
+    if !app.rows.contains(&app.nav.row) {
+        let row = shown_row(app);
+        keys::select_row(app, row);
+    }
     let articles = app.listed().len();
     app.nav.article = app.nav.article.min(articles.saturating_sub(1));
 
@@ -110,24 +126,95 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     keep_lists_in_view(app);
 }
 
+/// The row to select when the selected one is not shown (folded away, or
+/// hidden by a search or the view): its day, else its feed, else the first
+/// section shown after it, else the last row.
+fn shown_row(app: &App) -> Row {
+    let archive = &app.archive;
+    let rows = &app.rows;
+    let day = match app.nav.row {
+        Row::Section(s) => archive.sections.get(s).map(|s| s.day),
+        _ => None,
+    };
+    let feed = match app.nav.row {
+        Row::Section(_) => day.and_then(|d| archive.days.get(d)).map(|d| d.feed),
+        Row::Day(d) => archive.days.get(d).map(|d| d.feed),
+        Row::Feed(_) => None,
+    };
+    let narrowed = archive.narrowed();
+    let start = app.scope().start;
+    let candidates = [
+        day.map(Row::Day).filter(|_| !narrowed),
+        feed.map(Row::Feed).filter(|_| !narrowed),
+        rows.iter()
+            .copied()
+            .find(|r| matches!(r, Row::Section(s) if *s >= start)),
+        rows.iter()
+            .rev()
+            .copied()
+            .find(|r| matches!(r, Row::Section(_))),
+        rows.last().copied(),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|r| rows.contains(r))
+        .unwrap_or(Row::Section(0))
+}
+
+/// The article that was open when the reader last quit, once the archive
+/// holds it: selected and opened at its place.
+fn restore(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(id) = app.restore.as_deref() else {
+        return;
+    };
+    if app.size.width == 0 {
+        return;
+    }
+    let Some(index) = app.archive.position(id) else {
+        return;
+    };
+    app.restore = None;
+    keys::select_article(app, index);
+    app.rows = tree::rows(&app.archive, &app.nav.folds);
+    if app.selected() == Some(index) {
+        keys::open(app, effects);
+    }
+}
+
+/// Rows the sections pane shows below its offset: the first is the
+/// feed's name (kept in view while its rows scroll) unless the offset is
+/// a feed's row.
+pub fn sticky_feed(app: &App, height: usize) -> Option<usize> {
+    let offset = app.nav.section_offset;
+    if height < 3 || offset == 0 {
+        return None;
+    }
+    match app.rows.get(offset)? {
+        Row::Feed(_) => None,
+        Row::Day(d) => app.archive.days.get(*d).map(|d| d.feed),
+        Row::Section(s) => {
+            let day = app.archive.sections.get(*s)?.day;
+            app.archive.days.get(day).map(|d| d.feed)
+        }
+    }
+}
+
 fn keep_lists_in_view(app: &mut App) {
     if let Some(pane) = app.panes.sections {
-        let rows = app.archive.section_rows();
-        let selected = rows
-            .iter()
-            .position(|r| *r == SectionRow::Section(app.nav.section))
-            .unwrap_or(0);
-        // Show the feed's name above its first section.
+        let rows = &app.rows;
+        let selected = rows.iter().position(|r| *r == app.nav.row).unwrap_or(0);
+        // Show the feed's name above its first day.
         let wanted = match selected.checked_sub(1).map(|i| rows[i]) {
-            Some(SectionRow::Feed(_)) => selected - 1,
+            Some(Row::Feed(_)) => selected - 1,
             _ => selected,
         };
-        app.nav.section_offset = in_view(
-            app.nav.section_offset,
-            wanted,
-            selected,
-            usize::from(pane.body.height),
-        );
+        let height = usize::from(pane.body.height);
+        app.nav.section_offset = in_view(app.nav.section_offset, wanted, selected, height);
+        // The feed's name, kept at the top, must not hide the selection.
+        if selected == app.nav.section_offset && sticky_feed(app, height).is_some() {
+            app.nav.section_offset -= 1;
+        }
     }
     if let Some(pane) = app.panes.articles {
         let height = usize::from(pane.body.height);

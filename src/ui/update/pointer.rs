@@ -2,12 +2,12 @@
 //! the pane under the pointer.
 
 use super::super::app::App;
-use super::super::archive::SectionRow;
 use super::super::layout::Focus;
 use super::super::msg::Effect;
-use super::keys::{next_section, open, scroll_overlay, select_section};
+use super::keys::{self, next_section, open, scroll_overlay, select_row};
 use super::moved;
 use super::reader::scroll;
+use super::sticky_feed;
 
 /// Lines the mouse wheel scrolls.
 const WHEEL_LINES: usize = 3;
@@ -29,9 +29,19 @@ pub(super) fn click(app: &mut App, column: u16, row: u16, effects: &mut Vec<Effe
             if row < body.y {
                 return;
             }
-            let at = app.nav.section_offset + usize::from(row - body.y);
-            if let Some(SectionRow::Section(i)) = app.archive.section_rows().get(at).copied() {
-                select_section(app, i);
+            let line = usize::from(row - body.y);
+            if line == 0 && sticky_feed(app, usize::from(body.height)).is_some() {
+                // The feed's name kept at the top.
+                return;
+            }
+            let at = app.nav.section_offset + line;
+            if let Some(&clicked) = app.rows.get(at) {
+                if clicked == app.nav.row {
+                    // A second click opens or folds it, as Enter and h do.
+                    keys::toggle_fold(app);
+                } else {
+                    select_row(app, clicked);
+                }
             }
         }
         Focus::Articles => {

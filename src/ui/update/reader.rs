@@ -4,6 +4,7 @@
 //! loop ([`Effect::Read`]); a long one is read and typeset on a worker
 //! ([`Effect::Typeset`]).
 
+use crate::marks::Place;
 use crate::model::{Article, Warning};
 use crate::typeset;
 
@@ -27,19 +28,23 @@ pub(super) fn show(app: &mut App, index: usize) {
         .ticket
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     app.reader.top = 0;
-    app.reader.at_end = false;
-    app.reader.anchor = app
-        .archive
-        .articles
-        .get(index)
-        .and_then(|a| app.reader.places.get(&a.id).copied())
-        .unwrap_or(0);
+    app.reader.find_pending = false;
+    let place = app.archive.place(index).unwrap_or_default();
+    app.reader.anchor = place.block;
+    app.reader.at_end = place.end;
 }
 
-pub(super) fn remember_place(app: &mut App) {
-    let r = &mut app.reader;
-    if let Some(article) = r.article.and_then(|i| app.archive.articles.get(i)) {
-        r.places.insert(article.id.clone(), r.anchor);
+/// Keeps where the reader's article was left (in the state file, with the
+/// read marks).
+pub fn remember_place(app: &mut App) {
+    let r = &app.reader;
+    // Until its lines are laid out, the place is still the one kept.
+    if let Some(index) = r.article.filter(|_| !r.lines.is_empty()) {
+        let place = Place {
+            block: r.anchor,
+            end: r.at_end,
+        };
+        app.archive.set_place(index, place);
     }
 }
 
@@ -142,11 +147,84 @@ pub(super) fn read(
 }
 
 /// Puts the reader's new `lines` in place, keeping the place across the
-/// relayout: the block scrolled to.
+/// relayout: the block scrolled to (or the end). A find runs again over
+/// them; one waiting for the article's text shows its first match.
 fn place(app: &mut App, lines: Vec<typeset::Line>) {
     let anchor = app.reader.anchor;
     app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
     app.reader.lines = lines;
+    if app.reader.at_end {
+        app.reader.top = app.reader.max_top();
+    }
+    if let Some(find) = app.reader.find.as_mut() {
+        find.run(&app.reader.lines);
+        if app.reader.find_pending && app.reader.typesetting.is_none() {
+            app.reader.find_pending = false;
+            find.current = 0;
+            if let Some(line) = find.line_of(0) {
+                show_line(app, line);
+            }
+        }
+    }
+}
+
+/// Scrolls so that line `line` is in view, a little below the top.
+fn show_line(app: &mut App, line: usize) {
+    let r = &app.reader;
+    if line >= r.top && line < r.top + r.height {
+        return;
+    }
+    scroll_to(app, line.saturating_sub(r.height / 3));
+}
+
+/// The find's text changed: the first match from the top of the view on.
+pub(super) fn find_typed(app: &mut App) {
+    let Some(find) = app.reader.find.as_mut() else {
+        return;
+    };
+    find.run(&app.reader.lines);
+    find.current = find.from_line(app.reader.top);
+    if let Some(line) = find.line_of(find.current) {
+        show_line(app, line);
+    }
+}
+
+/// `n`/`N` with a find: the next (previous) match, round the end.
+pub(super) fn find_moved(app: &mut App, forward: bool) {
+    let Some(find) = app.reader.find.as_mut() else {
+        return;
+    };
+    let count = find.matches.len();
+    if count == 0 {
+        let what = find.typed.trim().to_owned();
+        app.status.message = Some(format!(
+            "no match for {what} in this article; Esc ends the find"
+        ));
+        return;
+    }
+    let wrapped = if forward {
+        find.current + 1 >= count
+    } else {
+        find.current == 0
+    };
+    find.current = if forward {
+        (find.current + 1) % count
+    } else {
+        (find.current + count - 1) % count
+    };
+    let (current, line) = (find.current, find.line_of(find.current));
+    app.status.message = Some(if wrapped {
+        format!(
+            "match {}/{count}, from the {}",
+            current + 1,
+            if forward { "top" } else { "end" }
+        )
+    } else {
+        format!("match {}/{count}", current + 1)
+    });
+    if let Some(line) = line {
+        show_line(app, line);
+    }
 }
 
 /// Whether the article is long enough to be typeset on a worker. A loaded

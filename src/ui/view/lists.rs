@@ -7,8 +7,9 @@ use crate::model::Article;
 use crate::typeset::{sanitize, str_width, truncate};
 
 use super::super::app::App;
-use super::super::archive::SectionRow;
+use super::super::archive::{Row, View};
 use super::super::layout::{Focus, Pane};
+use super::super::update::sticky_feed;
 use super::style::Styles;
 use super::text::{fill, put};
 
@@ -18,65 +19,81 @@ fn header(buf: &mut Buffer, pane: Pane, title: &str, focused: bool, styles: &Sty
     put(buf, pane.header, 0, &[(&title, style)], amb);
 }
 
-/// Feeds, dates and sections with their article and unread counts.
+/// The sections tree: feeds, their days and the days' sections, each
+/// with its unread and shown counts; what is all read is dim.
 pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
     let focused = app.focus == Focus::Sections;
-    header(buf, pane, "版面 Sections", focused, styles, amb);
+    let title = match app.archive.view() {
+        View::All => "版面 Sections".to_owned(),
+        view => format!("版面 Sections · {}", view.label()),
+    };
+    header(buf, pane, &title, focused, styles, amb);
     let width = usize::from(pane.body.width);
-    let rows = app.archive.section_rows();
-    for (row, item) in rows
-        .iter()
-        .skip(app.nav.section_offset)
-        .take(usize::from(pane.body.height))
-        .enumerate()
-    {
-        let row = row as u16;
-        match *item {
-            SectionRow::Feed(i) => {
-                let title = crate::typeset::sanitize(&app.archive.sections[i].feed_title);
-                put(
-                    buf,
-                    pane.body,
-                    row,
-                    &[(&truncate(&title, width, amb), styles.feed)],
-                    amb,
-                );
+    let height = usize::from(pane.body.height);
+    let sticky = sticky_feed(app, height);
+    let archive = &app.archive;
+    for line in 0..height {
+        let screen_row = line as u16;
+        let row = match (line, sticky) {
+            (0, Some(feed)) => Row::Feed(feed),
+            _ => match app.rows.get(app.nav.section_offset + line) {
+                Some(row) => *row,
+                None => break,
+            },
+        };
+        let (label, (unread, count)) = match row {
+            Row::Feed(f) => {
+                let open = app.nav.folds.feed_open(archive, f);
+                let title = archive.feeds.get(f).map_or("", |f| f.title.as_str());
+                let mark = if open { "▾" } else { "▸" };
+                (
+                    format!("{mark} {}", sanitize(title)),
+                    archive.feed_counts(f),
+                )
             }
-            SectionRow::Section(i) => {
-                let count = app.archive.visible(i).len();
-                let unread = app.archive.unread(i);
-                let counts = format!(" {unread}/{count}");
-                let label_room = width.saturating_sub(str_width(&counts, amb) + 1);
-                let label = truncate(
-                    &format!(" {}", app.archive.sections[i].label()),
-                    label_room,
-                    amb,
-                );
-                let pad = width.saturating_sub(str_width(&label, amb) + str_width(&counts, amb));
-                let selected = i == app.nav.section;
-                let base = match (selected, focused) {
-                    (true, true) => styles.selected,
-                    (true, false) => styles.selected_idle,
-                    _ => Style::new(),
-                };
-                let count_style = if unread > 0 && !selected {
-                    styles.unread
-                } else {
-                    base
-                };
-                let spaces = " ".repeat(pad);
-                let written = put(
-                    buf,
-                    pane.body,
-                    row,
-                    &[(&label, base), (&spaces, base), (&counts, count_style)],
-                    amb,
-                );
-                if selected {
-                    fill(buf, pane.body, row, written, base);
-                }
+            Row::Day(d) => {
+                let open = app.nav.folds.day_open(archive, d);
+                let label = archive.days.get(d).map_or("", |d| d.label());
+                let mark = if open { "▾" } else { "▸" };
+                (format!(" {mark} {label}"), archive.day_counts(d))
             }
+            Row::Section(s) => {
+                let label = archive.sections.get(s).map(|s| s.name_label());
+                (
+                    format!("    {}", sanitize(&label.unwrap_or_default())),
+                    archive.counts(s..s + 1),
+                )
+            }
+        };
+        let counts = format!(" {unread}/{count}");
+        let label_room = width.saturating_sub(str_width(&counts, amb) + 1);
+        let label = truncate(&label, label_room, amb);
+        let pad = width.saturating_sub(str_width(&label, amb) + str_width(&counts, amb));
+        let selected = row == app.nav.row && !(line == 0 && sticky.is_some());
+        let all_read = unread == 0 && count > 0;
+        let base = match (selected, focused) {
+            (true, true) => styles.selected,
+            (true, false) => styles.selected_idle,
+            _ if matches!(row, Row::Feed(_)) => styles.feed,
+            _ if all_read => styles.dim,
+            _ => Style::new(),
+        };
+        let count_style = if unread > 0 && !selected {
+            styles.unread
+        } else {
+            base
+        };
+        let spaces = " ".repeat(pad);
+        let written = put(
+            buf,
+            pane.body,
+            screen_row,
+            &[(&label, base), (&spaces, base), (&counts, count_style)],
+            amb,
+        );
+        if selected {
+            fill(buf, pane.body, screen_row, written, base);
         }
     }
 }
@@ -87,30 +104,33 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
     let focused = app.focus == Focus::Articles;
     let visible = app.listed();
-    let title = match (app.section(), app.archive.found()) {
-        (Some(s), Some(_)) if !app.nav.everywhere => {
+    let label = app.scope_label();
+    let view = match app.archive.view() {
+        View::All => String::new(),
+        view => format!(" · {}", view.label()),
+    };
+    let title = match (label.is_empty(), app.archive.found()) {
+        (false, Some(_)) if !app.nav.everywhere => {
             format!(
-                "搜索 本版 {} · {} 篇 · /{}",
-                s.label(),
+                "搜索 本版 {label} · {} 篇{view} · /{}",
                 visible.len(),
                 app.archive.query()
             )
         }
         (_, Some(_)) => format!(
-            "搜索 全部 · {} 篇 · /{}",
+            "搜索 全部 · {} 篇{view} · /{}",
             visible.len(),
             app.archive.query()
         ),
-        (Some(s), None) if app.typing_filter() || !app.archive.query().is_empty() => {
+        (false, None) if app.typing_filter() || !app.archive.query().is_empty() => {
             format!(
-                "{} · {} 篇 · /{}",
-                s.label(),
+                "{label} · {} 篇{view} · /{}",
                 visible.len(),
                 app.archive.query()
             )
         }
-        (Some(s), None) => format!("{} · {} 篇", s.label(), visible.len()),
-        (None, None) => "文章 Articles".to_owned(),
+        (false, None) => format!("{label} · {} 篇{view}", visible.len()),
+        (true, None) => "文章 Articles".to_owned(),
     };
     header(buf, pane, &title, focused, styles, amb);
     let width = usize::from(pane.body.width);
@@ -125,6 +145,12 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             (None, Some(_)) if app.archive.articles.is_empty() => "Indexing the archive…",
             (None, _) if app.archive.articles.is_empty() => {
                 "No articles: add page files to a feed folder (see kanbao check)."
+            }
+            (None, _) if app.archive.view() == View::Unread => {
+                "Nothing unread here; v shows all articles."
+            }
+            (None, _) if app.archive.view() == View::Starred => {
+                "Nothing starred here; v shows all articles."
             }
             (None, _) => "No article matches the filter; Esc clears it.",
         };

@@ -2,6 +2,7 @@
 //! with a position indicator in the header.
 
 use ratatui::buffer::Buffer;
+use ratatui::style::Style;
 
 use crate::typeset::{str_width, truncate};
 
@@ -53,16 +54,43 @@ pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     for (row, line) in r
         .lines
         .iter()
+        .enumerate()
         .skip(r.top)
         .take(usize::from(text.height))
-        .enumerate()
     {
-        put(
-            buf,
-            text,
-            row as u16,
-            &[(&line.text, styles.role(line.role))],
-            amb,
-        );
+        let style = styles.role(line.role);
+        let spans = r.find.as_ref().map(|f| f.spans_on(row)).unwrap_or_default();
+        let pieces = lit(&line.text, &spans, style, styles);
+        let pieces: Vec<(&str, Style)> = pieces.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+        put(buf, text, (row - r.top) as u16, &pieces, amb);
     }
+}
+
+/// A line in pieces: the find's matches on it highlighted, the current
+/// one as the selection.
+fn lit(
+    text: &str,
+    spans: &[(usize, usize, bool)],
+    style: Style,
+    styles: &Styles,
+) -> Vec<(String, Style)> {
+    if spans.is_empty() {
+        return vec![(text.to_owned(), style)];
+    }
+    let mut pieces: Vec<(String, Style)> = Vec::new();
+    for (n, c) in text.chars().enumerate() {
+        let lit = spans
+            .iter()
+            .find(|(start, end, _)| (*start..*end).contains(&n));
+        let style = match lit {
+            Some((_, _, true)) => style.patch(styles.selected),
+            Some(_) => style.patch(styles.highlight),
+            None => style,
+        };
+        match pieces.last_mut() {
+            Some((s, st)) if *st == style => s.push(c),
+            _ => pieces.push((c.to_string(), style)),
+        }
+    }
+    pieces
 }

@@ -8,6 +8,7 @@ use crate::keymap::Action;
 use crate::typeset::{sanitize, str_width, truncate};
 
 use super::super::app::{App, Input};
+use super::super::archive::Row;
 use super::super::layout::Focus;
 use super::style::Styles;
 use super::text::{fill, put};
@@ -23,8 +24,42 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             .map(ToString::to_string)
             .unwrap_or_default()
     };
+    let find = app
+        .reader
+        .find
+        .as_ref()
+        .filter(|_| app.focus == Focus::Reader);
     let left = if let Input::LinkNumber(typed) = &app.input {
         link_prompt(app, typed)
+    } else if let Input::Date(typed) = &app.input {
+        format!(
+            " jump to date: {}▏ e.g. 2023-03-10, 3-10, 10 · Enter go · Esc cancel",
+            sanitize(typed)
+        )
+    } else if let (Input::Find, Some(find)) = (&app.input, find) {
+        format!(
+            " find: {}▏ {} · Enter keep · Esc clear",
+            sanitize(&find.typed),
+            matches(find.matches.len())
+        )
+    } else if let Some(find) = find.filter(|f| !f.is_empty() && app.status.message.is_none()) {
+        let what = if find.typed.is_empty() {
+            find.terms.join(" ")
+        } else {
+            find.typed.clone()
+        };
+        let at = if find.matches.is_empty() {
+            "no match".to_owned()
+        } else {
+            format!("{}/{}", find.current + 1, find.matches.len())
+        };
+        format!(
+            " find: {} {at} · {} {} next/prev · {} clear",
+            sanitize(&what),
+            key(Action::NextArticle),
+            key(Action::PrevArticle),
+            key(Action::Cancel)
+        )
     } else if let Some(f) = &app.status.fetching {
         format!(" fetching {}/{}: {}", f.done, f.total, f.running.join(" "))
     } else if let Some((done, total)) = app.status.indexing.filter(|&(_, total)| total > 0) {
@@ -36,7 +71,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             "本版"
         };
         format!(
-            " /{}▏ Enter keep · Esc clear · {} {scope}",
+            " /{}▏ Enter keep · Esc clear · 范围：{scope} ({} 切换)",
             app.archive.query(),
             key(Action::Scope)
         )
@@ -48,8 +83,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         } else {
             ""
         };
-        match app.section() {
-            Some(s) => format!("{unsaved} {} · {}", sanitize(&s.feed_title), s.label()),
+        match app.scope_feed() {
+            Some(feed) if !matches!(app.nav.row, Row::Feed(_)) => {
+                format!("{unsaved} {} · {}", sanitize(feed), app.scope_label())
+            }
+            Some(_) => format!("{unsaved} {}", app.scope_label()),
             None => format!("{unsaved} kanbao"),
         }
     };
@@ -105,4 +143,13 @@ fn link_prompt(app: &App, typed: &str) -> String {
         "1"
     };
     format!(" open link ({numbers}, Enter = {enter}): {typed}▏ Esc cancel")
+}
+
+/// `3 matches`, `1 match`, `no match`.
+fn matches(count: usize) -> String {
+    match count {
+        0 => "no match".to_owned(),
+        1 => "1 match".to_owned(),
+        n => format!("{n} matches"),
+    }
 }
