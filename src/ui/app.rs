@@ -89,6 +89,11 @@ pub struct Nav {
     pub row: Row,
     /// The days and feeds opened and folded.
     pub folds: Folds,
+    /// The rows of the sections tree, as worked out after the last change.
+    pub rows: Vec<Row>,
+    /// The article that was open when the reader last quit, until it is
+    /// shown (it may come only with the whole archive) or a key is pressed.
+    pub restore: Option<String>,
     /// Selected article (index into what the article list shows).
     pub article: usize,
     /// First row shown in the sections pane.
@@ -192,6 +197,8 @@ pub struct Status {
     /// The last save of the read marks failed: the marks on disk are
     /// behind the ones shown, until a save succeeds.
     pub unsaved: bool,
+    /// Articles the last key marked read, until the next key.
+    pub undo: Option<Undo>,
 }
 
 /// Articles marked read by one key, which the next key may take back.
@@ -207,13 +214,6 @@ pub struct App {
     pub archive: Archive,
     pub prefs: Prefs,
     pub nav: Nav,
-    /// The rows of the sections tree, as worked out after the last change.
-    pub rows: Vec<Row>,
-    /// Articles the last key marked read, until the next key.
-    pub undo: Option<Undo>,
-    /// The article that was open when the reader last quit, until it is
-    /// shown (it may come only with the whole archive) or a key is pressed.
-    pub restore: Option<String>,
     pub reader: Reader,
     pub focus: Focus,
     pub input: Input,
@@ -236,14 +236,13 @@ impl App {
             nav: Nav {
                 row: Row::Section(0),
                 folds: Folds::default(),
+                rows: Vec::new(),
+                restore,
                 article: 0,
                 section_offset: 0,
                 article_offset: 0,
                 everywhere: true,
             },
-            rows: Vec::new(),
-            undo: None,
-            restore,
             reader: Reader::default(),
             focus: Focus::Articles,
             input: Input::Browse,
@@ -253,7 +252,7 @@ impl App {
             panes: Panes::default(),
             quit: false,
         };
-        app.rows = tree::rows(&app.archive, &app.nav.folds);
+        app.nav.rows = tree::rows(&app.archive, &app.nav.folds);
         app
     }
 

@@ -53,7 +53,7 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
             // The whole archive is here: an article to restore that it
             // does not hold is gone.
             super::restore(app, effects);
-            app.restore = None;
+            app.nav.restore = None;
         }
         Msg::LinkOpened { url, result } => {
             app.status.message = Some(link_message(app, &url, &result));
@@ -101,7 +101,7 @@ fn replace_library(app: &mut App, library: Library, search: Search) {
     let row = RowKey::of(app);
     // The place of the article being read, before its index changes.
     super::remember_place(app);
-    app.undo = None;
+    app.status.undo = None;
     // A search index belongs to the library it was opened with.
     app.archive.replace(library, Some(search));
     app.archive.forget_gone_places();

@@ -430,7 +430,7 @@ fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
         "marked {} read in {what} · {key} undoes",
         marked.len()
     ));
-    app.undo = Some(Undo { articles: marked });
+    app.status.undo = Some(Undo { articles: marked });
     effects.push(Effect::SaveMarks);
 }
 

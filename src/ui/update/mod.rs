@@ -45,8 +45,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Msg::Wheel { .. }
     ) {
         app.status.message = None;
-        app.restore = None;
-        if let Some(undo) = app.undo.take()
+        app.nav.restore = None;
+        if let Some(undo) = app.status.undo.take()
             && msg == Msg::Action(crate::keymap::Action::Cancel)
             && app.overlay.is_none()
         {
@@ -97,8 +97,8 @@ fn moved(index: usize, by: usize, down: bool, len: usize) -> usize {
 fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     restore(app, effects);
     // The selected row is one the tree shows.
-    app.rows = tree::rows(&app.archive, &app.nav.folds);
-    if !app.rows.contains(&app.nav.row) {
+    app.nav.rows = tree::rows(&app.archive, &app.nav.folds);
+    if !app.nav.rows.contains(&app.nav.row) {
         let row = shown_row(app);
         keys::select_row(app, row);
     }
@@ -131,7 +131,7 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
 /// section shown after it, else the last row.
 fn shown_row(app: &App) -> Row {
     let archive = &app.archive;
-    let rows = &app.rows;
+    let rows = &app.nav.rows;
     let day = match app.nav.row {
         Row::Section(s) => archive.sections.get(s).map(|s| s.day),
         _ => None,
@@ -165,7 +165,7 @@ fn shown_row(app: &App) -> Row {
 /// The article that was open when the reader last quit, once the archive
 /// holds it: selected and opened at its place.
 fn restore(app: &mut App, effects: &mut Vec<Effect>) {
-    let Some(id) = app.restore.as_deref() else {
+    let Some(id) = app.nav.restore.as_deref() else {
         return;
     };
     if app.size.width == 0 {
@@ -174,9 +174,9 @@ fn restore(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(index) = app.archive.position(id) else {
         return;
     };
-    app.restore = None;
+    app.nav.restore = None;
     keys::select_article(app, index);
-    app.rows = tree::rows(&app.archive, &app.nav.folds);
+    app.nav.rows = tree::rows(&app.archive, &app.nav.folds);
     if app.selected() == Some(index) {
         keys::open(app, effects);
     }
@@ -190,7 +190,7 @@ pub fn sticky_feed(app: &App, height: usize) -> Option<usize> {
     if height < 3 || offset == 0 {
         return None;
     }
-    match app.rows.get(offset)? {
+    match app.nav.rows.get(offset)? {
         Row::Feed(_) => None,
         Row::Day(d) => app.archive.days.get(*d).map(|d| d.feed),
         Row::Section(s) => {
@@ -202,7 +202,7 @@ pub fn sticky_feed(app: &App, height: usize) -> Option<usize> {
 
 fn keep_lists_in_view(app: &mut App) {
     if let Some(pane) = app.panes.sections {
-        let rows = &app.rows;
+        let rows = &app.nav.rows;
         let selected = rows.iter().position(|r| *r == app.nav.row).unwrap_or(0);
         // Show the feed's name above its first day.
         let wanted = match selected.checked_sub(1).map(|i| rows[i]) {

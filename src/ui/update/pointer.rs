@@ -35,7 +35,7 @@ pub(super) fn click(app: &mut App, column: u16, row: u16, effects: &mut Vec<Effe
                 return;
             }
             let at = app.nav.section_offset + line;
-            if let Some(&clicked) = app.rows.get(at) {
+            if let Some(&clicked) = app.nav.rows.get(at) {
                 if clicked == app.nav.row {
                     // A second click opens or folds it, as Enter and h do.
                     keys::toggle_fold(app);

@@ -37,7 +37,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         let screen_row = line as u16;
         let row = match (line, sticky) {
             (0, Some(feed)) => Row::Feed(feed),
-            _ => match app.rows.get(app.nav.section_offset + line) {
+            _ => match app.nav.rows.get(app.nav.section_offset + line) {
                 Some(row) => *row,
                 None => break,
             },
