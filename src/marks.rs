@@ -51,9 +51,17 @@ pub struct Marks {
 pub struct Place {
     /// The block (heading, paragraph …) at the top of the reader.
     pub block: usize,
+    /// How many of the block's lines were above the top (at the width it
+    /// was read at; a relayout keeps the block in view).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: usize,
     /// The reader was at the article's end, which a relayout keeps.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub end: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Places kept at most: the oldest are dropped beyond it, so that the file
@@ -481,6 +489,7 @@ mod tests {
             "a",
             Place {
                 block: 4,
+                line: 0,
                 end: false,
             },
         );
@@ -488,6 +497,7 @@ mod tests {
             "b",
             Place {
                 block: 9,
+                line: 2,
                 end: true,
             },
         );
@@ -503,7 +513,7 @@ mod tests {
         let bytes = serde_json::to_vec(&file).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            text.contains(r#""places":{"a":{"block":4},"b":{"block":9,"end":true}}"#),
+            text.contains(r#""places":{"a":{"block":4},"b":{"block":9,"line":2,"end":true}}"#),
             "{text}"
         );
         assert!(matches!(parse(&bytes), Ok(m) if m == marks));
@@ -523,6 +533,7 @@ mod tests {
                 &format!("{n:05}"),
                 Place {
                     block: 1,
+                    line: 0,
                     end: false,
                 },
             );

@@ -122,6 +122,8 @@ pub struct Reader {
     /// The block the reader scrolled to: where a relayout puts the view,
     /// even after a larger window showed the article from its start.
     pub anchor: usize,
+    /// How many of the anchor block's lines are above the top.
+    pub anchor_line: usize,
     /// The reader scrolled to the end: a relayout shows the end again.
     pub at_end: bool,
     /// Lines that fit the pane.

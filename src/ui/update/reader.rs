@@ -31,6 +31,7 @@ pub(super) fn show(app: &mut App, index: usize) {
     app.reader.find_pending = false;
     let place = app.archive.place(index).unwrap_or_default();
     app.reader.anchor = place.block;
+    app.reader.anchor_line = place.line;
     app.reader.at_end = place.end;
 }
 
@@ -42,6 +43,7 @@ pub fn remember_place(app: &mut App) {
     if let Some(index) = r.article.filter(|_| !r.lines.is_empty()) {
         let place = Place {
             block: r.anchor,
+            line: r.anchor_line,
             end: r.at_end,
         };
         app.archive.set_place(index, place);
@@ -151,7 +153,12 @@ pub(super) fn read(
 /// them; one waiting for the article's text shows its first match.
 fn place(app: &mut App, lines: Vec<typeset::Line>) {
     let anchor = app.reader.anchor;
-    app.reader.top = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
+    let first = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
+    let block_lines = lines[first..]
+        .iter()
+        .take_while(|l| l.block == lines[first].block)
+        .count();
+    app.reader.top = first + app.reader.anchor_line.min(block_lines.saturating_sub(1));
     app.reader.lines = lines;
     if app.reader.at_end {
         app.reader.top = app.reader.max_top();
@@ -314,5 +321,11 @@ pub(super) fn scroll_to(app: &mut App, top: usize) {
     r.at_end = (r.top > 0 || r.typesetting.is_some()) && r.top == r.max_top();
     if let Some(line) = r.lines.get(r.top) {
         r.anchor = line.block;
+        let block = line.block;
+        r.anchor_line = r.lines[..r.top]
+            .iter()
+            .rev()
+            .take_while(|l| l.block == block)
+            .count();
     }
 }
