@@ -508,3 +508,30 @@ fn the_feeds_name_stays_in_view_while_its_rows_scroll() {
     let sticky = kanbao::ui::update::sticky_feed(&app, height);
     assert!(sticky.is_none() || selected > app.nav.section_offset);
 }
+
+#[test]
+fn a_message_too_long_for_the_status_line_ends_at_a_word_and_w_shows_it_whole() {
+    let (_dir, config) = archive();
+    let mut app = app_with(&config, Marks::default(), 41, 15);
+    let long = "cannot save read marks to /state/kanbao/state.json: No space left on \
+                device (os error 28); free some disk space";
+    update(&mut app, Msg::Notice(long.to_owned()));
+    assert_eq!(app.status.long_message.as_deref(), Some(long));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(41, 15))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| kanbao::ui::view::draw(frame, &app))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let buffer = terminal.backend().buffer();
+    let status: String = (0..41).map(|x| buffer[(x, 14)].symbol()).collect();
+    assert_eq!(status.trim_end(), " cannot save read marks to… (W)");
+    press(&mut app, "W");
+    let lines = app.overlay_lines(kanbao::ui::app::Overlay::Warnings, 37);
+    assert_eq!(lines[0], "Last message:");
+    let whole: String = lines[1..]
+        .iter()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(whole.contains("free some disk space"), "{lines:?}");
+}

@@ -240,3 +240,75 @@ fn crossheads_show_as_heads(#[case] width: u16, #[case] height: u16) {
     assert!(!row.contains("　坚持"), "the cross-head is indented: {row}");
     insta::assert_snapshot!(format!("crossheads_{width}x{height}"), terminal.backend());
 }
+
+/// A synthetic archive of two papers over several days (the same bytes
+/// every time), at `width`×`height`.
+fn papers(width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    let options = kanbao_synth::Options {
+        articles: 320,
+        seed: 7,
+        feeds: 2,
+    };
+    kanbao_synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
+    let config = config::load(&dir.path().join("config.toml"), "config.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(width, height));
+    (dir, app)
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn sections_tree(#[case] width: u16, #[case] height: u16) {
+    let (_dir, mut app) = papers(width, height);
+    // The newest date's first section read: dim, with 0 unread.
+    press(&mut app, "A");
+    press(&mut app, "hjjj");
+    insta::assert_snapshot!(format!("tree_{width}x{height}"), screen(&app).backend());
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn unread_only(#[case] width: u16, #[case] height: u16) {
+    let (_dir, mut app) = papers(width, height);
+    press(&mut app, "AJjr");
+    press(&mut app, "v");
+    let text = format!("{:?}", screen(&app).backend());
+    assert!(text.contains("未读"), "{text}");
+    insta::assert_snapshot!(format!("unread_{width}x{height}"), screen(&app).backend());
+}
+
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn find_in_the_article(#[case] width: u16, #[case] height: u16) {
+    let (_dir, mut app) = papers(width, height);
+    press(&mut app, "\n/科技\nn");
+    let text = format!("{:?}", screen(&app).backend());
+    assert!(text.contains("find: 科技 2/"), "{text}");
+    // The matches are lit, the current one otherwise than the rest.
+    let terminal = screen(&app);
+    let buffer = terminal.backend().buffer();
+    let reader = app.panes.reader.map(|p| p.text()).unwrap_or_default();
+    let mut lit = std::collections::BTreeSet::new();
+    let mut plain = std::collections::BTreeSet::new();
+    for y in reader.y..reader.y + reader.height {
+        for x in reader.x..reader.x + reader.width {
+            let cell = &buffer[(x, y)];
+            let style = format!("{:?}", cell.style());
+            match cell.symbol() {
+                "科" => lit.insert(style),
+                "全" | "省" | "市" => plain.insert(style),
+                _ => false,
+            };
+        }
+    }
+    assert_eq!(lit.len(), 2, "matches and the current match: {lit:?}");
+    assert!(lit.is_disjoint(&plain), "{lit:?} {plain:?}");
+    insta::assert_snapshot!(format!("find_{width}x{height}"), terminal.backend());
+}

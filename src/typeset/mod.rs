@@ -20,7 +20,7 @@ use crate::model::{self, Article};
 
 pub use crate::sanitize::sanitize;
 pub use punctuation::{display_punctuation, is_cjk};
-pub use width::{char_width, grapheme_width, str_width, truncate};
+pub use width::{char_width, cut_words, grapheme_width, str_width, truncate};
 pub use wrap::{IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, wrap};
 
 /// What a laid-out line is, so that a view can style it.

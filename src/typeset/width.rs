@@ -84,10 +84,52 @@ pub fn truncate(text: &str, width: usize, ambiguous: u8) -> String {
     out
 }
 
+/// `text` cut to fit `width` columns at a word's end, with `…`: never
+/// inside a Latin word or a number (a break falls at a space, or beside a
+/// wide character, which stands alone). A single word wider than `width`
+/// is cut as [`truncate`] cuts.
+pub fn cut_words(text: &str, width: usize, ambiguous: u8) -> String {
+    if str_width(text, ambiguous) <= width {
+        return text.to_owned();
+    }
+    let budget = width.saturating_sub(char_width('…', ambiguous));
+    let graphemes: Vec<&str> = text.graphemes(true).collect();
+    let wide = |g: &str| grapheme_width(g, ambiguous) >= 2;
+    let space = |g: &str| g.chars().all(char::is_whitespace);
+    let (mut used, mut end, mut bytes) = (0, 0, 0);
+    for (n, g) in graphemes.iter().enumerate() {
+        let w = grapheme_width(g, ambiguous);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        bytes += g.len();
+        let next = graphemes.get(n + 1).copied();
+        if space(g) || wide(g) || next.is_some_and(|g| space(g) || wide(g)) {
+            end = bytes;
+        }
+    }
+    if end == 0 {
+        return truncate(text, width, ambiguous);
+    }
+    format!("{}…", text[..end].trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case::fits("marked read", 20, "marked read")]
+    #[case::at_a_space("cannot open link: permission denied", 24, "cannot open link:…")]
+    #[case::beside_han("已读 23 篇 要闻", 9, "已读 23…")]
+    #[case::never_inside_a_number("marked 12345 read", 12, "marked…")]
+    #[case::one_long_word("supercalifragilistic", 8, "superca…")]
+    fn cut_words_ends_at_a_word(#[case] text: &str, #[case] width: usize, #[case] cut: &str) {
+        assert_eq!(cut_words(text, width, 1), cut);
+        assert!(str_width(&cut_words(text, width, 1), 1) <= width);
+    }
 
     #[rstest]
     #[case::ascii("ratatui", 1, 7)]

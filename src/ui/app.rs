@@ -201,6 +201,9 @@ pub struct Status {
     pub unsaved: bool,
     /// Articles the last key marked read, until the next key.
     pub undo: Option<Undo>,
+    /// The last message too long for the status line, whole, for the
+    /// warnings overlay (`W`).
+    pub long_message: Option<String>,
 }
 
 /// Articles marked read by one key, which the next key may take back.
@@ -454,12 +457,21 @@ impl App {
                         .collect()
                 }
             }
-            Overlay::Warnings => app
-                .archive
-                .warnings
-                .iter()
-                .flat_map(|w| wrap(&sanitize(&w.to_string()), width, 0, amb))
-                .collect(),
+            Overlay::Warnings => {
+                let mut lines = Vec::new();
+                if let Some(message) = &app.status.long_message {
+                    lines.push("Last message:".to_owned());
+                    lines.extend(wrap(&sanitize(message), width, 2, amb));
+                    lines.push(String::new());
+                }
+                lines.extend(
+                    app.archive
+                        .warnings
+                        .iter()
+                        .flat_map(|w| wrap(&sanitize(&w.to_string()), width, 0, amb)),
+                );
+                lines
+            }
         }
     }
 }

@@ -256,7 +256,7 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Warnings => {
-            if app.archive.warnings.is_empty() {
+            if app.archive.warnings.is_empty() && app.status.long_message.is_none() {
                 app.status.message = Some("no warnings: everything loaded".to_owned());
             } else {
                 show_overlay(app, Overlay::Warnings);

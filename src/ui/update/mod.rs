@@ -124,6 +124,14 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     }
     reader::lay_out(app, effects);
     keep_lists_in_view(app);
+    // A message the status line cannot hold whole is kept for `W`.
+    let room = usize::from(app.size.width).saturating_sub(1);
+    let amb = app.prefs.text.ambiguous_width;
+    if let Some(message) = &app.status.message
+        && crate::typeset::str_width(message, amb) > room
+    {
+        app.status.long_message = Some(message.clone());
+    }
 }
 
 /// The row to select when the selected one is not shown (folded away, or

@@ -220,15 +220,15 @@ pub(super) fn find_moved(app: &mut App, forward: bool) {
         (find.current + count - 1) % count
     };
     let (current, line) = (find.current, find.line_of(find.current));
-    app.status.message = Some(if wrapped {
-        format!(
-            "match {}/{count}, from the {}",
-            current + 1,
-            if forward { "top" } else { "end" }
-        )
-    } else {
-        format!("match {}/{count}", current + 1)
-    });
+    // The status line shows which match this is; going round the end is
+    // worth a word.
+    if wrapped {
+        let from = if forward { "top" } else { "end" };
+        app.status.message = Some(format!(
+            "match {}/{count}: from the {from} again",
+            current + 1
+        ));
+    }
     if let Some(line) = line {
         show_line(app, line);
     }

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::keymap::Action;
-use crate::typeset::{sanitize, str_width, truncate};
+use crate::typeset::{cut_words, sanitize, str_width};
 
 use super::super::app::{App, Input};
 use super::super::archive::Row;
@@ -112,7 +112,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
     } else {
         right
     };
-    let left = truncate(&left, width.saturating_sub(str_width(&right, amb) + 1), amb);
+    let room = width.saturating_sub(str_width(&right, amb) + 1);
+    // A message cut short says where it is whole.
+    let cut = str_width(&left, amb) > room && app.status.message.is_some();
+    let left = if cut {
+        let more = format!(" ({})", key(Action::Warnings));
+        let cut = cut_words(&left, room.saturating_sub(str_width(&more, amb)), amb);
+        format!("{cut}{more}")
+    } else {
+        cut_words(&left, room, amb)
+    };
     let pad = " ".repeat(width.saturating_sub(str_width(&left, amb) + str_width(&right, amb)));
     let written = put(
         buf,
