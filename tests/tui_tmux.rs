@@ -168,19 +168,28 @@ impl Tmux {
             home,
         };
         let (w, h) = (width.to_string(), height.to_string());
-        let pidfile = tmux.pidfile.to_string_lossy().into_owned();
+        let mut new_session: Vec<String> = ["new-session", "-d", "-s", SESSION, "-x", &w, "-y", &h]
+            .map(str::to_owned)
+            .to_vec();
+        new_session.extend(tmux.pane_command(config));
+        let new_session: Vec<&str> = new_session.iter().map(String::as_str).collect();
+        tmux.ok(&new_session);
+        // Some tmux versions size a detached session's first window from
+        // elsewhere; resizing sets the window's size (and makes its
+        // `window-size` manual, which `set -g window-size manual` before
+        // the first window would do too, but that crashes tmux 3.3–3.5
+        // without a client).
+        tmux.resize(width, height);
+        Some(tmux)
+    }
+
+    /// What the pane runs: kanbao on `config`, from the repository.
+    fn pane_command(&self, config: &Path) -> Vec<String> {
+        let pidfile = self.pidfile.to_string_lossy().into_owned();
         let config = config.to_string_lossy().into_owned();
         // A command given as several arguments runs without a shell of
         // tmux's choosing, so the user's $SHELL does not matter.
-        let new_session = [
-            "new-session",
-            "-d",
-            "-s",
-            SESSION,
-            "-x",
-            &w,
-            "-y",
-            &h,
+        [
             "-c",
             ROOT,
             "sh",
@@ -191,15 +200,21 @@ impl Tmux {
             BIN,
             "--config",
             &config,
-        ];
-        tmux.ok(&new_session);
-        // Some tmux versions size a detached session's first window from
-        // elsewhere; resizing sets the window's size (and makes its
-        // `window-size` manual, which `set -g window-size manual` before
-        // the first window would do too, but that crashes tmux 3.3–3.5
-        // without a client).
-        tmux.resize(width, height);
-        Some(tmux)
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+
+    /// Starts kanbao again in the same pane, with the same home and state,
+    /// after it exited.
+    fn restart(&self, config: &Path) {
+        let _ = std::fs::remove_file(&self.pidfile);
+        let mut respawn: Vec<String> = ["respawn-pane", "-k", "-t", SESSION]
+            .map(str::to_owned)
+            .to_vec();
+        respawn.extend(self.pane_command(config));
+        let respawn: Vec<&str> = respawn.iter().map(String::as_str).collect();
+        self.ok(&respawn);
     }
 
     /// A tmux command on this test's server, in this test's environment.
@@ -1470,8 +1485,10 @@ fn an_epaper_edition_reads_by_page(#[case] width: u16, #[case] height: u16) {
     });
     assert_sane(&screen, width);
     if width >= 80 {
-        assert!(screen.contains("2031-05-06 01版 要闻"), "{screen}");
-        assert!(screen.contains("2031-05-06 02版 要闻"), "{screen}");
+        // The sections tree: the date, then its 版面.
+        assert!(screen.contains("▾ 2031-05-06"), "{screen}");
+        assert!(screen.contains("01版 要闻"), "{screen}");
+        assert!(screen.contains("02版 要闻"), "{screen}");
     } else {
         // The narrow layout shows the articles of the first 版面.
         assert!(screen.contains("01版 要闻"), "{screen}");
@@ -1483,7 +1500,60 @@ fn an_epaper_edition_reads_by_page(#[case] width: u16, #[case] height: u16) {
     assert_sane(&screen, width);
     assert!(screen.contains("湖畔新城绘就发展新图景"), "{screen}");
     assert!(screen.contains("——一座新城五年间的三次转身"), "{screen}");
+    // One pane at a time, `q` goes up a level: reader, list, sections.
+    if width < 60 {
+        tmux.keys(&["q"]);
+    }
     tmux.keys(&["q", "q"]);
     let (status, _) = tmux.wait_for_exit();
     assert_eq!(status, 0);
+}
+
+#[test]
+fn quit_while_reading_and_start_again_opens_the_same_article_at_the_same_place() {
+    let Some(tmux) = Tmux::start("restore", 60, 20) else {
+        return;
+    };
+    tmux.wait_for_headlines();
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("the second article open", |s| s.header().contains("阅读"));
+    for _ in 0..7 {
+        tmux.keys(&["j"]);
+    }
+    let before = tmux.wait_for("scrolled into the article", |s| {
+        s.percent().is_some_and(|p| p > 0 && p < 100)
+    });
+    // The screen settles: the last key's frame is drawn.
+    std::thread::sleep(Duration::from_millis(200));
+    let before = {
+        let again = tmux.capture();
+        if again.percent().is_some() {
+            again
+        } else {
+            before
+        }
+    };
+    let percent = before.percent();
+    let text = before.reader_text().join("\n");
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+
+    tmux.restart(&Path::new(ROOT).join("config.toml"));
+    let after = tmux.wait_for("the same article open at the same place", |s| {
+        s.header().contains("阅读") && s.percent() == percent
+    });
+    assert_eq!(
+        after.reader_text().join("\n"),
+        text,
+        "the same lines:\n{after}"
+    );
+    assert!(
+        after.contains("学用结合"),
+        "the second article is selected:\n{after}"
+    );
+    tmux.keys(&["q", "q"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
 }
