@@ -235,7 +235,7 @@ fn shift_a_marks_the_list_read_and_esc_takes_it_back_until_the_next_key() {
     let label = app.scope_label();
     assert_eq!(
         message(&app),
-        format!("marked {} read in {label} · Esc undoes", listed.len())
+        format!("marked {} read · Esc undoes · {label}", listed.len())
     );
     assert_eq!(app.archive.unread(0), 0);
     let effects = press(&mut app, "<Esc>");
@@ -261,7 +261,7 @@ fn shift_a_on_a_date_or_a_feed_marks_all_of_it() {
     press(&mut app, "A");
     let (unread, count) = app.archive.day_counts(0);
     assert_eq!(unread, 0);
-    assert!(message(&app).starts_with(&format!("marked {count} read in ")));
+    assert!(message(&app).starts_with(&format!("marked {count} read · Esc undoes · ")));
     assert_ne!(app.archive.day_counts(1).0, 0, "the next date is untouched");
     press(&mut app, "h");
     assert_eq!(app.nav.row, Row::Feed(0));

@@ -426,8 +426,10 @@ fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
         .first()
         .map(ToString::to_string)
         .unwrap_or_default();
+    // What undoes it comes before what was marked, which a narrow status
+    // line cuts.
     app.status.message = Some(format!(
-        "marked {} read in {what} · {key} undoes",
+        "marked {} read · {key} undoes · {what}",
         marked.len()
     ));
     app.status.undo = Some(Undo { articles: marked });
