@@ -360,7 +360,8 @@ pub(super) fn select_article(app: &mut App, index: usize) {
         return;
     };
     // A day or a feed that holds the article stays selected.
-    if !app.scope().contains(&section) || app.listed().binary_search(&index).is_err() {
+    // (The list is in rank order while a search is shown: no binary search.)
+    if !app.scope().contains(&section) || !app.listed().contains(&index) {
         app.nav.folds.reveal(&app.archive, section);
         select_row(app, Row::Section(section));
     }
