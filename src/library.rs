@@ -508,7 +508,15 @@ pub(crate) fn place(
     relative: &str,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Article> {
-    warnings.extend(parsed.warnings);
+    if feed.kind.is_fetched() {
+        // A stored item's file name says nothing of its feed: the id does.
+        warnings.extend(parsed.warnings.into_iter().map(|mut w| {
+            w.message = format!("feed \"{}\": {}", feed.id, w.message);
+            w
+        }));
+    } else {
+        warnings.extend(parsed.warnings);
+    }
     parsed
         .articles
         .into_iter()

@@ -44,7 +44,7 @@ use segment::{Builder, OpenError, Segment, SourceInfo};
 /// Version of what the page and item parsers produce. Bump it whenever a
 /// change to `source` or `feed` changes the articles read from a file: every
 /// index is then rebuilt.
-pub const PARSER_VERSION: u32 = 4;
+pub const PARSER_VERSION: u32 = 5;
 
 /// Segments kept before the small ones are merged into one.
 pub const MAX_SEGMENTS: usize = 8;

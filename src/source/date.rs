@@ -6,12 +6,13 @@
 //! 16:29:06 2004`), the year after the time, two-digit years (00–49 are
 //! 20xx), ISO 8601's short forms (`2003-12`, `2003`, `03-12-31`, `031231`,
 //! ordinal `2003-335`), `2004-07-08 23:56:58.0`, `2006/09/15`, and Chinese
-//! `2024年3月12日 09:30`. Zones: `Z`, `+08`, `+0800`, `+08:00`, `GMT+8`,
-//! `UTC+08:00`, `Etc/GMT`, and the names feeds use (`GMT`, `EST`, `ET`,
-//! `MET`, `MEST`, `JST` …). `CST` is China Standard Time, and a time
-//! written with no zone is taken as China's (UTC+8), as Chinese feeds
-//! mean it; a date with no time is that day at midnight UTC. Anything else that is not a part of a date (a month name in
-//! another language, `25:00`, a 13th month) makes the whole text unread:
+//! `2024年3月12日 09:30`, `上午10:30`, `10时30分`. Zones: `Z`, `+08`,
+//! `+0800`, `+08:00`, `GMT+8`, `UTC+08:00`, `Etc/GMT`, and the names feeds
+//! use (`GMT`, `EST`, `ET`, `MET`, `MEST`, `JST` …). `CST` is China
+//! Standard Time, and a time written with no zone is taken as China's
+//! (UTC+8), as Chinese feeds mean it; a date with no time is that day at
+//! midnight UTC. Anything else that is not a part of a date (a month name
+//! in another language, `25:00`, a 13th month) makes the whole text unread:
 //! a wrong date is worse than none.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
@@ -217,12 +218,18 @@ const LONG_DAYS: [&str; 7] = [
 /// RFC 822 as it is really written, asctime, and dates in any order of
 /// day, month name and year; every word must be read.
 fn loose(text: &str) -> Option<(NaiveDateTime, Option<i32>, bool)> {
-    // Chinese 年月日 (and Korean 년월일) as a numeric date.
+    // Chinese 年月日 (and Korean 년월일) as a numeric date, 时分秒 as a
+    // clock, and 上午/下午 apart from the time they are written against.
     let text = text
         .replace(['年', '月', '년', '월'], "-")
         .replace(['日', '일'], " ")
         .replace("- ", "-")
+        .replace(['时', '分'], ":")
+        .replace('秒', "")
         .replace(',', " ");
+    let text = ["上午", "下午", "오전", "오후"]
+        .iter()
+        .fold(text, |t, mark| t.replace(mark, &format!(" {mark} ")));
     let (mut year, mut month, mut day) = (None, None, None);
     let (mut time, mut offset, mut afternoon) = (None, None, None);
     for word in text.split_whitespace() {
@@ -248,7 +255,7 @@ fn loose(text: &str) -> Option<(NaiveDateTime, Option<i32>, bool)> {
             && time.is_none()
             && word.starts_with(|c: char| c.is_ascii_digit())
         {
-            time = Some(clock(word)?);
+            time = Some(clock(word.trim_end_matches(':'))?);
         } else if (word.contains('-') || word.contains('/'))
             && word.starts_with(|c: char| c.is_ascii_digit())
             && year.is_none()
@@ -292,6 +299,10 @@ mod tests {
             ("2023-10-01 08:00", "2023-10-01 00:00:00"),
             ("2023年10月01日 08:00", "2023-10-01 00:00:00"),
             ("2023年10月1日", "2023-10-01 00:00:00"),
+            ("2024年3月4日 上午10:30", "2024-03-04 02:30:00"),
+            ("2024年3月4日 下午3:05", "2024-03-04 07:05:00"),
+            ("2024年3月4日 10时30分", "2024-03-04 02:30:00"),
+            ("2024年3月4日10时30分20秒", "2024-03-04 02:30:20"),
             ("Sun, 01 Oct 2023 08:00:00 +08", "2023-10-01 00:00:00"),
             ("Sun, 01 Oct 2023 08:00:00 GMT+8", "2023-10-01 00:00:00"),
             ("Sun, 01 Oct 2023 08:00:00 CST", "2023-10-01 00:00:00"),

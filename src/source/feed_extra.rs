@@ -10,6 +10,8 @@
 //! - a permalink `<guid>` as the link of an item that has none;
 //! - `dcterms:issued`, `created` or `modified` as the date of an item that
 //!   has no other;
+//! - the item's first date element as written (`pubDate`, `dc:date`,
+//!   `published`, `updated` …), to say which text could not be read;
 //! - `<enclosure>` pictures;
 //! - the channel's `dc:title` where it has no `<title>`.
 //!
@@ -36,6 +38,8 @@ pub struct Extra {
     /// `dcterms:issued`, `dcterms:created` or `dcterms:modified`, as
     /// written.
     pub date: Option<String>,
+    /// The first of the item's date elements, whichever it is, as written.
+    pub date_text: Option<String>,
 }
 
 /// The extras of a feed document: the channel's title fallback, and one
@@ -162,14 +166,25 @@ fn is_field(name: &str, item: Option<usize>, channel: Option<usize>, depth: usiz
                 | "dcterms:issued"
                 | "dcterms:created"
                 | "dcterms:modified"
-        );
+        ) || is_date(name);
     }
     channel.is_some_and(|d| d + 1 == depth) && name == "dc:title"
+}
+
+/// An item's date element, in any of the names RSS, RDF and Atom give it.
+fn is_date(name: &str) -> bool {
+    matches!(
+        local_name(name),
+        "pubDate" | "date" | "published" | "updated" | "issued" | "created" | "modified"
+    )
 }
 
 fn store(item: &mut Extra, field: &Field, value: String) {
     if value.trim().is_empty() {
         return;
+    }
+    if is_date(&field.name) && item.date_text.is_none() {
+        item.date_text = Some(value.clone());
     }
     let slot = match field.name.as_str() {
         "body" | "xhtml:body" | "fullitem" => &mut item.body,

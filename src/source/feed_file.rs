@@ -128,12 +128,13 @@ pub fn parse(
         .or(channel_title.map(|t| plain(&t)))
         .filter(|t| !t.is_empty());
     let atom = feed.feed_type == feed_rs::model::FeedType::Atom;
-    let items = feed
+    let items: Vec<Item> = feed
         .entries
         .iter()
         .zip(&extras)
         .map(|(e, extra)| item(e, base_url, &offsets, extra, atom))
         .collect();
+    warnings.extend(items.iter().filter_map(Item::date_warning));
     Ok(ParsedFeed {
         title,
         items,
@@ -181,7 +182,7 @@ fn is_html_page(text: &str) -> bool {
 pub use super::date::timestamp;
 
 /// A JSON Feed item's `image` and `banner_image`, which feed-rs does not
-/// keep, per item.
+/// keep, and its date as written, per item.
 fn json_images(text: &str) -> Vec<Extra> {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
@@ -197,6 +198,10 @@ fn json_images(text: &str) -> Vec<Extra> {
                 .filter_map(|key| item.get(key).and_then(|u| u.as_str()))
                 .map(str::to_owned)
                 .collect(),
+            date_text: ["date_published", "date_modified"]
+                .iter()
+                .find_map(|key| item.get(key).and_then(|d| d.as_str()))
+                .map(str::to_owned),
             ..Extra::default()
         })
         .collect()
@@ -513,6 +518,12 @@ fn item(
         let date = timestamp(&plain(extra.date.as_deref()?))?;
         Some(date.to_rfc3339())
     });
+    let updated = entry.updated.map(own_clock);
+    // A date was written but none read: kept, to be said.
+    let unreadable_date = (extra.date_text.as_deref())
+        .filter(|_| published.is_none() && updated.is_none())
+        .map(plain)
+        .filter(|t| !t.is_empty());
     let guid = if entry.id.starts_with("title:") {
         // No guid and no link: the title and the date identify the item.
         format!("{}|{}", entry.id, published.as_deref().unwrap_or(""))
@@ -538,7 +549,8 @@ fn item(
         link,
         author: (!authors.is_empty()).then(|| authors.join("、")),
         published,
-        updated: entry.updated.map(own_clock),
+        updated,
+        unreadable_date,
         category: entry
             .categories
             .first()

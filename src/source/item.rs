@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Article, Byline, Link, Photo, Role};
+use crate::model::{Article, Byline, Link, Photo, Role, UNDATED};
 
 /// The first line of a stored item file.
 pub const FRONT_MATTER: &str = "+++";
@@ -57,6 +57,10 @@ pub struct Item {
     /// RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
+    /// The date as the feed wrote it, when it could not be read: the item
+    /// is kept undated, and reading it says so ([`Item::date_warning`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The edition's date (`YYYY-MM-DD`) of an e-paper article, which
@@ -165,6 +169,25 @@ impl Item {
         let date = stamp.get(..10)?;
         let b = date.as_bytes();
         (b.len() == 10 && b[4] == b'-' && b[7] == b'-').then(|| date.to_owned())
+    }
+
+    /// What to say about an item whose date could not be read: which
+    /// item, and the text; `None` when it has a date or gave none.
+    pub fn date_warning(&self) -> Option<String> {
+        let text = self.unreadable_date.as_deref()?;
+        if self.date().is_some() {
+            return None;
+        }
+        let title = self.title.as_deref().or(self.kicker.as_deref());
+        let which = match (title, self.link.as_deref()) {
+            (Some(title), Some(link)) => format!("item \"{title}\" ({link})"),
+            (Some(title), None) => format!("item \"{title}\""),
+            (None, Some(link)) => format!("item {link}"),
+            (None, None) => format!("item \"{}\"", self.guid),
+        };
+        Some(format!(
+            "{which}: cannot read its date \"{text}\"; kept, listed under {UNDATED}"
+        ))
     }
 
     /// The item as an article; `path` names its file.
@@ -318,6 +341,47 @@ mod tests {
             Some(vec!["高峰".into()])
         );
         assert_eq!(byline.map(|b| b.correspondents), Some(vec!["李明".into()]));
+    }
+
+    #[test]
+    fn an_unreadable_date_is_kept_and_said_until_a_date_is_read() {
+        let undated = Item {
+            published: None,
+            unreadable_date: Some("sometime soon".into()),
+            ..item()
+        };
+        let text = undated.to_file();
+        assert!(
+            text.contains("unreadable_date = \"sometime soon\""),
+            "{text}"
+        );
+        assert_eq!(Item::from_file(&text), Ok(undated.clone()));
+        assert_eq!(undated.to_article("x.txt").date, None);
+        assert_eq!(
+            undated.date_warning().as_deref(),
+            Some(
+                "item \"奋力建设区域创新高地\" (https://example.com/news/1): \
+                 cannot read its date \"sometime soon\"; kept, listed under 日期不详"
+            )
+        );
+        let untitled = Item {
+            title: None,
+            kicker: None,
+            ..undated.clone()
+        };
+        assert_eq!(
+            untitled.date_warning().as_deref(),
+            Some(
+                "item https://example.com/news/1: cannot read its date \"sometime soon\"; \
+                 kept, listed under 日期不详"
+            )
+        );
+        let updated = Item {
+            updated: Some("2023-03-09T08:00:00+08:00".into()),
+            ..undated
+        };
+        assert_eq!(updated.date_warning(), None);
+        assert_eq!(item().date_warning(), None);
     }
 
     #[test]

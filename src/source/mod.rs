@@ -66,6 +66,9 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
             .map_err(|e| Warning::new(display, None, format!("stored feed item: {e}")))?;
         return Ok(page::ParsedPage {
             articles: vec![item.to_article(display)],
+            warnings: (item.date_warning().into_iter())
+                .map(|w| Warning::new(display, None, w))
+                .collect(),
             ..page::ParsedPage::default()
         });
     }
