@@ -16,7 +16,9 @@ use crate::source::{self, page::ParsedPage};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Library {
     pub feeds: Vec<FeedSummary>,
-    /// Ordered by feed (as configured), date (newest first), page, position.
+    /// Ordered by feed (as configured), date (newest first), page,
+    /// position; a web feed's items by date, section and time
+    /// (`Library::add_feed_with`), so that a group is one run.
     pub articles: Vec<Article>,
     pub warnings: Vec<Warning>,
 }
@@ -199,16 +201,8 @@ impl Library {
         if feed.kind != FeedKind::Feed {
             return (start, None);
         }
-        // Items: newest first, by their own timestamps (a stable sort of
-        // the page order).
         let items = &mut self.articles[start..];
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by(|&i, &j| {
-            let (a, b) = (&items[i], &items[j]);
-            b.date
-                .cmp(&a.date)
-                .then_with(|| b.published.cmp(&a.published))
-        });
+        let order = item_order(items);
         permute(items, &order);
         (start, Some(order))
     }
@@ -433,6 +427,41 @@ impl PageKey {
     }
 }
 
+/// The order a web feed's items are listed in, so that each (date,
+/// section) is one run and so one group: dates newest first (undated
+/// last); within a date, sections by their newest item; within a section,
+/// items newest first. Ties keep the page order (the sort is stable).
+/// Position `n` of the result is the index of the item listed `n`th.
+fn item_order(items: &[Article]) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::HashMap;
+    type Run<'a> = (Option<&'a str>, Option<&'a str>);
+    // Each run's newest time and where it first appears.
+    let mut runs: HashMap<Run<'_>, (Option<&str>, usize)> = HashMap::new();
+    for (n, a) in items.iter().enumerate() {
+        let key = (a.date.as_deref(), a.section.as_deref());
+        let published = a.published.as_deref();
+        let run = runs.entry(key).or_insert((published, n));
+        run.0 = run.0.max(published);
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_cached_key(|&n| {
+        let a = &items[n];
+        let (newest, first) = runs
+            .get(&(a.date.as_deref(), a.section.as_deref()))
+            .copied()
+            .unwrap_or((None, n));
+        (
+            a.date.is_none(),
+            Reverse(a.date.as_deref()),
+            Reverse(newest),
+            first,
+            Reverse(a.published.as_deref()),
+        )
+    });
+    order
+}
+
 /// Reorders `items` so that position `n` holds what was at `order[n]`.
 fn permute<T>(items: &mut [T], order: &[usize]) {
     // Follow each cycle of the permutation, swapping in place.
@@ -625,6 +654,40 @@ mod tests {
         let mut same = vec![1, 2, 3];
         permute(&mut same, &[0, 1, 2]);
         assert_eq!(same, vec![1, 2, 3]);
+    }
+
+    fn item(date: Option<&str>, section: &str, published: Option<&str>) -> Article {
+        let mut a = Article::new("x.txt", 1, 1);
+        a.date = date.map(str::to_owned);
+        a.section = Some(section.to_owned());
+        a.published = published.map(str::to_owned);
+        a
+    }
+
+    #[test]
+    fn web_feed_items_are_ordered_by_date_then_section_then_time() {
+        let t = |h: u32| format!("2023-10-01T{h:02}:00:00+08:00");
+        let (t8, t9, t10, t11) = (t(8), t(9), t(10), t(11));
+        let day = Some("2023-10-01");
+        let items = [
+            item(None, "要闻", None),
+            item(day, "国际", Some(&t8)),
+            item(None, "国际", None),
+            item(day, "要闻", Some(&t9)),
+            item(None, "要闻", None),
+            item(day, "国际", Some(&t11)),
+            item(None, "国际", None),
+            item(day, "要闻", Some(&t10)),
+            item(
+                Some("2023-09-30"),
+                "要闻",
+                Some("2023-09-30T23:00:00+08:00"),
+            ),
+        ];
+        let order = item_order(&items);
+        // 国际's newest (11:00) is newer than 要闻's (10:00); undated last,
+        // its sections in the order they first appear.
+        assert_eq!(order, [5, 1, 7, 3, 8, 0, 4, 2, 6]);
     }
 
     #[test]

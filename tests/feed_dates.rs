@@ -359,3 +359,160 @@ fn an_unreadable_date_fetched_is_said_by_fetch_and_kept_in_the_library_warnings(
         ]
     );
 }
+
+/// A feed of items `(title, category, pubDate)`; no pubDate when empty.
+fn categorised(items: &[(&str, &str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .enumerate()
+        .map(|(n, (title, category, date))| {
+            let date = if date.is_empty() {
+                String::new()
+            } else {
+                format!("<pubDate>{date}</pubDate>")
+            };
+            format!(
+                "<item><title>{title}</title><link>http://127.0.0.1/n/{n}</link>\
+                 <category>{category}</category>{date}</item>\n"
+            )
+        })
+        .collect();
+    rss(&items)
+}
+
+/// Fetches `feed` from a 127.0.0.1 server into a fresh archive.
+fn fetched(feed: &str) -> (Server, Archive) {
+    let server = Server::start();
+    server.route(
+        "/feed.xml",
+        Response::ok(feed).header("Content-Type", "application/rss+xml"),
+    );
+    let archive = Archive::new(&server.url("/feed.xml"));
+    let run = archive.kanbao(&["fetch"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    (server, archive)
+}
+
+/// Each group of the library: its date, section and titles.
+fn groups(library: &Library) -> Vec<(Option<String>, Option<String>, Vec<String>)> {
+    library
+        .groups()
+        .iter()
+        .map(|g| {
+            let titles = g
+                .articles
+                .iter()
+                .map(|a| a.display_title().to_owned())
+                .collect();
+            (
+                g.date.map(str::to_owned),
+                g.section.map(str::to_owned),
+                titles,
+            )
+        })
+        .collect()
+}
+
+/// `kanbao list`'s group headings.
+fn headings(run: &Run) -> Vec<&str> {
+    run.stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn undated_items_of_interleaved_sections_make_one_group_per_section() {
+    let (_server, archive) = fetched(&categorised(&[
+        ("要闻一", "要闻", ""),
+        ("国际一", "国际", ""),
+        ("要闻二", "要闻", ""),
+        ("国际二", "国际", ""),
+    ]));
+
+    let mut got = groups(&archive.library());
+    got.sort();
+    for (_, _, titles) in &mut got {
+        titles.sort();
+    }
+    let group = |section: &str, titles: [&str; 2]| {
+        (
+            None,
+            Some(section.to_owned()),
+            titles.map(str::to_owned).to_vec(),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            group("国际", ["国际一", "国际二"]),
+            group("要闻", ["要闻一", "要闻二"])
+        ]
+    );
+
+    let listed = archive.kanbao(&["list"]);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    let mut heads = headings(&listed);
+    heads.sort_unstable();
+    assert_eq!(
+        heads,
+        [
+            "江城日报 · undated · 国际 · 2 articles",
+            "江城日报 · undated · 要闻 · 2 articles",
+        ],
+        "{}",
+        listed.stdout
+    );
+}
+
+#[test]
+fn items_of_one_date_are_grouped_by_section_newest_section_first() {
+    let (_server, archive) = fetched(&categorised(&[
+        ("要闻一", "要闻", "2023-10-01 10:00"),
+        ("国际一", "国际", "2023-10-01 09:00"),
+        ("要闻二", "要闻", "2023-10-01 08:00"),
+        ("国际二", "国际", "2023-10-01 07:00"),
+        ("昨日", "要闻", "2023-09-30 23:00"),
+    ]));
+    let day = |d: &str| Some(d.to_owned());
+    let titles = |t: &[&str]| t.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+    let expected = [
+        (
+            day("2023-10-01"),
+            day("要闻"),
+            titles(&["要闻一", "要闻二"]),
+        ),
+        (
+            day("2023-10-01"),
+            day("国际"),
+            titles(&["国际一", "国际二"]),
+        ),
+        (day("2023-09-30"), day("要闻"), titles(&["昨日"])),
+    ];
+
+    assert_eq!(groups(&archive.library()), expected);
+
+    // The CLI, through the index, lists the same groups in the same order,
+    // and list --json the articles in that order.
+    for _ in 0..2 {
+        let listed = archive.kanbao(&["list"]);
+        assert_eq!(
+            headings(&listed),
+            [
+                "江城日报 · 2023-10-01 · 要闻 · 2 articles",
+                "江城日报 · 2023-10-01 · 国际 · 2 articles",
+                "江城日报 · 2023-09-30 · 要闻 · 1 article",
+            ],
+            "{}",
+            listed.stdout
+        );
+        let json = archive.kanbao(&["list", "--json"]).json();
+        let order: Vec<&str> = json["articles"]
+            .as_array()
+            .expect("articles")
+            .iter()
+            .filter_map(|a| a["title"].as_str())
+            .collect();
+        assert_eq!(order, ["要闻一", "要闻二", "国际一", "国际二", "昨日"]);
+    }
+}
