@@ -1255,26 +1255,9 @@ fn fetch(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let failed = results.iter().filter(|(_, o)| o.failed()).count();
-    let incomplete = results
-        .iter()
-        .filter(|(_, o)| matches!(o, fetching::Outcome::Incomplete { .. }))
-        .count();
-    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
-    for (_, outcome) in &results {
-        if let Some(r) = outcome.stored() {
-            new += r.new;
-            updated += r.updated;
-            unchanged += r.unchanged;
-        }
-    }
-    let noun = if results.len() == 1 { "feed" } else { "feeds" };
-    writeln!(
-        out,
-        "{} {noun}: {new} new, {updated} updated, {unchanged} unchanged, {failed} failed",
-        results.len()
-    )?;
-    Ok(if failed + incomplete == 0 {
+    let summary = fetching::Summary::of(results.iter().map(|(_, o)| o));
+    writeln!(out, "{summary}")?;
+    Ok(if summary.clean() {
         Outcome::Clean
     } else {
         Outcome::Problems

@@ -143,7 +143,7 @@ fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
     );
     assert!(
         run.stdout
-            .ends_with("1 feed: 4 new, 0 updated, 0 unchanged, 0 failed\n"),
+            .ends_with("1 feed: 4 new, 0 updated, 0 unchanged, 1 incomplete, 0 failed\n"),
         "{}",
         run.stdout
     );
@@ -222,7 +222,7 @@ fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout
-            .ends_with("1 feed: 0 new, 0 updated, 4 unchanged, 0 failed\n"),
+            .ends_with("1 feed: 0 new, 0 updated, 4 unchanged, 1 incomplete, 0 failed\n"),
         "{}",
         run.stdout
     );
@@ -242,7 +242,7 @@ fn an_edition_is_stored_by_page_and_a_second_fetch_changes_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
-            .ends_with("1 feed: 0 new, 0 updated, 0 unchanged, 0 failed\n"),
+            .ends_with("1 feed: 0 new, 0 updated, 0 unchanged, 1 not modified, 0 failed\n"),
         "{}",
         run.stdout
     );
@@ -714,7 +714,7 @@ fn a_whole_edition_in_each_system() {
         assert_eq!(run.code, 1, "{name}: the 404 is a problem\n{}", run.stderr);
         assert!(
             run.stdout
-                .ends_with("1 feed: 8 new, 0 updated, 0 unchanged, 0 failed\n"),
+                .ends_with("1 feed: 8 new, 0 updated, 0 unchanged, 1 incomplete, 0 failed\n"),
             "{name}: {}\n{}",
             run.stdout,
             run.stderr

@@ -778,6 +778,37 @@ fn not_modified_with_etag_keeps_the_items() {
 }
 
 #[test]
+fn kanbao_fetch_counts_a_not_modified_feed_in_its_summary() {
+    let server = Server::start();
+    server.route(
+        FEED_PATH,
+        Response::ok(fixture("rss2-utf8.xml"))
+            .header("Content-Type", "application/rss+xml")
+            .etag("\"jcrb-20240312\""),
+    );
+    let archive = Archive::feed(&server.url(FEED_PATH), "");
+    let first = archive.kanbao(&["fetch"]);
+    assert_eq!(
+        first.stdout,
+        "1 feed: 4 new, 0 updated, 0 unchanged, 0 failed\n"
+    );
+
+    let again = archive.kanbao(&["fetch"]);
+
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(
+        server.requests()[1].header("If-None-Match"),
+        Some("\"jcrb-20240312\""),
+        "the second fetch is conditional"
+    );
+    assert_eq!(again.stderr, "news: not modified\n");
+    assert_eq!(
+        again.stdout,
+        "1 feed: 0 new, 0 updated, 0 unchanged, 1 not modified, 0 failed\n"
+    );
+}
+
+#[test]
 fn not_modified_with_last_modified_keeps_the_items() {
     const DATE: &str = "Tue, 12 Mar 2024 02:00:00 GMT";
     let server = Server::start();
@@ -1225,7 +1256,7 @@ fn kanbao_fetch_skips_a_recent_feed_unless_forced() {
     );
     assert_eq!(
         skipped.stdout,
-        "1 feed: 0 new, 0 updated, 0 unchanged, 0 failed\n"
+        "1 feed: 0 new, 0 updated, 0 unchanged, 1 skipped, 0 failed\n"
     );
     assert_eq!(server.requests().len(), 1, "a request reached the server");
 

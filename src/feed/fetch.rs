@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::{FeedConfig, FeedKind, FeedSource};
 
-pub use super::report::{Event, Outcome};
+pub use super::report::{Event, Outcome, Summary};
 
 use super::http::{self, Fetched};
 use super::store::{self, FetchState};
