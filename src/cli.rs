@@ -17,7 +17,7 @@ use crate::config::{self, Config, ConfigSource, TextOptions};
 use crate::index;
 use crate::library::{self, Library};
 use crate::marks::{self, Marks};
-use crate::model::{Article, Warning};
+use crate::model::{Article, NO_SECTION, UNDATED, Warning};
 use crate::source;
 use crate::typeset::{self, Context};
 
@@ -58,7 +58,8 @@ pub enum Command {
         /// Only the feed with this id.
         #[arg(long, value_name = "FEED")]
         feed: Option<String>,
-        /// Only the section (版面) with this name.
+        /// Only the section (版面) with this name; 未分版 for the articles
+        /// of no section.
         #[arg(long, value_name = "SECTION")]
         section: Option<String>,
     },
@@ -666,18 +667,18 @@ fn list(
         && !library
             .articles
             .iter()
-            .any(|a| in_feed(a) && a.section.as_deref() == Some(section))
+            .any(|a| in_feed(a) && section_name(a) == section)
     {
         let mut sections: Vec<&str> = library
             .articles
             .iter()
             .filter(|a| in_feed(a))
-            .filter_map(|a| a.section.as_deref())
+            .map(section_name)
             .collect();
         sections.sort_unstable();
         sections.dedup();
         let known = if sections.is_empty() {
-            "no page names a section".to_owned()
+            "it has no articles".to_owned()
         } else {
             format!("sections: {}", sections.join(", "))
         };
@@ -686,8 +687,7 @@ fn list(
             "no section \"{section}\" in the archive; {known}"
         )));
     }
-    let wanted =
-        |a: &Article| in_feed(a) && section.is_none_or(|s| a.section.as_deref() == Some(s));
+    let wanted = |a: &Article| in_feed(a) && section.is_none_or(|s| section_name(a) == s);
     if json {
         let (_, marks, state_warnings) = marks::open();
         let mut warnings = library.warnings.clone();
@@ -747,11 +747,18 @@ fn list(
     Ok(Outcome::Clean)
 }
 
-/// `驻马店日报 · 2023-03-08 · 科教 · 3 articles`
+/// An article's section as listed and as `--section` takes it: its name,
+/// or [`NO_SECTION`].
+fn section_name(article: &Article) -> &str {
+    article.section.as_deref().unwrap_or(NO_SECTION)
+}
+
+/// `驻马店日报 · 2023-03-08 · 科教 · 3 articles`; the names the reader
+/// shows stand for no date and no section.
 fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) -> String {
     let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
     let noun = if count == 1 { "article" } else { "articles" };
-    let section = safe(group.section.unwrap_or("(no section)"));
+    let section = safe(group.section.unwrap_or(NO_SECTION));
     let section = match group.page {
         Some(page) => format!("{}版 {section}", safe(page)),
         None => section,
@@ -759,7 +766,7 @@ fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) ->
     format!(
         "{} · {} · {section} · {count} {noun}",
         safe(feed_title),
-        group.date.unwrap_or("undated"),
+        group.date.unwrap_or(UNDATED),
     )
 }
 

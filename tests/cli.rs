@@ -213,7 +213,7 @@ fn missing_feed_folder_is_a_warning_and_the_other_feed_still_lists() {
     assert_eq!(run.stderr_lines(), [format!("kanbao: warning: {warning}")]);
     assert!(
         run.stdout
-            .starts_with("甲报 · undated · 要闻 · 3 articles\n"),
+            .starts_with("甲报 · 日期不详 · 要闻 · 3 articles\n"),
         "{}",
         run.stdout
     );
@@ -382,7 +382,7 @@ fn unreadable_page_in_a_feed_is_a_warning(#[case] bytes: &[u8], #[case] warning:
     assert_eq!(run.stderr_lines(), [format!("kanbao: warning: {warning}")]);
     assert!(
         run.stdout
-            .starts_with("甲报 · undated · 要闻 · 3 articles\n"),
+            .starts_with("甲报 · 日期不详 · 要闻 · 3 articles\n"),
         "{}",
         run.stdout
     );
@@ -584,6 +584,90 @@ fn list_of_an_unknown_section_names_the_sections() {
     );
 }
 
+/// An archive with the sample page twice: dated, in 要闻
+/// (`2023-03-08/01-要闻.txt`), and as a file whose name gives neither date
+/// nor section (`loose.txt`).
+fn archive_with_a_page_of_no_section() -> TempDir {
+    let dir = archive(ONE_FEED);
+    write(
+        &dir,
+        "feeds/a/2023-03-08/01-要闻.txt",
+        &repo_file(SAMPLE_PAGE),
+    );
+    write(&dir, "feeds/a/loose.txt", &repo_file(SAMPLE_PAGE));
+    dir
+}
+
+#[test]
+fn list_names_no_date_and_no_section_as_the_reader_does() {
+    let dir = archive_with_a_page_of_no_section();
+
+    let run = kanbao(dir.path(), &["list"]);
+
+    assert_eq!(run.code, 0, "{run:?}");
+    let heads: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "甲报 · 2023-03-08 · 要闻 · 3 articles".to_owned(),
+            format!(
+                "甲报 · {} · {} · 3 articles",
+                kanbao::model::UNDATED,
+                kanbao::model::NO_SECTION
+            ),
+        ]
+    );
+    assert_eq!(kanbao::model::UNDATED, "日期不详");
+    assert_eq!(kanbao::model::NO_SECTION, "未分版");
+}
+
+#[test]
+fn list_section_takes_the_name_shown_for_no_section() {
+    let dir = archive_with_a_page_of_no_section();
+    let all = json(&kanbao(dir.path(), &["list", "--json"]));
+    let undated: Vec<&Value> = all["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .filter(|a| a["section"].is_null())
+        .collect();
+    assert_eq!(undated.len(), 3);
+
+    let run = kanbao(dir.path(), &["list", "--section", "未分版"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with("甲报 · 日期不详 · 未分版 · 3 articles\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("要闻"), "{}", run.stdout);
+
+    // JSON is unchanged: no section is null, not the name shown for it.
+    let run = kanbao(dir.path(), &["list", "--json", "--section", "未分版"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let listed = json(&run);
+    let articles = listed["articles"].as_array().expect("articles");
+    assert_eq!(articles, &undated.into_iter().cloned().collect::<Vec<_>>());
+    assert!(
+        articles
+            .iter()
+            .all(|a| a["section"].is_null() && a["date"].is_null()),
+        "{listed}"
+    );
+
+    let run = kanbao(dir.path(), &["list", "--section", "不存在"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines().last().copied(),
+        Some("kanbao: no section \"不存在\" in the archive; sections: 未分版, 要闻")
+    );
+}
+
 /// A page whose headline and paragraphs carry terminal escape sequences: CSI
 /// (clear screen), OSC (set window title) and the one-character C1 CSI.
 const HOSTILE_PAGE: &str = "\n\n坏人\u{1b}[2J来了\u{9b}31m标\u{1b}]0;PWNED\u{7}题\n\n记者 王伟\n\n\
@@ -762,7 +846,7 @@ fn gb18030_page_in_a_feed_lists_its_chinese_title() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stderr, "");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines[0], "甲报 · undated · 要闻 · 1 article");
+    assert_eq!(lines[0], "甲报 · 日期不详 · 要闻 · 1 article");
     assert!(
         lines[1].contains("  奋力建设区域创新高地  记者 黄育南 张宁 通讯员 袁浩楠"),
         "{}",

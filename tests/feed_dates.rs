@@ -457,8 +457,8 @@ fn undated_items_of_interleaved_sections_make_one_group_per_section() {
     assert_eq!(
         heads,
         [
-            "江城日报 · undated · 国际 · 2 articles",
-            "江城日报 · undated · 要闻 · 2 articles",
+            "江城日报 · 日期不详 · 国际 · 2 articles",
+            "江城日报 · 日期不详 · 要闻 · 2 articles",
         ],
         "{}",
         listed.stdout
