@@ -724,7 +724,9 @@ fn list(
             writeln!(out, "{}", fit(row))?;
         }
     }
-    if first {
+    if first && config.feeds.is_empty() {
+        writeln!(out, "{}", config::no_feeds_message(&safe(&config.display)))?;
+    } else if first {
         let fetched = config.feeds.iter().any(|f| f.kind.is_fetched());
         let pages = config.feeds.iter().any(|f| !f.kind.is_fetched());
         let display = safe(&config.display);
@@ -1096,7 +1098,7 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
         )?;
     }
     if config.feeds.is_empty() {
-        writeln!(out, "no feeds: add a [[feeds]] table to {}", safe(&display))?;
+        writeln!(out, "{}", config::no_feeds_message(&safe(&display)))?;
     }
     for w in &library.warnings {
         writeln!(out, "warning: {}", safe(w))?;
@@ -1198,6 +1200,10 @@ fn fetch(
         .filter(|f| f.kind.is_fetched())
         .filter(|f| wanted.is_empty() || wanted.contains(&f.id))
         .collect();
+    if config.feeds.is_empty() {
+        writeln!(out, "{}", config::no_feeds_message(&safe(&config.display)))?;
+        return Ok(Outcome::Clean);
+    }
     if feeds.is_empty() {
         writeln!(
             out,

@@ -255,6 +255,31 @@ impl Default for Ui {
     }
 }
 
+/// The smallest `[[feeds]]` table kanbao reads: a web feed. Shown to a
+/// config that has no feeds ([`no_feeds_message`]); a test holds it valid.
+pub const FEEDS_EXAMPLE: &str = "[[feeds]]
+id = \"renmin\"
+title = \"人民网\"
+kind = \"feed\"
+url = \"https://example.com/rss.xml\"
+";
+
+/// What to tell a user whose config (named `display`) has no feeds: that,
+/// and a table to add. Several lines; the example is indented by four
+/// spaces.
+pub fn no_feeds_message(display: &str) -> String {
+    let example: String = FEEDS_EXAMPLE
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    format!(
+        "{display} has no feeds. Add a [[feeds]] table to it, such as this web feed:\n\n\
+         {example}\n\
+         and run `kanbao fetch`. For a folder of stored pages, write kind = \"pages\" and \
+         path = \"feeds/…\" in place of the kind and url lines."
+    )
+}
+
 /// A problem with finding, reading or checking the configuration, as one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {

@@ -235,6 +235,26 @@ fn missing_feed_folder_is_a_warning_and_the_other_feed_still_lists() {
 }
 
 #[test]
+fn a_config_without_feeds_says_so_and_shows_a_feed_to_add() {
+    let dir = archive("# nothing yet\n[text]\nindent = 2\n");
+    let said = format!("{}\n", kanbao::config::no_feeds_message("config.toml"));
+    assert!(
+        said.contains("\n    [[feeds]]\n    id = \"renmin\"\n"),
+        "{said}"
+    );
+
+    for args in [&["list"][..], &[], &["fetch"]] {
+        let run = kanbao(dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert_eq!(run.stdout, said, "{args:?}");
+        assert_eq!(run.stderr, "", "{args:?}");
+    }
+    let run = kanbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+}
+
+#[test]
 fn config_option_naming_no_file_is_an_error() {
     let dir = sample_archive();
     let run = kanbao(dir.path(), &["list", "--config", "nowhere.toml"]);

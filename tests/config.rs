@@ -902,3 +902,49 @@ fn an_epaper_feed_is_read_with_its_keep() {
             .contains("\"keep\" is only for kind \"epaper\"")
     }),);
 }
+
+/// The example a config without feeds is shown, as shown: the lines
+/// indented by four spaces, dedented.
+fn shown_example(message: &str) -> String {
+    message
+        .lines()
+        .filter_map(|line| line.strip_prefix("    "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn the_example_shown_to_a_config_without_feeds_is_a_valid_feed() {
+    let message = config::no_feeds_message("config.toml");
+    assert!(
+        message.starts_with("config.toml has no feeds. Add a [[feeds]] table to it"),
+        "{message}"
+    );
+    let example = shown_example(&message);
+    assert_eq!(example, config::FEEDS_EXAMPLE);
+
+    let parsed = parse(&example).unwrap_or_else(|e| panic!("{e}\n{example}"));
+
+    assert_eq!(parsed.feeds.len(), 1);
+    let feed = &parsed.feeds[0];
+    assert_eq!(
+        (feed.id.as_str(), feed.title.as_str()),
+        ("renmin", "人民网")
+    );
+    assert_eq!(feed.kind, FeedKind::Feed);
+    assert_eq!(
+        feed.source,
+        Some(FeedSource::Url("https://example.com/rss.xml".to_owned()))
+    );
+    // The pages variant the message describes is valid too.
+    let pages = example
+        .replace("kind = \"feed\"", "kind = \"pages\"")
+        .replace(
+            "url = \"https://example.com/rss.xml\"",
+            "path = \"feeds/renmin\"",
+        );
+    let parsed = parse(&pages).unwrap_or_else(|e| panic!("{e}\n{pages}"));
+    assert_eq!(parsed.feeds[0].kind, FeedKind::Pages);
+    // And the config the message is for: none of them.
+    assert_eq!(parse("[text]\nindent = 2\n").map(|c| c.feeds.len()), Ok(0));
+}
