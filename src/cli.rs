@@ -111,6 +111,18 @@ pub enum Command {
     },
     /// Check the config and every feed; print what was found.
     Check,
+    /// Write a commented config.toml to start from (first run).
+    ///
+    /// It is written where kanbao looks first: --config PATH, else
+    /// $KANBAO_CONFIG, else $XDG_CONFIG_HOME/kanbao/config.toml
+    /// (~/.config/kanbao/config.toml). It explains the archive's layout and
+    /// holds a web feed and a folder of pages to uncomment. A file already
+    /// there is kept.
+    Init {
+        /// Replace the file if there is one already.
+        #[arg(long)]
+        force: bool,
+    },
     /// Fetch web feeds (kind = "feed") and e-paper editions (kind =
     /// "epaper") into the archive.
     Fetch {
@@ -329,6 +341,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             search(config_path, &query.join(" "), json, limit, out)
         }
         Some(Command::Check) => check(config_path, out),
+        Some(Command::Init { force }) => init(config_path, force, out),
         Some(Command::Fetch {
             feeds,
             force,
@@ -1116,6 +1129,40 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
         )?;
         Ok(Outcome::Problems)
     }
+}
+
+/// `kanbao init`: the commented config, written where kanbao looks first.
+/// A file already there is kept unless `force`.
+fn init(config_path: Option<&Path>, force: bool, out: &mut impl Write) -> Result<Outcome, Error> {
+    let path = config::init_path(config_path, &config::SearchEnv::from_process())?;
+    let display = safe(path.display());
+    let there = path.symlink_metadata().is_ok();
+    if path.is_dir() {
+        return Err(Error::Input(format!(
+            "{display} is a folder; name the config file itself"
+        )));
+    }
+    if there && !force {
+        return Err(Error::Input(format!(
+            "{display} already exists; kanbao init keeps it (--force replaces it)"
+        )));
+    }
+    let cannot = |e: io::Error| Error::Input(format!("{display}: cannot write the file ({e})"));
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(cannot)?;
+    }
+    // Replaced through a symbolic link (a dotfiles folder), not over it.
+    let target = if there {
+        std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())
+    } else {
+        path.clone()
+    };
+    crate::atomic::write(&target, config::INIT_TEXT.as_bytes()).map_err(cannot)?;
+    writeln!(
+        out,
+        "wrote {display}: uncomment a feed in it or add your own, then run `kanbao check`"
+    )?;
+    Ok(Outcome::Clean)
 }
 
 /// `--date YYYY-MM-DD` as clap reads it.

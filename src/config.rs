@@ -2,7 +2,9 @@
 //! keys, colours and mouse handling of the terminal UI.
 //!
 //! [`locate`] finds the file (`--config`, `$KANBAO_CONFIG`, the XDG config
-//! folder, then `./config.toml`), [`load`] reads it and [`parse`] checks it.
+//! folder, then `./config.toml`), [`load`] reads it and [`parse`] checks it;
+//! [`INIT_TEXT`] (`src/init.toml`) is the commented file `kanbao init` writes
+//! to [`init_path`] for a first run.
 //! Every value is checked here, where its place in the file is still known, so
 //! the rest of the program gets plain valid data and a mistake is reported once
 //! as `config.toml:LINE:COL: what is wrong; how to fix it`. Defaults live only
@@ -411,16 +413,43 @@ pub fn locate_in(
     let message = match xdg {
         Some(xdg) => format!(
             "no config.toml found (looked in {} and {local_shown}); \
-             pass --config PATH, set $KANBAO_CONFIG, or create {}",
+             run `kanbao init` to write a commented one to {}, \
+             or pass --config PATH, or set $KANBAO_CONFIG",
             xdg.display(),
             xdg.display()
         ),
         None => format!(
             "no config.toml found (looked in {local_shown}; $HOME is not set); \
-             pass --config PATH, set $KANBAO_CONFIG, or create {local_shown}"
+             run `kanbao init --config {local_shown}` to write a commented one there, \
+             or pass --config PATH, or set $KANBAO_CONFIG"
         ),
     };
     Err(ConfigError::new(None, message))
+}
+
+/// The commented `config.toml` that `kanbao init` writes: how the archive
+/// is laid out, and a web feed and a pages folder to uncomment. It has no
+/// feeds until the user adds one; a test holds it valid.
+pub const INIT_TEXT: &str = include_str!("init.toml");
+
+/// Where `kanbao init` writes [`INIT_TEXT`]: the first place [`locate_in`]
+/// looks (`explicit`, else `$KANBAO_CONFIG`, else the XDG config folder),
+/// so that kanbao then finds it.
+pub fn init_path(explicit: Option<&Path>, env: &SearchEnv) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(value) = env.kanbao_config.as_ref().filter(|value| !value.is_empty()) {
+        return Ok(PathBuf::from(value));
+    }
+    env.xdg_file().ok_or_else(|| {
+        ConfigError::new(
+            None,
+            "no config folder: neither $XDG_CONFIG_HOME nor $HOME is set; set $HOME, \
+             or name the file with kanbao init --config PATH"
+                .to_owned(),
+        )
+    })
 }
 
 /// A path the user named: missing is an error. Other problems are left to [`load`].

@@ -49,7 +49,8 @@
 //!   feed files (repaired when ill-formed), stored items, item HTML, e-paper
 //!   pages → io_message, sanitize, model.
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup
-//!   and validation → keymap, browser.
+//!   and validation, and the commented file `kanbao init` writes → keymap,
+//!   browser.
 //! - [`browser`]: opens a link in the browser — http(s) only, one argument,
 //!   no shell → sanitize.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).

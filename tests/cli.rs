@@ -194,7 +194,8 @@ fn no_config_anywhere_says_where_it_looked() {
         run.stderr_lines(),
         [
             "kanbao: no config.toml found (looked in ./config.toml; $HOME is not set); \
-             pass --config PATH, set $KANBAO_CONFIG, or create ./config.toml"
+             run `kanbao init --config ./config.toml` to write a commented one there, \
+             or pass --config PATH, or set $KANBAO_CONFIG"
         ]
     );
 }
@@ -232,6 +233,119 @@ fn missing_feed_folder_is_a_warning_and_the_other_feed_still_lists() {
         run.stdout
     );
     assert_eq!(lines.last(), Some(&"3 articles, 1 problem"));
+}
+
+/// Runs `kanbao ARGS…` in `dir` as a user whose config folder is
+/// `dir/xdg` and whose home is `dir/home`, with no config found elsewhere.
+fn kanbao_at_home(dir: &Path, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kanbao"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KANBAO_CONFIG")
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", dir.join("xdg"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CACHE_HOME", dir.join(".cache"));
+    Run::of(&mut command)
+}
+
+#[test]
+fn kanbao_init_writes_a_commented_config_that_kanbao_then_reads() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let written = dir.path().join("xdg/kanbao/config.toml");
+    let before = kanbao_at_home(dir.path(), &["list"]);
+    assert_eq!(before.code, 2, "{before:?}");
+    assert!(
+        before.stderr.contains(&format!(
+            "run `kanbao init` to write a commented one to {}",
+            written.display()
+        )),
+        "{}",
+        before.stderr
+    );
+
+    let run = kanbao_at_home(dir.path(), &["init"]);
+
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        format!(
+            "wrote {}: uncomment a feed in it or add your own, then run `kanbao check`\n",
+            written.display()
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(&written).expect("the config is written"),
+        kanbao::config::INIT_TEXT
+    );
+    let no_feeds = kanbao::config::no_feeds_message(&written.display().to_string());
+    let check = kanbao_at_home(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert_eq!(
+        check.stdout,
+        format!(
+            "config: {} (from the XDG config folder)\n{no_feeds}\nok: 0 articles, no problems\n",
+            written.display()
+        )
+    );
+    let list = kanbao_at_home(dir.path(), &["list"]);
+    assert_eq!(
+        (list.code, list.stdout.as_str()),
+        (0, format!("{no_feeds}\n").as_str())
+    );
+}
+
+#[test]
+fn kanbao_init_keeps_a_config_that_is_there_unless_forced() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let mine = "[text]\nindent = 4\n";
+    let path = write(&dir, "xdg/kanbao/config.toml", mine.as_bytes());
+
+    let run = kanbao_at_home(dir.path(), &["init"]);
+
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr_lines(),
+        [format!(
+            "kanbao: {} already exists; kanbao init keeps it (--force replaces it)",
+            path.display()
+        )]
+    );
+    assert_eq!(fs::read_to_string(&path).expect("read"), mine);
+
+    let forced = kanbao_at_home(dir.path(), &["init", "--force"]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        kanbao::config::INIT_TEXT
+    );
+
+    // --config names the file to write, and is then read from there.
+    let named = dir.path().join("elsewhere/kanbao.toml");
+    let named_arg = named.to_string_lossy().into_owned();
+    let run = kanbao_at_home(dir.path(), &["init", "--config", &named_arg]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        fs::read_to_string(&named).expect("read"),
+        kanbao::config::INIT_TEXT
+    );
+    let check = kanbao_at_home(dir.path(), &["--config", &named_arg, "check"]);
+    assert_eq!(check.code, 0, "{check:?}");
+}
+
+#[test]
+fn help_names_kanbao_init() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let run = kanbao(dir.path(), &["--help"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("init ") && l.contains("config.toml")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -835,9 +835,15 @@ fn nothing_found_says_where_it_looked() {
         error.to_string(),
         format!(
             "no config.toml found (looked in {xdg} and {}); \
-             pass --config PATH, set $KANBAO_CONFIG, or create {xdg}",
+             run `kanbao init` to write a commented one to {xdg}, \
+             or pass --config PATH, or set $KANBAO_CONFIG",
             local.display()
         )
+    );
+    // And that is where kanbao init writes.
+    assert_eq!(
+        config::init_path(None, &places.env()),
+        Ok(places.xdg_file.clone())
     );
 }
 
@@ -854,10 +860,88 @@ fn nothing_found_without_home() {
         error.to_string(),
         format!(
             "no config.toml found (looked in {0}; $HOME is not set); \
-             pass --config PATH, set $KANBAO_CONFIG, or create {0}",
+             run `kanbao init --config {0}` to write a commented one there, \
+             or pass --config PATH, or set $KANBAO_CONFIG",
             local.display()
         )
     );
+    assert_eq!(
+        config::init_path(None, &env).map_err(|e| e.to_string()),
+        Err(
+            "no config folder: neither $XDG_CONFIG_HOME nor $HOME is set; set $HOME, \
+             or name the file with kanbao init --config PATH"
+                .to_owned()
+        )
+    );
+}
+
+#[test]
+fn kanbao_init_writes_where_kanbao_looks_first() {
+    let places = Places::new();
+    let named = places.work.join("named.toml");
+    assert_eq!(
+        config::init_path(Some(&named), &places.env()),
+        Ok(named.clone())
+    );
+    let env = SearchEnv {
+        kanbao_config: Some(named.clone().into_os_string()),
+        ..places.env()
+    };
+    assert_eq!(config::init_path(None, &env), Ok(named));
+    let env = SearchEnv {
+        kanbao_config: Some(OsString::new()),
+        ..places.env()
+    };
+    assert_eq!(config::init_path(None, &env), Ok(places.xdg_file.clone()));
+}
+
+/// The lines of `text` from the one that is `first` to the next blank
+/// line, with their `# ` taken away.
+fn uncommented(text: &str, first: &str) -> String {
+    text.lines()
+        .skip_while(|l| *l != first)
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or(l)))
+        .collect()
+}
+
+/// `text` with its commented-out `# key = value` lines in use.
+fn options_on(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(option) if option.contains(" = ") => format!("{option}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_config_kanbao_init_writes_is_valid_and_so_are_its_examples() {
+    let written = parse(config::INIT_TEXT).unwrap_or_else(|e| panic!("{e}"));
+    assert!(written.feeds.is_empty(), "no feed until the user adds one");
+    assert_eq!(written.text, TextOptions::default());
+    assert_eq!(written.theme, Theme::default());
+
+    let web = uncommented(config::INIT_TEXT, "# [[feeds]]");
+    assert!(web.starts_with("[[feeds]]\nid = \"renmin\"\n"), "{web}");
+    let parsed = parse(&web).unwrap_or_else(|e| panic!("{e}\n{web}"));
+    assert_eq!(parsed.feeds[0].kind, FeedKind::Feed);
+    // The optional lines, uncommented too.
+    let all = options_on(&web);
+    let parsed = parse(&all).unwrap_or_else(|e| panic!("{e}\n{all}"));
+    assert_eq!(parsed.feeds[0].section.as_deref(), Some("要闻"));
+    assert_eq!(parsed.feeds[0].fetch.interval_minutes, Some(30));
+
+    let pages_at = config::INIT_TEXT
+        .rfind("# [[feeds]]")
+        .expect("a second example");
+    let pages = uncommented(&config::INIT_TEXT[pages_at..], "# [[feeds]]");
+    let pages = options_on(&pages);
+    let parsed = parse(&pages).unwrap_or_else(|e| panic!("{e}\n{pages}"));
+    let feed = &parsed.feeds[0];
+    assert_eq!((feed.id.as_str(), feed.kind), ("my-paper", FeedKind::Pages));
+    assert_eq!(feed.path, Path::new(HOME_CONFIG).join("feeds/my-paper"));
+    assert_eq!(feed.section.as_deref(), Some("要闻"));
 }
 
 /// `kind = "epaper"` (issue 14): the url with its date placeholders,

@@ -895,9 +895,9 @@ fn cli_import_without_a_config_asks_for_one() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "kanbao: no config.toml found (looked in ./config.toml; $HOME is not set); pass --config PATH, \
-         set $KANBAO_CONFIG, or create ./config.toml; import creates the file --config PATH names \
-         if it does not exist\n"
+        "kanbao: no config.toml found (looked in ./config.toml; $HOME is not set); run `kanbao \
+         init --config ./config.toml` to write a commented one there, or pass --config PATH, or \
+         set $KANBAO_CONFIG; import creates the file --config PATH names if it does not exist\n"
     );
     assert!(!dir.path().join("config.toml").exists());
 }
