@@ -290,23 +290,67 @@ fn unescape_xml(text: &str) -> String {
     out
 }
 
-/// A person as RSS writes one — `me@example.com (Name)`, `(Name)` — as
-/// the name alone; other forms as they are.
+/// A person as feeds write one — `me@example.com (Name)`, `(Name)`,
+/// `Name <me@example.com>`, `Name：me@example.com`, with full-width
+/// brackets too — as the name alone. An address alone names no one: it
+/// gives "" (no byline). Other forms are kept as they are.
 pub fn person_name(raw: &str) -> String {
     let raw = raw.trim();
-    if let Some(open) = raw.find('(')
-        && raw.ends_with(')')
-    {
+    let open = raw.rfind(['(', '（']);
+    let close = raw.strip_suffix([')', '）']);
+    if let (Some(open), Some(inner)) = (open, close) {
         let before = raw[..open].trim();
-        let inside = raw[open + 1..raw.len() - 1].trim();
+        let width = raw[open..].chars().next().map_or(1, char::len_utf8);
+        let inside = inner.get(open + width..).unwrap_or_default().trim();
         if !inside.is_empty() && (before.is_empty() || before.contains('@')) {
-            return inside.to_owned();
+            return without_addresses(inside);
         }
         if !before.is_empty() && inside.contains('@') && !inside.contains(' ') {
-            return before.to_owned();
+            return without_addresses(before);
         }
     }
-    raw.to_owned()
+    without_addresses(raw)
+}
+
+/// `text` without the e-mail addresses in it (`mailto:` and the brackets
+/// around one included), and without the separators that were between
+/// them and the name.
+fn without_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    while let Some(at) = rest.find('@') {
+        let name = rest[..at].trim_end_matches(local);
+        let host = &rest[at + 1..];
+        let host = &host[..host.len() - host.trim_start_matches(domain).len()];
+        if name.len() == at || !host.contains('.') {
+            // Not an address (`@人民日报`): kept.
+            out.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+            continue;
+        }
+        out.push_str(name.strip_suffix("mailto:").unwrap_or(name));
+        rest = &rest[at + 1 + host.len()..];
+    }
+    out.push_str(rest);
+    // Brackets the address was in, now empty.
+    for (open, close) in [('<', '>'), ('(', ')'), ('（', '）'), ('[', ']')] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(open).map(|a| from + a) {
+            let inside = &out[at + open.len_utf8()..];
+            let gap = inside.len() - inside.trim_start().len();
+            if inside[gap..].starts_with(close) {
+                out.replace_range(at..at + open.len_utf8() + gap + close.len_utf8(), "");
+            } else {
+                from = at + open.len_utf8();
+            }
+        }
+    }
+    let separator = |c: char| c.is_whitespace() || "：:，,、;；".contains(c);
+    out.trim_start_matches(|c| separator(c) || ">)）]".contains(c))
+        .trim_end_matches(|c| separator(c) || "<(（[".contains(c))
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -346,10 +390,28 @@ mod tests {
 
     #[test]
     fn rss_people_lose_their_address() {
-        assert_eq!(person_name("me@example.com (黄育南)"), "黄育南");
-        assert_eq!(person_name("(Example editor)"), "Example editor");
-        assert_eq!(person_name("张宁 (zn@example.com)"), "张宁");
-        assert_eq!(person_name("王伟 (通讯员)"), "王伟 (通讯员)");
-        assert_eq!(person_name("记者 王伟"), "记者 王伟");
+        for (raw, name) in [
+            ("me@example.com (黄育南)", "黄育南"),
+            ("reporter@example.com (记者22)", "记者22"),
+            ("(Example editor)", "Example editor"),
+            ("张宁 (zn@example.com)", "张宁"),
+            ("zn@example.com（记者 张宁）", "记者 张宁"),
+            ("（记者 张宁）", "记者 张宁"),
+            ("张宁 <zn@example.com>", "张宁"),
+            ("记者张三：zhangsan@example.com", "记者张三"),
+            ("记者张三：", "记者张三"),
+            ("mailto:zn@example.com (张宁)", "张宁"),
+            ("记者 李四 lisi@example.com", "记者 李四"),
+            // An address alone is no name.
+            ("reporter@example.com", ""),
+            ("<reporter@example.com>", ""),
+            ("王伟 (通讯员)", "王伟 (通讯员)"),
+            ("记者 王伟", "记者 王伟"),
+            ("@人民日报", "@人民日报"),
+            ("记者22 < reporter@example.com >", "记者22"),
+            ("记者22 <", "记者22"),
+        ] {
+            assert_eq!(person_name(raw), name, "{raw}");
+        }
     }
 }

@@ -541,7 +541,11 @@ fn item(
         && let Some(author) = &extra.author
     {
         authors.push(feed_extra::person_name(&plain(author)));
+        authors.retain(|n| !n.is_empty());
     }
+    // The same person as <author> and as <dc:creator> is one byline name.
+    let mut seen = std::collections::HashSet::new();
+    authors.retain(|n| seen.insert(n.clone()));
     Item {
         guid,
         kicker,

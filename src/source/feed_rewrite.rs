@@ -9,7 +9,11 @@
 //! - RSS 0.90 as RSS 1.0, and RSS 1.0 items with no `<link>` given their
 //!   `rdf:about`;
 //! - `<rss>` of any version, or none, as RSS 2.0, and RSS in one of the
-//!   old RSS namespaces as RSS in none.
+//!   old RSS namespaces as RSS in none;
+//! - an e-mail address in a person's text (`<author>`, `<dc:creator>`, a
+//!   JSON Feed author's `name`) set apart from a Chinese character next to
+//!   it by a space, which feed-rs needs not to fail (it panicked on
+//!   `记者张三：zhangsan@example.com`).
 
 /// All the rewrites, in order; a document none applies to is returned as
 /// it is.
@@ -17,7 +21,155 @@ pub fn rewrite(text: String) -> String {
     let text = rss_versioned(rss_namespace(rdf_links(rss090_as_rss10(atom03_as_atom10(
         text,
     )))));
-    atom_text_types(text)
+    person_emails(atom_text_types(text))
+}
+
+/// Each e-mail address in a person's text with a space between it and a
+/// character next to it that is not ASCII (or is written as an entity or
+/// a JSON escape, which become one). feed-rs cuts a person's name from
+/// the address one byte before or after it, which is inside such a
+/// character: it panicked. Addresses elsewhere (in an item's text) are
+/// left as they are.
+fn person_emails(text: String) -> String {
+    if !text.contains('@') {
+        return text;
+    }
+    let json = text.starts_with('{');
+    let bytes = text.as_bytes();
+    let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < copied {
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && local(bytes[start - 1]) {
+            start -= 1;
+        }
+        // A JSON escape before the address is a character of its own
+        // (`\uff1a` is `：`), not a part of it.
+        let mut escaped_before = false;
+        if json && text[..start].ends_with('\\') {
+            let hex = text.get(start + 1..start + 5).unwrap_or_default();
+            if text[start..].starts_with('u') && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                start += 5;
+                escaped_before = true;
+            } else {
+                start += 1;
+            }
+        }
+        if text[..start].ends_with("mailto:") {
+            start -= "mailto:".len();
+        }
+        // An entity (`&#65306;`) is a character of its own too.
+        escaped_before |= entity_is_wide(&text[..start], true);
+        let mut end = at + 1;
+        while end < bytes.len() && domain(bytes[end]) {
+            end += 1;
+        }
+        if start >= at || end == at + 1 || !in_person(&text[..start], json) {
+            continue;
+        }
+        let space_before = escaped_before
+            || text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_ascii());
+        let space_after = text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() || c == '\\')
+            || entity_is_wide(&text[end..], false);
+        if !space_before && !space_after {
+            continue;
+        }
+        if out.is_empty() {
+            out.reserve(text.len() + 16);
+        }
+        out.push_str(&text[copied..start]);
+        if space_before {
+            out.push(' ');
+        }
+        out.push_str(&text[start..end]);
+        if space_after {
+            out.push(' ');
+        }
+        copied = end;
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Whether the entity that `text` ends (`before`) or starts with stands
+/// for a character that is not ASCII (`&#65306;`, `&nbsp;`; not `&lt;`).
+fn entity_is_wide(text: &str, before: bool) -> bool {
+    let entity = if before {
+        let Some(body) = text.strip_suffix(';') else {
+            return false;
+        };
+        match body.rfind('&') {
+            Some(at) if body.len() - at <= 10 => &body[at + 1..],
+            _ => return false,
+        }
+    } else {
+        let Some(body) = text.strip_prefix('&') else {
+            return false;
+        };
+        match body.find(';') {
+            Some(at) if at <= 10 => &body[..at],
+            _ => return false,
+        }
+    };
+    match entity.strip_prefix('#') {
+        Some(number) => {
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse().ok(),
+            };
+            code.is_some_and(|c| c > 0x7f)
+        }
+        None => {
+            !entity.is_empty()
+                && entity.chars().all(|c| c.is_ascii_alphanumeric())
+                && !matches!(entity, "lt" | "gt" | "amp" | "quot" | "apos")
+        }
+    }
+}
+
+/// Whether the text that `head` ends is a person's: in XML, inside an
+/// element feed-rs reads a person from (possibly in a CDATA section); in
+/// JSON, the start of a `"name"` string.
+fn in_person(head: &str, json: bool) -> bool {
+    if json {
+        let Some((key, _)) = head.rsplit_once('"') else {
+            return false;
+        };
+        let key = key.trim_end();
+        return key.ends_with(':') && key[..key.len() - 1].trim_end().ends_with("\"name\"");
+    }
+    let mut rest = head;
+    while let Some(at) = rest.rfind('<') {
+        let tag = &rest[at..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        if tag.starts_with("<![CDATA[") || tag.ends_with('/') {
+            rest = &rest[..at];
+            continue;
+        }
+        if tag.starts_with("</") || tag.starts_with("<!") || tag.starts_with("<?") {
+            return false;
+        }
+        let local = element_name(tag).rsplit(':').next().unwrap_or_default();
+        return matches!(
+            local,
+            "author" | "creator" | "managingEditor" | "webMaster" | "name"
+        );
+    }
+    false
 }
 
 const ATOM_10: &str = "http://www.w3.org/2005/Atom";
@@ -316,6 +468,47 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_people_are_set_apart_from_chinese_characters() {
+        for (text, expected) in [
+            (
+                "<rss><item><author>记者张三：zs@example.com</author></item></rss>",
+                "<rss><item><author>记者张三： zs@example.com</author></item></rss>",
+            ),
+            (
+                "<item><dc:creator><![CDATA[zs@example.com（张三）]]></dc:creator></item>",
+                "<item><dc:creator><![CDATA[zs@example.com （张三）]]></dc:creator></item>",
+            ),
+            (
+                "<item><author>张三&#65306;mailto:zs@example.com&#65289;</author></item>",
+                "<item><author>张三&#65306; mailto:zs@example.com &#65289;</author></item>",
+            ),
+            (
+                r#"{"items":[{"authors":[{"name":"张三\uff1azs@example.com"}]}]}"#,
+                r#"{"items":[{"authors":[{"name":"张三\uff1a zs@example.com"}]}]}"#,
+            ),
+            // Already apart, or not a person's: as it was.
+            (
+                "<item><author>zs@example.com (张三)</author></item>",
+                "<item><author>zs@example.com (张三)</author></item>",
+            ),
+            (
+                "<item><author>张三 &lt;zs@example.com&gt;</author></item>",
+                "<item><author>张三 &lt;zs@example.com&gt;</author></item>",
+            ),
+            (
+                "<item><description>邮箱：zs@example.com。</description></item>",
+                "<item><description>邮箱：zs@example.com。</description></item>",
+            ),
+            (
+                r#"{"items":[{"content_text":"邮箱：zs@example.com。"}]}"#,
+                r#"{"items":[{"content_text":"邮箱：zs@example.com。"}]}"#,
+            ),
+        ] {
+            assert_eq!(person_emails(text.to_owned()), expected, "{text}");
+        }
+    }
 
     #[test]
     fn atom_text_types_are_ones_feed_rs_reads() {
