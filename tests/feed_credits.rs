@@ -4,8 +4,11 @@
 //! Authors as feeds write them (`reporter@example.com (记者22)`, `Name
 //! <address>`, `dc:creator`, Atom's `<name>`, a JSON Feed author, a
 //! Chinese name written against the address) become the byline's names;
-//! an address alone names no one. Through `kanbao parse --json` and
-//! through `kanbao fetch` from 127.0.0.1 into the stored item.
+//! an address alone names no one. A `<figcaption>` ending in a credit
+//! (`新华社记者 张三 摄`, `记者 李四 摄`, `（新华社发）`) is split into
+//! caption and credit as a page's caption and credit line are. Through
+//! `kanbao parse --json` and through `kanbao fetch` from 127.0.0.1 into the
+//! stored item.
 
 mod common;
 
@@ -243,4 +246,127 @@ fn feed_authors_fetched_are_stored_as_their_names() {
         })
         .collect();
     assert_eq!(got, expected_rss_bylines());
+}
+
+/// Figure captions and the caption and credit each must give.
+fn figures() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
+    vec![
+        (
+            "市民在公园赏花。新华社记者 张三 摄",
+            "市民在公园赏花。",
+            Some("新华社记者 张三 摄"),
+        ),
+        (
+            "游客在景区游览 记者 李四 摄",
+            "游客在景区游览",
+            Some("记者 李四 摄"),
+        ),
+        ("新城夜景。（新华社发）", "新城夜景。", Some("新华社发")),
+        (
+            "工人在车间作业。（新华社记者 王五 摄）",
+            "工人在车间作业。",
+            Some("新华社记者 王五 摄"),
+        ),
+        ("本报记者 赵六 摄", "", Some("本报记者 赵六 摄")),
+        // 拍摄 ends in 摄, but names no one.
+        ("游客在景区拍摄", "游客在景区拍摄", None),
+    ]
+}
+
+fn figure_item(title: &str, captions: &[&str]) -> String {
+    let figures: String = captions
+        .iter()
+        .enumerate()
+        .map(|(n, caption)| {
+            format!(
+                "&lt;figure&gt;&lt;img src=\"http://127.0.0.1/p/{n}.jpg\"&gt;\
+                 &lt;figcaption&gt;{caption}&lt;/figcaption&gt;&lt;/figure&gt;"
+            )
+        })
+        .collect();
+    format!(
+        "<item><title>{title}</title><link>http://127.0.0.1/f/{title}</link>\
+         <description>&lt;p&gt;正文。&lt;/p&gt;{figures}</description></item>\n"
+    )
+}
+
+/// Each photo's caption and credit.
+fn captions(article: &Value) -> Vec<(String, Value)> {
+    article["photos"]
+        .as_array()
+        .expect("photos")
+        .iter()
+        .map(|p| {
+            (
+                p["caption"].as_str().unwrap_or_default().to_owned(),
+                p["credit"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn expected_captions() -> Vec<(String, Value)> {
+    figures()
+        .into_iter()
+        .map(|(_, caption, credit)| (caption.to_owned(), json!(credit)))
+        .collect()
+}
+
+#[test]
+fn figcaption_credits_are_split_off_in_parse_and_fetch() {
+    let shown: Vec<&str> = figures().iter().map(|(shown, _, _)| *shown).collect();
+    let feed = rss(&figure_item("一", &shown));
+    let dir = TempDir::new().expect("temporary folder");
+
+    let json = parsed(dir.path(), "feed.xml", &feed);
+    assert_eq!(captions(&json["articles"][0]), expected_captions());
+
+    let articles = fetched_articles(&feed);
+    assert_eq!(captions(&articles[0]), expected_captions());
+}
+
+/// White space as one space: a page pads names (`黄振宇` in `新华社记者
+/// 黄振宇摄`), HTML collapses it.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn figcaption_credits_split_like_the_credit_lines_of_a_page() {
+    // The photos of a page of photos, each a caption and a credit line.
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/photos.txt");
+    let dir = TempDir::new().expect("temporary folder");
+    let run = kanbao(dir.path(), &["parse", "--json", &page.to_string_lossy()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let on_page: Vec<(String, Value)> = run.json()["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .flat_map(captions)
+        .map(|(caption, credit)| {
+            let credit = credit.as_str().map(squeezed);
+            (caption, json!(credit))
+        })
+        .collect();
+    assert!(on_page.len() >= 6, "{on_page:?}");
+    assert!(
+        on_page.iter().all(|(_, credit)| credit.is_string()),
+        "{on_page:?}"
+    );
+
+    // The same captions as a feed's figures: the credit after the caption's
+    // sentence, and after a space.
+    for joint in ["", " "] {
+        let shown: Vec<String> = on_page
+            .iter()
+            .map(|(caption, credit)| format!("{caption}{joint}{}", credit.as_str().unwrap_or("")))
+            .collect();
+        let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let json = parsed(dir.path(), "feed.xml", &rss(&figure_item("一", &shown)));
+        assert_eq!(
+            captions(&json["articles"][0]),
+            on_page,
+            "joined by {joint:?}"
+        );
+    }
 }

@@ -21,9 +21,10 @@
 //!   their text;
 //! - pictures become [`Photo`]s with their `alt` text or their figure's
 //!   caption (lazy-loading `data-src` preferred over `src`; tracking
-//!   pixels and `data:` URLs skipped); a trailing `（记者 某某 摄）` in a
-//!   caption, or a `cite`/`small`/`.credit` in a `figcaption`, becomes the
-//!   credit.
+//!   pixels and `data:` URLs skipped); a credit ending a caption
+//!   (`（记者 某某 摄）`, `。新华社记者 张三 摄`, ` 记者 李四 摄`,
+//!   `（新华社发）`), or a `cite`/`small`/`.credit` in a `figcaption`,
+//!   becomes the credit.
 //!
 //! Text without any tag is plain text: blank lines separate its paragraphs.
 //! Every string returned has been through [`crate::sanitize::sanitize`].
@@ -901,18 +902,15 @@ fn parse_int(value: &str) -> Option<i64> {
     value[..sign + digits].parse().ok()
 }
 
-/// A caption ending in a photographer's credit is split into caption and
-/// credit: parenthesised, `市民赏花。（新华社记者 张玉薇 摄）`, or, as papers
-/// print them, after the caption's last sentence, `市民赏花。本报记者 张玉薇摄`.
+/// A caption ending in a credit is split into caption and credit, as a
+/// page's caption and its credit line are: the credit in parentheses
+/// (`市民赏花。（新华社记者 张玉薇 摄）`, `（新华社发）`), after the
+/// caption's last sentence (`市民赏花。本报记者 张玉薇摄`), or after a space
+/// (`市民赏花 记者 李四 摄`). A caption that is only a credit is a credit.
 fn split_credit(caption: String) -> (String, Option<String>) {
-    const MAX_CREDIT_CHARS: usize = 40;
-    let is_credit = |credit: &str| {
-        (credit.ends_with(['摄', '攝'])
-            || credit.ends_with("摄影")
-            || credit.ends_with("供图")
-            || credit.ends_with("供圖"))
-            && credit.chars().count() <= MAX_CREDIT_CHARS
-    };
+    if is_photo_credit(&caption) && !caption.starts_with(['（', '(']) {
+        return (String::new(), Some(caption));
+    }
     let parenthesised = caption.strip_suffix(['）', ')']).and_then(|inside| {
         let open = inside.rfind(['（', '('])?;
         let credit = inside[open..].trim_start_matches(['（', '(']).trim();
@@ -926,10 +924,59 @@ fn split_credit(caption: String) -> (String, Option<String>) {
         let names = !credit.is_empty() && !credit.contains(['，', '、', '；', ',']);
         (names && is_credit(credit)).then(|| (caption[..end + stop].to_owned(), credit.to_owned()))
     };
-    match parenthesised.or_else(after_sentence) {
+    // After a space, only what is surely a credit: the longest such tail.
+    let after_space = || {
+        caption
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .map(|(at, _)| (caption[..at].trim_end(), caption[at..].trim_start()))
+            .find(|(text, credit)| !text.is_empty() && is_photo_credit(credit))
+            .map(|(text, credit)| (text.to_owned(), credit.to_owned()))
+    };
+    match parenthesised.or_else(after_sentence).or_else(after_space) {
         Some((caption, credit)) => (caption, Some(credit)),
         None => (caption, None),
     }
+}
+
+/// Longest credit, in characters.
+const MAX_CREDIT_CHARS: usize = 40;
+
+/// Whether text after a caption's last sentence, or in parentheses at its
+/// end, is a credit: who took the picture (`…摄`, `…摄影`, `冯立新摄（影像
+/// 中国）`), who gave it (`…供图`), or the agency that sent it (`新华社发`).
+fn is_credit(credit: &str) -> bool {
+    let ends = |ends: &[&str]| ends.iter().any(|e| credit.ends_with(e));
+    credit.chars().count() <= MAX_CREDIT_CHARS
+        && (ends(&["摄", "攝", "摄影", "攝影", "供图", "供圖"])
+            || (ends(&["社发", "社發"]) && credit.chars().all(|c| !c.is_whitespace())))
+        || super::page::parse_photo_credit(credit).is_some()
+}
+
+/// Whether `text` is surely a photo credit, wherever it stands: a credit
+/// line as pages print it, naming a role or with the marker set apart
+/// (`新华社记者 张三 摄`, `记者 李四 摄`, `李华 摄`), or an agency's
+/// (`新华社发`, `视觉中国供图`). `游客在景区拍摄` is not.
+fn is_photo_credit(text: &str) -> bool {
+    let text = text.trim();
+    let agency = (text.ends_with("社发") || text.ends_with("社發") || text.ends_with("供图"))
+        && text.chars().count() <= 12
+        && !text.contains(|c: char| c.is_whitespace() || "，。、；,".contains(c));
+    let Some(credit) = super::page::parse_photo_credit(text) else {
+        return agency;
+    };
+    let mut names = credit.reporters.iter().chain(&credit.correspondents);
+    let first = text
+        .trim_start_matches(['（', '('])
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let is_name = names.clone().any(|n| n == first);
+    // `新华社记者 张三 摄`, `记者李四摄`: a role comes first.
+    let role = !is_name && first.contains(['记', '記', '员', '員', '生']);
+    // `李华 摄`: one name, the marker apart.
+    let apart = is_name && names.nth(1).is_none() && text.contains([' ', '\u{3000}']);
+    agency || role || apart
 }
 
 fn is_void(name: &str) -> bool {
@@ -1154,6 +1201,37 @@ mod tests {
     #[case("市民赏花。本报记者 张玉薇摄", "市民赏花。", Some("本报记者 张玉薇摄"))]
     #[case("市民赏花。 记者 张玉薇 摄", "市民赏花。", Some("记者 张玉薇 摄"))]
     #[case("市民赏花。游客拍照，留影", "市民赏花。游客拍照，留影", None)]
+    #[case(
+        "市民赏花。新华社记者 张三 摄",
+        "市民赏花。",
+        Some("新华社记者 张三 摄")
+    )]
+    #[case("市民赏花 新华社记者 张三 摄", "市民赏花", Some("新华社记者 张三 摄"))]
+    #[case(
+        "3月11日 全市科技工作会议现场 记者 李四 摄",
+        "3月11日 全市科技工作会议现场",
+        Some("记者 李四 摄")
+    )]
+    #[case("市民赏花　李华 摄", "市民赏花", Some("李华 摄"))]
+    #[case("市民赏花。（新华社发）", "市民赏花。", Some("新华社发"))]
+    #[case("市民赏花。新华社发", "市民赏花。", Some("新华社发"))]
+    #[case("市民赏花 视觉中国供图", "市民赏花", Some("视觉中国供图"))]
+    #[case(
+        "市民赏花。新华社记者 张三 摄（影像中国）",
+        "市民赏花。",
+        Some("新华社记者 张三 摄（影像中国）")
+    )]
+    #[case("新华社记者 张三 摄", "", Some("新华社记者 张三 摄"))]
+    #[case("（新华社记者 张三 摄）", "", Some("新华社记者 张三 摄"))]
+    #[case("游客 在景区拍摄", "游客 在景区拍摄", None)]
+    #[case("新华社 发布会现场", "新华社 发布会现场", None)]
+    #[case("游客在景区拍摄", "游客在景区拍摄", None)]
+    #[case(
+        "村民采摘辣椒。冯立新摄（影像中国）",
+        "村民采摘辣椒。",
+        Some("冯立新摄（影像中国）")
+    )]
+    #[case("市民赏花 记者李四摄", "市民赏花", Some("记者李四摄"))]
     #[case("市民在公园里拍摄", "市民在公园里拍摄", None)]
     #[case(
         "市民赏花。他说，公园里可以拍摄",

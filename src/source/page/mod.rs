@@ -119,6 +119,13 @@ pub fn parse_byline(text: &str) -> Option<Byline> {
     byline::parse_own_line(text.trim())
 }
 
+/// A photographer's credit written as text (`新华社记者 张玉薇摄`,
+/// `冯立新摄（影像中国）`), with the names in it; `None` when it is not one.
+/// Feed items use it for the credits in their captions.
+pub fn parse_photo_credit(text: &str) -> Option<Byline> {
+    byline::parse_photo_credit(text.trim())
+}
+
 /// True for lines that describe the page rather than hold article text: the
 /// page header, layout credits, `图片说明：` and a lone `广告`.
 pub fn is_layout_metadata(line: &str) -> bool {
