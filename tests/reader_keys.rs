@@ -600,13 +600,15 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
             "b".to_owned(),
             Outcome::Failed("HTTP 404 Not Found; check the url".into()),
         ),
+        ("c".to_owned(), Outcome::NotModified),
     ];
     let effects = update(&mut app, Msg::FetchDone(results));
     assert_eq!(effects, [Effect::Reload]);
     assert!(app.status.fetching.is_none());
     assert_eq!(
         app.status.message.as_deref(),
-        Some("fetched 2 feeds: 3 new, 1 updated, 1 failed (W shows why)")
+        Some("fetched 3 feeds: 3 new, 1 updated, 1 not modified, 1 failed (W shows why)"),
+        "every feed is counted"
     );
     assert!(
         app.archive

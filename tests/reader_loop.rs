@@ -535,3 +535,38 @@ fn a_message_too_long_for_the_status_line_ends_at_a_word_and_w_shows_it_whole() 
         .join(" ");
     assert!(whole.contains("free some disk space"), "{lines:?}");
 }
+
+#[test]
+fn a_config_without_feeds_says_so_in_the_reader_and_w_shows_one_to_add() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    let path = dir.path().join("config.toml");
+    let config = config::parse("[ui]\nmouse = false\n", &path, "config.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    assert!(prefs.no_feeds);
+    let warnings: Vec<_> = kanbao::ui::no_feeds_warning(&config).into_iter().collect();
+    let archive = Archive::new(Library::load(&config), Marks::default(), warnings, None);
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(80, 24));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| kanbao::ui::view::draw(frame, &app))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = format!("{:?}", terminal.backend());
+    assert!(
+        text.contains("The config has no feeds: W shows one to add."),
+        "{text}"
+    );
+    press(&mut app, "W");
+    let lines = app.overlay_lines(kanbao::ui::app::Overlay::Warnings, 70);
+    assert!(
+        lines[0].starts_with("config.toml: has no feeds."),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.trim() == "[[feeds]]"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.trim() == "kind = \"feed\""),
+        "{lines:?}"
+    );
+}

@@ -300,6 +300,24 @@ impl Tmux {
         }
     }
 
+    /// The screen once it stopped changing (the same for 300 ms).
+    fn settled(&self) -> Screen {
+        let start = Instant::now();
+        let mut last = self.capture();
+        loop {
+            std::thread::sleep(Duration::from_millis(300));
+            let now = self.capture();
+            if now == last {
+                return now;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the screen never settled:\n{now}"
+            );
+            last = now;
+        }
+    }
+
     /// Waits for the sample archive's headlines: kanbao is up, in raw mode,
     /// and Chinese passes through tmux.
     fn wait_for_headlines(&self) -> Screen {
@@ -1494,7 +1512,12 @@ fn an_epaper_edition_reads_by_page(#[case] width: u16, #[case] height: u16) {
         assert!(screen.contains("01版 要闻"), "{screen}");
     }
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("the article open", |s| s.contains("沿着足迹看变化"));
+    // The whole frame: the headline, the subheadline and the text.
+    let screen = tmux.wait_for("the article open", |s| {
+        s.contains("沿着足迹看变化")
+            && s.contains("湖畔新城绘就发展新图景")
+            && s.contains("——一座新城五年间的三次转身")
+    });
     // (No kinsoku check of the whole screen: the subheadline starts with
     // its ——, as printed.)
     assert_sane(&screen, width);
@@ -1520,19 +1543,11 @@ fn quit_while_reading_and_start_again_opens_the_same_article_at_the_same_place()
     for _ in 0..7 {
         tmux.keys(&["j"]);
     }
-    let before = tmux.wait_for("scrolled into the article", |s| {
+    tmux.wait_for("scrolled into the article", |s| {
         s.percent().is_some_and(|p| p > 0 && p < 100)
     });
-    // The screen settles: the last key's frame is drawn.
-    std::thread::sleep(Duration::from_millis(200));
-    let before = {
-        let again = tmux.capture();
-        if again.percent().is_some() {
-            again
-        } else {
-            before
-        }
-    };
+    // Every key answered: the screen stays the same for a while.
+    let before = tmux.settled();
     let percent = before.percent();
     let text = before.reader_text().join("\n");
     tmux.keys(&["C-c"]);

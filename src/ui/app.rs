@@ -65,6 +65,8 @@ pub struct Prefs {
     pub mouse: bool,
     /// `NO_COLOR` is set: styles keep their weight, lose their colour.
     pub no_color: bool,
+    /// The config has no `[[feeds]]`: the empty list says so.
+    pub no_feeds: bool,
 }
 
 impl Prefs {
@@ -76,6 +78,7 @@ impl Prefs {
             text: config.text.clone(),
             mouse: config.ui.mouse,
             no_color,
+            no_feeds: config.feeds.is_empty(),
         }
     }
 }
@@ -464,12 +467,13 @@ impl App {
                     lines.extend(wrap(&sanitize(message), width, 2, amb));
                     lines.push(String::new());
                 }
-                lines.extend(
-                    app.archive
-                        .warnings
-                        .iter()
-                        .flat_map(|w| wrap(&sanitize(&w.to_string()), width, 0, amb)),
-                );
+                // A warning may hold lines of its own (an example to copy).
+                lines.extend(app.archive.warnings.iter().flat_map(|w| {
+                    w.to_string()
+                        .lines()
+                        .flat_map(|l| wrap(&sanitize(l), width, 0, amb))
+                        .collect::<Vec<String>>()
+                }));
                 lines
             }
         }

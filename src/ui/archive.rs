@@ -139,6 +139,9 @@ pub struct Archive {
     pub feed_titles: HashMap<String, String>,
     /// From loading, and from the last fetch (paths `fetch FEED`).
     pub warnings: Vec<Warning>,
+    /// Those from before loading (the state file, the config), which a
+    /// reload keeps.
+    startup_warnings: Vec<Warning>,
     marks: Marks,
     /// The archive's search index, once it is open.
     search: Option<Search>,
@@ -167,6 +170,7 @@ impl Archive {
         let mut archive = Archive {
             marks,
             search,
+            startup_warnings: warnings.clone(),
             ..Archive::default()
         };
         let mut all_warnings = library.warnings.clone();
@@ -201,6 +205,11 @@ impl Archive {
         }
         self.articles = library.articles;
         self.run_search();
+    }
+
+    /// The warnings from before loading, which every reload shows too.
+    pub fn startup_warnings(&self) -> &[Warning] {
+        &self.startup_warnings
     }
 
     pub fn marks(&self) -> &Marks {

@@ -84,6 +84,22 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// For a config with no `[[feeds]]`: a warning (which `W` shows) with a
+/// feed to add.
+pub fn no_feeds_warning(config: &Config) -> Option<crate::model::Warning> {
+    if !config.feeds.is_empty() {
+        return None;
+    }
+    let display = &config.display;
+    let message = crate::config::no_feeds_message(display);
+    let message = message.strip_prefix(display.as_str()).unwrap_or(&message);
+    Some(crate::model::Warning::new(
+        display,
+        None,
+        message.trim_start(),
+    ))
+}
+
 /// Opens the reader on the configured archive until the user quits.
 ///
 /// The first frame comes from the index as it was left; the index is
@@ -97,7 +113,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let cached = index
         .as_ref()
         .and_then(|i| i.load_front(config, FRONT_ARTICLES).ok());
-    let (store, marks, warnings) = marks::open();
+    let (store, marks, mut warnings) = marks::open();
+    warnings.extend(no_feeds_warning(config));
     let prefs = Prefs::from_config(config, no_color());
     let (library, search) = match cached {
         Some(opened) => (opened.library, Some(opened.search)),

@@ -86,6 +86,9 @@ fn reloaded(app: &mut App, opened: Opened) {
         .filter(|w| w.path.starts_with("fetch "))
         .cloned()
         .collect();
+    library
+        .warnings
+        .extend(app.archive.startup_warnings().iter().cloned());
     library.warnings.extend(fetch_warnings);
     app.archive.warnings = std::mem::take(&mut library.warnings);
     replace_library(app, library, search);
@@ -210,15 +213,7 @@ fn fetch_progress(app: &mut App, event: fetch::Event) {
 }
 
 fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
-    let failed: Vec<&(String, fetch::Outcome)> =
-        results.iter().filter(|(_, o)| o.failed()).collect();
-    let (mut new, mut updated) = (0, 0);
-    for (_, outcome) in results {
-        if let Some(r) = outcome.stored() {
-            new += r.new;
-            updated += r.updated;
-        }
-    }
+    let summary = fetch::Summary::of(results.iter().map(|(_, o)| o));
     // Failures of the last fetch replace those of the one before.
     let warnings = &mut app.archive.warnings;
     warnings.retain(|w| !w.path.starts_with("fetch "));
@@ -232,13 +227,23 @@ fn fetch_done(app: &mut App, results: &[(String, fetch::Outcome)]) {
             warnings.push(Warning::new(&format!("fetch {feed}"), None, reason.clone()));
         }
     }
-    let feeds = if results.len() == 1 { "feed" } else { "feeds" };
+    let feeds = if summary.feeds == 1 { "feed" } else { "feeds" };
     let mut message = format!(
-        "fetched {} {feeds}: {new} new, {updated} updated",
-        results.len()
+        "fetched {} {feeds}: {} new, {} updated",
+        summary.feeds, summary.new, summary.updated
     );
-    if !failed.is_empty() {
-        message.push_str(&format!(", {} failed (W shows why)", failed.len()));
+    // Every feed is counted: those that had nothing new say so too.
+    for (count, what) in [
+        (summary.not_modified, "not modified"),
+        (summary.skipped, "skipped (fetched recently)"),
+        (summary.incomplete, "incomplete"),
+    ] {
+        if count > 0 {
+            message.push_str(&format!(", {count} {what}"));
+        }
+    }
+    if summary.failed > 0 {
+        message.push_str(&format!(", {} failed (W shows why)", summary.failed));
     }
     app.status.message = Some(message);
     app.status.fetching = None;

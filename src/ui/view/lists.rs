@@ -142,6 +142,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 why.as_str()
             }
             (Some(Ok(_)), _) => "Nothing found; Esc clears the search.",
+            (None, _) if app.prefs.no_feeds => "The config has no feeds: W shows one to add.",
             (None, Some(_)) if app.archive.articles.is_empty() => "Indexing the archive…",
             (None, _) if app.archive.articles.is_empty() => {
                 "No articles: add page files to a feed folder (see kanbao check)."
