@@ -23,8 +23,9 @@
 #
 # 1. no read marks: after checking that the tree shows the newest date
 #    open and the older ones folded, `j`/`k` in the article list, `A`/Esc
-#    (mark the section read, undo), and the jump to a date (`:`, the date,
-#    Enter; 2026-09-01 and 2026-10-01 in turn);
+#    (mark the section read, undo), the jump to a date (`:`, the date,
+#    Enter; 2026-09-01 and 2026-10-01 in turn), then `A`/Esc again with
+#    the first feed selected (`g`);
 # 2. a state.json in which the first feed's newest date is read but its
 #    first article: `u`/`U` (the next unread article is the first of the
 #    next date, 32 read articles further; `U` comes back), then `v` three
@@ -40,7 +41,9 @@
 #
 #   j, k          the reader pane's first row shows the next (previous)
 #                 article's headline (its preview, its text read)
-#   A, Esc        the status line says "marked N read", "undone: N unread"
+#   A, Esc        the status line says "marked N read", "undone: N unread";
+#                 with the newest date's first section selected (4
+#                 articles), then with the whole first feed (33,501)
 #   : date Enter  the status line says "2026-09-01 · N 篇, M unread"; the
 #                 clock starts at Enter (the prompt and the date typed
 #                 before it are not timed)
@@ -302,6 +305,9 @@ for r in "${dayrows[@]:1}"; do
     [[ $r == " ▸ "* ]] || die "an older date is open: $r"
 done
 echo "tree: $newest open, the ${#dayrows[@]} other dates on screen folded"
+row "$status_row"
+feed_title=${reply# }
+feed_title=${feed_title%% · *}
 echo "$(peak): after start and the index refresh"
 for ((i = 0; i < runs; i++)); do
     press j 1 "$(headline_row "$title1")" j
@@ -319,6 +325,13 @@ for ((i = 0; i < runs; i++)); do
     tmux_cmd "send-keys -t one -l $date"
     wait_row "$status_row" " jump to date: $date▏*"
     press Enter "$status_row" " $date · * 篇, * unread*" jump
+done
+# The whole first feed: g goes to the top of the tree, the feed's row.
+tmux_cmd "send-keys -t one g"
+wait_row 0 "*│$feed_title · * 篇*" "the first feed selected"
+for ((i = 0; i < runs; i++)); do
+    press A "$status_row" ' marked * read*' A_feed
+    press Escape "$status_row" ' undone: * unread again*' Esc_feed
 done
 echo "$(peak): reader 1 at the end"
 tmux_cmd "kill-session -t one"
@@ -347,7 +360,7 @@ for label in "${labels[@]}"; do
     median med "${t[@]}"
     median rmed "${r[@]}"
     mapfile -t sorted < <(printf '%s\n' "${t[@]}" | sort -n)
-    printf '%-10s %8s %8s %8s %11s\n' "${label/_/ to }" "$(ms "${sorted[0]}")" "$(ms "$med")" \
+    printf '%-10s %8s %8s %8s %11s\n' "${label/_/ }" "$(ms "${sorted[0]}")" "$(ms "$med")" \
         "$(ms "${sorted[${#sorted[@]} - 1]}")" "$(ms "$rmed")"
     unset -n t r
 done
