@@ -15,21 +15,11 @@ use kanbao::ui::app::{App, Input, Prefs};
 use kanbao::ui::archive::{Archive, Row, View};
 use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Effect, Msg, update};
-use kanbao_synth::{self as synth, Options};
 use tempfile::TempDir;
 
 /// Two papers of about six issues each.
 fn archive() -> (TempDir, Config) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
-    let options = Options {
-        articles: 320,
-        seed: 7,
-        feeds: 2,
-    };
-    synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
-    let config = config::load(&dir.path().join("config.toml"), "config.toml")
-        .unwrap_or_else(|e| panic!("{e}"));
-    (dir, config)
+    common::papers::papers()
 }
 
 fn app_with(config: &Config, marks: Marks, width: u16, height: u16) -> App {
@@ -487,24 +477,14 @@ fn the_feeds_name_stays_in_view_while_its_rows_scroll() {
         Row::Day(_) | Row::Section(_)
     ));
     assert_eq!(kanbao::ui::update::sticky_feed(&app, height), Some(0));
-    let selected = app
-        .nav
-        .rows
-        .iter()
-        .position(|r| *r == app.nav.row)
-        .unwrap_or(0);
+    let selected = selected_row(&app);
     assert!(
         selected > app.nav.section_offset,
         "the selection is not under the name"
     );
     // Up to the top of the view: the view scrolls before the name covers it.
     press(&mut app, &"k".repeat(height - 2));
-    let selected = app
-        .nav
-        .rows
-        .iter()
-        .position(|r| *r == app.nav.row)
-        .unwrap_or(0);
+    let selected = selected_row(&app);
     let sticky = kanbao::ui::update::sticky_feed(&app, height);
     assert!(sticky.is_none() || selected > app.nav.section_offset);
 }
@@ -569,4 +549,13 @@ fn a_config_without_feeds_says_so_in_the_reader_and_w_shows_one_to_add() {
         lines.iter().any(|l| l.trim() == "kind = \"feed\""),
         "{lines:?}"
     );
+}
+
+/// The position of the selected row among the tree's rows.
+fn selected_row(app: &App) -> usize {
+    app.nav
+        .rows
+        .iter()
+        .position(|r| *r == app.nav.row)
+        .unwrap_or(0)
 }

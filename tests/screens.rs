@@ -244,15 +244,7 @@ fn crossheads_show_as_heads(#[case] width: u16, #[case] height: u16) {
 /// A synthetic archive of two papers over several days (the same bytes
 /// every time), at `width`×`height`.
 fn papers(width: u16, height: u16) -> (tempfile::TempDir, App) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
-    let options = kanbao_synth::Options {
-        articles: 320,
-        seed: 7,
-        feeds: 2,
-    };
-    kanbao_synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
-    let config = config::load(&dir.path().join("config.toml"), "config.toml")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (dir, config) = common::papers::papers();
     let prefs = Prefs::from_config(&config, false);
     let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
     let mut app = App::new(archive, prefs);

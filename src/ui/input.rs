@@ -63,20 +63,9 @@ fn link_key(key: KeyEvent, bound: Option<Action>) -> Option<Msg> {
 /// work (quit, scope, the arrows).
 fn filter_key(key: KeyEvent, bound: Option<Action>) -> Option<Msg> {
     match key.code {
-        _ if bound == Some(Action::Quit) => Some(Msg::Action(Action::Quit)),
         _ if bound == Some(Action::Scope) => Some(Msg::Action(Action::Scope)),
-        KeyCode::Enter => Some(Msg::Submit),
-        KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
-        KeyCode::Backspace => Some(Msg::Backspace),
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(Msg::Text(c.to_string()))
-        }
-        KeyCode::Down | KeyCode::Up => bound.map(Msg::Action),
-        _ => None,
+        KeyCode::Down | KeyCode::Up if bound != Some(Action::Quit) => bound.map(Msg::Action),
+        _ => prompt_key(key, bound),
     }
 }
 

@@ -6,9 +6,11 @@
 //!   responses (status codes, redirects, 304s, gzip, stalls, truncation,
 //!   huge, chunked and slow bodies) that records the requests it gets;
 //! - [`text`]: an article's text and its Han characters;
-//! - [`keys`]: keys as a user types them, into the reader's `update`.
+//! - [`keys`]: keys as a user types them, into the reader's `update`;
+//! - [`papers`]: a synthetic archive of two papers over several days.
 
 pub mod keys;
+pub mod papers;
 pub mod run;
 pub mod server;
 pub mod text;
