@@ -165,6 +165,18 @@ struct FileOut<'a> {
     places: &'a BTreeMap<String, Place>,
 }
 
+impl FileOut<'_> {
+    fn of(marks: &Marks) -> FileOut<'_> {
+        FileOut {
+            version: VERSION,
+            read: &marks.read,
+            starred: &marks.starred,
+            last: marks.last.as_deref(),
+            places: &marks.places,
+        }
+    }
+}
+
 /// The file as read, once its `version` is known to be [`VERSION`].
 #[derive(Deserialize)]
 struct FileIn {
@@ -290,13 +302,7 @@ impl StateStore {
         } else {
             self.path.clone()
         };
-        let file = FileOut {
-            version: VERSION,
-            read: &marks.read,
-            starred: &marks.starred,
-            last: marks.last.as_deref(),
-            places: &marks.places,
-        };
+        let file = FileOut::of(marks);
         let mut bytes =
             serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot save read marks: {e}"))?;
         bytes.push(b'\n');
@@ -503,13 +509,7 @@ mod tests {
         );
         marks.set_place("c", Place::default());
         marks.set_last(Some("a"));
-        let file = FileOut {
-            version: VERSION,
-            read: &marks.read,
-            starred: &marks.starred,
-            last: marks.last.as_deref(),
-            places: &marks.places,
-        };
+        let file = FileOut::of(&marks);
         let bytes = serde_json::to_vec(&file).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         assert!(

@@ -345,16 +345,7 @@ impl App {
 
     /// The title of the feed the selected row is in.
     pub fn scope_feed(&self) -> Option<&str> {
-        let feed = match self.nav.row {
-            Row::Feed(f) => f,
-            Row::Day(d) => self.archive.days.get(d)?.feed,
-            Row::Section(s) => {
-                self.archive
-                    .days
-                    .get(self.archive.sections.get(s)?.day)?
-                    .feed
-            }
-        };
+        let feed = self.archive.feed_of(self.nav.row)?;
         self.archive.feeds.get(feed).map(|f| f.title.as_str())
     }
 

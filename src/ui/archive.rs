@@ -395,19 +395,23 @@ impl Archive {
     }
 
     /// The first unread article shown after (before) article `from`, in
-    /// library order.
-    pub fn next_unread(&self, from: usize, forward: bool) -> Option<usize> {
+    /// library order; from the first article when there is none.
+    pub fn next_unread(&self, from: Option<usize>, forward: bool) -> Option<usize> {
         let unread = |i: &usize| self.shows(*i) && !self.is_read(*i);
-        if forward {
-            (from + 1..self.articles.len()).find(unread)
-        } else {
-            (0..from.min(self.articles.len())).rev().find(unread)
+        match from {
+            None => (0..self.articles.len()).find(unread),
+            Some(from) if forward => (from + 1..self.articles.len()).find(unread),
+            Some(from) => (0..from.min(self.articles.len())).rev().find(unread),
         }
     }
 
-    /// The first unread article shown.
-    pub fn next_unread_from_start(&self) -> Option<usize> {
-        (0..self.articles.len()).find(|&i| self.shows(i) && !self.is_read(i))
+    /// The feed (index into [`Archive::feeds`]) a row of the tree is in.
+    pub fn feed_of(&self, row: Row) -> Option<usize> {
+        match row {
+            Row::Feed(f) => Some(f),
+            Row::Day(d) => self.days.get(d).map(|d| d.feed),
+            Row::Section(s) => self.feed_of(Row::Day(self.sections.get(s)?.day)),
+        }
     }
 
     /// Unread and shown articles of day `day`.

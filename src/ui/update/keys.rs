@@ -373,20 +373,7 @@ pub(super) fn select_article(app: &mut App, index: usize) {
 /// `u`/`U`: the next (previous) unread article the view shows, in
 /// library order from the one read or selected; opened when reading.
 fn next_unread(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
-    let from = app.target().or_else(|| {
-        let scope = app.scope();
-        app.archive
-            .sections
-            .get(scope.start)?
-            .articles
-            .first()
-            .copied()
-    });
-    let found = match from {
-        Some(from) => app.archive.next_unread(from, forward),
-        None => app.archive.next_unread_from_start(),
-    };
-    match found {
+    match app.archive.next_unread(app.target(), forward) {
         Some(index) => {
             select_article(app, index);
             if app.reader.opened {
@@ -456,21 +443,12 @@ fn jump_to_date(app: &mut App, typed: &str) {
         ));
         return;
     };
-    let current = app.scope_feed().map(str::to_owned);
-    let archive = &app.archive;
-    let in_feed = |d: &super::super::archive::Day| {
-        archive.feeds.get(d.feed).map(|f| &f.title) == current.as_ref()
-    };
-    let matching =
-        |d: &&super::super::archive::Day| d.date.as_deref().is_some_and(|s| wanted.matches(s));
-    let day = archive
-        .days
-        .iter()
-        .filter(matching)
-        .position(in_feed)
-        .and_then(|n| archive.days.iter().filter(matching).nth(n))
-        .or_else(|| archive.days.iter().find(matching))
-        .and_then(|found| archive.days.iter().position(|d| std::ptr::eq(d, found)));
+    // The feed shown first (the first of the smallest keys), then the rest.
+    let current = app.archive.feed_of(app.nav.row);
+    let day = (app.archive.days.iter().enumerate())
+        .filter(|(_, d)| d.date.as_deref().is_some_and(|s| wanted.matches(s)))
+        .min_by_key(|(_, d)| Some(d.feed) != current)
+        .map(|(n, _)| n);
     match day {
         Some(d) => {
             app.nav.folds.set_day(&app.archive, d, true);

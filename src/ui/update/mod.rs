@@ -144,11 +144,7 @@ fn shown_row(app: &App) -> Row {
         Row::Section(s) => archive.sections.get(s).map(|s| s.day),
         _ => None,
     };
-    let feed = match app.nav.row {
-        Row::Section(_) => day.and_then(|d| archive.days.get(d)).map(|d| d.feed),
-        Row::Day(d) => archive.days.get(d).map(|d| d.feed),
-        Row::Feed(_) => None,
-    };
+    let feed = archive.feed_of(app.nav.row);
     let narrowed = archive.narrowed();
     let start = app.scope().start;
     let candidates = [
@@ -200,11 +196,7 @@ pub fn sticky_feed(app: &App, height: usize) -> Option<usize> {
     }
     match app.nav.rows.get(offset)? {
         Row::Feed(_) => None,
-        Row::Day(d) => app.archive.days.get(*d).map(|d| d.feed),
-        Row::Section(s) => {
-            let day = app.archive.sections.get(*s)?.day;
-            app.archive.days.get(day).map(|d| d.feed)
-        }
+        row => app.archive.feed_of(*row),
     }
 }
 
