@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::config::{self, Config, ConfigSource, TextOptions};
-use crate::index;
+use crate::index::{self, fresh::Freshness};
 use crate::library::{self, Library};
 use crate::marks::{self, Marks};
 use crate::model::{Article, NO_SECTION, UNDATED, Warning};
@@ -29,6 +29,12 @@ pub struct Cli {
     /// $XDG_CONFIG_HOME/kanbao/config.toml, then ./config.toml]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Look at every file of the archive for changes before list, show,
+    /// search and mark [default: look at the folders and the 1,000 newest
+    /// files; see README.md, "The index"]
+    #[arg(long, global = true)]
+    pub fresh: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -105,9 +111,10 @@ pub enum Command {
         /// Print the hits and warnings as JSON.
         #[arg(long)]
         json: bool,
-        /// Show at most N hits [default: all].
-        #[arg(long, value_name = "N")]
-        limit: Option<usize>,
+        /// Show the first N hits; 0 shows them all. The number of all the
+        /// hits is printed either way (`count` in JSON).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
     },
     /// Check the config and every feed; print what was found.
     Check,
@@ -328,17 +335,31 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
     let config_path = cli.config.as_deref();
+    let fresh = if cli.fresh {
+        Freshness::Full
+    } else {
+        Freshness::Quick
+    };
     match cli.command {
         Some(Command::Parse { json, width, files }) => parse(&files, json, width, out),
         Some(Command::List {
             json,
             feed,
             section,
-        }) => list(config_path, json, feed.as_deref(), section.as_deref(), out),
-        Some(Command::Show { id, json, width }) => show(config_path, &id, json, width, out),
-        Some(Command::Mark { action, ids }) => mark(config_path, action, &ids, out),
+        }) => list(
+            (config_path, fresh),
+            json,
+            feed.as_deref(),
+            section.as_deref(),
+            out,
+        ),
+        Some(Command::Show { id, json, width }) => {
+            show((config_path, fresh), &id, json, width, out)
+        }
+        Some(Command::Mark { action, ids }) => mark((config_path, fresh), action, &ids, out),
         Some(Command::Search { query, json, limit }) => {
-            search(config_path, &query.join(" "), json, limit, out)
+            let limit = (limit > 0).then_some(limit);
+            search((config_path, fresh), &query.join(" "), json, limit, out)
         }
         Some(Command::Check) => check(config_path, out),
         Some(Command::Init { force }) => init(config_path, force, out),
@@ -364,9 +385,13 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             what: ExportCommand::Opml,
         }) => export_opml(config_path, out),
         None if io::stdout().is_terminal() && io::stdin().is_terminal() => read(config_path),
-        None => list(config_path, false, None, None, out),
+        None => list((config_path, fresh), false, None, None, out),
     }
 }
+
+/// The archive a command reads: the config given (if any), and how
+/// thoroughly its folders are looked at for changes.
+type Archive<'a> = (Option<&'a Path>, Freshness);
 
 /// The terminal reader, for `kanbao` without a subcommand on a terminal.
 fn read(config_path: Option<&Path>) -> Result<Outcome, Error> {
@@ -656,7 +681,7 @@ fn parse(
 }
 
 fn list(
-    config_path: Option<&Path>,
+    (config_path, fresh): Archive<'_>,
     json: bool,
     feed: Option<&str>,
     section: Option<&str>,
@@ -673,7 +698,7 @@ fn list(
             ids.join(", ")
         )));
     }
-    let opened = open_library(&config);
+    let opened = open_library(&config, fresh);
     let library = &opened.library;
     let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
     if let Some(section) = section
@@ -820,25 +845,24 @@ fn article_rows(rows: &[&Article], amb: u8) -> Vec<String> {
 const LIST_TITLE_MAX: usize = 40;
 
 fn show(
-    config_path: Option<&Path>,
+    (config_path, fresh): Archive<'_>,
     id: &str,
     json: bool,
     width: Option<u16>,
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
-    let opened = open_library(&config);
-    let library = &opened.library;
-    let stub = library.find(id)?;
+    let snapshot = open_snapshot(&config, fresh);
+    let stub = snapshot.find(id)?;
     let article =
-        library::read_article(&config.feeds, stub).map_err(|w| Error::Input(w.to_string()))?;
+        library::read_article(&config.feeds, &stub).map_err(|w| Error::Input(w.to_string()))?;
     if json {
         let (_, marks, warnings) = marks::open();
         write_json(out, vec![MarkedArticle::new(&article, &marks)], &warnings)?;
         return Ok(Outcome::Clean);
     }
     let context = Context {
-        feed_title: article.feed.as_deref().and_then(|f| library.feed_title(f)),
+        feed_title: article.feed.as_deref().and_then(|f| snapshot.feed_title(f)),
     };
     write_article(out, &article, context, wrap_width(width), &config.text)?;
     Ok(Outcome::Clean)
@@ -848,7 +872,7 @@ fn show(
 /// is changed; the marks are then saved once. A failed save is printed like
 /// a warning and ends with exit code 1: the marks on disk are as they were.
 fn mark(
-    config_path: Option<&Path>,
+    (config_path, fresh): Archive<'_>,
     action: MarkAction,
     given: &[String],
     out: &mut impl Write,
@@ -870,17 +894,10 @@ fn mark(
             }
         }
     }
-    let opened = open_library(&config);
-    let library = &opened.library;
+    let snapshot = open_snapshot(&config, fresh);
     let mut ids = std::collections::BTreeSet::new();
     for id in &named {
-        ids.insert(
-            library
-                .find(id)
-                .map_err(|e| Error::Input(safe(e)))?
-                .id
-                .as_str(),
-        );
+        ids.insert(snapshot.find(id).map_err(|e| Error::Input(safe(e)))?.id);
     }
     let (store, mut marks, warnings) = marks::open();
     warn_all(&warnings);
@@ -941,7 +958,23 @@ fn mark(
 /// It is never freed: the command ends right after it is used, and
 /// freeing a hundred thousand articles one by one would take longer than
 /// printing them; the system takes the memory back at once.
-fn open_library(config: &Config) -> std::mem::ManuallyDrop<index::Opened> {
+fn open_library(config: &Config, fresh: Freshness) -> std::mem::ManuallyDrop<index::Opened> {
+    let opened = with_progress(|progress| match index::locate(config) {
+        Some(dir) => index::open_with(&index::Index::at(dir), config, progress, fresh),
+        None => index::open(config, progress),
+    });
+    std::mem::ManuallyDrop::new(opened)
+}
+
+/// The index for a command that reads a few articles ([`index::Snapshot`]),
+/// with [`open_library`]'s progress bar.
+fn open_snapshot(config: &Config, fresh: Freshness) -> index::Snapshot {
+    with_progress(|progress| index::snapshot(config, progress, fresh))
+}
+
+/// Runs `open` with a progress bar on a terminal while many files are
+/// indexed.
+fn with_progress<T>(open: impl FnOnce(&dyn Fn(index::Progress)) -> T) -> T {
     let bar: std::cell::RefCell<Option<indicatif::ProgressBar>> = std::cell::RefCell::new(None);
     let terminal = io::stderr().is_terminal();
     let progress = |p: index::Progress| {
@@ -960,11 +993,11 @@ fn open_library(config: &Config) -> std::mem::ManuallyDrop<index::Opened> {
         });
         bar.set_position(p.done as u64);
     };
-    let opened = index::open(config, &progress);
+    let opened = open(&progress);
     if let Some(bar) = bar.borrow_mut().take() {
         bar.finish_and_clear();
     }
-    std::mem::ManuallyDrop::new(opened)
+    opened
 }
 
 /// Files to read before `open_library` shows a progress bar.
@@ -998,7 +1031,7 @@ const SNIPPET_BEFORE: usize = 12;
 const SNIPPET_CHARS: usize = 60;
 
 fn search(
-    config_path: Option<&Path>,
+    (config_path, fresh): Archive<'_>,
     query: &str,
     json: bool,
     limit: Option<usize>,
@@ -1006,26 +1039,23 @@ fn search(
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     let parsed = index::search::Query::parse(query)?;
-    let opened = open_library(&config);
-    let articles = &opened.library.articles;
-    let hits = opened.search.find(&parsed, articles);
-    let count = hits.len();
-    let shown = &hits[..limit.unwrap_or(count).min(count)];
+    let snapshot = open_snapshot(&config, fresh);
+    let found = snapshot.search(&parsed, limit);
+    let count = found.count;
+    let snippet = |hit| snapshot.snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
     if json {
-        let hits = shown
+        let hits = found
+            .hits
             .iter()
-            .filter_map(|h| {
-                let a = articles.get(h.article)?;
-                let snippet = opened
-                    .search
-                    .snippet(h, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
+            .map(|(h, a)| {
+                let snippet = snippet(h);
                 let chars = |b: usize| snippet.text[..b].chars().count();
                 let marks = snippet
                     .marks
                     .iter()
                     .map(|m| [chars(m.start), chars(m.end)])
                     .collect();
-                Some(JsonHit {
+                JsonHit {
                     id: &a.id,
                     feed: a.feed.as_deref(),
                     date: a.date.as_deref(),
@@ -1034,7 +1064,7 @@ fn search(
                     in_title: h.in_title,
                     snippet: snippet.text,
                     marks,
-                })
+                }
             })
             .collect();
         serde_json::to_writer_pretty(
@@ -1043,13 +1073,13 @@ fn search(
                 query,
                 count,
                 hits,
-                warnings: &opened.library.warnings,
+                warnings: &snapshot.warnings,
             },
         )?;
         writeln!(out)?;
         return Ok(Outcome::Clean);
     }
-    warn_all(&opened.library.warnings);
+    warn_all(&snapshot.warnings);
     let width = terminal_width();
     let amb = config.text.ambiguous_width;
     let fit = |line: String| match width {
@@ -1057,11 +1087,17 @@ fn search(
         None => line,
     };
     let noun = if count == 1 { "article" } else { "articles" };
-    writeln!(out, "{count} {noun} match \"{}\"", safe(query))?;
-    for hit in shown {
-        let Some(a) = articles.get(hit.article) else {
-            continue;
-        };
+    let shown = found.hits.len();
+    if shown < count {
+        writeln!(
+            out,
+            "{count} {noun} match \"{}\"; the first {shown} (--limit 0 for all):",
+            safe(query)
+        )?;
+    } else {
+        writeln!(out, "{count} {noun} match \"{}\"", safe(query))?;
+    }
+    for (hit, a) in &found.hits {
         let place = [a.date.as_deref(), a.section.as_deref()]
             .into_iter()
             .flatten()
@@ -1074,10 +1110,11 @@ fn search(
             format!("  {}  {}  {title}", a.id, safe(&place))
         };
         writeln!(out, "{}", fit(row))?;
-        let snippet = opened
-            .search
-            .snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
-        writeln!(out, "{}", fit(format!("      {}", safe(&snippet.text))))?;
+        writeln!(
+            out,
+            "{}",
+            fit(format!("      {}", safe(&snippet(hit).text)))
+        )?;
     }
     Ok(Outcome::Clean)
 }

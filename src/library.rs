@@ -317,18 +317,58 @@ pub fn read_article(feeds: &[FeedConfig], article: &Article) -> Result<Article, 
 }
 
 /// Deepest folder level searched below a feed folder.
-const MAX_DEPTH: usize = 4;
+pub(crate) const MAX_DEPTH: usize = 4;
 
 /// Collects `.txt` files below `dir`, sorted by name; hidden entries skipped.
 fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {
-    let entries = match std::fs::read_dir(dir) {
+    walk_from(dir, depth, files, &mut |_, _, _| {}, warnings);
+}
+
+/// [`walk_feed`] from folder `dir` at `depth` below the feed's folder,
+/// telling `folder` each folder met (its depth, and whether it could be
+/// listed), `dir` first.
+pub(crate) fn walk_from(
+    dir: &Path,
+    depth: usize,
+    files: &mut Vec<PathBuf>,
+    folder: &mut dyn FnMut(&Path, usize, bool),
+    warnings: &mut Vec<Warning>,
+) {
+    let entries = match list_folder(dir) {
         Ok(entries) => entries,
-        Err(e) => {
-            let message = format!("cannot read folder: {}", crate::io_message::io_message(&e));
-            warnings.push(Warning::new(&dir.display().to_string(), None, message));
+        Err(w) => {
+            folder(dir, depth, false);
+            warnings.push(w);
             return;
         }
     };
+    folder(dir, depth, true);
+    for entry in entries {
+        match entry {
+            Entry::Folder(path) if depth < MAX_DEPTH => {
+                walk_from(&path, depth + 1, files, folder, warnings);
+            }
+            Entry::Folder(_) => {}
+            Entry::Page(path) => files.push(path),
+        }
+    }
+}
+
+/// What a folder of a feed holds that a walk reads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Entry {
+    Folder(PathBuf),
+    Page(PathBuf),
+}
+
+/// The folders and page files (`.txt`) directly in `dir`, sorted by name,
+/// without hidden ones (names starting with `.`); a folder that cannot be
+/// read is a warning.
+pub(crate) fn list_folder(dir: &Path) -> Result<Vec<Entry>, Warning> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        let message = format!("cannot read folder: {}", crate::io_message::io_message(&e));
+        Warning::new(&dir.display().to_string(), None, message)
+    })?;
     // The entry's type comes with the listing (no stat per file); only a
     // symbolic link is followed to see whether it leads to a folder.
     let mut paths: Vec<(PathBuf, bool)> = entries
@@ -347,18 +387,18 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, warnings: &mut Vec<W
         })
         .collect();
     paths.sort();
-    for (path, is_dir) in paths {
-        if is_dir {
-            if depth < MAX_DEPTH {
-                walk(&path, depth + 1, files, warnings);
+    Ok(paths
+        .into_iter()
+        .filter_map(|(path, is_dir)| {
+            if is_dir {
+                Some(Entry::Folder(path))
+            } else {
+                path.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+                    .then_some(Entry::Page(path))
             }
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
-        {
-            files.push(path);
-        }
-    }
+        })
+        .collect())
 }
 
 /// `file` relative to `folder`, with `/` separators: part of article ids.

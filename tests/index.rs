@@ -782,7 +782,7 @@ fn an_empty_segment_is_rebuilt() {
 /// Offset and length of a segment's meta section, from its header.
 fn meta_section(bytes: &[u8]) -> (usize, usize) {
     let at = |n: usize| u64::from_le_bytes(bytes[n..n + 8].try_into().expect("8 bytes")) as usize;
-    (at(40), at(48))
+    (at(56), at(64))
 }
 
 #[test]
@@ -859,7 +859,7 @@ fn exercise(opened: &Opened, config: &Config) {
         "遥感卫星",
     ] {
         let query = Query::parse(q).expect("a query");
-        for hit in opened.search.find(&query, &opened.library.articles) {
+        for hit in opened.search.find(&query) {
             let _ = opened.search.snippet(&hit, &query, 12, 60);
             let _ = opened.search.snippet(&hit, &query, 0, 1);
         }
@@ -951,7 +951,7 @@ fn assert_fallback(opened: &Opened, config: &Config, index: &Index) {
     let query = Query::parse("科技").expect("a query");
     let found: Vec<&str> = opened
         .search
-        .find(&query, &opened.library.articles)
+        .find(&query)
         .iter()
         .map(|h| opened.library.articles[h.article].display_title())
         .collect();
@@ -1574,7 +1574,7 @@ fn a_front_is_the_start_of_the_full_library() {
             let one = index.load_front(&config, 1).expect("a front");
             assert_eq!(one.library.articles.len(), 2);
             let query = Query::parse("头条").expect("a query");
-            assert!(one.search.find(&query, &one.library.articles).is_empty());
+            assert!(one.search.find(&query).is_empty());
         }
     }
 }

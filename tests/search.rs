@@ -71,7 +71,7 @@ fn search(opened: &Opened, query: &str) -> Vec<(String, bool)> {
     let query = Query::parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
     opened
         .search
-        .find(&query, &opened.library.articles)
+        .find(&query)
         .iter()
         .map(|h| {
             (
@@ -266,6 +266,72 @@ fn headline_hits_rank_first_then_the_newest() {
     );
 }
 
+/// The first 20 hits of `query` ranked from the articles themselves, as
+/// the reader ranked them before the index kept rank keys: headline hits
+/// first, then by date and publication time, newest first, then in
+/// library order; each as (id, in the headline).
+fn ranked_from_articles(opened: &Opened, query: &Query) -> Vec<(String, bool)> {
+    use std::cmp::Reverse;
+    let articles = &opened.library.articles;
+    let mut hits: Vec<(usize, bool)> = opened
+        .search
+        .find(query)
+        .iter()
+        .map(|h| (h.article, h.in_title))
+        .collect();
+    let published = |a: &kanbao::model::Article| {
+        a.published
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|t| t.timestamp())
+    };
+    hits.sort_by_key(|&(n, in_title)| {
+        let a = &articles[n];
+        (!in_title, Reverse(a.date.clone()), Reverse(published(a)), n)
+    });
+    hits.into_iter()
+        .take(20)
+        .map(|(n, t)| (articles[n].id.clone(), t))
+        .collect()
+}
+
+#[test]
+fn the_first_20_hits_are_the_same_with_and_without_rank_keys() {
+    let (papers_dir, papers) = common::papers::papers();
+    let archives = [(fixture_config(), None), (PathBuf::new(), Some(papers))];
+    for (path, config) in archives {
+        let config = config.unwrap_or_else(|| {
+            config::load(&path, "config.toml").unwrap_or_else(|e| panic!("{e:?}"))
+        });
+        let cache = TempDir::new().expect("a temporary folder");
+        let index = Index::at(cache.path().join("index"));
+        let opened = index::open_at(&index, &config, &quiet);
+        let snapshot = index::snapshot_at(&index, &config, &quiet, index::fresh::Freshness::Quick);
+        for word in [
+            "院士",
+            "科技",
+            "创新平台",
+            "院",
+            "创新高地",
+            "工作",
+            "的",
+            "2023",
+        ] {
+            let query = Query::parse(word).unwrap_or_else(|e| panic!("{word}: {e}"));
+            let expected = ranked_from_articles(&opened, &query);
+            let found = snapshot.search(&query, Some(20));
+            let got: Vec<(String, bool)> = found
+                .hits
+                .iter()
+                .map(|(h, a)| (a.id.clone(), h.in_title))
+                .collect();
+            assert_eq!(got, expected, "{word} in {}", path.display());
+            assert_eq!(found.count, opened.search.find(&query).len(), "{word}");
+        }
+    }
+    drop(papers_dir);
+}
+
 #[test]
 fn the_index_and_memory_find_the_same() {
     let f = fixture();
@@ -317,7 +383,7 @@ fn snippets_hold_the_match_and_mark_exactly_it() {
         ("本报讯", "本报讯"),
     ] {
         let query = Query::parse(q).expect("a query");
-        let hits = f.opened.search.find(&query, &f.opened.library.articles);
+        let hits = f.opened.search.find(&query);
         assert!(!hits.is_empty(), "{q}");
         for hit in &hits {
             let s = f.opened.search.snippet(hit, &query, 12, 60);
@@ -336,7 +402,7 @@ fn snippets_hold_the_match_and_mark_exactly_it() {
 fn a_snippet_starts_its_context_before_the_match() {
     let f = fixture();
     let query = Query::parse("人才").expect("a query");
-    let hits = f.opened.search.find(&query, &f.opened.library.articles);
+    let hits = f.opened.search.find(&query);
     assert_eq!(hits.len(), 1);
     // …统筹推进产业、人才、文化、…: four characters before, ten in all,
     // after an ellipsis (the paragraph starts earlier).
@@ -350,7 +416,7 @@ fn a_snippet_starts_its_context_before_the_match() {
     assert_eq!(s.marks, vec![3..9]);
     // The start of the text: no ellipsis (春天的故事: ２０２３年的春天…).
     let query = Query::parse("春天来了").expect("a query");
-    let hits = f.opened.search.find(&query, &f.opened.library.articles);
+    let hits = f.opened.search.find(&query);
     assert_eq!(hits.len(), 1);
     let s = f.opened.search.snippet(&hits[0], &query, 20, 10);
     assert_eq!(s.marks.len(), 1, "{s:?}");
@@ -361,7 +427,7 @@ fn a_snippet_starts_its_context_before_the_match() {
 
     // Several terms: every match marked, the first one leads.
     let query = Query::parse("会议 高地").expect("a query");
-    let hits = f.opened.search.find(&query, &f.opened.library.articles);
+    let hits = f.opened.search.find(&query);
     assert_eq!(hits.len(), 1);
     let s = f.opened.search.snippet(&hits[0], &query, 2, 20);
     // The body's 会议 comes first: 本报讯 会议指出，要奋力建设区域创新高地.
@@ -389,7 +455,7 @@ fn snippets_show_the_article_s_own_text() {
         ),
     ] {
         let query = Query::parse(q).expect("a query");
-        let hits = f.opened.search.find(&query, &f.opened.library.articles);
+        let hits = f.opened.search.find(&query);
         let hit = hits
             .iter()
             .find(|h| f.opened.library.articles[h.article].display_title() == title)
@@ -432,7 +498,7 @@ fn a_changed_page_is_searched_as_it_is_now() {
     );
     // And the hit's article reads back with the new text.
     let query = Query::parse("档案馆").expect("a query");
-    let hit = opened.search.find(&query, &opened.library.articles)[0];
+    let hit = opened.search.find(&query)[0];
     let article = library::read_article(&config.feeds, &opened.library.articles[hit.article])
         .expect("read the article");
     assert!(

@@ -1,5 +1,6 @@
 //! Bytes → `index::segment::Segment::from_bytes`; if it opens, every
-//! source's articles, every doc's text and title, every key's postings.
+//! source's articles, every doc's rank, source, text and title, id lookups,
+//! every key's postings.
 #![no_main]
 
 use kanbao::index::PARSER_VERSION;
@@ -17,11 +18,17 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    let _ = segment.check_records();
     for doc in 0..segment.len() {
+        let _ = segment.rank(doc);
+        let _ = segment.source_of(doc as u32);
         let (text, title_len, _folded) = segment.text(doc);
         let _ = (text.len(), title_len);
         let _ = segment.title(doc);
         let _ = segment.text_start(doc);
+    }
+    for prefix in ["0", "a1b2", "ffffffffffff", "not hex"] {
+        let _ = segment.ids_with_prefix(prefix);
     }
     let mut out = Vec::new();
     for i in 0..segment.key_count() {

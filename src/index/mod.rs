@@ -20,9 +20,11 @@
 //! README.md, "The index".
 
 pub mod format;
+pub mod fresh;
 pub mod grams;
 pub mod search;
 pub mod segment;
+pub mod snapshot;
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
@@ -38,8 +40,10 @@ use crate::library::{self, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
 
+use fresh::{Freshness, Seen};
 pub use search::Search;
 use segment::{Builder, OpenError, Segment, SourceInfo};
+pub use snapshot::Snapshot;
 
 /// Version of what the page and item parsers produce. Bump it whenever a
 /// change to `source` or `feed` changes the articles read from a file: every
@@ -204,7 +208,7 @@ impl Index {
     /// the end of a page), for a first screen: the rest are not read.
     /// The search of a front is empty.
     pub fn load_front(&self, config: &Config, articles: usize) -> Result<Opened, IndexError> {
-        let segments = self.read_segments_retrying()?;
+        let segments = self.read_segments_retrying(false)?;
         Ok(assemble(config, segments, &[], Some(articles)))
     }
 
@@ -215,17 +219,17 @@ impl Index {
         config: &Config,
         walk_warnings: &[Warning],
     ) -> Result<Opened, IndexError> {
-        let segments = self.read_segments_retrying()?;
+        let segments = self.read_segments_retrying(true)?;
         Ok(assemble(config, segments, walk_warnings, None))
     }
 
     /// The live segments; when a refresh by another process drops a
     /// segment between reading the manifest and opening it, the new
     /// manifest is read.
-    fn read_segments_retrying(&self) -> Result<Vec<Segment>, IndexError> {
+    fn read_segments_retrying(&self, check: bool) -> Result<Vec<Segment>, IndexError> {
         let mut tries = 0;
         loop {
-            match self.read_segments() {
+            match self.read_segments(check) {
                 Err(IndexError::Corrupt(_)) if tries < 5 && self.manifest_changed() => tries += 1,
                 other => return other,
             }
@@ -239,8 +243,9 @@ impl Index {
         now != *last
     }
 
-    /// The live segments the manifest names, oldest first.
-    fn read_segments(&self) -> Result<Vec<Segment>, IndexError> {
+    /// The live segments the manifest names, oldest first; with `check`,
+    /// every article record is checked too.
+    fn read_segments(&self, check: bool) -> Result<Vec<Segment>, IndexError> {
         let names = self.read_manifest()?;
         if let Ok(mut last) = self.last_manifest.lock() {
             *last = Some(names.clone());
@@ -252,7 +257,13 @@ impl Index {
                 .iter()
                 .map(|name| {
                     let path = self.dir.join(name);
-                    scope.spawn(move || Segment::open(&path, self.parser))
+                    scope.spawn(move || {
+                        let segment = Segment::open(&path, self.parser)?;
+                        if check {
+                            segment.check_records()?;
+                        }
+                        Ok(segment)
+                    })
                 })
                 .collect();
             handles
@@ -354,7 +365,19 @@ impl Index {
         config: &Config,
         progress: &dyn Fn(Progress),
     ) -> Result<Refreshed, IndexError> {
-        self.refresh_keeping(config, progress).map(|(r, _)| r)
+        self.refresh_with(config, progress, Freshness::Full)
+    }
+
+    /// [`Index::refresh`], looking at the folders as thoroughly as
+    /// `freshness` says.
+    pub fn refresh_with(
+        &self,
+        config: &Config,
+        progress: &dyn Fn(Progress),
+        freshness: Freshness,
+    ) -> Result<Refreshed, IndexError> {
+        self.refresh_keeping(config, progress, freshness)
+            .map(|(r, _)| r)
     }
 
     /// [`Index::refresh`], also giving the open segments when nothing
@@ -363,6 +386,7 @@ impl Index {
         &self,
         config: &Config,
         progress: &dyn Fn(Progress),
+        freshness: Freshness,
     ) -> Result<(Refreshed, Option<Vec<Segment>>), IndexError> {
         let io_error = |what: &str, e: io::Error| {
             IndexError::Io(format!(
@@ -373,23 +397,33 @@ impl Index {
         };
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", e))?;
         let _lock = Lock::take(&self.dir.join("LOCK")).map_err(|e| io_error("lock", e))?;
-        // The folders are walked while the segments are opened.
-        let (opened, (files, walk_warnings)) = std::thread::scope(|scope| {
-            let walker = scope.spawn(|| {
-                let mut warnings = Vec::new();
-                let files = walk_feeds(config, &mut warnings);
-                (files, warnings)
-            });
-            let opened = self
-                .read_manifest()
-                .and_then(|names| self.read_segments().map(|segments| (names, segments)));
-            let walked = walker.join().unwrap_or_else(|_| {
-                let mut warnings = Vec::new();
-                let files = walk_feeds(config, &mut warnings);
-                (files, warnings)
-            });
-            (opened, walked)
-        });
+        let walked_at = fresh::now_ns();
+        let check = freshness == Freshness::Full;
+        let seen = (!check).then(|| Seen::read(&self.dir)).flatten();
+        let open = || {
+            self.read_manifest()
+                .and_then(|names| self.read_segments(check).map(|segments| (names, segments)))
+        };
+        // Without a record of the folders, they are walked while the
+        // segments are opened; with one, the segments come first, to tell
+        // which files the folders held.
+        let (opened, walked) = match &seen {
+            Some(_) => (open(), None),
+            None => std::thread::scope(|scope| {
+                let walker = scope.spawn(|| {
+                    let mut warnings = Vec::new();
+                    let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
+                    (files, warnings, folders)
+                });
+                let opened = open();
+                let walked = walker.join().unwrap_or_else(|_| {
+                    let mut warnings = Vec::new();
+                    let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
+                    (files, warnings, folders)
+                });
+                (opened, Some(walked))
+            }),
+        };
         let mut rebuilt = false;
         let (names, segments) = match opened {
             Ok(found) => found,
@@ -398,6 +432,24 @@ impl Index {
                 rebuilt = true;
                 (Vec::new(), Vec::new())
             }
+        };
+        let (files, walk_warnings, folders) = match (walked, seen) {
+            (Some(walked), _) => walked,
+            (None, Some(seen)) if !rebuilt => match quick_walk(config, &seen, &segments, walked_at)
+            {
+                None => return Ok((Refreshed::default(), Some(segments))),
+                Some(walked) => walked,
+            },
+            (None, _) => {
+                let mut warnings = Vec::new();
+                let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
+                (files, warnings, folders)
+            }
+        };
+        let seen = Seen {
+            walked_at,
+            recent: newest(&files),
+            folders,
         };
         let live = live_sources(&segments);
         // Files to read: new or changed. Past MAX_SEGMENTS, the small
@@ -454,6 +506,7 @@ impl Index {
         removed.sort_unstable();
         let removed_count = live.keys().filter(|p| !walked.contains(*p)).count();
         if wanted.is_empty() && removed.is_empty() && !rebuilt {
+            self.write_seen(&seen);
             let unchanged = Refreshed {
                 warnings: walk_warnings,
                 ..Refreshed::default()
@@ -461,7 +514,8 @@ impl Index {
             return Ok((unchanged, Some(segments)));
         }
         let parts = split(&wanted);
-        let made: Vec<String> = (0..parts.len()).map(|_| unique_name()).collect();
+        let (base, generation) = unique_name();
+        let made: Vec<String> = (0..parts.len()).map(|n| format!("{base}-{n}")).collect();
         let temp = |n: usize| self.dir.join(format!(".{}.tmp", made[n]));
         let built = build_parts(
             |n| {
@@ -471,6 +525,7 @@ impl Index {
                 ))
             },
             self.parser,
+            generation,
             config,
             &parts,
             &removed,
@@ -501,6 +556,7 @@ impl Index {
         self.write_manifest(&keep)
             .map_err(|e| io_error("write", e))?;
         self.remove_unlisted(&keep);
+        self.write_seen(&seen);
         let refreshed = Refreshed {
             read: wanted.len(),
             removed: removed_count,
@@ -509,6 +565,15 @@ impl Index {
             warnings: walk_warnings,
         };
         Ok((refreshed, None))
+    }
+
+    /// Records what a refresh saw of the folders; when it cannot be
+    /// written, the old record is removed, so the next quick check is a
+    /// full one.
+    fn write_seen(&self, seen: &Seen) {
+        if seen.write(&self.dir).is_err() {
+            let _ = fs::remove_file(self.dir.join(fresh::FILE));
+        }
     }
 
     /// Deletes files of the index folder that the manifest does not name.
@@ -539,12 +604,22 @@ pub fn open(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
         ));
         return opened;
     };
-    open_at(&Index::at(dir), config, progress)
+    open_with(&Index::at(dir), config, progress, Freshness::Full)
 }
 
 /// [`open`] with the index given.
 pub fn open_at(index: &Index, config: &Config, progress: &dyn Fn(Progress)) -> Opened {
-    let result = match index.refresh_keeping(config, progress) {
+    open_with(index, config, progress, Freshness::Full)
+}
+
+/// [`open_at`], looking at the folders as thoroughly as `freshness` says.
+pub fn open_with(
+    index: &Index,
+    config: &Config,
+    progress: &dyn Fn(Progress),
+    freshness: Freshness,
+) -> Opened {
+    let result = match index.refresh_keeping(config, progress, freshness) {
         Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings, None)),
         Ok((r, None)) => index.load_with(config, &r.warnings),
         Err(e) => Err(e),
@@ -565,27 +640,8 @@ pub fn open_at(index: &Index, config: &Config, progress: &dyn Fn(Progress)) -> O
 
 /// The library and search built in memory, for when no index can be kept.
 pub fn in_memory(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
-    let mut warnings = Vec::new();
-    let files = walk_feeds(config, &mut warnings);
-    let wanted: Vec<&FileStat> = files.iter().collect();
-    let parts = split(&wanted);
-    let built = build_parts(
-        |_| Ok(Cursor::new(Vec::new())),
-        PARSER_VERSION,
-        config,
-        &parts,
-        &[],
-        progress,
-    )
-    .map_err(|e| e.to_string())
-    .and_then(|(cursors, _)| {
-        cursors
-            .into_iter()
-            .map(|c| Segment::from_bytes(c.into_inner(), PARSER_VERSION).map_err(|c| c.to_string()))
-            .collect::<Result<Vec<_>, String>>()
-    });
-    match built {
-        Ok(segments) => assemble(config, segments, &warnings, None),
+    match memory_segments(config, progress) {
+        Ok((segments, warnings)) => assemble(config, segments, &warnings, None),
         Err(e) => {
             // Memory cannot fail to write; keep going without search.
             let mut library = Library::load(config);
@@ -596,6 +652,93 @@ pub fn in_memory(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
             }
         }
     }
+}
+
+/// Every source file of `config` read into segments in memory, with the
+/// warnings of the walk.
+fn memory_segments(
+    config: &Config,
+    progress: &dyn Fn(Progress),
+) -> Result<(Vec<Segment>, Vec<Warning>), String> {
+    let mut warnings = Vec::new();
+    let files = walk_feeds(config, &mut warnings);
+    let wanted: Vec<&FileStat> = files.iter().collect();
+    let parts = split(&wanted);
+    let (cursors, _) = build_parts(
+        |_| Ok(Cursor::new(Vec::new())),
+        PARSER_VERSION,
+        0,
+        config,
+        &parts,
+        &[],
+        progress,
+    )
+    .map_err(|e| e.to_string())?;
+    let segments = cursors
+        .into_iter()
+        .map(|c| Segment::from_bytes(c.into_inner(), PARSER_VERSION).map_err(|c| c.to_string()))
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((segments, warnings))
+}
+
+/// `config`'s index opened for a command ([`Snapshot`]): refreshed first,
+/// rebuilt if missing or damaged; where no index can be kept, everything
+/// is read into memory and a warning says why.
+pub fn snapshot(config: &Config, progress: &dyn Fn(Progress), freshness: Freshness) -> Snapshot {
+    let Some(dir) = locate(config) else {
+        return snapshot_in_memory(
+            config,
+            progress,
+            Warning::new(
+                "index",
+                None,
+                "no cache folder (set HOME or XDG_CACHE_HOME); reading every page at start",
+            ),
+        );
+    };
+    snapshot_at(&Index::at(dir), config, progress, freshness)
+}
+
+/// [`snapshot`] with the index given.
+pub fn snapshot_at(
+    index: &Index,
+    config: &Config,
+    progress: &dyn Fn(Progress),
+    freshness: Freshness,
+) -> Snapshot {
+    let result = match index.refresh_keeping(config, progress, freshness) {
+        Ok((r, Some(segments))) => Ok((segments, r.warnings)),
+        Ok((r, None)) => index
+            .read_segments_retrying(false)
+            .map(|segments| (segments, r.warnings)),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((segments, warnings)) => Snapshot::new(config, segments, &warnings),
+        Err(e) => snapshot_in_memory(
+            config,
+            progress,
+            Warning::new(
+                &index.dir.display().to_string(),
+                None,
+                format!("{e}; working without the index (every page is read at start)"),
+            ),
+        ),
+    }
+}
+
+/// A snapshot of everything read into memory, with `why` said last.
+fn snapshot_in_memory(config: &Config, progress: &dyn Fn(Progress), why: Warning) -> Snapshot {
+    let mut snapshot = match memory_segments(config, progress) {
+        Ok((segments, walked)) => Snapshot::new(config, segments, &walked),
+        Err(e) => {
+            let mut empty = Snapshot::new(config, Vec::new(), &[]);
+            empty.warnings.push(Warning::new("index", None, e));
+            empty
+        }
+    };
+    snapshot.warnings.push(why);
+    snapshot
 }
 
 /// A source file found by walking the feed folders.
@@ -612,24 +755,221 @@ struct FileStat {
 /// could not be read (a missing feed folder is left to `assemble`, which
 /// warns about it even when the files are not walked).
 fn walk_feeds(config: &Config, warnings: &mut Vec<Warning>) -> Vec<FileStat> {
+    walk_feeds_seen(config, warnings, fresh::now_ns()).0
+}
+
+/// [`walk_feeds`], also giving the folders listed, as [`Seen::folders`]
+/// records them for a walk that began at `walked_at`.
+fn walk_feeds_seen(
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+    walked_at: i64,
+) -> (Vec<FileStat>, Vec<(String, u32, i64)>) {
     let mut out = Vec::new();
+    let mut folders = Vec::new();
     for (n, feed) in config.feeds.iter().enumerate() {
-        for path in library::walk_feed(feed, warnings) {
-            let (size, mtime) = match fs::metadata(&path) {
-                Ok(m) => (m.len(), mtime_ns(&m)),
-                // Unreadable: read it anyway, so its warning is recorded.
-                Err(_) => (u64::MAX, i64::MIN),
-            };
-            out.push(FileStat {
-                feed: n,
-                display: path.display().to_string(),
-                path,
+        if !feed.path.is_dir() {
+            continue;
+        }
+        let mut paths = Vec::new();
+        let mut folder = |dir: &Path, depth: usize, listed: bool| {
+            let mtime = listed.then(|| fresh::folder_mtime(dir)).flatten();
+            let time = Seen::folder_time(walked_at, mtime);
+            folders.push((dir.display().to_string(), depth as u32, time));
+        };
+        library::walk_from(&feed.path, 0, &mut paths, &mut folder, warnings);
+        out.extend(paths.into_iter().map(|path| FileStat::of(n, path)));
+    }
+    (out, folders)
+}
+
+/// The files the last refresh saw that changed most recently.
+fn newest(files: &[FileStat]) -> Vec<(String, u64, i64)> {
+    let mut by_time: Vec<&FileStat> = files.iter().collect();
+    let keep = fresh::RECENT_FILES.min(by_time.len());
+    if keep < by_time.len() {
+        by_time.select_nth_unstable_by_key(keep, |f| std::cmp::Reverse(f.mtime));
+        by_time.truncate(keep);
+    }
+    by_time
+        .into_iter()
+        .map(|f| (f.display.clone(), f.size, f.mtime))
+        .collect()
+}
+
+/// A walk's files, the warnings of folders that could not be read, and
+/// the folders as [`Seen::folders`] records them.
+type Walked = (Vec<FileStat>, Vec<Warning>, Vec<(String, u32, i64)>);
+
+/// The quick check ([`Freshness::Quick`]) against what the last refresh
+/// `seen`: `None` when no folder changed and none of the newest files did;
+/// else the files as a full walk would give them, those of unchanged
+/// folders taken from the index, those of changed ones listed and looked at.
+fn quick_walk(
+    config: &Config,
+    seen: &Seen,
+    segments: &[Segment],
+    walked_at: i64,
+) -> Option<Walked> {
+    let now: Vec<Option<i64>> = seen
+        .folders
+        .iter()
+        .map(|(path, _, _)| fresh::folder_mtime(Path::new(path)))
+        .collect();
+    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    let changed: HashSet<&str> = seen
+        .folders
+        .iter()
+        .zip(&now)
+        .filter(|((_, _, then), now)| *then < 0 || **now != Some(*then))
+        .map(|((path, _, _), _)| path.as_str())
+        .collect();
+    // A feed folder the last walk did not find, there now.
+    let new_roots: Vec<(usize, &FeedConfig)> = config
+        .feeds
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !known.contains(f.path.display().to_string().as_str()) && f.path.is_dir())
+        .collect();
+    let recent: HashMap<&str, (u64, i64)> = seen
+        .recent
+        .iter()
+        .map(|(path, _, _)| {
+            let now = fs::metadata(path).map_or((u64::MAX, i64::MIN), |m| (m.len(), mtime_ns(&m)));
+            (path.as_str(), now)
+        })
+        .collect();
+    let recent_changed = seen
+        .recent
+        .iter()
+        .any(|(path, size, mtime)| recent.get(path.as_str()) != Some(&(*size, *mtime)));
+    if changed.is_empty() && new_roots.is_empty() && !recent_changed {
+        return None;
+    }
+    let feed_of = |path: &Path| config.feeds.iter().position(|f| path.starts_with(&f.path));
+    let mut files: Vec<FileStat> = Vec::new();
+    let mut warnings = Vec::new();
+    // Files of unchanged folders, as indexed (the newest looked at again).
+    let live = live(config, segments);
+    for (segment, live) in segments.iter().zip(&live) {
+        for (info, feed) in segment.sources.iter().zip(live) {
+            let Some(feed) = feed else { continue };
+            let parent = Path::new(&info.path)
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            if changed.contains(parent.as_str()) || !known.contains(parent.as_str()) {
+                continue;
+            }
+            let (size, mtime) = recent
+                .get(info.path.as_str())
+                .copied()
+                .unwrap_or((info.size, info.mtime));
+            files.push(FileStat {
+                feed: *feed as usize,
+                path: PathBuf::from(&info.path),
+                display: info.path.clone(),
                 size,
                 mtime,
             });
         }
     }
-    out
+    // Changed folders listed again; folders new to them walked.
+    let mut folders: Vec<(String, u32, i64)> = Vec::new();
+    for ((path, depth, then), now) in seen.folders.iter().zip(&now) {
+        if !changed.contains(path.as_str()) {
+            folders.push((path.clone(), *depth, *then));
+            continue;
+        }
+        let dir = Path::new(path);
+        let Some(feed) = feed_of(dir) else { continue };
+        if now.is_none() {
+            continue; // gone: its files are gone
+        }
+        let entries = match library::list_folder(dir) {
+            Ok(entries) => entries,
+            Err(w) => {
+                warnings.push(w);
+                folders.push((path.clone(), *depth, -1));
+                continue;
+            }
+        };
+        folders.push((path.clone(), *depth, Seen::folder_time(walked_at, *now)));
+        for entry in entries {
+            match entry {
+                library::Entry::Page(file) => files.push(FileStat::of(feed, file)),
+                library::Entry::Folder(sub) => {
+                    let name = sub.display().to_string();
+                    if known.contains(name.as_str()) || *depth as usize >= library::MAX_DEPTH {
+                        continue;
+                    }
+                    walk_new(
+                        feed,
+                        &sub,
+                        *depth as usize + 1,
+                        walked_at,
+                        &mut files,
+                        &mut folders,
+                        &mut warnings,
+                    );
+                }
+            }
+        }
+    }
+    for (feed, config) in new_roots {
+        walk_new(
+            feed,
+            &config.path,
+            0,
+            walked_at,
+            &mut files,
+            &mut folders,
+            &mut warnings,
+        );
+    }
+    Some((files, warnings, folders))
+}
+
+/// Walks a folder the last refresh did not see, adding its files and
+/// folders.
+fn walk_new(
+    feed: usize,
+    dir: &Path,
+    depth: usize,
+    walked_at: i64,
+    files: &mut Vec<FileStat>,
+    folders: &mut Vec<(String, u32, i64)>,
+    warnings: &mut Vec<Warning>,
+) {
+    let mut paths = Vec::new();
+    let mut folder = |dir: &Path, depth: usize, listed: bool| {
+        let mtime = listed.then(|| fresh::folder_mtime(dir)).flatten();
+        folders.push((
+            dir.display().to_string(),
+            depth as u32,
+            Seen::folder_time(walked_at, mtime),
+        ));
+    };
+    library::walk_from(dir, depth, &mut paths, &mut folder, warnings);
+    files.extend(paths.into_iter().map(|path| FileStat::of(feed, path)));
+}
+
+impl FileStat {
+    /// File `path` of feed number `feed`, looked at now; one that cannot
+    /// be looked at is read anyway, so that its warning is recorded.
+    fn of(feed: usize, path: PathBuf) -> FileStat {
+        let (size, mtime) = match fs::metadata(&path) {
+            Ok(m) => (m.len(), mtime_ns(&m)),
+            Err(_) => (u64::MAX, i64::MIN),
+        };
+        FileStat {
+            feed,
+            display: path.display().to_string(),
+            path,
+            size,
+            mtime,
+        }
+    }
 }
 
 fn mtime_ns(m: &fs::Metadata) -> i64 {
@@ -668,6 +1008,7 @@ struct Counters {
 fn build_parts<W: io::Write + io::Seek + Send>(
     make: impl Fn(usize) -> io::Result<W> + Sync,
     parser: u32,
+    generation: u64,
     config: &Config,
     parts: &[&[&FileStat]],
     removed: &[(&str, &str)],
@@ -688,7 +1029,10 @@ fn build_parts<W: io::Write + io::Seek + Send>(
             .map(|(n, files)| {
                 let (make, counters) = (&make, &counters);
                 let removed = if n == 0 { removed } else { &[] };
-                scope.spawn(move || build(make(n)?, parser, config, files, removed, counters))
+                scope.spawn(move || {
+                    let builder = Builder::new(make(n)?, parser, generation)?;
+                    build(builder, config, files, removed, counters)
+                })
             })
             .collect();
         while !handles.iter().all(|h| h.is_finished()) {
@@ -709,16 +1053,14 @@ fn build_parts<W: io::Write + io::Seek + Send>(
 }
 
 /// Reads `files` and writes them (and markers for `removed`) as a segment
-/// to `out`, counting what it read in `counters`.
+/// with `builder`, counting what it read in `counters`.
 fn build<W: io::Write + io::Seek>(
-    out: W,
-    parser: u32,
+    mut builder: Builder<W>,
     config: &Config,
     files: &[&FileStat],
     removed: &[(&str, &str)],
     counters: &Counters,
 ) -> io::Result<W> {
-    let mut builder = Builder::new(out, parser)?;
     for file in files {
         let feed = &config.feeds[file.feed];
         let (info, articles) = read_source(feed, file);
@@ -749,6 +1091,7 @@ fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>)
         first: 0,
         count: 0,
         meta_at: 0,
+        records_sum: 0,
     };
     match source::read_page(&file.path, &file.display) {
         Ok(parsed) => {
@@ -776,6 +1119,89 @@ fn live_sources(segments: &[Segment]) -> HashMap<&str, (usize, &SourceInfo)> {
     live
 }
 
+/// Per segment, per source: the number of its feed in `config` when the
+/// library holds it: it is the newest segment's entry for its path, not a
+/// marker that the file is gone, and of a configured feed. Segments of one
+/// generation never share a path, so only older generations are looked up.
+fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
+    let feed_index: HashMap<&str, u32> = config
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(n, f)| (f.id.as_str(), n as u32))
+        .collect();
+    let mut live: Vec<Vec<Option<u32>>> = segments
+        .iter()
+        .map(|s| vec![None; s.sources.len()])
+        .collect();
+    let mut newer: HashSet<&str> = HashSet::new();
+    let mut end = segments.len();
+    while end > 0 {
+        let generation = segments[end - 1].generation;
+        let start = segments[..end]
+            .iter()
+            .rposition(|s| s.generation != generation)
+            .map_or(0, |p| p + 1);
+        for seg_no in start..end {
+            for (n, info) in segments[seg_no].sources.iter().enumerate() {
+                if info.removed || newer.contains(info.path.as_str()) {
+                    continue;
+                }
+                live[seg_no][n] = feed_index.get(info.feed.as_str()).copied();
+            }
+        }
+        if start > 0 {
+            for segment in &segments[start..end] {
+                newer.extend(segment.sources.iter().map(|i| i.path.as_str()));
+            }
+        }
+        end = start;
+    }
+    live
+}
+
+/// The warnings of a library of the `live` sources, feed by feed as a
+/// fresh load gives them: the feed's folder, folders that could not be
+/// read (from `walk_warnings`), then the files in the order the walk reads
+/// them.
+fn warnings_of(
+    config: &Config,
+    segments: &[Segment],
+    live: &[Vec<Option<u32>>],
+    walk_warnings: &[Warning],
+) -> Vec<Warning> {
+    let mut source_warnings: Vec<(u32, &str, &[Warning])> = Vec::new();
+    for (segment, live) in segments.iter().zip(live) {
+        for (info, feed) in segment.sources.iter().zip(live) {
+            if let Some(feed) = feed
+                && !info.warnings.is_empty()
+            {
+                source_warnings.push((*feed, &info.path, &info.warnings));
+            }
+        }
+    }
+    source_warnings.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| Path::new(a.1).cmp(Path::new(b.1)))
+    });
+    let mut warnings = Vec::new();
+    let mut by_feed = source_warnings.into_iter().peekable();
+    for (feed_no, feed) in config.feeds.iter().enumerate() {
+        library::feed_files_checked(feed, &mut warnings);
+        let folder = feed.path.display().to_string();
+        warnings.extend(
+            walk_warnings
+                .iter()
+                .filter(|w| Path::new(&w.path).starts_with(&folder))
+                .cloned(),
+        );
+        while let Some((_, _, w)) = by_feed.next_if(|(n, _, _)| *n as usize == feed_no) {
+            warnings.extend_from_slice(w);
+        }
+    }
+    warnings
+}
+
 /// A page as listed: its segment and source number there.
 type PageRef = (PageKey, (u32, u32));
 
@@ -792,54 +1218,23 @@ fn assemble(
     front: Option<usize>,
 ) -> Opened {
     let mut library = Library::default();
-    let feed_index: HashMap<&str, usize> = config
-        .feeds
-        .iter()
-        .enumerate()
-        .map(|(n, f)| (f.id.as_str(), n))
-        .collect();
     let mut pages: Vec<Vec<PageRef>> = config.feeds.iter().map(|_| Vec::new()).collect();
-    let mut source_warnings: Vec<(usize, &str, &[Warning])> = Vec::new();
-    // The newest entry of each path wins.
-    let mut seen: HashSet<&str> = HashSet::new();
-    for (seg_no, segment) in segments.iter().enumerate().rev() {
+    let live = live(config, &segments);
+    for (seg_no, segment) in segments.iter().enumerate() {
         for (n, info) in segment.sources.iter().enumerate() {
-            if !seen.insert(info.path.as_str()) || info.removed {
-                continue;
-            }
-            let Some(&feed_no) = feed_index.get(info.feed.as_str()) else {
+            let Some(feed_no) = live[seg_no][n] else {
                 continue;
             };
-            source_warnings.push((feed_no, &info.path, &info.warnings));
             if info.failed {
                 continue;
             }
-            let feed = &config.feeds[feed_no];
+            let feed = &config.feeds[feed_no as usize];
             let relative = library::relative_name(&feed.path, Path::new(&info.path));
-            pages[feed_no].push((PageKey::from_relative(&relative), (seg_no as u32, n as u32)));
+            pages[feed_no as usize]
+                .push((PageKey::from_relative(&relative), (seg_no as u32, n as u32)));
         }
     }
-    // Warnings feed by feed as a fresh load gives them: the feed's
-    // folder, folders that could not be read, then the files in the order
-    // the walk reads them.
-    source_warnings.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| Path::new(a.1).cmp(Path::new(b.1)))
-    });
-    let mut by_feed = source_warnings.into_iter().peekable();
-    for (feed_no, feed) in config.feeds.iter().enumerate() {
-        library::feed_files_checked(feed, &mut library.warnings);
-        let folder = feed.path.display().to_string();
-        library.warnings.extend(
-            walk_warnings
-                .iter()
-                .filter(|w| Path::new(&w.path).starts_with(&folder))
-                .cloned(),
-        );
-        while let Some((_, _, w)) = by_feed.next_if(|(n, _, _)| *n == feed_no) {
-            library.warnings.extend_from_slice(w);
-        }
-    }
+    library.warnings = warnings_of(config, &segments, &live, walk_warnings);
     // Pages in library order; with a front, only the first ones.
     let mut wanted = 0usize;
     for (feed_no, feed) in config.feeds.iter().enumerate() {
@@ -877,6 +1272,9 @@ fn assemble(
     let mut decoded = decoded.into_iter();
     library.articles.reserve(wanted);
     let mut origin: Vec<(u32, u32)> = Vec::with_capacity(wanted);
+    // Each article's place in file order, before a web feed's items are
+    // sorted by time: what breaks ties in search.
+    let mut file_order: Vec<(u32, u32)> = Vec::new();
     for (feed_no, feed) in config.feeds.iter().enumerate() {
         let feed_pages: Vec<(PageKey, ReadPage)> = std::mem::take(&mut pages[feed_no])
             .into_iter()
@@ -888,6 +1286,9 @@ fn assemble(
                 origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
                 out.extend(articles);
             });
+        if front.is_none() {
+            file_order.extend_from_slice(&origin[start..]);
+        }
         if let Some(order) = order {
             let moved: Vec<(u32, u32)> = order.iter().map(|&i| origin[start + i]).collect();
             origin.truncate(start);
@@ -900,23 +1301,31 @@ fn assemble(
             library,
         };
     }
-    let mut positions: Vec<Vec<u32>> = segments
+    let positions = numbered(&segments, &origin);
+    let ties = numbered(&segments, &file_order);
+    let segments = segments.into_iter().map(Arc::new).collect();
+    Opened {
+        search: Search::new(segments, positions, ties),
+        library,
+    }
+}
+
+/// Per segment, per article number: its index in `order`, or
+/// [`search::NONE`] where it is not there.
+fn numbered(segments: &[Segment], order: &[(u32, u32)]) -> Vec<Vec<u32>> {
+    let mut numbers: Vec<Vec<u32>> = segments
         .iter()
         .map(|s| vec![search::NONE; s.len()])
         .collect();
-    for (n, &(seg, doc)) in origin.iter().enumerate() {
-        if let Some(slot) = positions
+    for (n, &(seg, doc)) in order.iter().enumerate() {
+        if let Some(slot) = numbers
             .get_mut(seg as usize)
             .and_then(|p| p.get_mut(doc as usize))
         {
             *slot = n as u32;
         }
     }
-    let segments = segments.into_iter().map(Arc::new).collect();
-    Opened {
-        search: Search::new(segments, positions),
-        library,
-    }
+    numbers
 }
 
 /// The articles of each page of `order` (segment, source), read on two
@@ -969,12 +1378,17 @@ fn decode_pages(
         .collect()
 }
 
-/// A name no other segment has had: time and process id.
-fn unique_name() -> String {
+/// A name no other refresh has used (time and process id), to which each
+/// segment it writes adds its number; and the generation those segments
+/// share (the time).
+fn unique_name() -> (String, u64) {
     let nanos = std::time::SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    format!("seg-{nanos:x}-{:x}", std::process::id())
+    (
+        format!("seg-{nanos:x}-{:x}", std::process::id()),
+        nanos as u64,
+    )
 }
 
 /// An exclusive lock on a file, released when dropped.

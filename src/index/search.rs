@@ -7,10 +7,8 @@ use std::sync::Arc;
 
 use memchr::memmem::Finder;
 
-use crate::model::Article;
-
 use super::grams::{self, Piece, Term};
-use super::segment::Segment;
+use super::segment::{Rank, Segment};
 
 /// Bytes of text a search reads before it lets their pages go.
 const RELEASE_BYTES: usize = 8 << 20;
@@ -26,23 +24,40 @@ pub const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     segments: Vec<Arc<Segment>>,
-    /// Per segment, per article number: its index in the library.
+    /// Per segment, per article number: its index among the articles
+    /// opened (the library's, when there is one), or [`NONE`].
     positions: Vec<Vec<u32>>,
-    /// Per library article: its place newest first (see `recency`).
-    recency: Arc<std::sync::OnceLock<Vec<u32>>>,
+    /// Per segment, per article number: its place in file order (feed by
+    /// feed as configured, pages in library order, articles as on the
+    /// page), which breaks ties in ranking; empty when not worked out
+    /// (then the caller of [`Search::find_ranked`] breaks them).
+    ties: Vec<Vec<u32>>,
 }
 
 /// One article found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
-    /// Index into the library's articles.
+    /// Index among the articles opened (see [`Search::new`]).
     pub article: usize,
     /// Every term is in the headline.
     pub in_title: bool,
+    rank: Rank,
     segment: usize,
     doc: u32,
 }
 
+impl Hit {
+    /// The segment and the article number there.
+    pub(crate) fn place(&self) -> (usize, u32) {
+        (self.segment, self.doc)
+    }
+
+    /// What ranks it before ties are broken: headline hits first, then
+    /// the newest.
+    fn coarse(&self) -> (bool, std::cmp::Reverse<Rank>) {
+        (!self.in_title, std::cmp::Reverse(self.rank))
+    }
+}
 /// Why a query found nothing to look for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
@@ -106,6 +121,7 @@ impl Query {
 impl PartialEq for Search {
     fn eq(&self, other: &Search) -> bool {
         self.positions == other.positions
+            && self.ties == other.ties
             && self.segments.len() == other.segments.len()
             && self
                 .segments
@@ -118,11 +134,19 @@ impl PartialEq for Search {
 impl Eq for Search {}
 
 impl Search {
-    pub fn new(segments: Vec<Arc<Segment>>, positions: Vec<Vec<u32>>) -> Search {
+    /// The search of open `segments`; `positions` gives, per segment and
+    /// article number, the article's index among those opened (or
+    /// [`NONE`]), `ties` its place in file order (or nothing: see
+    /// [`Search::find_ranked`]).
+    pub fn new(
+        segments: Vec<Arc<Segment>>,
+        positions: Vec<Vec<u32>>,
+        ties: Vec<Vec<u32>>,
+    ) -> Search {
         Search {
             segments,
             positions,
-            recency: Arc::default(),
+            ties,
         }
     }
 
@@ -133,8 +157,53 @@ impl Search {
 
     /// The articles matching every term of `query`, ranked: headline hits
     /// first, then newest first (by date, then publication time), then in
-    /// library order. `articles` is the library the index was opened with.
-    pub fn find(&self, query: &Query, articles: &[Article]) -> Vec<Hit> {
+    /// file order (feeds as configured, pages as listed, articles as on
+    /// the page). Needs the ties of [`Search::new`].
+    pub fn find(&self, query: &Query) -> Vec<Hit> {
+        self.find_ranked(query, usize::MAX, |h| {
+            self.ties
+                .get(h.segment)
+                .and_then(|t| t.get(h.doc as usize))
+                .copied()
+                .unwrap_or(u32::MAX)
+        })
+    }
+
+    /// [`Search::find`] with the file order given by `tie` (any key that
+    /// orders articles in file order), and exact only for the first
+    /// `exact` hits: past those, hits of the same date and time are in no
+    /// particular order. `tie` is asked only about hits whose date and
+    /// time are shared with one of the first `exact`.
+    pub fn find_ranked<K: Ord>(
+        &self,
+        query: &Query,
+        exact: usize,
+        tie: impl Fn(&Hit) -> K,
+    ) -> Vec<Hit> {
+        let mut hits = self.matches(query);
+        hits.sort_unstable_by_key(Hit::coarse);
+        let exact = exact.min(hits.len());
+        if exact == 0 {
+            return hits;
+        }
+        // Through the end of the last group of equals that reaches into
+        // the first `exact`, each group in file order.
+        let last = hits[exact - 1].coarse();
+        let end = exact + hits[exact..].partition_point(|h| h.coarse() == last);
+        let mut start = 0;
+        while start < end {
+            let key = hits[start].coarse();
+            let len = hits[start..end].partition_point(|h| h.coarse() == key);
+            if len > 1 {
+                hits[start..start + len].sort_by_cached_key(&tie);
+            }
+            start += len;
+        }
+        hits
+    }
+
+    /// Every article matching `query`, unranked.
+    fn matches(&self, query: &Query) -> Vec<Hit> {
         let finders: Vec<Finder<'_>> = query
             .terms
             .iter()
@@ -184,6 +253,7 @@ impl Search {
                     out.push(Hit {
                         article: article as usize,
                         in_title: finders.iter().all(|f| f.find(title).is_some()),
+                        rank: segment.rank(doc as usize),
                         segment: s,
                         doc,
                     });
@@ -206,33 +276,7 @@ impl Search {
                 check(&candidates, &mut hits);
             }
         }
-        let rank = self.recency(articles);
-        hits.sort_unstable_by_key(|h| {
-            let recent = rank.get(h.article).copied().unwrap_or(u32::MAX);
-            (!h.in_title, recent)
-        });
         hits
-    }
-
-    /// Each article's place when all are ordered newest first (by date,
-    /// then publication time, then library order); worked out at the first
-    /// search.
-    fn recency(&self, articles: &[Article]) -> &[u32] {
-        self.recency.get_or_init(|| {
-            let mut order: Vec<u32> = (0..articles.len() as u32).collect();
-            order.sort_by(|&a, &b| {
-                let (x, y) = (&articles[a as usize], &articles[b as usize]);
-                y.date
-                    .cmp(&x.date)
-                    .then_with(|| y.published.cmp(&x.published))
-                    .then_with(|| a.cmp(&b))
-            });
-            let mut rank = vec![0u32; articles.len()];
-            for (place, &a) in order.iter().enumerate() {
-                rank[a as usize] = place as u32;
-            }
-            rank
-        })
     }
 
     /// The text around `hit`'s first match (in the body if there is one

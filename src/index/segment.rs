@@ -7,17 +7,24 @@
 //! text     each article's search text as written, title first
 //! docs     per article: text offset (u64); its folded title's offset and
 //!          length, its title's length in the text, whether the text is
-//!          already folded (u32 each); then the folded titles, which
-//!          ranking reads for every hit
-//! meta     sources (path, feed, size, mtime, warnings, articles) and the
-//!          articles' fields, varint-encoded; checked by its checksum
+//!          already folded (u32 each); its rank key: date in days (i32),
+//!          a spare u32, publication time in seconds (i64); then the
+//!          folded titles, which ranking reads for every hit
+//! ids      per article, sorted by id: (id as a number u64, article u32,
+//!          spare u32), so `show ID` finds an article without reading the
+//!          others
+//! meta     sources (path, feed, size, mtime, warnings, where their
+//!          articles' records are and those records' checksum), checked by
+//!          the header's checksum; then the articles' fields,
+//!          varint-encoded, each source's checked when it is read
 //! keys     sorted (key u64, postings offset u64), one sentinel at the end
 //! postings per key: article numbers, delta-encoded varints
 //! ```
 //!
 //! A segment is written once, to a temporary name, and renamed into place;
-//! it is never changed. Opening reads the header and the meta section;
-//! text and postings are read from a memory map only when searched.
+//! it is never changed. Opening reads the header and the sources; articles'
+//! records, text and postings are read from a memory map only when needed,
+//! so a command that shows twenty hits touches twenty articles' records.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -32,9 +39,10 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 4;
-const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 9;
-const DOC_ROW: usize = 24;
+pub const FORMAT: u32 = 5;
+const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 11;
+const DOC_ROW: usize = 40;
+const ID_ROW: usize = 16;
 const KEY_ROW: usize = 16;
 /// Characters kept of an untitled article's text, to list it by.
 const LEAD_CHARS: usize = 80;
@@ -57,15 +65,19 @@ pub struct SourceInfo {
     pub count: u32,
     /// Where its article records start in the meta section's article part.
     pub meta_at: usize,
+    /// The checksum of its article records.
+    pub records_sum: u64,
 }
 
 /// Writes a segment to `W` (a file, or memory when no file can be written).
 pub struct Builder<W: Write + Seek> {
     out: W,
     parser: u32,
+    generation: u64,
     text_len: u64,
     docs: Vec<u8>,
     titles: Vec<u8>,
+    ids: Vec<(u64, u32)>,
     meta: Out,
     sources: Vec<SourceInfo>,
     doc_count: u32,
@@ -103,15 +115,18 @@ impl Hasher for KeyHasher {
 
 impl<W: Write + Seek> Builder<W> {
     /// Starts a segment at the beginning of `out`, for articles read by
-    /// page parser version `parser`.
-    pub fn new(mut out: W, parser: u32) -> io::Result<Self> {
+    /// page parser version `parser`, as part of `generation`: the segments
+    /// one refresh writes share it and never list the same file twice.
+    pub fn new(mut out: W, parser: u32, generation: u64) -> io::Result<Self> {
         out.write_all(&[0u8; HEADER_LEN])?;
         Ok(Builder {
             out,
             parser,
+            generation,
             text_len: 0,
             docs: Vec::new(),
             titles: Vec::new(),
+            ids: Vec::new(),
             meta: Out::default(),
             sources: Vec::new(),
             doc_count: 0,
@@ -130,6 +145,7 @@ impl<W: Write + Seek> Builder<W> {
         for article in articles {
             self.add_article(article)?;
         }
+        info.records_sum = checksum(&self.meta.buf[info.meta_at..]);
         self.sources.push(info);
         Ok(())
     }
@@ -148,6 +164,7 @@ impl<W: Write + Seek> Builder<W> {
             first,
             count: 0,
             meta_at: self.meta.buf.len(),
+            records_sum: checksum(&[]),
         });
     }
 
@@ -155,6 +172,9 @@ impl<W: Write + Seek> Builder<W> {
         let doc = self.doc_count;
         self.doc_count += 1;
         encode_article(&mut self.meta, a);
+        if let Some(id) = id_number(&a.id) {
+            self.ids.push((id, doc));
+        }
         // Search text: the title on the first line, then everything else,
         // stored as written (snippets show it); searched folded.
         self.raw.clear();
@@ -204,6 +224,10 @@ impl<W: Write + Seek> Builder<W> {
         self.docs.extend_from_slice(&small(title_len));
         self.docs.extend_from_slice(&small(raw_title_len));
         self.docs.extend_from_slice(&u32::from(clean).to_le_bytes());
+        let rank = Rank::of(a);
+        self.docs.extend_from_slice(&rank.date.to_le_bytes());
+        self.docs.extend_from_slice(&0u32.to_le_bytes());
+        self.docs.extend_from_slice(&rank.published.to_le_bytes());
         self.out.write_all(self.raw.as_bytes())?;
         self.text_len += self.raw.len() as u64;
         Ok(())
@@ -215,6 +239,15 @@ impl<W: Write + Seek> Builder<W> {
         let docs_off = text_off + self.text_len;
         self.out.write_all(&self.docs)?;
         self.out.write_all(&self.titles)?;
+        let ids_off = docs_off + (self.docs.len() + self.titles.len()) as u64;
+        self.ids.sort_unstable();
+        let mut ids = Vec::with_capacity(self.ids.len() * ID_ROW);
+        for (id, doc) in &self.ids {
+            ids.extend_from_slice(&id.to_le_bytes());
+            ids.extend_from_slice(&doc.to_le_bytes());
+            ids.extend_from_slice(&0u32.to_le_bytes());
+        }
+        self.out.write_all(&ids)?;
         // Meta: sources, then the articles encoded as they were added.
         let mut meta = Out::default();
         meta.varint(self.sources.len() as u64);
@@ -227,6 +260,7 @@ impl<W: Write + Seek> Builder<W> {
             meta.varint(u64::from(s.first));
             meta.varint(u64::from(s.count));
             meta.varint(s.meta_at as u64);
+            meta.u64(s.records_sum);
             meta.varint(s.warnings.len() as u64);
             for w in &s.warnings {
                 meta.str(&w.path);
@@ -234,9 +268,9 @@ impl<W: Write + Seek> Builder<W> {
                 meta.str(&w.message);
             }
         }
-        meta.buf.extend_from_slice(&self.meta.buf);
-        let meta_off = docs_off + (self.docs.len() + self.titles.len()) as u64;
         let meta_sum = checksum(&meta.buf);
+        meta.buf.extend_from_slice(&self.meta.buf);
+        let meta_off = ids_off + ids.len() as u64;
         self.out.write_all(&meta.buf)?;
         // Keys and postings.
         let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
@@ -268,8 +302,10 @@ impl<W: Write + Seek> Builder<W> {
             header.extend_from_slice(&v.to_le_bytes());
         }
         for v in [
+            self.generation,
             text_off,
             docs_off,
+            ids_off,
             meta_off,
             meta.buf.len() as u64,
             meta_sum,
@@ -353,12 +389,14 @@ impl Data {
 pub struct Segment {
     data: Data,
     pub sources: Vec<SourceInfo>,
+    /// The refresh that wrote it (see [`Builder::new`]).
+    pub generation: u64,
     /// Where the article records start (in the file).
     articles_off: usize,
     docs: usize,
     text_off: usize,
     docs_off: usize,
-    meta_off: usize,
+    ids_off: usize,
     keys_off: usize,
     keys: usize,
     post_off: usize,
@@ -424,8 +462,10 @@ impl Segment {
         let next = |h: &mut In<'_>| -> Result<usize, Corrupt> {
             usize::try_from(h.u64()?).or_else(|_| corrupt("an offset is out of range"))
         };
+        let generation = h.u64()?;
         let text_off = next(&mut h)?;
         let docs_off = next(&mut h)?;
+        let ids_off = next(&mut h)?;
         let meta_off = next(&mut h)?;
         let meta_len = next(&mut h)?;
         let meta_sum = h.u64()?;
@@ -438,7 +478,11 @@ impl Segment {
             && docs
                 .checked_mul(DOC_ROW)
                 .and_then(|n| n.checked_add(docs_off))
-                .is_some_and(|titles| titles <= meta_off)
+                .is_some_and(|titles| titles <= ids_off)
+            && docs
+                .checked_mul(ID_ROW)
+                .and_then(|n| n.checked_add(ids_off))
+                == Some(meta_off)
             && meta_off.checked_add(meta_len) == Some(keys_off)
             && keys
                 .checked_add(1)
@@ -451,9 +495,6 @@ impl Segment {
             return corrupt("its sections do not fit the file (cut short?)");
         }
         let meta = &bytes[meta_off..keys_off];
-        if checksum(meta) != meta_sum {
-            return corrupt("its checksum does not match (damaged)");
-        }
         let mut r = In::new(meta);
         let n = r.len(sources)?;
         if n != sources {
@@ -473,6 +514,7 @@ impl Segment {
                 return corrupt("a source claims articles past the end");
             }
             let meta_at = r.len(meta.len())?;
+            let records_sum = r.u64()?;
             let nw = r.len(meta.len())?;
             let mut warnings = Vec::with_capacity(nw.min(64));
             for _ in 0..nw {
@@ -497,10 +539,15 @@ impl Segment {
                 first,
                 count,
                 meta_at,
+                records_sum,
             });
         }
-        // The articles are read when the library is put together, source
-        // by source; here only that their records lie inside the section.
+        if checksum(&meta[..r.position()]) != meta_sum {
+            return corrupt("its checksum does not match (damaged)");
+        }
+        // The articles are read source by source when they are needed,
+        // each source's records checked then; here only that they lie
+        // inside the section.
         let articles_off = meta_off + r.position();
         let articles_len = keys_off - articles_off;
         let mut expected = 0;
@@ -517,11 +564,12 @@ impl Segment {
         let segment = Segment {
             data,
             sources: infos,
+            generation,
             articles_off,
             docs,
             text_off,
             docs_off,
-            meta_off,
+            ids_off,
             keys_off,
             keys,
             post_off,
@@ -530,16 +578,36 @@ impl Segment {
         Ok(segment)
     }
 
-    /// The articles of source `n` (without their text), decoded from the
-    /// meta section.
-    pub fn articles(&self, n: usize) -> Result<Vec<Article>, Corrupt> {
+    /// Checks every source's article records against their checksums
+    /// (opening checks only the sources).
+    pub fn check_records(&self) -> Result<(), Corrupt> {
+        (0..self.sources.len()).try_for_each(|n| self.records(n).map(|_| ()))
+    }
+
+    /// Source `n`'s article records, checked.
+    fn records(&self, n: usize) -> Result<&[u8], Corrupt> {
         let Some(info) = self.sources.get(n) else {
             return corrupt("no such source");
         };
         let start = self.articles_off.saturating_add(info.meta_at);
-        let Some(records) = self.data.bytes().get(start..self.keys_off) else {
+        let end = match self.sources.get(n + 1) {
+            Some(next) => self.articles_off.saturating_add(next.meta_at),
+            None => self.keys_off,
+        };
+        let Some(records) = self.data.bytes().get(start..end) else {
             return corrupt("an article record lies outside its section");
         };
+        if checksum(records) != info.records_sum {
+            return corrupt("its checksum does not match (damaged)");
+        }
+        Ok(records)
+    }
+
+    /// The articles of source `n` (without their text), decoded from the
+    /// meta section.
+    pub fn articles(&self, n: usize) -> Result<Vec<Article>, Corrupt> {
+        let records = self.records(n)?;
+        let info = &self.sources[n];
         let mut r = In::new(records);
         (0..info.count)
             .map(|_| decode_article(&mut r, &info.path))
@@ -608,6 +676,43 @@ impl Segment {
             .min(self.docs_off)
     }
 
+    /// Article `doc`'s rank key (see [`Rank`]); the lowest if the file is
+    /// damaged there.
+    pub fn rank(&self, doc: usize) -> Rank {
+        if doc >= self.docs {
+            return Rank::NONE;
+        }
+        let row = self.docs_off + doc * DOC_ROW;
+        Rank {
+            date: self.u32_at(row + 24) as i32,
+            published: self.u64_at(row + 32) as i64,
+        }
+    }
+
+    /// The source (index into `sources`) that article `doc` came from,
+    /// and its place among that source's articles.
+    pub fn source_of(&self, doc: u32) -> Option<(usize, u32)> {
+        // Sources are in article order; a removed one holds none.
+        let n = self.sources.partition_point(|s| s.first + s.count <= doc);
+        let info = self.sources.get(n)?;
+        (info.first <= doc && doc < info.first + info.count).then(|| (n, doc - info.first))
+    }
+
+    /// The articles whose id starts with the hex digits `prefix` (at most
+    /// 12), by id.
+    pub fn ids_with_prefix(&self, prefix: &str) -> Vec<u32> {
+        let Some((low, high)) = id_range(prefix) else {
+            return Vec::new();
+        };
+        let at = |i: usize| self.u64_at(self.ids_off + i * ID_ROW);
+        let first = partition(self.docs, |i| at(i) < low);
+        (first..self.docs)
+            .take_while(|&i| at(i) <= high)
+            .map(|i| self.u32_at(self.ids_off + i * ID_ROW + 8))
+            .filter(|&doc| (doc as usize) < self.docs)
+            .collect()
+    }
+
     /// Lets the system drop the pages of `range` (file offsets) that a
     /// search has read from memory: they stay in the page cache, but no
     /// longer count in this process's memory. A search through many texts
@@ -643,7 +748,7 @@ impl Segment {
         let len = self.u32_at(row + 12) as usize;
         let titles = self.docs_off + self.docs * DOC_ROW;
         let range = titles.saturating_add(start)..titles.saturating_add(start).saturating_add(len);
-        if range.end > self.meta_off {
+        if range.end > self.ids_off {
             return &[];
         }
         self.data.bytes().get(range).unwrap_or(&[])
@@ -722,6 +827,79 @@ impl Segment {
             }
             out.push(doc as u32);
         }
+    }
+}
+
+/// The first `i` in `0..len` for which `before(i)` is false (`before`
+/// holds for a prefix of the range).
+fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// An article id (12 hex digits, [`crate::library::article_id`]) as a
+/// number; `None` for any other id.
+fn id_number(id: &str) -> Option<u64> {
+    (id.len() == ID_DIGITS && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u64::from_str_radix(id, 16).ok())
+        .flatten()
+}
+
+/// Hex digits of an article id.
+const ID_DIGITS: usize = 12;
+
+/// The numbers of the ids that start with `prefix`, lowest and highest.
+fn id_range(prefix: &str) -> Option<(u64, u64)> {
+    if prefix.is_empty()
+        || prefix.len() > ID_DIGITS
+        || !prefix.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return None;
+    }
+    let value = u64::from_str_radix(prefix, 16).ok()?;
+    let shift = 4 * (ID_DIGITS - prefix.len()) as u32;
+    Some((value << shift, (value << shift) | ((1u64 << shift) - 1)))
+}
+
+/// What search ranks an article by after "in the headline": its date,
+/// then its publication time, both newest first; an article without one
+/// ranks after all with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rank {
+    /// Days since 0001-01-01 (chrono's day count); `i32::MIN` for none.
+    pub date: i32,
+    /// Seconds since the Unix epoch; `i64::MIN` for none.
+    pub published: i64,
+}
+
+impl Rank {
+    /// No date, no time: ranks last.
+    pub const NONE: Rank = Rank {
+        date: i32::MIN,
+        published: i64::MIN,
+    };
+
+    pub fn of(a: &Article) -> Rank {
+        use chrono::Datelike;
+        let date = a
+            .date
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map_or(i32::MIN, |d| d.num_days_from_ce());
+        let published = a
+            .published
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map_or(i64::MIN, |t| t.timestamp());
+        Rank { date, published }
     }
 }
 

@@ -360,7 +360,7 @@ impl Archive {
             (_, true) | (None, _) => None,
             (Some(search), false) => Some(match Query::parse(typed) {
                 Ok(query) => {
-                    let hits = search.find(&query, &self.articles);
+                    let hits = search.find(&query);
                     let articles = hits.iter().map(|h| h.article).collect();
                     Ok(Found {
                         query,

@@ -1,0 +1,147 @@
+//! Knowing that the index is up to date without a look at every file.
+//!
+//! A full check walks the feed folders and compares each file's size and
+//! modification time with the index's; at a million articles that is
+//! 200,000 `stat` calls for every command. A folder's modification time
+//! changes whenever a name in it is added, removed or renamed, so the quick
+//! check compares the folders' times instead (a few thousand), reads again
+//! only the folders that changed, and compares the most recently changed
+//! files one by one. What it cannot see is a file rewritten in place
+//! (same name, no rename) that is not among those: `--fresh`, the reader
+//! and `kanbao check` do the full walk. README.md, "The index", says what
+//! each guarantees.
+//!
+//! What the last refresh saw is kept in the index folder as `FOLDERS`:
+//!
+//! ```text
+//! magic "KANBAOFD", version u32, checksum u64 of the rest, then varints:
+//! when the walk began (ns); the folders (path, depth, modification time
+//! in ns or -1 for "look again"); the newest files (path, size, time)
+//! ```
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use super::format::{In, Out, checksum};
+
+/// How thoroughly a refresh looks at the feed folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Folders' times and the newest files (see the module docs).
+    Quick,
+    /// Every file's size and time, and every segment's records checked.
+    Full,
+}
+
+const MAGIC: &[u8; 8] = b"KANBAOFD";
+const VERSION: u32 = 1;
+pub const FILE: &str = "FOLDERS";
+
+/// Files compared one by one by a quick check: the newest are the ones a
+/// fetch or an editor is still changing.
+pub const RECENT_FILES: usize = 1000;
+
+/// A folder or file time this close to the walk's start may yet change
+/// within the same clock tick, unseen: such a folder is looked at again.
+const RACY_NS: i64 = 2_000_000_000;
+
+/// What the last refresh saw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// When its walk began, in ns since the epoch.
+    pub walked_at: i64,
+    /// Every folder listed: path, depth below its feed's folder, and its
+    /// modification time (-1: look again next time).
+    pub folders: Vec<(String, u32, i64)>,
+    /// The most recently changed files: path, size, time.
+    pub recent: Vec<(String, u64, i64)>,
+}
+
+impl Seen {
+    /// The folders' time as recorded: -1 when it is too close to the
+    /// walk's start to trust.
+    pub fn folder_time(walked_at: i64, mtime: Option<i64>) -> i64 {
+        match mtime {
+            Some(t) if t.saturating_add(RACY_NS) < walked_at => t,
+            _ => -1,
+        }
+    }
+
+    /// Reads `FOLDERS` from the index folder; `None` when it is missing,
+    /// foreign or damaged (then a full walk is made).
+    pub fn read(dir: &Path) -> Option<Seen> {
+        let bytes = fs::read(dir.join(FILE)).ok()?;
+        if bytes.len() < 20 || &bytes[..8] != MAGIC {
+            return None;
+        }
+        let mut head = In::new(&bytes[8..20]);
+        let version = head.u32().ok()?;
+        let sum = head.u64().ok()?;
+        let body = &bytes[20..];
+        if version != VERSION || checksum(body) != sum {
+            return None;
+        }
+        let mut r = In::new(body);
+        let walked_at = r.varint().ok()? as i64;
+        let n = r.len(body.len()).ok()?;
+        let mut folders = Vec::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string().ok()?;
+            let depth = r.varint().ok()? as u32;
+            let mtime = r.varint().ok()? as i64;
+            folders.push((path, depth, mtime));
+        }
+        let n = r.len(body.len()).ok()?;
+        let mut recent = Vec::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string().ok()?;
+            let size = r.varint().ok()?;
+            let mtime = r.varint().ok()? as i64;
+            recent.push((path, size, mtime));
+        }
+        Some(Seen {
+            walked_at,
+            folders,
+            recent,
+        })
+    }
+
+    /// Writes `FOLDERS` to the index folder, atomically.
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        let mut body = Out::default();
+        body.varint(self.walked_at as u64);
+        body.varint(self.folders.len() as u64);
+        for (path, depth, mtime) in &self.folders {
+            body.str(path);
+            body.varint(u64::from(*depth));
+            body.varint(*mtime as u64);
+        }
+        body.varint(self.recent.len() as u64);
+        for (path, size, mtime) in &self.recent {
+            body.str(path);
+            body.varint(*size);
+            body.varint(*mtime as u64);
+        }
+        let mut bytes = Vec::with_capacity(body.buf.len() + 20);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&checksum(&body.buf).to_le_bytes());
+        bytes.extend_from_slice(&body.buf);
+        crate::atomic::write(&dir.join(FILE), &bytes)
+    }
+}
+
+/// Now, in ns since the epoch.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// A folder's modification time in ns, if it is still a folder.
+pub fn folder_mtime(path: &Path) -> Option<i64> {
+    let m = fs::metadata(path).ok()?;
+    m.is_dir().then(|| super::mtime_ns(&m))
+}

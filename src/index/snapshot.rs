@@ -1,0 +1,177 @@
+//! The index as a command reads it: the segments open, which of their
+//! articles the library holds, and nothing more put together.
+//!
+//! The reader needs every article in library order and so decodes every
+//! record ([`super::assemble`]). A command needs a few: `kanbao search`
+//! ranks its hits by the rank keys stored beside each article and decodes
+//! only the ones it prints; `kanbao show ID` finds its article in the
+//! segments' id tables. Both then cost what they show, not what the archive
+//! holds.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::library::{self, FindError, MIN_ID_PREFIX, PageKey};
+use crate::model::{Article, Warning};
+
+use super::search::{self, Hit, Query, Search, Snippet};
+use super::segment::Segment;
+
+/// The open index of one archive, for one command.
+pub struct Snapshot {
+    /// Per configured feed: its id, title and folder.
+    feeds: Vec<(String, String, PathBuf)>,
+    segments: Vec<Arc<Segment>>,
+    /// Per segment, per source: its feed's number, when the library holds it.
+    live: Vec<Vec<Option<u32>>>,
+    search: Search,
+    /// Problems met reading the archive, as the reader would list them.
+    pub warnings: Vec<Warning>,
+}
+
+/// The hits of a search, the first ones read.
+pub struct Found {
+    /// How many articles match.
+    pub count: usize,
+    /// The first hits asked for, ranked, each with its article (without
+    /// its body).
+    pub hits: Vec<(Hit, Article)>,
+}
+
+impl Snapshot {
+    /// The snapshot of open `segments` of `config`'s index, with the
+    /// warnings of the walk that checked them.
+    pub(crate) fn new(config: &Config, segments: Vec<Segment>, walk_warnings: &[Warning]) -> Self {
+        let live = super::live(config, &segments);
+        let warnings = super::warnings_of(config, &segments, &live, walk_warnings);
+        // Each live article is numbered in segment order: hits carry it.
+        let mut next = 0u32;
+        let positions: Vec<Vec<u32>> = segments
+            .iter()
+            .zip(&live)
+            .map(|(segment, live)| {
+                let mut numbers = vec![search::NONE; segment.len()];
+                for (info, feed) in segment.sources.iter().zip(live) {
+                    if feed.is_none() {
+                        continue;
+                    }
+                    let docs = info.first as usize..(info.first + info.count) as usize;
+                    for slot in numbers.get_mut(docs).into_iter().flatten() {
+                        *slot = next;
+                        next += 1;
+                    }
+                }
+                numbers
+            })
+            .collect();
+        let segments: Vec<Arc<Segment>> = segments.into_iter().map(Arc::new).collect();
+        Snapshot {
+            feeds: config
+                .feeds
+                .iter()
+                .map(|f| (f.id.clone(), f.title.clone(), f.path.clone()))
+                .collect(),
+            search: Search::new(segments.clone(), positions, Vec::new()),
+            segments,
+            live,
+            warnings,
+        }
+    }
+
+    /// The title of the feed with this id.
+    pub fn feed_title(&self, id: &str) -> Option<&str> {
+        self.feeds
+            .iter()
+            .find(|(f, _, _)| f == id)
+            .map(|(_, title, _)| title.as_str())
+    }
+
+    /// The articles matching `query`, ranked as the reader ranks them
+    /// ([`Search::find`]); the first `limit` (all for `None`) are read.
+    pub fn search(&self, query: &Query, limit: Option<usize>) -> Found {
+        let hits = self
+            .search
+            .find_ranked(query, limit.unwrap_or(usize::MAX), |h| self.file_order(h));
+        let count = hits.len();
+        let shown = limit.unwrap_or(count).min(count);
+        let hits = hits[..shown]
+            .iter()
+            .filter_map(|h| Some((*h, self.article_at(h.place())?)))
+            .collect();
+        Found { count, hits }
+    }
+
+    /// The text around `hit`'s first match (see [`Search::snippet`]).
+    pub fn snippet(&self, hit: &Hit, query: &Query, before: usize, chars: usize) -> Snippet {
+        self.search.snippet(hit, query, before, chars)
+    }
+
+    /// The article whose id is `id` or starts with it (at least
+    /// [`MIN_ID_PREFIX`] characters), without its body.
+    pub fn find(&self, id: &str) -> Result<Article, FindError> {
+        let mut found: Vec<Article> = Vec::new();
+        for (s, segment) in self.segments.iter().enumerate() {
+            for doc in segment.ids_with_prefix(id) {
+                if let Some(article) = self.article_at((s, doc))
+                    && article.id.starts_with(id)
+                {
+                    found.push(article);
+                }
+            }
+        }
+        if let Some(exact) = found.iter().position(|a| a.id == id) {
+            return Ok(found.swap_remove(exact));
+        }
+        if id.len() < MIN_ID_PREFIX {
+            return Err(FindError::TooShort(id.to_owned()));
+        }
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found.dedup_by(|a, b| a.id == b.id);
+        match found.len() {
+            0 => Err(FindError::NotFound(id.to_owned())),
+            1 => Ok(found.swap_remove(0)),
+            _ => Err(FindError::Ambiguous(
+                id.to_owned(),
+                found.into_iter().map(|a| a.id).collect(),
+            )),
+        }
+    }
+
+    /// The article at (segment, number), if the library holds it; `None`
+    /// where its record is damaged too.
+    fn article_at(&self, (segment, doc): (usize, u32)) -> Option<Article> {
+        let seg = self.segments.get(segment)?;
+        let (source, place) = seg.source_of(doc)?;
+        self.live.get(segment)?.get(source).copied().flatten()?;
+        seg.articles(source).ok()?.into_iter().nth(place as usize)
+    }
+
+    /// Where a hit stands in file order: its feed as configured, its page
+    /// in library order, its place on the page.
+    fn file_order(&self, hit: &Hit) -> (u32, PageOrder, u32) {
+        let (segment, doc) = hit.place();
+        let found = self.segments.get(segment).and_then(|seg| {
+            let (source, place) = seg.source_of(doc)?;
+            let feed = self.live.get(segment)?.get(source).copied().flatten()?;
+            let (_, _, folder) = self.feeds.get(feed as usize)?;
+            let relative = library::relative_name(folder, Path::new(&seg.sources[source].path));
+            Some((
+                feed,
+                Some(PageKey::from_relative(&relative).sort_key()),
+                place,
+            ))
+        });
+        found.unwrap_or((u32::MAX, None, u32::MAX))
+    }
+}
+
+/// A page's place in its feed's list (see [`PageKey::sort_key`]); `None`
+/// sorts first but is only given for damaged entries, which sort last by
+/// their feed.
+type PageOrder = Option<(
+    bool,
+    std::cmp::Reverse<Option<String>>,
+    (u32, String),
+    String,
+)>;
