@@ -20,11 +20,19 @@
 //!   read it. Dropping the result is not timed.
 //! - `index/refresh_unchanged/100k`: `Index::refresh` when nothing
 //!   changed: the segments opened, the feed folders walked, every file's
-//!   size and time compared.
+//!   size and time compared (what `--fresh` and the reader do).
+//! - `index/refresh_quick/100k`: the quick check a command makes (issue
+//!   15): the segments opened, the folders' times and the newest files
+//!   compared.
 //! - `search/2-chars/100k/科技`, `…/院士`, `search/4-chars/100k/创新高地`,
-//!   `search/1-char/100k/院`: what `kanbao search Q --limit 20` does once the
-//!   library is open: `Query::parse`, `Search::find` (all hits, ranked) and
-//!   the snippets of the first 20 hits.
+//!   `search/1-char/100k/院`: the reader's search once its library is open:
+//!   `Query::parse`, `Search::find` (all hits, ranked) and the snippets of
+//!   the first 20 hits.
+//! - `command/search/100k/院士`, `…/创新高地`, `…/院`: what `kanbao search Q`
+//!   does in-process (issue 15): the quick check, a `Snapshot` (no library),
+//!   the hits ranked by their rank keys, the first 20 read with snippets.
+//! - `command/show/100k`: what `kanbao show ID` does in-process: the quick
+//!   check, the id found in the segments' id tables, the page read.
 //! - `article/open/100k`: `library::read_article` of one article, taking in
 //!   turn 64 articles spread evenly through the archive (its page read and
 //!   parsed again).
@@ -42,8 +50,9 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use kanbao::config::{self, Config};
+use kanbao::index::fresh::Freshness;
 use kanbao::index::search::Query;
-use kanbao::index::{Index, Opened};
+use kanbao::index::{self, Index, Opened};
 use kanbao::library;
 use kanbao::marks::Marks;
 use kanbao::model::Article;
@@ -194,7 +203,7 @@ impl io::Write for Counter {
 /// and the snippets of the first 20; returns the number of hits.
 fn search(opened: &Opened, query: &str) -> usize {
     let query = Query::parse(query).unwrap_or_else(|e| panic!("{e}"));
-    let hits = opened.search.find(&query, &opened.library.articles);
+    let hits = opened.search.find(&query);
     for hit in hits.iter().take(SHOWN) {
         black_box(
             opened
@@ -274,6 +283,52 @@ fn bench_index(c: &mut Criterion) {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(!refreshed.changed());
             refreshed
+        });
+    });
+    // What a command does first: the folders' times and the newest files.
+    group.bench_function(format!("refresh_quick/{}", large.label), |b| {
+        b.iter(|| {
+            let refreshed = large
+                .index
+                .refresh_with(black_box(&large.config), &|_| {}, Freshness::Quick)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(!refreshed.changed());
+            refreshed
+        });
+    });
+    group.finish();
+
+    // A command's search: a snapshot (no library), the first 20 hits read.
+    let mut group = c.benchmark_group("command");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    let open_snapshot =
+        || index::snapshot_at(&large.index, &large.config, &|_| {}, Freshness::Quick);
+    for query in ["院士", "创新高地", "院"] {
+        group.bench_function(format!("search/{}/{query}", large.label), |b| {
+            b.iter(|| {
+                let snapshot = open_snapshot();
+                let query = Query::parse(black_box(query)).unwrap_or_else(|e| panic!("{e}"));
+                let found = snapshot.search(&query, Some(SHOWN));
+                for (hit, _) in &found.hits {
+                    black_box(snapshot.snippet(hit, &query, SNIPPET_BEFORE, SNIPPET_CHARS));
+                }
+                found.count
+            });
+        });
+    }
+    let middle = opened.library.articles[opened.library.articles.len() / 2]
+        .id
+        .clone();
+    group.bench_function(format!("show/{}", large.label), |b| {
+        b.iter(|| {
+            let snapshot = open_snapshot();
+            let stub = snapshot
+                .find(black_box(&middle))
+                .unwrap_or_else(|e| panic!("{e}"));
+            library::read_article(&large.config.feeds, &stub)
         });
     });
     group.finish();
