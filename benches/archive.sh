@@ -24,7 +24,9 @@
 #    so that the difference is the indexing;
 # 3. times, RUNS times each (default 10) after one untimed run, on the
 #    warm index: `kanbao list --json | wc -l`, `kanbao search Q --limit 20`
-#    for 科技, 院士, 创新高地 and 院, and `kanbao show ID` of the middle
+#    for 科技, 院士, 创新平台, 创新高地 and 院, `search 院士 --json` (20 hits
+#    and the count), `--fresh search 院士` (every file's size and time
+#    compared) and `kanbao show ID` of the middle
 #    article; with hyperfine if installed, else in a loop reading
 #    $EPOCHREALTIME (min / median / max);
 # 4. measures peak RSS (VmHWM) of the cold run, `list --json`, `search 科技`
@@ -219,17 +221,22 @@ mapfile -t ids < <("${kb[@]}" list --json | grep -o '^      "id": "[0-9a-f]*"' |
 middle=${ids[${#ids[@]} / 2]}
 echo "kanbao list --json: $lines lines, ${#ids[@]} articles; middle article $middle"
 timeit "list --json | wc -l" "\"$bin\" --config \"$config\" list --json | wc -l >/dev/null"
-for q in 科技 院士 创新高地 院; do
+for q in 科技 院士 创新平台 创新高地 院; do
     count=$("${kb[@]}" search "$q" --limit 0 | head -n 1)
     timeit "search $q --limit 20" "\"$bin\" --config \"$config\" search $q --limit 20 >/dev/null"
     echo "    ($count)"
 done
+timeit "search 院士 --json" "\"$bin\" --config \"$config\" search 院士 --json >/dev/null"
+timeit "--fresh search 院士" "\"$bin\" --config \"$config\" --fresh search 院士 >/dev/null"
 timeit "show $middle" "\"$bin\" --config \"$config\" show $middle >/dev/null"
 
 echo
 echo "== peak RSS (VmHWM), measured with: $peak_tool"
 echo "$(mib "$(peak "${kb[@]}" list --json)")  list --json"
 echo "$(mib "$(peak "${kb[@]}" search 科技 --limit 20)")  search 科技 --limit 20"
+echo "$(mib "$(peak "${kb[@]}" search 院士)")  search 院士"
+echo "$(mib "$(peak "${kb[@]}" search 创新平台)")  search 创新平台"
+echo "$(mib "$(peak "${kb[@]}" --fresh search 院士)")  --fresh search 院士"
 echo "$(mib "$(peak "${kb[@]}" show "$middle")")  show $middle"
 
 if ! have tmux; then

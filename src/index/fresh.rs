@@ -7,8 +7,8 @@
 //! check compares the folders' times instead (a few thousand), reads again
 //! only the folders that changed, and compares the most recently changed
 //! files one by one. What it cannot see is a file rewritten in place
-//! (same name, no rename) that is not among those: `--fresh`, the reader
-//! and `kanbao check` do the full walk. README.md, "The index", says what
+//! (same name, no rename) that is not among those: `--fresh` and the
+//! reader do the full walk. README.md, "The index", says what
 //! each guarantees.
 //!
 //! What the last refresh saw is kept in the index folder as `FOLDERS`:
