@@ -19,6 +19,7 @@
 //! words, which are not counted).
 
 use std::collections::HashMap;
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(Some(options)) => options,
         Ok(None) => {
-            println!("{HELP}");
+            // A closed pipe (`| head`) is no reason to fail.
+            let _ = writeln!(io::stdout(), "{HELP}");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -65,8 +67,10 @@ fn main() -> ExitCode {
         }
         stats.bytes += generated.text.len() as u64;
     }
-    stats.print();
-    println!("counted in {:.1} s", started.elapsed().as_secs_f64());
+    let mut out = io::stdout().lock();
+    let _ = stats
+        .report(&mut out)
+        .and_then(|()| writeln!(out, "counted in {:.1} s", started.elapsed().as_secs_f64()));
     ExitCode::SUCCESS
 }
 
@@ -155,7 +159,7 @@ impl Stats {
         }
     }
 
-    fn print(&self) {
+    fn report(&self, out: &mut impl Write) -> io::Result<()> {
         let mut lengths: Vec<u32> = self.postings.values().copied().collect();
         lengths.sort_unstable();
         let at = |share: f64| -> u32 {
@@ -163,29 +167,33 @@ impl Stats {
             lengths.get(i).copied().unwrap_or(0)
         };
         let total: u64 = lengths.iter().map(|&n| u64::from(n)).sum();
-        println!(
+        let articles = self.articles.max(1) as f64;
+        writeln!(
+            out,
             "{} articles, {:.1} MB of page text",
             self.articles,
             self.bytes as f64 / 1e6
-        );
-        println!("distinct bigrams: {}", lengths.len());
-        println!(
+        )?;
+        writeln!(out, "distinct bigrams: {}", lengths.len())?;
+        writeln!(
+            out,
             "posting length (articles per bigram): median {}, p90 {}, p99 {}, max {}",
             at(0.5),
             at(0.9),
             at(0.99),
             at(1.0)
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "postings: {total} in all, {:.0} distinct bigrams per article",
-            total as f64 / self.articles.max(1) as f64
-        );
+            total as f64 / articles
+        )?;
         let shares: Vec<String> = QUERIES
             .iter()
             .zip(self.hits)
-            .map(|(q, n)| format!("{q} {:.1}%", n as f64 * 100.0 / self.articles.max(1) as f64))
+            .map(|(q, n)| format!("{q} {:.1}%", n as f64 * 100.0 / articles))
             .collect();
-        println!("articles holding: {}", shares.join(", "));
+        writeln!(out, "articles holding: {}", shares.join(", "))
     }
 }
 
