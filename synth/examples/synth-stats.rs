@@ -11,7 +11,8 @@
 //! realistic archive has many keys, most of them in few articles; a
 //! generator with a small vocabulary puts every key in a large share of
 //! the articles. It also prints the share of articles that hold the words
-//! the tests and benchmarks search for.
+//! the tests and benchmarks search for, and checks on the way that the
+//! parser reads every page back as generated.
 //!
 //! The bigrams are counted here rather than with `kanbao::index::grams` so
 //! that the figures stay comparable while the index changes; they are the
@@ -62,7 +63,17 @@ fn main() -> ExitCode {
     let mut stats = Stats::default();
     for generated in pages {
         let name = generated.path.to_string_lossy();
-        for article in page::parse(&generated.text, &name).articles {
+        let parsed = page::parse(&generated.text, &name);
+        stats.warnings += parsed.warnings.len();
+        stats.titles_differ += usize::from(
+            parsed.articles.len() != generated.titles.len()
+                || parsed
+                    .articles
+                    .iter()
+                    .zip(&generated.titles)
+                    .any(|(a, t)| a.title.as_deref() != Some(t.as_str())),
+        );
+        for article in parsed.articles {
             stats.add(&article);
         }
         stats.bytes += generated.text.len() as u64;
@@ -105,6 +116,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
 struct Stats {
     articles: usize,
     bytes: u64,
+    /// Warnings of the page parser, and pages whose articles it read
+    /// otherwise than they were generated: both should be 0.
+    warnings: usize,
+    titles_differ: usize,
     /// Articles holding each bigram (its posting length).
     postings: HashMap<(char, char), u32>,
     /// Articles holding each of [`QUERIES`].
@@ -173,6 +188,11 @@ impl Stats {
             "{} articles, {:.1} MB of page text",
             self.articles,
             self.bytes as f64 / 1e6
+        )?;
+        writeln!(
+            out,
+            "parser warnings: {}; pages read back otherwise: {}",
+            self.warnings, self.titles_differ
         )?;
         writeln!(out, "distinct bigrams: {}", lengths.len())?;
         writeln!(
