@@ -16,7 +16,7 @@ use crate::calendar::civil_from_days;
 use crate::rng::{Rng, mix};
 use crate::template::{Part, Slot, Template};
 use crate::words::{
-    BRAND, COMPANY_FORMS, COMPOUND_SURNAMES, COOP_KINDS, CROPS, GIVEN, OFFICES, ORDINALS, PLACE,
+    BRAND, COMPANY_FORMS, COMPOUND_SURNAMES, CROPS, GIVEN, LIVESTOCK, OFFICES, ORDINALS, PLACE,
     ROAD_KINDS, ROAD_NAMES, SPORTS, SURNAMES, TRADES, VILLAGE_ENDINGS,
 };
 
@@ -182,9 +182,19 @@ impl<'w> Cast<'w> {
                 }
             }
             Slot::Coop => {
+                // 李庄辣椒种植专业合作社, 柳林生猪养殖专业合作社, 李庄农机专业合作社.
                 self.hamlet(rng, out);
-                out.push_str(rng.word(&CROPS));
-                out.push_str(rng.word(&COOP_KINDS));
+                match rng.below(10) {
+                    0..=5 => {
+                        out.push_str(rng.word(&CROPS));
+                        out.push_str("种植专业合作社");
+                    }
+                    6..=8 => {
+                        out.push_str(rng.word(&LIVESTOCK));
+                        out.push_str("养殖专业合作社");
+                    }
+                    _ => out.push_str("农机专业合作社"),
+                }
             }
             Slot::Team => self.team(rng, out),
             Slot::Office => {

@@ -454,15 +454,19 @@ fn push_byline(rng: &mut Rng, cast: &Cast<'_>, out: &mut String) {
 /// A two-character name is now and then padded to the width of three, as
 /// some papers set it (`王　伟`); the page parser joins it again.
 fn push_name(rng: &mut Rng, name: &str, out: &mut String) {
+    match padded(name) {
+        Some(padded) if rng.chance(10) => out.push_str(&padded),
+        _ => out.push_str(name),
+    }
+}
+
+/// `王　伟` for `王伟`; `None` for longer names, and for those with a half
+/// that would read as the marker 文 (words and pictures, `记者 王伟 文`).
+fn padded(name: &str) -> Option<String> {
     let mut chars = name.chars();
-    if let (Some(a), Some(b), None) = (chars.next(), chars.next(), chars.next())
-        && rng.chance(10)
-    {
-        out.push(a);
-        out.push('\u{3000}');
-        out.push(b);
-    } else {
-        out.push_str(name);
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(a), Some(b), None) if a != '文' && b != '文' => Some(format!("{a}\u{3000}{b}")),
+        _ => None,
     }
 }
 
@@ -588,6 +592,35 @@ mod tests {
                         .iter()
                         .filter_map(|a| a.byline.as_ref())
                         .all(|b| !b.reporters.is_empty() || !b.correspondents.is_empty())
+                );
+            }
+        }
+    }
+
+    /// A padded name must read back whole whatever its characters: `王　文`
+    /// and `文　柱` did not (the parser took 文 for the marker of 文/图).
+    #[test]
+    fn every_padded_name_reads_back_whole() {
+        let surnames = crate::words::SURNAMES.chars().map(|s| format!("{s}柱"));
+        let given = crate::words::GIVEN.chars().map(|g| format!("王{g}"));
+        for name in surnames.chain(given) {
+            let Some(padded) = padded(&name) else {
+                continue;
+            };
+            for line in [
+                format!("记者 {padded}"),
+                format!("记者 张宁 通讯员 {padded}"),
+            ] {
+                let byline = page::parse_byline(&line).unwrap_or_else(|| panic!("{line}"));
+                let names: Vec<&String> = byline
+                    .reporters
+                    .iter()
+                    .chain(&byline.correspondents)
+                    .collect();
+                assert_eq!(
+                    names.last().map(|n| n.as_str()),
+                    Some(name.as_str()),
+                    "{line}"
                 );
             }
         }

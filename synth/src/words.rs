@@ -96,8 +96,8 @@ pub(crate) const OFFICES: [&str; 24] = [
     "体育局",
 ];
 
-/// What cooperatives grow or keep.
-pub(crate) const CROPS: [&str; 14] = [
+/// What farmers' cooperatives grow (种植专业合作社) …
+pub(crate) const CROPS: [&str; 12] = [
     "蔬菜",
     "辣椒",
     "花生",
@@ -110,12 +110,10 @@ pub(crate) const CROPS: [&str; 14] = [
     "葡萄",
     "黄桃",
     "芝麻",
-    "肉牛",
-    "蛋鸡",
 ];
 
-/// Kinds of cooperative.
-pub(crate) const COOP_KINDS: [&str; 3] = ["种植专业合作社", "养殖专业合作社", "农机专业合作社"];
+/// … and keep (养殖专业合作社).
+pub(crate) const LIVESTOCK: [&str; 6] = ["肉牛", "蛋鸡", "生猪", "肉羊", "奶牛", "水产"];
 
 /// Sports a club plays.
 pub(crate) const SPORTS: [&str; 4] = ["足球", "篮球", "排球", "乒乓球"];
@@ -173,7 +171,7 @@ mod tests {
             &COMPANY_FORMS,
             &OFFICES,
             &CROPS,
-            &COOP_KINDS,
+            &LIVESTOCK,
             &SPORTS,
             &ROAD_NAMES,
             &ROAD_KINDS,
