@@ -289,13 +289,16 @@ fn find_in_the_article(#[case] width: u16, #[case] height: u16) {
     let reader = app.panes.reader.map(|p| p.text()).unwrap_or_default();
     let mut lit = std::collections::BTreeSet::new();
     let mut plain = std::collections::BTreeSet::new();
+    let end = reader.x + reader.width;
     for y in reader.y..reader.y + reader.height {
-        for x in reader.x..reader.x + reader.width {
+        for x in reader.x..end {
             let cell = &buffer[(x, y)];
             let style = format!("{:?}", cell.style());
-            match cell.symbol() {
-                "科" => lit.insert(style),
-                "全" | "省" | "市" => plain.insert(style),
+            // 科 of 科技 (the next double-width cell), not of 科学.
+            let next = (x + 2 < end).then(|| buffer[(x + 2, y)].symbol());
+            match (cell.symbol(), next) {
+                ("科", Some("技")) => lit.insert(style),
+                ("科", _) | ("全" | "省" | "市", _) => plain.insert(style),
                 _ => false,
             };
         }

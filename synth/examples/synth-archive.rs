@@ -5,10 +5,13 @@
 //! kanbao --config /tmp/synth100k/config.toml
 //! ```
 //!
-//! The pages are made of the sample page's paragraphs, headlines, bylines
-//! and captions, shuffled; the same seed gives the same files (see
-//! `kanbao_synth`).
+//! The pages are made of the sample page's text and of seven seed texts of
+//! made-up news (sport, economy, rural affairs, culture, weather and
+//! transport, courts, health) whose people, places, organisations, dates
+//! and figures are made up anew for every article; the same seed gives
+//! the same files (see `kanbao_synth`).
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -20,9 +23,13 @@ synth-archive: write a synthetic kanbao archive for benchmarks and tests
 
 Usage: synth-archive [--articles N] [--seed S] [--feeds K] DIR
 
-Writes DIR/config.toml and page files DIR/feeds/<feed>/<date>/<NN>-<section>.txt,
-made of the sample page's paragraphs, headlines, bylines and captions.
-The same options give byte-identical files. DIR must be new or empty.
+Writes DIR/config.toml and page files DIR/feeds/<feed>/<date>/<NN>-<section>.txt.
+About a quarter of the articles are made of the bundled sample page's
+paragraphs, headlines and captions; the rest of seven made-up seed texts
+(sport, economy, rural affairs, culture, weather and transport, courts,
+health) with new names of people, places and organisations, dates and
+figures in every article. Bylines name each feed's reporters. The same
+options give byte-identical files. DIR must be new or empty.
 
 Options:
   --articles N   articles in the whole archive, exactly (default 1000)
@@ -48,7 +55,8 @@ fn main() -> ExitCode {
     };
     let (options, dir) = match command {
         Command::Help => {
-            println!("{HELP}");
+            // A closed pipe (`| head`) is no reason to fail.
+            let _ = writeln!(std::io::stdout(), "{HELP}");
             return ExitCode::SUCCESS;
         }
         Command::Generate(options, dir) => (options, dir),
@@ -56,7 +64,9 @@ fn main() -> ExitCode {
     let started = Instant::now();
     match synth::generate(&dir, &options) {
         Ok(summary) => {
-            println!(
+            let mut out = std::io::stdout();
+            let _ = writeln!(
+                out,
                 "wrote {} files ({} pages), {} articles, {:.1} MB to {} in {:.1} s",
                 summary.files,
                 summary.pages,
@@ -65,7 +75,8 @@ fn main() -> ExitCode {
                 dir.display(),
                 started.elapsed().as_secs_f64()
             );
-            println!(
+            let _ = writeln!(
+                out,
                 "read it with: kanbao --config {}",
                 dir.join("config.toml").display()
             );
