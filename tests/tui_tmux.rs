@@ -1108,8 +1108,10 @@ fn the_reader_answers_keys_while_a_first_index_is_built() {
     // A search works on the new index.
     tmux.keys(&["/"]);
     tmux.type_text("创新高地");
-    let screen = tmux.wait_for("search hits", |s| s.contains("搜索 全部"));
-    assert!(screen.contains("创新高地"), "{screen}");
+    // Each character typed searches again: wait for the whole query.
+    tmux.wait_for("search hits", |s| {
+        s.contains("搜索 全部") && s.contains("创新高地")
+    });
     tmux.keys(&["C-c"]);
     let (status, screen) = tmux.wait_for_exit();
     assert_eq!(status, 0, "{screen}");
