@@ -50,6 +50,9 @@
 #   u, U          the status line names the next (previous) date
 #   v             the status line says "showing the N unread only",
 #                 "showing the N starred only", "showing all N articles"
+#   / 创新平台    after `/`, each character typed (slash1 … slash4): the
+#                 status line shows the query so far, drawn in the frame
+#                 that shows its hits
 #
 # The time reported is from just before the key was sent to just after the
 # first poll that saw the answer returned (an upper bound); "resolution"
@@ -117,15 +120,18 @@ pane='exec "$LOOP_BIN" --config "$LOOP_CONFIG"'
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(tmux -V)"
 echo "== archive: $archive"
 # Builds the index in the temporary cache; lists every article in order:
-# id, feed, date, headline, tab-separated.
+# id, feed, date, and the first line of its head (the kicker if it has
+# one, else the headline: what the reader pane's first row shows),
+# tab-separated.
 "$bin" --config "$config" list --json | awk '
-    /^      "id": /    { id = $2 }
+    /^      "id": /    { id = $2; kicker = "" }
     /^      "feed": /  { feed = $2 }
     /^      "date": /  { date = $2 }
+    /^      "kicker": "/ { kicker = $0; sub(/^      "kicker": "/, "", kicker); sub(/",$/, "", kicker) }
     /^      "title": / {
         sub(/^      "title": "/, ""); sub(/",$/, "")
         gsub(/[",]/, "", id); gsub(/[",]/, "", feed); gsub(/[",]/, "", date)
-        print id "\t" feed "\t" date "\t" $0
+        print id "\t" feed "\t" date "\t" (kicker != "" ? kicker : $0)
     }' >"$tmp/articles.tsv"
 mapfile -t listed <"$tmp/articles.tsv"
 ((${#listed[@]} == articles)) || die "expected $articles articles, kanbao list has ${#listed[@]}"
@@ -332,6 +338,22 @@ wait_row 0 "*│$feed_title · * 篇*" "the first feed selected"
 for ((i = 0; i < runs; i++)); do
     press A "$status_row" ' marked * read*' A_feed
     press Escape "$status_row" ' undone: * unread again*' Esc_feed
+done
+# Search as you type (issue 15): `/`, then 创新平台 a character at a time,
+# each timed until the status line shows the query with it (the hits are
+# drawn in the same frame); Esc clears the search.
+query=创新平台
+for ((i = 0; i < runs; i++)); do
+    pause 0.05
+    tmux_cmd "send-keys -t one /"
+    wait_row "$status_row" ' /▏*'
+    for ((c = 1; c <= ${#query}; c++)); do
+        press "-l ${query:c-1:1}" "$status_row" " /${query:0:c}▏*" "slash$c"
+    done
+    tmux_cmd "send-keys -t one Escape"
+    wait_row "$status_row" '*q quit*'
+    pause 0.05
+    tmux_cmd "send-keys -t one Escape"
 done
 echo "$(peak): reader 1 at the end"
 tmux_cmd "kill-session -t one"

@@ -68,6 +68,10 @@ pub enum Command {
         /// of no section.
         #[arg(long, value_name = "SECTION")]
         section: Option<String>,
+        /// List only the first N articles (newest first), reading only
+        /// the newest pages [default: all; 0 = all].
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
     },
     /// Print one article, typeset.
     Show {
@@ -346,11 +350,15 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             json,
             feed,
             section,
+            limit,
         }) => list(
             (config_path, fresh),
             json,
-            feed.as_deref(),
-            section.as_deref(),
+            (
+                feed.as_deref(),
+                section.as_deref(),
+                limit.filter(|&n| n > 0),
+            ),
             out,
         ),
         Some(Command::Show { id, json, width }) => {
@@ -385,7 +393,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             what: ExportCommand::Opml,
         }) => export_opml(config_path, out),
         None if io::stdout().is_terminal() && io::stdin().is_terminal() => read(config_path),
-        None => list((config_path, fresh), false, None, None, out),
+        None => list((config_path, fresh), false, (None, None, None), out),
     }
 }
 
@@ -683,8 +691,7 @@ fn parse(
 fn list(
     (config_path, fresh): Archive<'_>,
     json: bool,
-    feed: Option<&str>,
-    section: Option<&str>,
+    (feed, section, limit): (Option<&str>, Option<&str>, Option<usize>),
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
@@ -698,7 +705,17 @@ fn list(
             ids.join(", ")
         )));
     }
-    let opened = open_library(&config, fresh);
+    // The first articles only: the newest dates' pages are read.
+    let opened = match (limit, section) {
+        (Some(limit), None) => {
+            let front = open_snapshot(&config, fresh).front(&config, limit, feed);
+            std::mem::ManuallyDrop::new(index::Opened {
+                library: front,
+                search: index::Search::empty(),
+            })
+        }
+        _ => open_library(&config, fresh),
+    };
     let library = &opened.library;
     let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
     if let Some(section) = section
@@ -726,11 +743,17 @@ fn list(
         )));
     }
     let wanted = |a: &Article| in_feed(a) && section.is_none_or(|s| section_name(a) == s);
+    let listed: Vec<&Article> = library
+        .articles
+        .iter()
+        .filter(|a| wanted(a))
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
     if json {
         let (_, marks, state_warnings) = marks::open();
         let mut warnings = library.warnings.clone();
         warnings.extend(state_warnings);
-        let articles = library.articles.iter().filter(|a| wanted(a));
+        let articles = listed.into_iter();
         write_listing(out, articles, &marks, &warnings)?;
         return Ok(Outcome::Clean);
     }
@@ -738,12 +761,13 @@ fn list(
     let width = terminal_width();
     let amb = config.text.ambiguous_width;
     let mut first = true;
+    let listed: std::collections::HashSet<&str> = listed.iter().map(|a| a.id.as_str()).collect();
     for group in library.groups() {
         let rows: Vec<&Article> = group
             .articles
             .iter()
             .copied()
-            .filter(|a| wanted(a))
+            .filter(|a| listed.contains(a.id.as_str()))
             .collect();
         if rows.is_empty() {
             continue;

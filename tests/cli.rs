@@ -1531,3 +1531,98 @@ fn parse_reads_saved_epaper_pages() {
          article page; save the page's text as a .txt file, or add the site's feed\n"
     );
 }
+
+/// Writes `text` to `relative` inside `dir`, creating its folders.
+fn write_in(dir: &Path, relative: &str, text: &str) {
+    let path = dir.join(relative);
+    fs::create_dir_all(path.parent().expect("a folder")).expect("create folders");
+    fs::write(path, text).expect("write a file");
+}
+
+/// The ids `kanbao list --json ARGS…` lists, in order.
+fn listed_ids(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["list", "--json"];
+    all.extend_from_slice(args);
+    let run = kanbao(dir, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .map(|a| a["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+#[test]
+fn list_limit_gives_the_first_articles_of_the_whole_list() {
+    // Two papers over several days, and a web feed's items grouped by
+    // date and section: `--limit` reads only the newest dates but must
+    // list exactly what the whole list starts with.
+    let dir = TempDir::new().expect("a temporary folder");
+    let options = kanbao_synth::Options {
+        articles: 400,
+        seed: 3,
+        feeds: 2,
+    };
+    kanbao_synth::generate(dir.path(), &options).expect("a synthetic archive");
+    // A web feed's stored items over three days and three categories, two
+    // published at the same second in different sections, one undated.
+    let mut config = fs::read_to_string(dir.path().join("config.toml")).expect("the config");
+    config.push_str(
+        "\n[[feeds]]\nid = \"wire\"\ntitle = \"通讯社\"\nkind = \"feed\"\npath = \"wire.xml\"\nstore = \"feeds/wire\"\n",
+    );
+    fs::write(dir.path().join("config.toml"), config).expect("write the config");
+    fs::write(
+        dir.path().join("wire.xml"),
+        "<rss version=\"2.0\"><channel><title>w</title></channel></rss>",
+    )
+    .expect("write the feed");
+    let categories = ["经济", "体育", "文化"];
+    for n in 0..24u32 {
+        let day = 1 + n % 3;
+        let hour = 8 + (n * 7) % 12;
+        let published = if n == 23 {
+            String::new()
+        } else {
+            format!("published = \"2026-11-0{day}T{hour:02}:00:00+08:00\"\n")
+        };
+        let item = format!(
+            "+++\nguid = \"item-{n}\"\ntitle = \"电讯第{n}号\"\n{published}category = \"{}\"\n+++\n\n第{n}条电讯的正文。\n",
+            categories[((n / 3) % 3) as usize]
+        );
+        write_in(dir.path(), &format!("feeds/wire/item-{n}.txt"), &item);
+    }
+    let all = listed_ids(dir.path(), &[]);
+    assert_eq!(all.len(), 424);
+    for limit in [1, 7, 20, 100, 250, 399, 400, 410, 423, 424, 1000] {
+        let n = limit.to_string();
+        let first = listed_ids(dir.path(), &["--limit", &n]);
+        assert_eq!(first, all[..limit.min(424)], "--limit {limit}");
+    }
+    let wire = listed_ids(dir.path(), &["--feed", "wire"]);
+    for limit in [1, 5, 8, 9, 16, 23, 24] {
+        let n = limit.to_string();
+        let first = listed_ids(dir.path(), &["--feed", "wire", "--limit", &n]);
+        assert_eq!(first, wire[..limit], "wire --limit {limit}");
+    }
+    assert_eq!(listed_ids(dir.path(), &["--limit", "0"]), all, "0 is all");
+    // One feed: its own first articles.
+    let config = fs::read_to_string(dir.path().join("config.toml")).expect("the config");
+    let second = config
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .nth(1)
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("a second feed")
+        .to_owned();
+    let of_feed = listed_ids(dir.path(), &["--feed", &second]);
+    let first = listed_ids(dir.path(), &["--feed", &second, "--limit", "30"]);
+    assert_eq!(first, of_feed[..30]);
+    // Text: the same articles, under their headings.
+    let text = kanbao(dir.path(), &["list", "--limit", "5"]);
+    let shown: Vec<&str> = all[..5].iter().map(String::as_str).collect();
+    for id in &shown {
+        assert!(text.stdout.contains(id), "{id} in:\n{}", text.stdout);
+    }
+    assert!(!text.stdout.contains(all[5].as_str()), "{}", text.stdout);
+}

@@ -145,3 +145,113 @@ pub fn folder_mtime(path: &Path) -> Option<i64> {
     let m = fs::metadata(path).ok()?;
     m.is_dir().then(|| super::mtime_ns(&m))
 }
+
+/// What a look at a path found (symbolic links followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    /// Modification time in ns since the epoch.
+    pub mtime: i64,
+    pub folder: bool,
+}
+
+/// Paths looked at before a second thread helps.
+const PARALLEL_STATS: usize = 2048;
+
+/// Each of `paths` looked at (`None` where it cannot be), in order. The
+/// cost of a look is mostly finding the path, one name at a time: each is
+/// looked up in its folder, opened once for a run of neighbours, and two
+/// threads share a long list.
+pub fn stat_all(paths: &[&str]) -> Vec<Option<Stat>> {
+    if paths.len() < PARALLEL_STATS {
+        return stat_run(paths);
+    }
+    let (a, b) = paths.split_at(paths.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| stat_run(b));
+        let mut first = stat_run(a);
+        first.extend(second.join().unwrap_or_else(|_| stat_run(b)));
+        first
+    })
+}
+
+/// [`stat_all`] on this thread.
+fn stat_run(paths: &[&str]) -> Vec<Option<Stat>> {
+    let mut folders = Folders::default();
+    paths
+        .iter()
+        .map(|p| {
+            let path = Path::new(p);
+            match (path.parent(), path.file_name()) {
+                (Some(dir), Some(name)) => folders.stat(dir, name),
+                _ => stat_path(path),
+            }
+        })
+        .collect()
+}
+
+fn stat_path(path: &Path) -> Option<Stat> {
+    let m = fs::metadata(path).ok()?;
+    Some(Stat {
+        size: m.len(),
+        mtime: super::mtime_ns(&m),
+        folder: m.is_dir(),
+    })
+}
+
+/// The folders opened last, to look names up in.
+#[derive(Default)]
+struct Folders {
+    open: Vec<(std::path::PathBuf, Option<fs::File>)>,
+}
+
+/// Folders kept open: a folder, its subfolder, and a third.
+const OPEN_FOLDERS: usize = 3;
+
+impl Folders {
+    /// `name` in folder `dir`, looked up from `dir`'s descriptor.
+    #[cfg(unix)]
+    fn stat(&mut self, dir: &Path, name: &std::ffi::OsStr) -> Option<Stat> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        let at = match self.open.iter().position(|(d, _)| d == dir) {
+            Some(n) => n,
+            None => {
+                if self.open.len() == OPEN_FOLDERS {
+                    self.open.remove(0);
+                }
+                self.open
+                    .push((dir.to_path_buf(), fs::File::open(dir).ok()));
+                self.open.len() - 1
+            }
+        };
+        let Some(folder) = &self.open[at].1 else {
+            return stat_path(&dir.join(name));
+        };
+        let name = std::ffi::CString::new(name.as_bytes()).ok()?;
+        // SAFETY: `stat` is plain data that fstatat fills in; the
+        // descriptor is open for the call and the name is NUL-terminated.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::fstatat(folder.as_raw_fd(), name.as_ptr(), &mut st, 0) };
+        if r != 0 {
+            return None;
+        }
+        #[allow(
+            clippy::useless_conversion,
+            reason = "time_t and its nanoseconds are narrower on some targets"
+        )]
+        let ns = i64::from(st.st_mtime)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(i64::from(st.st_mtime_nsec));
+        Some(Stat {
+            size: u64::try_from(st.st_size).unwrap_or(0),
+            mtime: ns,
+            folder: st.st_mode & libc::S_IFMT == libc::S_IFDIR,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn stat(&mut self, dir: &Path, name: &std::ffi::OsStr) -> Option<Stat> {
+        stat_path(&dir.join(name))
+    }
+}

@@ -407,8 +407,14 @@ impl Index {
         // Without a record of the folders, they are walked while the
         // segments are opened; with one, the segments come first, to tell
         // which files the folders held.
-        let (opened, walked) = match &seen {
-            Some(_) => (open(), None),
+        // With one, the folders are looked at while the segments open.
+        let (opened, walked, looked) = match &seen {
+            Some(seen) => std::thread::scope(|scope| {
+                let looking = scope.spawn(|| look(seen));
+                let opened = open();
+                let looked = looking.join().unwrap_or_else(|_| look(seen));
+                (opened, None, Some(looked))
+            }),
             None => std::thread::scope(|scope| {
                 let walker = scope.spawn(|| {
                     let mut warnings = Vec::new();
@@ -421,7 +427,7 @@ impl Index {
                     let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
                     (files, warnings, folders)
                 });
-                (opened, Some(walked))
+                (opened, Some(walked), None)
             }),
         };
         let mut rebuilt = false;
@@ -435,11 +441,13 @@ impl Index {
         };
         let (files, walk_warnings, folders) = match (walked, seen) {
             (Some(walked), _) => walked,
-            (None, Some(seen)) if !rebuilt => match quick_walk(config, &seen, &segments, walked_at)
-            {
-                None => return Ok((Refreshed::default(), Some(segments))),
-                Some(walked) => walked,
-            },
+            (None, Some(seen)) if !rebuilt => {
+                let looked = looked.unwrap_or_else(|| look(&seen));
+                match quick_walk(config, &seen, looked, &segments, walked_at) {
+                    None => return Ok((Refreshed::default(), Some(segments))),
+                    Some(walked) => walked,
+                }
+            }
             (None, _) => {
                 let mut warnings = Vec::new();
                 let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
@@ -797,6 +805,29 @@ fn newest(files: &[FileStat]) -> Vec<(String, u64, i64)> {
         .collect()
 }
 
+/// What the quick check finds now of what the last refresh saw: per
+/// folder its time (`None`: no longer a folder), per newest file its size
+/// and time (`u64::MAX, i64::MIN`: gone).
+struct Look {
+    now: Vec<Option<i64>>,
+    recent: Vec<(u64, i64)>,
+}
+
+/// Looks at the folders and the newest files `seen` lists.
+fn look(seen: &Seen) -> Look {
+    let paths: Vec<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    let now = fresh::stat_all(&paths)
+        .into_iter()
+        .map(|s| s.filter(|s| s.folder).map(|s| s.mtime))
+        .collect();
+    let paths: Vec<&str> = seen.recent.iter().map(|(p, _, _)| p.as_str()).collect();
+    let recent = fresh::stat_all(&paths)
+        .into_iter()
+        .map(|s| s.map_or((u64::MAX, i64::MIN), |s| (s.size, s.mtime)))
+        .collect();
+    Look { now, recent }
+}
+
 /// A walk's files, the warnings of folders that could not be read, and
 /// the folders as [`Seen::folders`] records them.
 type Walked = (Vec<FileStat>, Vec<Warning>, Vec<(String, u32, i64)>);
@@ -808,14 +839,11 @@ type Walked = (Vec<FileStat>, Vec<Warning>, Vec<(String, u32, i64)>);
 fn quick_walk(
     config: &Config,
     seen: &Seen,
+    look: Look,
     segments: &[Segment],
     walked_at: i64,
 ) -> Option<Walked> {
-    let now: Vec<Option<i64>> = seen
-        .folders
-        .iter()
-        .map(|(path, _, _)| fresh::folder_mtime(Path::new(path)))
-        .collect();
+    let Look { now, recent } = look;
     let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
     let changed: HashSet<&str> = seen
         .folders
@@ -834,10 +862,8 @@ fn quick_walk(
     let recent: HashMap<&str, (u64, i64)> = seen
         .recent
         .iter()
-        .map(|(path, _, _)| {
-            let now = fs::metadata(path).map_or((u64::MAX, i64::MIN), |m| (m.len(), mtime_ns(&m)));
-            (path.as_str(), now)
-        })
+        .zip(recent)
+        .map(|((path, _, _), now)| (path.as_str(), now))
         .collect();
     let recent_changed = seen
         .recent
@@ -1205,9 +1231,6 @@ fn warnings_of(
 /// A page as listed: its segment and source number there.
 type PageRef = (PageKey, (u32, u32));
 
-/// A page's place and its articles, read.
-type ReadPage = ((u32, u32), Vec<Article>);
-
 /// The library (in library order) and its search from open segments; with
 /// `front`, only the first articles (whole pages, whole web feeds) are read,
 /// and the search is empty.
@@ -1267,25 +1290,33 @@ fn assemble(
     }
     // Their articles, read on as many threads as there are segments'
     // worth of work (two halves on two cores).
-    let order: Vec<(u32, u32)> = pages.iter().flatten().map(|(_, at)| *at).collect();
-    let decoded = decode_pages(&segments, &order, &mut library.warnings);
-    let mut decoded = decoded.into_iter();
+    // Their articles, decoded page by page straight into the library: a
+    // second copy of them all would double the reader's peak memory.
     library.articles.reserve(wanted);
     let mut origin: Vec<(u32, u32)> = Vec::with_capacity(wanted);
+    let mut damaged: Vec<Warning> = Vec::new();
     // Each article's place in file order, before a web feed's items are
     // sorted by time: what breaks ties in search.
     let mut file_order: Vec<(u32, u32)> = Vec::new();
     for (feed_no, feed) in config.feeds.iter().enumerate() {
-        let feed_pages: Vec<(PageKey, ReadPage)> = std::mem::take(&mut pages[feed_no])
-            .into_iter()
-            .map(|(key, at)| (key, (at, decoded.next().unwrap_or_default())))
-            .collect();
-        let (start, order) =
-            library.add_feed_with(feed, feed_pages, |((seg, n), articles), out| {
-                let first = segments[seg as usize].sources[n as usize].first;
-                origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
-                out.extend(articles);
-            });
+        let feed_pages = std::mem::take(&mut pages[feed_no]);
+        let (start, order) = library.add_feed_with(feed, feed_pages, |(seg, n), out| {
+            let segment = &segments[seg as usize];
+            match segment.articles(n as usize) {
+                Ok(articles) => {
+                    let first = segment.sources[n as usize].first;
+                    origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
+                    out.extend(articles);
+                }
+                Err(why) => damaged.push(Warning::new(
+                    &segment.sources[n as usize].path,
+                    None,
+                    format!(
+                        "its index entry is damaged ({why}); delete the cache folder to rebuild it"
+                    ),
+                )),
+            }
+        });
         if front.is_none() {
             file_order.extend_from_slice(&origin[start..]);
         }
@@ -1295,6 +1326,7 @@ fn assemble(
             origin.extend(moved);
         }
     }
+    library.warnings.append(&mut damaged);
     if front.is_some() {
         return Opened {
             search: Search::empty(),
@@ -1303,6 +1335,10 @@ fn assemble(
     }
     let positions = numbered(&segments, &origin);
     let ties = numbered(&segments, &file_order);
+    // Every record was read; the reader reads them no more.
+    for segment in &segments {
+        segment.release_all();
+    }
     let segments = segments.into_iter().map(Arc::new).collect();
     Opened {
         search: Search::new(segments, positions, ties),
@@ -1326,56 +1362,6 @@ fn numbered(segments: &[Segment], order: &[(u32, u32)]) -> Vec<Vec<u32>> {
         }
     }
     numbers
-}
-
-/// The articles of each page of `order` (segment, source), read on two
-/// threads when there are many; a page whose records are damaged is a
-/// warning and has none.
-fn decode_pages(
-    segments: &[Segment],
-    order: &[(u32, u32)],
-    warnings: &mut Vec<Warning>,
-) -> Vec<Vec<Article>> {
-    let decode = |part: &[(u32, u32)]| -> Vec<Result<Vec<Article>, (String, String)>> {
-        part.iter()
-            .map(|&(seg, n)| {
-                let segment = &segments[seg as usize];
-                segment.articles(n as usize).map_err(|c| {
-                    let path = segment.sources[n as usize].path.clone();
-                    (path, c.to_string())
-                })
-            })
-            .collect()
-    };
-    let results = if order.len() >= 2 * FILES_PER_THREAD {
-        let (a, b) = order.split_at(order.len() / 2);
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| decode(b));
-            let mut first = decode(a);
-            match second.join() {
-                Ok(mut rest) => first.append(&mut rest),
-                Err(_) => first.extend(decode(b)),
-            }
-            first
-        })
-    } else {
-        decode(order)
-    };
-    results
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|(path, why)| {
-                warnings.push(Warning::new(
-                    &path,
-                    None,
-                    format!(
-                        "its index entry is damaged ({why}); delete the cache folder to rebuild it"
-                    ),
-                ));
-                Vec::new()
-            })
-        })
-        .collect()
 }
 
 /// A name no other refresh has used (time and process id), to which each

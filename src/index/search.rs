@@ -8,7 +8,7 @@ use std::sync::Arc;
 use memchr::memmem::Finder;
 
 use super::grams::{self, Piece, Term};
-use super::segment::{Rank, Segment};
+use super::segment::{Rank, Segment, decode_utf16, encode_utf16};
 
 /// Bytes of text a search reads before it lets their pages go.
 const RELEASE_BYTES: usize = 8 << 20;
@@ -204,11 +204,22 @@ impl Search {
 
     /// Every article matching `query`, unranked.
     fn matches(&self, query: &Query) -> Vec<Hit> {
+        // Titles are stored in UTF-8, texts in UTF-16LE.
         let finders: Vec<Finder<'_>> = query
             .terms
             .iter()
             .map(|t| Finder::new(t.text.as_bytes()))
             .collect();
+        let wide: Vec<Vec<u8>> = query
+            .terms
+            .iter()
+            .map(|t| {
+                let mut out = Vec::new();
+                encode_utf16(&t.text, &mut out);
+                out
+            })
+            .collect();
+        let wide_finders: Vec<Finder<'_>> = wide.iter().map(Finder::new).collect();
         let exact = query.exact();
         let mut hits = Vec::new();
         let mut scratch = Vec::new();
@@ -225,6 +236,7 @@ impl Search {
                 .collect();
             let check = |part: &[(u32, u32)], out: &mut Vec<Hit>| {
                 let mut folded = String::new();
+                let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
                 // pages read are let go.
                 let mut read_from = part
@@ -242,10 +254,12 @@ impl Search {
                             text
                         } else {
                             folded.clear();
-                            grams::normalize(&String::from_utf8_lossy(text), &mut folded);
-                            folded.as_bytes()
+                            grams::normalize(&decode_utf16(text), &mut folded);
+                            folded_wide.clear();
+                            encode_utf16(&folded, &mut folded_wide);
+                            &folded_wide
                         };
-                        if !finders.iter().all(|f| f.find(text).is_some()) {
+                        if !wide_finders.iter().all(|f| holds(f, text)) {
                             continue;
                         }
                     }
@@ -275,6 +289,9 @@ impl Search {
             } else {
                 check(&candidates, &mut hits);
             }
+            // The postings read stay in the page cache but no longer count
+            // in this process's memory (the texts were let go as read).
+            segment.release_postings();
         }
         hits
     }
@@ -289,8 +306,8 @@ impl Search {
         };
         let (text, title_len, _) = segment.text(hit.doc as usize);
         let title_len = title_len.min(text.len());
-        let title = String::from_utf8_lossy(&text[..title_len]);
-        let rest = String::from_utf8_lossy(&text[title_len..]);
+        let title = decode_utf16(&text[..title_len]);
+        let rest = decode_utf16(&text[title_len..]);
         // Folding maps one character to one: positions in characters are
         // the same in the text and in its folded form. The text is walked,
         // never copied whole: an article may be a 10 MB paragraph.
@@ -344,6 +361,12 @@ impl Search {
         }
         Snippet { text: out, marks }
     }
+}
+
+/// Whether UTF-16LE `text` holds what `finder` looks for, at a character
+/// boundary (a match an odd number of bytes in straddles two units).
+fn holds(finder: &Finder<'_>, text: &[u8]) -> bool {
+    finder.find_iter(text).any(|at| at % 2 == 0)
 }
 
 /// Where the first match of any of `terms` starts in the folded `text`, in
@@ -433,9 +456,17 @@ fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u
                     }
                 }
             };
+            // Every key is read (a scan): every RELEASE_BYTES of postings
+            // the pages read are let go.
+            let mut read = 0;
             for i in 0..segment.key_count() {
                 if grams::holds(segment.key(i), *c) {
                     add(i, scratch);
+                    read += scratch.len();
+                    if read >= RELEASE_BYTES {
+                        segment.release_postings();
+                        read = 0;
+                    }
                 }
             }
             seen.iter()
@@ -491,6 +522,20 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_match_across_two_utf16_units_is_no_match() {
+        // ⵁ (U+2D41) then N is 41 2D 4E 00: 中 (U+4E2D, 2D 4E) one byte in.
+        let mut text = Vec::new();
+        encode_utf16("\u{2D41}N", &mut text);
+        let mut needle = Vec::new();
+        encode_utf16("中", &mut needle);
+        assert_eq!(Finder::new(&needle).find(&text), Some(1));
+        assert!(!holds(&Finder::new(&needle), &text));
+        encode_utf16("中", &mut text);
+        assert!(holds(&Finder::new(&needle), &text), "the real one after it");
+        assert_eq!(decode_utf16(&text), "\u{2D41}N中");
+    }
 
     #[test]
     fn intersections() {

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::library::{self, FindError, MIN_ID_PREFIX, PageKey};
+use crate::library::{self, FindError, Library, MIN_ID_PREFIX, PageKey};
 use crate::model::{Article, Warning};
 
 use super::search::{self, Hit, Query, Search, Snippet};
-use super::segment::Segment;
+use super::segment::{Rank, Segment};
 
 /// The open index of one archive, for one command.
 pub struct Snapshot {
@@ -100,6 +100,60 @@ impl Snapshot {
             .filter_map(|h| Some((*h, self.article_at(h.place())?)))
             .collect();
         Found { count, hits }
+    }
+
+    /// The first `limit` articles of the library, in its order (of feed
+    /// `only`, if given), as a library with the whole one's warnings. Only
+    /// the newest dates' pages are read: a feed lists its pages (and
+    /// orders its items) date by date, newest first, so the dates that hold
+    /// the first `limit` articles decide them.
+    pub fn front(&self, config: &Config, limit: usize, only: Option<&str>) -> Library {
+        let mut library = Library {
+            warnings: self.warnings.clone(),
+            ..Library::default()
+        };
+        let mut left = limit;
+        for (feed_no, feed) in config.feeds.iter().enumerate() {
+            if only.is_some_and(|id| id != feed.id) {
+                continue;
+            }
+            // Its pages with articles, newest date first (undated last).
+            let mut pages: Vec<(Rank, usize, usize, u32)> = Vec::new();
+            for (s, (segment, live)) in self.segments.iter().zip(&self.live).enumerate() {
+                for (n, (info, feed)) in segment.sources.iter().zip(live).enumerate() {
+                    if *feed == Some(feed_no as u32) && info.count > 0 {
+                        let rank = segment.rank(info.first as usize);
+                        pages.push((rank, s, n, info.count));
+                    }
+                }
+            }
+            pages.sort_unstable_by_key(|(rank, ..)| std::cmp::Reverse(rank.date));
+            // Whole dates, until they hold the articles left to list.
+            let mut take = 0;
+            let mut articles = 0usize;
+            while take < pages.len() && articles < left {
+                let date = pages[take].0.date;
+                while take < pages.len() && pages[take].0.date == date {
+                    articles += pages[take].3 as usize;
+                    take += 1;
+                }
+            }
+            let keyed: Vec<(PageKey, (usize, usize))> = pages[..take]
+                .iter()
+                .map(|&(_, s, n, _)| {
+                    let path = Path::new(&self.segments[s].sources[n].path);
+                    let relative = library::relative_name(&feed.path, path);
+                    (PageKey::from_relative(&relative), (s, n))
+                })
+                .collect();
+            let start = library.articles.len();
+            library.add_feed_with(feed, keyed, |(s, n), out| {
+                out.extend(self.segments[s].articles(n).unwrap_or_default());
+            });
+            library.articles.truncate(start + left);
+            left -= library.articles.len() - start;
+        }
+        library
     }
 
     /// The text around `hit`'s first match (see [`Search::snippet`]).
