@@ -8,7 +8,7 @@ use std::sync::Arc;
 use memchr::memmem::Finder;
 
 use super::grams::{self, Piece, Term};
-use super::segment::{Rank, Segment, decode_utf16, encode_utf16};
+use super::segment::{Rank, Segment, encode_utf16, utf16_chars};
 
 /// Bytes of text a search reads before it lets their pages go.
 const RELEASE_BYTES: usize = 8 << 20;
@@ -235,7 +235,6 @@ impl Search {
                 })
                 .collect();
             let check = |part: &[(u32, u32)], out: &mut Vec<Hit>| {
-                let mut folded = String::new();
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
                 // pages read are let go.
@@ -253,10 +252,7 @@ impl Search {
                         let text = if clean {
                             text
                         } else {
-                            folded.clear();
-                            grams::normalize(&decode_utf16(text), &mut folded);
-                            folded_wide.clear();
-                            encode_utf16(&folded, &mut folded_wide);
+                            fold_utf16(text, &mut folded_wide);
                             &folded_wide
                         };
                         if !wide_finders.iter().all(|f| holds(f, text)) {
@@ -306,13 +302,13 @@ impl Search {
         };
         let (text, title_len, _) = segment.text(hit.doc as usize);
         let title_len = title_len.min(text.len());
-        let title = decode_utf16(&text[..title_len]);
-        let rest = decode_utf16(&text[title_len..]);
+        let (title, rest) = text.split_at(title_len);
         // Folding maps one character to one: positions in characters are
         // the same in the text and in its folded form. The text is walked,
-        // never copied whole: an article may be a 10 MB paragraph.
-        let raw = || title.chars().chain(rest.chars());
-        let body = title.chars().count() + 1;
+        // never copied or decoded whole: an article may be a 10 MB
+        // paragraph.
+        let raw = || utf16_chars(title).chain(utf16_chars(rest));
+        let body = utf16_chars(title).count() + 1;
         let terms: Vec<Vec<char>> = query
             .terms
             .iter()
@@ -360,6 +356,20 @@ impl Search {
             }
         }
         Snippet { text: out, marks }
+    }
+}
+
+/// UTF-16LE `text` folded ([`grams::fold`], one character to one) into
+/// `out`, in one pass: an article may be a 10 MB paragraph.
+fn fold_utf16(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(text.len());
+    let mut buf = [0u16; 2];
+    for c in utf16_chars(text) {
+        let c = grams::fold(c);
+        for unit in c.encode_utf16(&mut buf) {
+            out.extend_from_slice(&unit.to_le_bytes());
+        }
     }
 }
 
@@ -522,6 +532,7 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::segment::decode_utf16;
 
     #[test]
     fn a_match_across_two_utf16_units_is_no_match() {
@@ -535,6 +546,18 @@ mod tests {
         encode_utf16("中", &mut text);
         assert!(holds(&Finder::new(&needle), &text), "the real one after it");
         assert_eq!(decode_utf16(&text), "\u{2D41}N中");
+    }
+
+    #[test]
+    fn folding_utf16_folds_as_the_text_would_be() {
+        let text = "ＧＤＰ增长Ａ５％，Hello😀";
+        let mut wide = Vec::new();
+        encode_utf16(text, &mut wide);
+        let mut folded = Vec::new();
+        fold_utf16(&wide, &mut folded);
+        let mut expected = String::new();
+        grams::normalize(text, &mut expected);
+        assert_eq!(decode_utf16(&folded), expected);
     }
 
     #[test]

@@ -861,12 +861,16 @@ pub fn encode_utf16(text: &str, out: &mut Vec<u8>) {
 /// Text stored by [`encode_utf16`], decoded; a damaged unit becomes
 /// U+FFFD.
 pub fn decode_utf16(bytes: &[u8]) -> String {
+    utf16_chars(bytes).collect()
+}
+
+/// The characters of text stored by [`encode_utf16`], one by one; a
+/// damaged unit is U+FFFD.
+pub fn utf16_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
     let units = bytes
         .chunks_exact(2)
         .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
 }
 
 /// The first `i` in `0..len` for which `before(i)` is false (`before`
