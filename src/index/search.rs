@@ -170,10 +170,10 @@ impl Search {
     }
 
     /// [`Search::find`] with the file order given by `tie` (any key that
-    /// orders articles in file order), and exact only for the first
-    /// `exact` hits: past those, hits of the same date and time are in no
-    /// particular order. `tie` is asked only about hits whose date and
-    /// time are shared with one of the first `exact`.
+    /// orders articles in file order), and ranked only for the first
+    /// `exact` hits: past those, the hits are in no particular order.
+    /// `tie` is asked only about hits whose date and time are shared with
+    /// one of the first `exact`.
     pub fn find_ranked<K: Ord>(
         &self,
         query: &Query,
@@ -181,15 +181,29 @@ impl Search {
         tie: impl Fn(&Hit) -> K,
     ) -> Vec<Hit> {
         let mut hits = self.matches(query);
-        hits.sort_unstable_by_key(Hit::coarse);
         let exact = exact.min(hits.len());
         if exact == 0 {
             return hits;
         }
-        // Through the end of the last group of equals that reaches into
-        // the first `exact`, each group in file order.
-        let last = hits[exact - 1].coarse();
-        let end = exact + hits[exact..].partition_point(|h| h.coarse() == last);
+        let end = if exact == hits.len() {
+            hits.sort_unstable_by_key(Hit::coarse);
+            exact
+        } else {
+            // Only the first `exact` in order, then the rest of their last
+            // group of equals moved up behind them.
+            hits.select_nth_unstable_by_key(exact - 1, Hit::coarse);
+            hits[..exact].sort_unstable_by_key(Hit::coarse);
+            let last = hits[exact - 1].coarse();
+            let mut end = exact;
+            for i in exact..hits.len() {
+                if hits[i].coarse() == last {
+                    hits.swap(i, end);
+                    end += 1;
+                }
+            }
+            end
+        };
+        // Each group of equals through `end` in file order.
         let mut start = 0;
         while start < end {
             let key = hits[start].coarse();
