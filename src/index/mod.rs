@@ -1168,12 +1168,23 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
             .iter()
             .rposition(|s| s.generation != generation)
             .map_or(0, |p| p + 1);
+        // Neighbouring sources are mostly of one feed: the last lookup is
+        // kept.
+        let mut last: Option<(&str, Option<u32>)> = None;
         for seg_no in start..end {
             for (n, info) in segments[seg_no].sources.iter().enumerate() {
-                if info.removed || newer.contains(info.path.as_str()) {
+                if info.removed || !newer.is_empty() && newer.contains(info.path.as_str()) {
                     continue;
                 }
-                live[seg_no][n] = feed_index.get(info.feed.as_str()).copied();
+                let feed = match last {
+                    Some((id, feed)) if id == info.feed => feed,
+                    _ => {
+                        let feed = feed_index.get(info.feed.as_str()).copied();
+                        last = Some((info.feed.as_str(), feed));
+                        feed
+                    }
+                };
+                live[seg_no][n] = feed;
             }
         }
         if start > 0 {
