@@ -412,6 +412,85 @@ fn feed_paths_are_relative_to_the_config_file() {
     assert!(run.stdout.contains("3 articles"), "{}", run.stdout);
 }
 
+/// Runs `kanbao ARGS…` in `cwd` with its index in `cache`.
+fn kanbao_in(cwd: &Path, cache: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("KANBAO_CONFIG")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("HOME")
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .expect("run the kanbao binary");
+    Run::from(output)
+}
+
+/// The index files under `cache`, with their modification times, but
+/// `FOLDERS` (what the last walk of the folders saw).
+fn index_files(cache: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    let mut files = Vec::new();
+    for index in fs::read_dir(cache.join("kanbao")).expect("the index folder") {
+        let index = index.expect("an index folder").path();
+        for file in fs::read_dir(&index).expect("an index folder") {
+            let path = file.expect("an index file").path();
+            if path.ends_with("FOLDERS") {
+                continue;
+            }
+            let modified = fs::metadata(&path).and_then(|m| m.modified());
+            files.push((path, modified.expect("a modification time")));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn one_index_serves_the_config_named_relatively_absolutely_and_from_elsewhere() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let cache = dir.path().join(".cache");
+    write(&dir, "settings/c.toml", ONE_FEED.as_bytes());
+    write(
+        &dir,
+        "settings/feeds/a/01-要闻.txt",
+        &repo_file(SAMPLE_PAGE),
+    );
+    fs::create_dir_all(dir.path().join("elsewhere")).expect("create a folder");
+    let absolute = dir.path().join("settings/c.toml");
+    let absolute = absolute.to_str().expect("a UTF-8 temporary path");
+
+    let built = kanbao_in(dir.path(), &cache, &["list", "--json", "--config", absolute]);
+    assert_eq!(built.code, 0, "{built:?}");
+    let id = ids(&built).remove(0);
+    let index = index_files(&cache);
+
+    for (cwd, config) in [
+        (dir.path().to_path_buf(), "settings/c.toml"),
+        (dir.path().join("settings"), "c.toml"),
+        (dir.path().join("settings"), "./c.toml"),
+        (dir.path().join("elsewhere"), "../settings/c.toml"),
+        (dir.path().to_path_buf(), absolute),
+    ] {
+        let shown = kanbao_in(&cwd, &cache, &["show", &id, "--config", config]);
+        assert_eq!(shown.code, 0, "--config {config}: {shown:?}");
+        assert!(shown.stdout.contains("奋力建设区域创新高地"), "{shown:?}");
+        let found = kanbao_in(&cwd, &cache, &["search", "创新高地", "--config", config]);
+        assert_eq!(found.code, 0, "--config {config}: {found:?}");
+        assert!(found.stdout.contains(&id), "--config {config}: {found:?}");
+    }
+    // Paths read as the config names them.
+    let listed = kanbao_in(
+        dir.path(),
+        &cache,
+        &["list", "--json", "--config", "settings/c.toml"],
+    );
+    let path = &json(&listed)["articles"][0]["source"]["path"];
+    assert_eq!(path, "settings/feeds/a/01-要闻.txt", "{listed:?}");
+    // And the index was neither rebuilt nor added to.
+    assert_eq!(index_files(&cache), index);
+}
+
 // ───────────────────────── unreadable pages ─────────────────────────
 
 #[cfg(unix)]

@@ -96,8 +96,11 @@ fn configs() {
 #[test]
 fn index_segments() {
     each("index", |data| {
-        use kanbao::index::{PARSER_VERSION, segment::Segment};
-        if let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION) {
+        use kanbao::index::{
+            PARSER_VERSION,
+            segment::{Roots, Segment},
+        };
+        if let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION, &Roots::default()) {
             for n in 0..segment.sources.len() {
                 let _ = segment.articles(n);
             }
@@ -142,13 +145,16 @@ fn typesetting() {
 /// (fuzz/README.md, "Seed corpora").
 #[test]
 fn index_seeds_open_at_the_current_parser_version() {
-    use kanbao::index::{PARSER_VERSION, segment::Segment};
+    use kanbao::index::{
+        PARSER_VERSION,
+        segment::{Roots, Segment},
+    };
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/index");
     let mut opened = 0;
     for entry in std::fs::read_dir(&seeds).expect("fuzz/corpus/index") {
         let path = entry.expect("a seed").path();
         let bytes = std::fs::read(&path).expect("read a seed");
-        if let Err(e) = Segment::from_bytes(bytes, PARSER_VERSION) {
+        if let Err(e) = Segment::from_bytes(bytes, PARSER_VERSION, &Roots::default()) {
             panic!("{} does not open: {e:?}", path.display());
         }
         opened += 1;

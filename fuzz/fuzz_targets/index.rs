@@ -4,11 +4,11 @@
 #![no_main]
 
 use kanbao::index::PARSER_VERSION;
-use kanbao::index::segment::Segment;
+use kanbao::index::segment::{Roots, Segment};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION) else {
+    let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION, &Roots::default()) else {
         return;
     };
     for n in 0..segment.sources.len() {

@@ -15,8 +15,9 @@
 //!
 //! ```text
 //! magic "KANBAOFD", version u32, checksum u64 of the rest, then varints:
-//! when the walk began (ns); the folders (path, depth, modification time
-//! in ns or -1 for "look again"); the newest files (path, size, time)
+//! when the walk began (ns); the feeds' folders as the config named them;
+//! the folders (path, depth, modification time in ns or -1 for "look
+//! again"); the newest files (path, size, time)
 //! ```
 
 use std::fs;
@@ -36,7 +37,7 @@ pub enum Freshness {
 }
 
 const MAGIC: &[u8; 8] = b"KANBAOFD";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 pub const FILE: &str = "FOLDERS";
 
 /// Files compared one by one by a quick check: the newest are the ones a
@@ -52,6 +53,9 @@ const RACY_NS: i64 = 2_000_000_000;
 pub struct Seen {
     /// When its walk began, in ns since the epoch.
     pub walked_at: i64,
+    /// The feeds' folders as the config named them ([`roots`]): the paths
+    /// below begin with them.
+    pub roots: Vec<String>,
     /// Every folder listed: path, depth below its feed's folder, and its
     /// modification time (-1: look again next time).
     pub folders: Vec<(String, u32, i64)>,
@@ -86,6 +90,8 @@ impl Seen {
         let mut r = In::new(body);
         let walked_at = r.varint().ok()? as i64;
         let n = r.len(body.len()).ok()?;
+        let roots = (0..n).map(|_| r.string().ok()).collect::<Option<_>>()?;
+        let n = r.len(body.len()).ok()?;
         let mut folders = Vec::with_capacity(n);
         for _ in 0..n {
             let path = r.string().ok()?;
@@ -103,6 +109,7 @@ impl Seen {
         }
         Some(Seen {
             walked_at,
+            roots,
             folders,
             recent,
         })
@@ -112,6 +119,10 @@ impl Seen {
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let mut body = Out::default();
         body.varint(self.walked_at as u64);
+        body.varint(self.roots.len() as u64);
+        for root in &self.roots {
+            body.str(root);
+        }
         body.varint(self.folders.len() as u64);
         for (path, depth, mtime) in &self.folders {
             body.str(path);
@@ -131,6 +142,15 @@ impl Seen {
         bytes.extend_from_slice(&body.buf);
         crate::atomic::write(&dir.join(FILE), &bytes)
     }
+}
+
+/// The feeds' folders as `config` names them, in its order.
+pub fn roots(config: &crate::config::Config) -> Vec<String> {
+    config
+        .feeds
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect()
 }
 
 /// Now, in ns since the epoch.

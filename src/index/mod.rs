@@ -42,7 +42,7 @@ use crate::source;
 
 use fresh::{Freshness, Seen};
 pub use search::Search;
-use segment::{Builder, OpenError, Segment, SourceInfo};
+use segment::{Builder, OpenError, Roots, Segment, SourceInfo};
 pub use snapshot::Snapshot;
 
 /// Version of what the page and item parsers produce. Bump it whenever a
@@ -208,7 +208,7 @@ impl Index {
     /// the end of a page), for a first screen: the rest are not read.
     /// The search of a front is empty.
     pub fn load_front(&self, config: &Config, articles: usize) -> Result<Opened, IndexError> {
-        let segments = self.read_segments_retrying(false)?;
+        let segments = self.read_segments_retrying(false, &Roots::of(config))?;
         Ok(assemble(config, segments, &[], Some(articles)))
     }
 
@@ -219,17 +219,21 @@ impl Index {
         config: &Config,
         walk_warnings: &[Warning],
     ) -> Result<Opened, IndexError> {
-        let segments = self.read_segments_retrying(true)?;
+        let segments = self.read_segments_retrying(true, &Roots::of(config))?;
         Ok(assemble(config, segments, walk_warnings, None))
     }
 
     /// The live segments; when a refresh by another process drops a
     /// segment between reading the manifest and opening it, the new
     /// manifest is read.
-    fn read_segments_retrying(&self, check: bool) -> Result<Vec<Segment>, IndexError> {
+    fn read_segments_retrying(
+        &self,
+        check: bool,
+        roots: &Roots,
+    ) -> Result<Vec<Segment>, IndexError> {
         let mut tries = 0;
         loop {
-            match self.read_segments(check) {
+            match self.read_segments(check, roots) {
                 Err(IndexError::Corrupt(_)) if tries < 5 && self.manifest_changed() => tries += 1,
                 other => return other,
             }
@@ -245,7 +249,7 @@ impl Index {
 
     /// The live segments the manifest names, oldest first; with `check`,
     /// every article record is checked too.
-    fn read_segments(&self, check: bool) -> Result<Vec<Segment>, IndexError> {
+    fn read_segments(&self, check: bool, roots: &Roots) -> Result<Vec<Segment>, IndexError> {
         let names = self.read_manifest()?;
         if let Ok(mut last) = self.last_manifest.lock() {
             *last = Some(names.clone());
@@ -258,7 +262,7 @@ impl Index {
                 .map(|name| {
                     let path = self.dir.join(name);
                     scope.spawn(move || {
-                        let segment = Segment::open(&path, self.parser)?;
+                        let segment = Segment::open(&path, self.parser, roots)?;
                         if check {
                             segment.check_records()?;
                         }
@@ -399,10 +403,18 @@ impl Index {
         let _lock = Lock::take(&self.dir.join("LOCK")).map_err(|e| io_error("lock", e))?;
         let walked_at = fresh::now_ns();
         let check = freshness == Freshness::Full;
-        let seen = (!check).then(|| Seen::read(&self.dir)).flatten();
+        let roots = Roots::of(config);
+        // A record made with the feeds' folders named otherwise (the config
+        // named by another path) names other folders: walk them all.
+        let seen = (!check)
+            .then(|| Seen::read(&self.dir))
+            .flatten()
+            .filter(|seen| seen.roots == fresh::roots(config));
         let open = || {
-            self.read_manifest()
-                .and_then(|names| self.read_segments(check).map(|segments| (names, segments)))
+            self.read_manifest().and_then(|names| {
+                self.read_segments(check, &roots)
+                    .map(|segments| (names, segments))
+            })
         };
         // Without a record of the folders, they are walked while the
         // segments are opened; with one, the segments come first, to tell
@@ -456,6 +468,7 @@ impl Index {
         };
         let seen = Seen {
             walked_at,
+            roots: fresh::roots(config),
             recent: newest(&files),
             folders,
         };
@@ -682,9 +695,12 @@ fn memory_segments(
         progress,
     )
     .map_err(|e| e.to_string())?;
+    let roots = Roots::of(config);
     let segments = cursors
         .into_iter()
-        .map(|c| Segment::from_bytes(c.into_inner(), PARSER_VERSION).map_err(|c| c.to_string()))
+        .map(|c| {
+            Segment::from_bytes(c.into_inner(), PARSER_VERSION, &roots).map_err(|c| c.to_string())
+        })
         .collect::<Result<Vec<_>, String>>()?;
     Ok((segments, warnings))
 }
@@ -717,7 +733,7 @@ pub fn snapshot_at(
     let result = match index.refresh_keeping(config, progress, freshness) {
         Ok((r, Some(segments))) => Ok((segments, r.warnings)),
         Ok((r, None)) => index
-            .read_segments_retrying(false)
+            .read_segments_retrying(false, &Roots::of(config))
             .map(|segments| (segments, r.warnings)),
         Err(e) => Err(e),
     };
@@ -1099,7 +1115,7 @@ fn build<W: io::Write + io::Seek>(
     for (path, feed) in removed {
         builder.remove((*path).to_owned(), (*feed).to_owned());
     }
-    builder.finish()
+    builder.finish(&Roots::of(config))
 }
 
 /// Reads one source file as the library would: its placed articles and

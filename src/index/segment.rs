@@ -16,7 +16,8 @@
 //! ids      per article, sorted by id: (id as a number u64, article u32,
 //!          spare u32), so `show ID` finds an article without reading the
 //!          others
-//! meta     sources (path, feed, size, mtime, warnings, where their
+//! meta     sources (path relative to its feed's folder, feed, size,
+//!          mtime, warnings, where their
 //!          articles' records are and those records' checksum), checked by
 //!          the header's checksum; then the articles' fields,
 //!          varint-encoded, each source's checked when it is read
@@ -33,7 +34,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Article, Byline, Counts, SourceRef, Stub, Warning};
 
@@ -42,7 +43,49 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
+
+/// Each feed's folder, as the config names it. A source's path is stored
+/// relative to its feed's folder and joined to the folder again when the
+/// segment is opened: the same index then serves a config named by a
+/// relative or an absolute path, from any folder, and paths in messages
+/// read as the config writes them.
+#[derive(Debug, Clone, Default)]
+pub struct Roots(HashMap<String, PathBuf>);
+
+impl Roots {
+    pub fn of(config: &crate::config::Config) -> Roots {
+        Roots(
+            config
+                .feeds
+                .iter()
+                .map(|f| (f.id.clone(), f.path.clone()))
+                .collect(),
+        )
+    }
+
+    /// `path` relative to `feed`'s folder, `/`-separated; `None` when it
+    /// is not inside it.
+    fn relative(&self, feed: &str, path: &str) -> Option<String> {
+        let rest = Path::new(path).strip_prefix(self.0.get(feed)?).ok()?;
+        let parts: Vec<_> = rest.components().map(|c| c.as_os_str().to_str()).collect();
+        let parts: Option<Vec<&str>> = parts.into_iter().collect();
+        parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+    }
+
+    /// The path of `relative` inside `feed`'s folder, as a walk of the
+    /// folder names it.
+    fn full(&self, feed: &str, relative: &str) -> String {
+        match self.0.get(feed) {
+            Some(folder) => relative
+                .split('/')
+                .fold(folder.clone(), |path, part| path.join(part))
+                .display()
+                .to_string(),
+            None => relative.to_owned(),
+        }
+    }
+}
 const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 11;
 const DOC_ROW: usize = 40;
 const ID_ROW: usize = 16;
@@ -243,7 +286,8 @@ impl<W: Write + Seek> Builder<W> {
     }
 
     /// Writes the remaining sections and the header; returns the output.
-    pub fn finish(mut self) -> io::Result<W> {
+    /// Source paths are stored relative to their feed's folder in `roots`.
+    pub fn finish(mut self, roots: &Roots) -> io::Result<W> {
         let text_off = HEADER_LEN as u64;
         let docs_off = text_off + self.text_len;
         self.out.write_all(&self.docs)?;
@@ -261,18 +305,24 @@ impl<W: Write + Seek> Builder<W> {
         let mut meta = Out::default();
         meta.varint(self.sources.len() as u64);
         for s in &self.sources {
-            meta.str(&s.path);
+            let relative = roots.relative(&s.feed, &s.path);
+            meta.str(relative.as_deref().unwrap_or(&s.path));
             meta.str(&s.feed);
             meta.u64(s.size);
             meta.u64(s.mtime as u64);
-            meta.varint(u64::from(s.removed) | u64::from(s.failed) << 1);
+            meta.varint(
+                u64::from(s.removed)
+                    | u64::from(s.failed) << 1
+                    | u64::from(relative.is_some()) << 2,
+            );
             meta.varint(u64::from(s.first));
             meta.varint(u64::from(s.count));
             meta.varint(s.meta_at as u64);
             meta.u64(s.records_sum);
             meta.varint(s.warnings.len() as u64);
             for w in &s.warnings {
-                meta.str(&w.path);
+                // Empty: the source's own path (most warnings name it).
+                meta.str(if w.path == s.path { "" } else { &w.path });
                 meta.varint(w.line.map_or(0, |l| l as u64 + 1));
                 meta.str(&w.message);
             }
@@ -438,21 +488,21 @@ impl From<Corrupt> for OpenError {
 impl Segment {
     /// Opens the segment file at `path` and reads its sources (the
     /// articles are read by [`Segment::articles`]).
-    pub fn open(path: &Path, parser: u32) -> Result<Segment, OpenError> {
+    pub fn open(path: &Path, parser: u32, roots: &Roots) -> Result<Segment, OpenError> {
         let file = File::open(path).map_err(OpenError::Io)?;
         // SAFETY: segment files are never modified after they are renamed
         // into place (new content gets a new file), so the map's bytes do
         // not change under it; every read of them is bounds-checked.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Io)?;
-        Ok(Segment::from_data(Data::Map(map), parser)?)
+        Ok(Segment::from_data(Data::Map(map), parser, roots)?)
     }
 
     /// A segment held in memory (built where no index can be written).
-    pub fn from_bytes(bytes: Vec<u8>, parser: u32) -> Result<Segment, Corrupt> {
-        Segment::from_data(Data::Owned(bytes), parser)
+    pub fn from_bytes(bytes: Vec<u8>, parser: u32, roots: &Roots) -> Result<Segment, Corrupt> {
+        Segment::from_data(Data::Owned(bytes), parser, roots)
     }
 
-    fn from_data(data: Data, expected_parser: u32) -> Result<Segment, Corrupt> {
+    fn from_data(data: Data, expected_parser: u32, roots: &Roots) -> Result<Segment, Corrupt> {
         let bytes = data.bytes();
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
             return corrupt("not a kanbao index file");
@@ -517,6 +567,11 @@ impl Segment {
             let mtime = r.u64()? as i64;
             let flags = r.varint()?;
             let (removed, failed) = (flags & 1 != 0, flags & 2 != 0);
+            let path = if flags & 4 != 0 {
+                roots.full(&feed, &path)
+            } else {
+                path
+            };
             let first = r.len(docs)? as u32;
             let count = r.len(docs)? as u32;
             if first as usize + count as usize > docs {
@@ -527,10 +582,15 @@ impl Segment {
             let nw = r.len(meta.len())?;
             let mut warnings = Vec::with_capacity(nw.min(64));
             for _ in 0..nw {
-                let path = r.string()?;
+                let named = r.string()?;
                 let line = r.varint()?;
                 let message = r.string()?;
                 let line = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
+                let path = if named.is_empty() {
+                    path.clone()
+                } else {
+                    named
+                };
                 warnings.push(Warning {
                     path,
                     line,
