@@ -876,8 +876,16 @@ fn show(
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
-    let snapshot = open_snapshot(&config, fresh);
-    let stub = snapshot.find(id)?;
+    // An article whose file is as indexed is shown as it stands; anything
+    // else (a new id, a changed or deleted file) after the usual refresh.
+    let unrefreshed = match fresh {
+        Freshness::Quick => index::find_unrefreshed(&config, id),
+        Freshness::Full => None,
+    };
+    let stub = match unrefreshed {
+        Some(article) => article,
+        None => open_snapshot(&config, fresh).find(id)?,
+    };
     let article =
         library::read_article(&config.feeds, &stub).map_err(|w| Error::Input(w.to_string()))?;
     if json {
@@ -885,8 +893,12 @@ fn show(
         write_json(out, vec![MarkedArticle::new(&article, &marks)], &warnings)?;
         return Ok(Outcome::Clean);
     }
+    let feed_title = |id: &str| {
+        let feed = config.feeds.iter().find(|f| f.id == id)?;
+        Some(feed.title.as_str())
+    };
     let context = Context {
-        feed_title: article.feed.as_deref().and_then(|f| snapshot.feed_title(f)),
+        feed_title: article.feed.as_deref().and_then(feed_title),
     };
     write_article(out, &article, context, wrap_width(width), &config.text)?;
     Ok(Outcome::Clean)

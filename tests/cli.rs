@@ -460,7 +460,11 @@ fn one_index_serves_the_config_named_relatively_absolutely_and_from_elsewhere() 
     let absolute = dir.path().join("settings/c.toml");
     let absolute = absolute.to_str().expect("a UTF-8 temporary path");
 
-    let built = kanbao_in(dir.path(), &cache, &["list", "--json", "--config", absolute]);
+    let built = kanbao_in(
+        dir.path(),
+        &cache,
+        &["list", "--json", "--config", absolute],
+    );
     assert_eq!(built.code, 0, "{built:?}");
     let id = ids(&built).remove(0);
     let index = index_files(&cache);

@@ -291,3 +291,75 @@ fn a_changed_folder_is_listed_again_until_its_time_can_be_trusted() {
     set_time(&folder, time);
     assert_eq!(search(root, "苹果", false).0, 2);
 }
+
+/// The index's segment files.
+fn segments(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for index in fs::read_dir(dir.join(".cache/kanbao")).expect("the index folder") {
+        for file in fs::read_dir(index.expect("an index").path()).expect("an index folder") {
+            let path = file.expect("a file").path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("seg-"))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn show_looks_only_at_its_own_page_unless_it_changed() {
+    let dir = archive(&[
+        ("2026-11-01/01-要闻.txt", "第一篇报道", "苹果丰收"),
+        ("2026-11-02/01-要闻.txt", "第二篇报道", "梨子上市"),
+    ]);
+    let root = dir.path();
+    age_folders(root);
+    let (_, apples) = search(root, "苹果", false);
+    let (_, pears) = search(root, "梨子", false);
+    let index = segments(root);
+
+    // A page added elsewhere does not concern `show` of an unchanged page:
+    // it reads the index as it is, and the next search indexes the page.
+    put(
+        root,
+        "2026-11-03/01-要闻.txt",
+        &page("第三篇报道", "香蕉上市"),
+    );
+    let shown = kanbao(root, &["show", &apples[0]]);
+    assert!(shown.stdout.contains("苹果丰收"), "{}", shown.stdout);
+    assert_eq!(
+        segments(root),
+        index,
+        "show of an unchanged page indexes nothing"
+    );
+    assert_eq!(search(root, "香蕉", false).0, 1);
+    assert_ne!(segments(root), index);
+
+    // Its own page changed in place: shown as it is now, and indexed.
+    let path = root.join("feeds/a/2026-11-02/01-要闻.txt");
+    rewrite_in_place(&path, "第二篇报道", "第五篇报道");
+    let index = segments(root);
+    let shown = kanbao(root, &["show", &pears[0]]);
+    assert!(shown.stdout.contains("第五篇报道"), "{}", shown.stdout);
+    assert_ne!(segments(root), index, "the changed page was read again");
+
+    // Its own page gone: no such article.
+    fs::remove_file(root.join("feeds/a/2026-11-01/01-要闻.txt")).expect("remove");
+    let gone = Run::of(
+        Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .args(["show", &apples[0]])
+            .current_dir(root)
+            .env_remove("HOME")
+            .env("XDG_CACHE_HOME", root.join(".cache")),
+    );
+    assert_eq!(gone.code, 2, "{gone:?}");
+    assert!(
+        gone.stderr.contains("no article with id"),
+        "{}",
+        gone.stderr
+    );
+}

@@ -101,7 +101,7 @@ fn index_segments() {
             segment::{Roots, Segment},
         };
         if let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION, &Roots::default()) {
-            for n in 0..segment.sources.len() {
+            for n in 0..segment.sources().len() {
                 let _ = segment.articles(n);
             }
             let mut out = Vec::new();

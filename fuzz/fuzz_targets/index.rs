@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(segment) = Segment::from_bytes(data.to_vec(), PARSER_VERSION, &Roots::default()) else {
         return;
     };
-    for n in 0..segment.sources.len() {
+    for n in 0..segment.sources().len() {
         if let Ok(articles) = segment.articles(n) {
             for a in &articles {
                 let _ = a.counts();

@@ -43,7 +43,7 @@ use crate::source;
 use fresh::{Freshness, Seen};
 pub use search::Search;
 use segment::{Builder, OpenError, Roots, Segment, SourceInfo};
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, find_unrefreshed};
 
 /// Version of what the page and item parsers produce. Bump it whenever a
 /// change to `source` or `feed` changes the articles read from a file: every
@@ -510,7 +510,7 @@ impl Index {
             // the markers that hid it may be in a dropped segment.
             let mut marked: HashSet<&str> = HashSet::new();
             for (segment, _) in segments.iter().zip(&stays).filter(|(_, s)| **s) {
-                for info in segment.sources.iter().filter(|i| !i.removed) {
+                for info in segment.sources().iter().filter(|i| !i.removed) {
                     let path = info.path.as_str();
                     if !walked.contains(path) && marked.insert(path) {
                         removed.push((path, info.feed.as_str()));
@@ -894,7 +894,7 @@ fn quick_walk(
     // Files of unchanged folders, as indexed (the newest looked at again).
     let live = live(config, segments);
     for (segment, live) in segments.iter().zip(&live) {
-        for (info, feed) in segment.sources.iter().zip(live) {
+        for (info, feed) in segment.sources().iter().zip(live) {
             let Some(feed) = feed else { continue };
             let parent = Path::new(&info.path)
                 .parent()
@@ -1153,7 +1153,7 @@ fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>)
 fn live_sources(segments: &[Segment]) -> HashMap<&str, (usize, &SourceInfo)> {
     let mut live: HashMap<&str, (usize, &SourceInfo)> = HashMap::new();
     for (n, segment) in segments.iter().enumerate().rev() {
-        for info in &segment.sources {
+        for info in segment.sources() {
             live.entry(info.path.as_str()).or_insert((n, info));
         }
     }
@@ -1174,7 +1174,7 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
         .collect();
     let mut live: Vec<Vec<Option<u32>>> = segments
         .iter()
-        .map(|s| vec![None; s.sources.len()])
+        .map(|s| vec![None; s.sources().len()])
         .collect();
     let mut newer: HashSet<&str> = HashSet::new();
     let mut end = segments.len();
@@ -1188,7 +1188,7 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
         // kept.
         let mut last: Option<(&str, Option<u32>)> = None;
         for seg_no in start..end {
-            for (n, info) in segments[seg_no].sources.iter().enumerate() {
+            for (n, info) in segments[seg_no].sources().iter().enumerate() {
                 if info.removed || !newer.is_empty() && newer.contains(info.path.as_str()) {
                     continue;
                 }
@@ -1205,7 +1205,7 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
         }
         if start > 0 {
             for segment in &segments[start..end] {
-                newer.extend(segment.sources.iter().map(|i| i.path.as_str()));
+                newer.extend(segment.sources().iter().map(|i| i.path.as_str()));
             }
         }
         end = start;
@@ -1225,7 +1225,7 @@ fn warnings_of(
 ) -> Vec<Warning> {
     let mut source_warnings: Vec<(u32, &str, &[Warning])> = Vec::new();
     for (segment, live) in segments.iter().zip(live) {
-        for (info, feed) in segment.sources.iter().zip(live) {
+        for (info, feed) in segment.sources().iter().zip(live) {
             if let Some(feed) = feed
                 && !info.warnings.is_empty()
             {
@@ -1271,7 +1271,7 @@ fn assemble(
     let mut pages: Vec<Vec<PageRef>> = config.feeds.iter().map(|_| Vec::new()).collect();
     let live = live(config, &segments);
     for (seg_no, segment) in segments.iter().enumerate() {
-        for (n, info) in segment.sources.iter().enumerate() {
+        for (n, info) in segment.sources().iter().enumerate() {
             let Some(feed_no) = live[seg_no][n] else {
                 continue;
             };
@@ -1303,7 +1303,7 @@ fn assemble(
                     if wanted >= limit {
                         break;
                     }
-                    wanted += segments[*seg as usize].sources[*n as usize].count as usize;
+                    wanted += segments[*seg as usize].sources()[*n as usize].count as usize;
                     keep += 1;
                 }
                 list.truncate(keep);
@@ -1312,7 +1312,7 @@ fn assemble(
         }
         wanted += list
             .iter()
-            .map(|(_, (seg, n))| segments[*seg as usize].sources[*n as usize].count as usize)
+            .map(|(_, (seg, n))| segments[*seg as usize].sources()[*n as usize].count as usize)
             .sum::<usize>();
     }
     // Their articles, read on as many threads as there are segments'
@@ -1331,12 +1331,12 @@ fn assemble(
             let segment = &segments[seg as usize];
             match segment.articles(n as usize) {
                 Ok(articles) => {
-                    let first = segment.sources[n as usize].first;
+                    let first = segment.sources()[n as usize].first;
                     origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
                     out.extend(articles);
                 }
                 Err(why) => damaged.push(Warning::new(
-                    &segment.sources[n as usize].path,
+                    &segment.sources()[n as usize].path,
                     None,
                     format!(
                         "its index entry is damaged ({why}); delete the cache folder to rebuild it"

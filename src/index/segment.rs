@@ -11,11 +11,15 @@
 //! docs     per article: text offset (u64); its folded title's offset and
 //!          length, its title's length in the text, whether the text is
 //!          already folded (u32 each); its rank key: date in days (i32),
-//!          a spare u32, publication time in seconds (i64); then the
+//!          its source's number (u32), publication time in seconds (i64);
+//!          then the
 //!          folded titles, which ranking reads for every hit
 //! ids      per article, sorted by id: (id as a number u64, article u32,
 //!          spare u32), so `show ID` finds an article without reading the
 //!          others
+//! sources  per source, where its record starts in meta (u64), and one
+//!          more: where the articles' records start; so one source is
+//!          read without the others
 //! meta     sources (path relative to its feed's folder, feed, size,
 //!          mtime, warnings, where their
 //!          articles' records are and those records' checksum), checked by
@@ -30,11 +34,13 @@
 //! records, text and postings are read from a memory map only when needed,
 //! so a command that shows twenty hits touches twenty articles' records.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::model::{Article, Byline, Counts, SourceRef, Stub, Warning};
 
@@ -43,7 +49,7 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 7;
+pub const FORMAT: u32 = 8;
 
 /// Each feed's folder, as the config names it. A source's path is stored
 /// relative to its feed's folder and joined to the folder again when the
@@ -51,7 +57,7 @@ pub const FORMAT: u32 = 7;
 /// relative or an absolute path, from any folder, and paths in messages
 /// read as the config writes them.
 #[derive(Debug, Clone, Default)]
-pub struct Roots(HashMap<String, PathBuf>);
+pub struct Roots(HashMap<String, (PathBuf, String)>);
 
 impl Roots {
     pub fn of(config: &crate::config::Config) -> Roots {
@@ -59,7 +65,14 @@ impl Roots {
             config
                 .feeds
                 .iter()
-                .map(|f| (f.id.clone(), f.path.clone()))
+                .map(|f| {
+                    // What `Path::join` puts before a name inside it.
+                    let mut prefix = f.path.display().to_string();
+                    if !prefix.ends_with(std::path::MAIN_SEPARATOR) {
+                        prefix.push(std::path::MAIN_SEPARATOR);
+                    }
+                    (f.id.clone(), (f.path.clone(), prefix))
+                })
                 .collect(),
         )
     }
@@ -67,25 +80,31 @@ impl Roots {
     /// `path` relative to `feed`'s folder, `/`-separated; `None` when it
     /// is not inside it.
     fn relative(&self, feed: &str, path: &str) -> Option<String> {
-        let rest = Path::new(path).strip_prefix(self.0.get(feed)?).ok()?;
-        let parts: Vec<_> = rest.components().map(|c| c.as_os_str().to_str()).collect();
-        let parts: Option<Vec<&str>> = parts.into_iter().collect();
+        let rest = Path::new(path).strip_prefix(&self.0.get(feed)?.0).ok()?;
+        let parts: Option<Vec<&str>> = rest.components().map(|c| c.as_os_str().to_str()).collect();
         parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
     }
 
     /// The path of `relative` inside `feed`'s folder, as a walk of the
-    /// folder names it.
+    /// folder names it (one allocation: it is made for every source).
     fn full(&self, feed: &str, relative: &str) -> String {
-        match self.0.get(feed) {
-            Some(folder) => relative
-                .split('/')
-                .fold(folder.clone(), |path, part| path.join(part))
-                .display()
-                .to_string(),
-            None => relative.to_owned(),
+        let Some((_, prefix)) = self.0.get(feed) else {
+            return relative.to_owned();
+        };
+        let mut path = String::with_capacity(prefix.len() + relative.len());
+        path.push_str(prefix);
+        if std::path::MAIN_SEPARATOR == '/' {
+            path.push_str(relative);
+        } else {
+            path.extend(relative.chars().map(|c| match c {
+                '/' => std::path::MAIN_SEPARATOR,
+                c => c,
+            }));
         }
+        path
     }
 }
+
 const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 11;
 const DOC_ROW: usize = 40;
 const ID_ROW: usize = 16;
@@ -278,7 +297,8 @@ impl<W: Write + Seek> Builder<W> {
         self.docs.extend_from_slice(&u32::from(clean).to_le_bytes());
         let rank = Rank::of(a);
         self.docs.extend_from_slice(&rank.date.to_le_bytes());
-        self.docs.extend_from_slice(&0u32.to_le_bytes());
+        let source = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        self.docs.extend_from_slice(&source.to_le_bytes());
         self.docs.extend_from_slice(&rank.published.to_le_bytes());
         self.out.write_all(&self.wide)?;
         self.text_len += self.wide.len() as u64;
@@ -304,7 +324,9 @@ impl<W: Write + Seek> Builder<W> {
         // Meta: sources, then the articles encoded as they were added.
         let mut meta = Out::default();
         meta.varint(self.sources.len() as u64);
+        let mut starts = Vec::with_capacity((self.sources.len() + 1) * 8);
         for s in &self.sources {
+            starts.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
             let relative = roots.relative(&s.feed, &s.path);
             meta.str(relative.as_deref().unwrap_or(&s.path));
             meta.str(&s.feed);
@@ -327,9 +349,11 @@ impl<W: Write + Seek> Builder<W> {
                 meta.str(&w.message);
             }
         }
+        starts.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
         let meta_sum = checksum(&meta.buf);
         meta.buf.extend_from_slice(&self.meta.buf);
-        let meta_off = ids_off + ids.len() as u64;
+        self.out.write_all(&starts)?;
+        let meta_off = ids_off + (ids.len() + starts.len()) as u64;
         self.out.write_all(&meta.buf)?;
         // Keys and postings.
         let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
@@ -447,7 +471,16 @@ impl Data {
 /// An open segment.
 pub struct Segment {
     data: Data,
-    pub sources: Vec<SourceInfo>,
+    /// Every source, decoded when first asked for ([`Segment::sources`]);
+    /// [`Segment::open`] decodes them at once, [`Segment::open_lazy`] not.
+    sources: OnceLock<Vec<SourceInfo>>,
+    source_count: usize,
+    /// Where the table of the sources' record offsets starts.
+    starts_off: usize,
+    meta_off: usize,
+    meta_sum: u64,
+    /// How a stored path is made whole again.
+    roots: Roots,
     /// The refresh that wrote it (see [`Builder::new`]).
     pub generation: u64,
     /// Where the article records start (in the file).
@@ -465,7 +498,7 @@ pub struct Segment {
 impl std::fmt::Debug for Segment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Segment")
-            .field("sources", &self.sources.len())
+            .field("sources", &self.source_count)
             .field("docs", &self.docs)
             .field("keys", &self.keys)
             .finish()
@@ -489,6 +522,16 @@ impl Segment {
     /// Opens the segment file at `path` and reads its sources (the
     /// articles are read by [`Segment::articles`]).
     pub fn open(path: &Path, parser: u32, roots: &Roots) -> Result<Segment, OpenError> {
+        let segment = Segment::open_lazy(path, parser, roots)?;
+        segment.decode_sources()?;
+        Ok(segment)
+    }
+
+    /// Opens the segment file at `path` reading only its header: a source
+    /// is decoded when it is asked for ([`Segment::source`]), all of them
+    /// when [`Segment::sources`] is (then damage there reads as no
+    /// sources; [`Segment::open`] reports it).
+    pub fn open_lazy(path: &Path, parser: u32, roots: &Roots) -> Result<Segment, OpenError> {
         let file = File::open(path).map_err(OpenError::Io)?;
         // SAFETY: segment files are never modified after they are renamed
         // into place (new content gets a new file), so the map's bytes do
@@ -499,7 +542,9 @@ impl Segment {
 
     /// A segment held in memory (built where no index can be written).
     pub fn from_bytes(bytes: Vec<u8>, parser: u32, roots: &Roots) -> Result<Segment, Corrupt> {
-        Segment::from_data(Data::Owned(bytes), parser, roots)
+        let segment = Segment::from_data(Data::Owned(bytes), parser, roots)?;
+        segment.decode_sources()?;
+        Ok(segment)
     }
 
     fn from_data(data: Data, expected_parser: u32, roots: &Roots) -> Result<Segment, Corrupt> {
@@ -541,6 +586,8 @@ impl Segment {
             && docs
                 .checked_mul(ID_ROW)
                 .and_then(|n| n.checked_add(ids_off))
+                .zip(sources.checked_add(1).and_then(|n| n.checked_mul(8)))
+                .and_then(|(starts, len)| starts.checked_add(len))
                 == Some(meta_off)
             && meta_off.checked_add(meta_len) == Some(keys_off)
             && keys
@@ -553,88 +600,17 @@ impl Segment {
         if !ordered {
             return corrupt("its sections do not fit the file (cut short?)");
         }
-        let meta = &bytes[meta_off..keys_off];
-        let mut r = In::new(meta);
-        let n = r.len(sources)?;
-        if n != sources {
-            return corrupt("the number of sources does not match");
-        }
-        let mut infos = Vec::with_capacity(n);
-        for _ in 0..n {
-            let path = r.string()?;
-            let feed = r.string()?;
-            let size = r.u64()?;
-            let mtime = r.u64()? as i64;
-            let flags = r.varint()?;
-            let (removed, failed) = (flags & 1 != 0, flags & 2 != 0);
-            let path = if flags & 4 != 0 {
-                roots.full(&feed, &path)
-            } else {
-                path
-            };
-            let first = r.len(docs)? as u32;
-            let count = r.len(docs)? as u32;
-            if first as usize + count as usize > docs {
-                return corrupt("a source claims articles past the end");
-            }
-            let meta_at = r.len(meta.len())?;
-            let records_sum = r.u64()?;
-            let nw = r.len(meta.len())?;
-            let mut warnings = Vec::with_capacity(nw.min(64));
-            for _ in 0..nw {
-                let named = r.string()?;
-                let line = r.varint()?;
-                let message = r.string()?;
-                let line = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
-                let path = if named.is_empty() {
-                    path.clone()
-                } else {
-                    named
-                };
-                warnings.push(Warning {
-                    path,
-                    line,
-                    message,
-                });
-            }
-            infos.push(SourceInfo {
-                path,
-                feed,
-                size,
-                mtime,
-                removed,
-                failed,
-                warnings,
-                first,
-                count,
-                meta_at,
-                records_sum,
-            });
-        }
-        if checksum(&meta[..r.position()]) != meta_sum {
-            return corrupt("its checksum does not match (damaged)");
-        }
-        // The articles are read source by source when they are needed,
-        // each source's records checked then; here only that they lie
-        // inside the section.
-        let articles_off = meta_off + r.position();
-        let articles_len = keys_off - articles_off;
-        let mut expected = 0;
-        for info in &infos {
-            let in_step = info.removed || info.first == expected;
-            if !in_step || info.meta_at > articles_len {
-                return corrupt("sources and articles are out of step");
-            }
-            expected = info.first + info.count;
-        }
-        if expected as usize != docs {
-            return corrupt("the article records do not add up");
-        }
-        let segment = Segment {
+        let starts_off = ids_off + docs * ID_ROW;
+        let mut segment = Segment {
             data,
-            sources: infos,
+            sources: OnceLock::new(),
+            source_count: sources,
+            starts_off,
+            meta_off,
+            meta_sum,
+            roots: roots.clone(),
             generation,
-            articles_off,
+            articles_off: 0,
             docs,
             text_off,
             docs_off,
@@ -644,24 +620,155 @@ impl Segment {
             post_off,
             file_len,
         };
+        // The articles' records follow the sources' in meta.
+        let articles_at = segment.u64_at(starts_off + sources * 8) as usize;
+        if articles_at > meta_len {
+            return corrupt("sources and articles are out of step");
+        }
+        segment.articles_off = meta_off + articles_at;
         Ok(segment)
+    }
+
+    /// Decodes every source, checking them against the header's checksum
+    /// and one another.
+    fn decode_sources(&self) -> Result<&[SourceInfo], Corrupt> {
+        if let Some(sources) = self.sources.get() {
+            return Ok(sources);
+        }
+        let meta = &self.data.bytes()[self.meta_off..self.keys_off];
+        let mut r = In::new(meta);
+        let n = r.len(self.source_count)?;
+        if n != self.source_count {
+            return corrupt("the number of sources does not match");
+        }
+        let mut infos = Vec::with_capacity(n);
+        for _ in 0..n {
+            infos.push(self.read_source(&mut r)?);
+        }
+        if checksum(&meta[..r.position()]) != self.meta_sum {
+            return corrupt("its checksum does not match (damaged)");
+        }
+        if self.meta_off + r.position() != self.articles_off {
+            return corrupt("sources and articles are out of step");
+        }
+        // The articles are read source by source when they are needed,
+        // each source's records checked then; here only that they lie
+        // inside the section.
+        let articles_len = self.keys_off - self.articles_off;
+        let mut expected = 0;
+        for info in &infos {
+            let in_step = info.removed || info.first == expected;
+            if !in_step || info.meta_at > articles_len {
+                return corrupt("sources and articles are out of step");
+            }
+            expected = info.first + info.count;
+        }
+        if expected as usize != self.docs {
+            return corrupt("the article records do not add up");
+        }
+        Ok(self.sources.get_or_init(|| infos))
+    }
+
+    /// One source's record, read at `r`.
+    fn read_source(&self, r: &mut In<'_>) -> Result<SourceInfo, Corrupt> {
+        let meta_len = self.keys_off - self.meta_off;
+        let path = r.string()?;
+        let feed = r.string()?;
+        let size = r.u64()?;
+        let mtime = r.u64()? as i64;
+        let flags = r.varint()?;
+        let (removed, failed) = (flags & 1 != 0, flags & 2 != 0);
+        let path = if flags & 4 != 0 {
+            self.roots.full(&feed, &path)
+        } else {
+            path
+        };
+        let first = r.len(self.docs)? as u32;
+        let count = r.len(self.docs)? as u32;
+        if first as usize + count as usize > self.docs {
+            return corrupt("a source claims articles past the end");
+        }
+        let meta_at = r.len(meta_len)?;
+        let records_sum = r.u64()?;
+        let nw = r.len(meta_len)?;
+        let mut warnings = Vec::with_capacity(nw.min(64));
+        for _ in 0..nw {
+            let named = r.string()?;
+            let line = r.varint()?;
+            let message = r.string()?;
+            let line = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
+            let path = if named.is_empty() {
+                path.clone()
+            } else {
+                named
+            };
+            warnings.push(Warning {
+                path,
+                line,
+                message,
+            });
+        }
+        Ok(SourceInfo {
+            path,
+            feed,
+            size,
+            mtime,
+            removed,
+            failed,
+            warnings,
+            first,
+            count,
+            meta_at,
+            records_sum,
+        })
+    }
+
+    /// Every source, in article order (decoded now if the segment was
+    /// opened lazily; none if they are damaged).
+    pub fn sources(&self) -> &[SourceInfo] {
+        self.decode_sources().unwrap_or(&[])
+    }
+
+    /// How many sources the segment lists.
+    pub fn source_count(&self) -> usize {
+        self.source_count
+    }
+
+    /// Source `n`, decoded alone if the others were not; `None` if there
+    /// is none or its record is damaged.
+    pub fn source(&self, n: usize) -> Option<Cow<'_, SourceInfo>> {
+        if let Some(sources) = self.sources.get() {
+            return sources.get(n).map(Cow::Borrowed);
+        }
+        if n >= self.source_count {
+            return None;
+        }
+        let start = self.u64_at(self.starts_off + n * 8) as usize;
+        let end = self.u64_at(self.starts_off + (n + 1) * 8) as usize;
+        let meta = self.data.bytes().get(self.meta_off..self.articles_off)?;
+        if !range_ok(start, end, meta.len()) {
+            return None;
+        }
+        let mut r = In::new(&meta[start..]);
+        let info = self.read_source(&mut r).ok()?;
+        (r.position() == end - start && self.articles_off + info.meta_at <= self.keys_off)
+            .then_some(Cow::Owned(info))
     }
 
     /// Checks every source's article records against their checksums
     /// (opening checks only the sources).
     pub fn check_records(&self) -> Result<(), Corrupt> {
-        (0..self.sources.len()).try_for_each(|n| self.records(n).map(|_| ()))
+        let sources = self.decode_sources()?;
+        (0..sources.len()).try_for_each(|n| self.records(n, &sources[n]).map(|_| ()))
     }
 
-    /// Source `n`'s article records, checked.
-    fn records(&self, n: usize) -> Result<&[u8], Corrupt> {
-        let Some(info) = self.sources.get(n) else {
-            return corrupt("no such source");
-        };
+    /// The article records of source `n`, `info`, checked.
+    fn records(&self, n: usize, info: &SourceInfo) -> Result<&[u8], Corrupt> {
         let start = self.articles_off.saturating_add(info.meta_at);
-        let end = match self.sources.get(n + 1) {
+        let end = match self.source(n + 1) {
             Some(next) => self.articles_off.saturating_add(next.meta_at),
-            None => self.keys_off,
+            None if n + 1 >= self.source_count => self.keys_off,
+            None => return corrupt("a source record is damaged"),
         };
         let Some(records) = self.data.bytes().get(start..end) else {
             return corrupt("an article record lies outside its section");
@@ -675,8 +782,10 @@ impl Segment {
     /// The articles of source `n` (without their text), decoded from the
     /// meta section.
     pub fn articles(&self, n: usize) -> Result<Vec<Article>, Corrupt> {
-        let records = self.records(n)?;
-        let info = &self.sources[n];
+        let Some(info) = self.source(n) else {
+            return corrupt("no such source");
+        };
+        let records = self.records(n, &info)?;
         let mut r = In::new(records);
         (0..info.count)
             .map(|_| decode_article(&mut r, &info.path))
@@ -762,10 +871,21 @@ impl Segment {
     /// The source (index into `sources`) that article `doc` came from,
     /// and its place among that source's articles.
     pub fn source_of(&self, doc: u32) -> Option<(usize, u32)> {
-        // Sources are in article order; a removed one holds none.
-        let n = self.sources.partition_point(|s| s.first + s.count <= doc);
-        let info = self.sources.get(n)?;
-        (info.first <= doc && doc < info.first + info.count).then(|| (n, doc - info.first))
+        let (n, first) = match self.sources.get() {
+            Some(sources) => {
+                // Sources are in article order; a removed one holds none.
+                let n = sources.partition_point(|s| s.first + s.count <= doc);
+                (n, sources.get(n)?.first)
+            }
+            None if (doc as usize) < self.docs => {
+                let row = self.docs_off + doc as usize * DOC_ROW;
+                let n = self.u32_at(row + 28) as usize;
+                (n, self.source(n)?.first)
+            }
+            None => return None,
+        };
+        let info = self.source(n)?;
+        (first <= doc && doc < first + info.count).then(|| (n, doc - first))
     }
 
     /// The articles whose id starts with the hex digits `prefix` (at most

@@ -8,6 +8,7 @@
 //! segments' id tables. Both then cost what they show, not what the archive
 //! holds.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -52,7 +53,7 @@ impl Snapshot {
             .zip(&live)
             .map(|(segment, live)| {
                 let mut numbers = vec![search::NONE; segment.len()];
-                for (info, feed) in segment.sources.iter().zip(live) {
+                for (info, feed) in segment.sources().iter().zip(live) {
                     if feed.is_none() {
                         continue;
                     }
@@ -120,7 +121,7 @@ impl Snapshot {
             // Its pages with articles, newest date first (undated last).
             let mut pages: Vec<(Rank, usize, usize, u32)> = Vec::new();
             for (s, (segment, live)) in self.segments.iter().zip(&self.live).enumerate() {
-                for (n, (info, feed)) in segment.sources.iter().zip(live).enumerate() {
+                for (n, (info, feed)) in segment.sources().iter().zip(live).enumerate() {
                     if *feed == Some(feed_no as u32) && info.count > 0 {
                         let rank = segment.rank(info.first as usize);
                         pages.push((rank, s, n, info.count));
@@ -141,7 +142,7 @@ impl Snapshot {
             let keyed: Vec<(PageKey, (usize, usize))> = pages[..take]
                 .iter()
                 .map(|&(_, s, n, _)| {
-                    let path = Path::new(&self.segments[s].sources[n].path);
+                    let path = Path::new(&self.segments[s].sources()[n].path);
                     let relative = library::relative_name(&feed.path, path);
                     (PageKey::from_relative(&relative), (s, n))
                 })
@@ -209,7 +210,7 @@ impl Snapshot {
             let (source, place) = seg.source_of(doc)?;
             let feed = self.live.get(segment)?.get(source).copied().flatten()?;
             let (_, _, folder) = self.feeds.get(feed as usize)?;
-            let relative = library::relative_name(folder, Path::new(&seg.sources[source].path));
+            let relative = library::relative_name(folder, Path::new(&seg.sources()[source].path));
             Some((
                 feed,
                 Some(PageKey::from_relative(&relative).sort_key()),
@@ -229,3 +230,62 @@ type PageOrder = Option<(
     (u32, String),
     String,
 )>;
+
+/// The article `id` names (or begins), found in `config`'s index as it
+/// stands, for `kanbao show`: no walk of the folders, only the segments' id
+/// tables, the sources of the articles found (and every source of the
+/// refreshes after theirs, which may have replaced them), and a look at
+/// the article's own file, which must be as indexed. The rest of the
+/// archive may have changed: that does not change this article. `None`
+/// when only a refreshed index can answer: no index, no such article or
+/// several, or the file changed or gone.
+pub fn find_unrefreshed(config: &Config, id: &str) -> Option<Article> {
+    let index = super::Index::at(super::locate(config)?);
+    let roots = super::Roots::of(config);
+    let segments = index
+        .read_manifest()
+        .ok()?
+        .iter()
+        .map(|name| Segment::open_lazy(&index.dir.join(name), index.parser, &roots).ok())
+        .collect::<Option<Vec<Segment>>>()?;
+    // The paths of the sources written after each generation, found when
+    // first needed.
+    let mut newer: HashMap<u64, HashSet<String>> = HashMap::new();
+    let mut found: Vec<(Article, String, u64, i64)> = Vec::new();
+    for segment in &segments {
+        for doc in segment.ids_with_prefix(id) {
+            let Some((n, place)) = segment.source_of(doc) else {
+                continue;
+            };
+            let Some(info) = segment.source(n) else {
+                continue;
+            };
+            if info.removed || !config.feeds.iter().any(|f| f.id == info.feed) {
+                continue;
+            }
+            let replaced = newer.entry(segment.generation).or_insert_with(|| {
+                segments
+                    .iter()
+                    .filter(|s| s.generation > segment.generation)
+                    .flat_map(|s| s.sources().iter().map(|i| i.path.clone()))
+                    .collect()
+            });
+            if replaced.contains(&info.path) {
+                continue;
+            }
+            let article = segment.articles(n).ok()?.into_iter().nth(place as usize)?;
+            if article.id.starts_with(id) {
+                found.push((article, info.path.clone(), info.size, info.mtime));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    found.dedup_by(|a, b| a.0.id == b.0.id);
+    let (article, path, size, mtime) = match found.iter().position(|(a, ..)| a.id == id) {
+        Some(exact) => found.swap_remove(exact),
+        None if found.len() == 1 && id.len() >= MIN_ID_PREFIX => found.swap_remove(0),
+        None => return None,
+    };
+    let now = std::fs::metadata(&path).ok()?;
+    (now.is_file() && now.len() == size && super::mtime_ns(&now) == mtime).then_some(article)
+}
