@@ -879,7 +879,7 @@ fn show(
     // An article whose file is as indexed is shown as it stands; anything
     // else (a new id, a changed or deleted file) after the usual refresh.
     let unrefreshed = match fresh {
-        Freshness::Quick => index::find_unrefreshed(&config, id),
+        Freshness::Quick => index::Unrefreshed::open(&config).and_then(|mut u| u.find(id)),
         Freshness::Full => None,
     };
     let stub = match unrefreshed {
@@ -930,11 +930,28 @@ fn mark(
             }
         }
     }
-    let snapshot = open_snapshot(&config, fresh);
-    let mut ids = std::collections::BTreeSet::new();
-    for id in &named {
-        ids.insert(snapshot.find(id).map_err(|e| Error::Input(safe(e)))?.id);
-    }
+    // Ids of articles whose files are as indexed are taken as they stand;
+    // if any is not, the index is refreshed first (see `show`).
+    let unrefreshed = match fresh {
+        Freshness::Quick => index::Unrefreshed::open(&config).and_then(|mut index| {
+            named
+                .iter()
+                .map(|id| index.find(id).map(|a| a.id))
+                .collect::<Option<std::collections::BTreeSet<String>>>()
+        }),
+        Freshness::Full => None,
+    };
+    let ids = match unrefreshed {
+        Some(ids) => ids,
+        None => {
+            let snapshot = open_snapshot(&config, fresh);
+            let mut ids = std::collections::BTreeSet::new();
+            for id in &named {
+                ids.insert(snapshot.find(id).map_err(|e| Error::Input(safe(e)))?.id);
+            }
+            ids
+        }
+    };
     let (store, mut marks, warnings) = marks::open();
     warn_all(&warnings);
     let Some(store) = store else {

@@ -311,7 +311,7 @@ fn segments(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn show_looks_only_at_its_own_page_unless_it_changed() {
+fn show_and_mark_look_only_at_their_own_pages_unless_they_changed() {
     let dir = archive(&[
         ("2026-11-01/01-要闻.txt", "第一篇报道", "苹果丰收"),
         ("2026-11-02/01-要闻.txt", "第二篇报道", "梨子上市"),
@@ -336,6 +336,9 @@ fn show_looks_only_at_its_own_page_unless_it_changed() {
         index,
         "show of an unchanged page indexes nothing"
     );
+    let marked = kanbao(root, &["mark", "read", &apples[0], &pears[0]]);
+    assert_eq!(marked.stdout, "marked 2 articles read\n");
+    assert_eq!(segments(root), index, "nor does mark");
     assert_eq!(search(root, "香蕉", false).0, 1);
     assert_ne!(segments(root), index);
 

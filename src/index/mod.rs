@@ -43,7 +43,7 @@ use crate::source;
 use fresh::{Freshness, Seen};
 pub use search::Search;
 use segment::{Builder, OpenError, Roots, Segment, SourceInfo};
-pub use snapshot::{Snapshot, find_unrefreshed};
+pub use snapshot::{Snapshot, Unrefreshed};
 
 /// Version of what the page and item parsers produce. Bump it whenever a
 /// change to `source` or `feed` changes the articles read from a file: every

@@ -21,8 +21,8 @@ use super::segment::{Rank, Segment};
 
 /// The open index of one archive, for one command.
 pub struct Snapshot {
-    /// Per configured feed: its id, title and folder.
-    feeds: Vec<(String, String, PathBuf)>,
+    /// Per configured feed: its folder.
+    folders: Vec<PathBuf>,
     segments: Vec<Arc<Segment>>,
     /// Per segment, per source: its feed's number, when the library holds it.
     live: Vec<Vec<Option<u32>>>,
@@ -68,24 +68,12 @@ impl Snapshot {
             .collect();
         let segments: Vec<Arc<Segment>> = segments.into_iter().map(Arc::new).collect();
         Snapshot {
-            feeds: config
-                .feeds
-                .iter()
-                .map(|f| (f.id.clone(), f.title.clone(), f.path.clone()))
-                .collect(),
+            folders: config.feeds.iter().map(|f| f.path.clone()).collect(),
             search: Search::new(segments.clone(), positions, Vec::new()),
             segments,
             live,
             warnings,
         }
-    }
-
-    /// The title of the feed with this id.
-    pub fn feed_title(&self, id: &str) -> Option<&str> {
-        self.feeds
-            .iter()
-            .find(|(f, _, _)| f == id)
-            .map(|(_, title, _)| title.as_str())
     }
 
     /// The articles matching `query`, ranked as the reader ranks them
@@ -209,7 +197,7 @@ impl Snapshot {
         let found = self.segments.get(segment).and_then(|seg| {
             let (source, place) = seg.source_of(doc)?;
             let feed = self.live.get(segment)?.get(source).copied().flatten()?;
-            let (_, _, folder) = self.feeds.get(feed as usize)?;
+            let folder = self.folders.get(feed as usize)?;
             let relative = library::relative_name(folder, Path::new(&seg.sources()[source].path));
             Some((
                 feed,
@@ -231,61 +219,78 @@ type PageOrder = Option<(
     String,
 )>;
 
-/// The article `id` names (or begins), found in `config`'s index as it
-/// stands, for `kanbao show`: no walk of the folders, only the segments' id
-/// tables, the sources of the articles found (and every source of the
-/// refreshes after theirs, which may have replaced them), and a look at
-/// the article's own file, which must be as indexed. The rest of the
-/// archive may have changed: that does not change this article. `None`
-/// when only a refreshed index can answer: no index, no such article or
-/// several, or the file changed or gone.
-pub fn find_unrefreshed(config: &Config, id: &str) -> Option<Article> {
-    let index = super::Index::at(super::locate(config)?);
-    let roots = super::Roots::of(config);
-    let segments = index
-        .read_manifest()
-        .ok()?
-        .iter()
-        .map(|name| Segment::open_lazy(&index.dir.join(name), index.parser, &roots).ok())
-        .collect::<Option<Vec<Segment>>>()?;
-    // The paths of the sources written after each generation, found when
-    // first needed.
-    let mut newer: HashMap<u64, HashSet<String>> = HashMap::new();
-    let mut found: Vec<(Article, String, u64, i64)> = Vec::new();
-    for segment in &segments {
-        for doc in segment.ids_with_prefix(id) {
-            let Some((n, place)) = segment.source_of(doc) else {
-                continue;
-            };
-            let Some(info) = segment.source(n) else {
-                continue;
-            };
-            if info.removed || !config.feeds.iter().any(|f| f.id == info.feed) {
-                continue;
-            }
-            let replaced = newer.entry(segment.generation).or_insert_with(|| {
-                segments
-                    .iter()
-                    .filter(|s| s.generation > segment.generation)
-                    .flat_map(|s| s.sources().iter().map(|i| i.path.clone()))
-                    .collect()
-            });
-            if replaced.contains(&info.path) {
-                continue;
-            }
-            let article = segment.articles(n).ok()?.into_iter().nth(place as usize)?;
-            if article.id.starts_with(id) {
-                found.push((article, info.path.clone(), info.size, info.mtime));
+/// `config`'s index as it stands, for `kanbao show` and `mark`: the
+/// segments opened lazily, no walk of the folders. An article is found
+/// through the id tables and its own source (and every source of the
+/// refreshes after its own, which may have replaced it), and given only if
+/// its file is as indexed: the rest of the archive may have changed, but
+/// that does not change this article.
+pub struct Unrefreshed<'a> {
+    config: &'a Config,
+    segments: Vec<Segment>,
+    /// The paths of the sources written after each generation, found when
+    /// first needed.
+    newer: HashMap<u64, HashSet<String>>,
+}
+
+impl<'a> Unrefreshed<'a> {
+    /// `None` without an index, or when a segment cannot be opened.
+    pub fn open(config: &'a Config) -> Option<Self> {
+        let index = super::Index::at(super::locate(config)?);
+        let roots = super::Roots::of(config);
+        let segments = index
+            .read_manifest()
+            .ok()?
+            .iter()
+            .map(|name| Segment::open_lazy(&index.dir.join(name), index.parser, &roots).ok())
+            .collect::<Option<Vec<Segment>>>()?;
+        Some(Unrefreshed {
+            config,
+            segments,
+            newer: HashMap::new(),
+        })
+    }
+
+    /// The article `id` names (or begins, with at least
+    /// [`MIN_ID_PREFIX`] characters). `None` when only a refreshed index
+    /// can answer: no such article or several, or its file changed or gone.
+    pub fn find(&mut self, id: &str) -> Option<Article> {
+        let mut found: Vec<(Article, String, u64, i64)> = Vec::new();
+        for segment in &self.segments {
+            for doc in segment.ids_with_prefix(id) {
+                let Some((n, place)) = segment.source_of(doc) else {
+                    continue;
+                };
+                let Some(info) = segment.source(n) else {
+                    continue;
+                };
+                if info.removed || !self.config.feeds.iter().any(|f| f.id == info.feed) {
+                    continue;
+                }
+                let replaced = self.newer.entry(segment.generation).or_insert_with(|| {
+                    self.segments
+                        .iter()
+                        .filter(|s| s.generation > segment.generation)
+                        .flat_map(|s| s.sources().iter().map(|i| i.path.clone()))
+                        .collect()
+                });
+                if replaced.contains(&info.path) {
+                    continue;
+                }
+                let article = segment.articles(n).ok()?.into_iter().nth(place as usize)?;
+                if article.id.starts_with(id) {
+                    found.push((article, info.path.clone(), info.size, info.mtime));
+                }
             }
         }
+        found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        found.dedup_by(|a, b| a.0.id == b.0.id);
+        let (article, path, size, mtime) = match found.iter().position(|(a, ..)| a.id == id) {
+            Some(exact) => found.swap_remove(exact),
+            None if found.len() == 1 && id.len() >= MIN_ID_PREFIX => found.swap_remove(0),
+            None => return None,
+        };
+        let now = std::fs::metadata(&path).ok()?;
+        (now.is_file() && now.len() == size && super::mtime_ns(&now) == mtime).then_some(article)
     }
-    found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    found.dedup_by(|a, b| a.0.id == b.0.id);
-    let (article, path, size, mtime) = match found.iter().position(|(a, ..)| a.id == id) {
-        Some(exact) => found.swap_remove(exact),
-        None if found.len() == 1 && id.len() >= MIN_ID_PREFIX => found.swap_remove(0),
-        None => return None,
-    };
-    let now = std::fs::metadata(&path).ok()?;
-    (now.is_file() && now.len() == size && super::mtime_ns(&now) == mtime).then_some(article)
 }
