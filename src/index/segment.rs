@@ -25,8 +25,11 @@
 //!          articles' records are and those records' checksum), checked by
 //!          the header's checksum; then the articles' fields,
 //!          varint-encoded, each source's checked when it is read
-//! keys     sorted (key u64, postings offset u64), one sentinel at the end
-//! postings per key: article numbers, delta-encoded varints
+//! keys     sorted (key u64, postings offset u64), one sentinel at the end;
+//!          the offset's top bit set: the list is a bitmap
+//! postings per key: article numbers, delta-encoded varints; or, where
+//!          that is longer (a key in more than about one article in
+//!          eight), one bit per article of the segment
 //! ```
 //!
 //! A segment is written once, to a temporary name, and renamed into place;
@@ -49,7 +52,7 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 10;
 
 /// Each feed's folder, as the config names it. A source's path is stored
 /// relative to its feed's folder and joined to the folder again when the
@@ -109,6 +112,8 @@ const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 11;
 const DOC_ROW: usize = 40;
 const ID_ROW: usize = 16;
 const KEY_ROW: usize = 16;
+/// In a key's postings offset: its list is a bitmap.
+const BITMAP: u64 = 1 << 63;
 /// Characters kept of an untitled article's text, to list it by.
 const LEAD_CHARS: usize = 80;
 
@@ -209,8 +214,9 @@ impl<W: Write + Seek> Builder<W> {
         info.first = self.doc_count;
         info.count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
         info.meta_at = self.meta.buf.len();
-        for article in articles {
-            self.add_article(article)?;
+        for (n, article) in articles.iter().enumerate() {
+            let previous = n.checked_sub(1).map(|p| &articles[p]);
+            self.add_article(article, previous)?;
         }
         info.records_sum = checksum(&self.meta.buf[info.meta_at..]);
         self.sources.push(info);
@@ -235,10 +241,10 @@ impl<W: Write + Seek> Builder<W> {
         });
     }
 
-    fn add_article(&mut self, a: &Article) -> io::Result<()> {
+    fn add_article(&mut self, a: &Article, previous: Option<&Article>) -> io::Result<()> {
         let doc = self.doc_count;
         self.doc_count += 1;
-        encode_article(&mut self.meta, a);
+        encode_article(&mut self.meta, a, previous);
         if let Some(id) = id_number(&a.id) {
             self.ids.push((id, doc));
         }
@@ -359,19 +365,33 @@ impl<W: Write + Seek> Builder<W> {
         let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
         keys.sort_unstable_by_key(|(k, _)| *k);
         let keys_off = meta_off + meta.buf.len() as u64;
+        let bitmap_len = (self.doc_count as usize).div_ceil(8);
         let mut table = Vec::with_capacity((keys.len() + 1) * KEY_ROW);
         let mut offset = 0u64;
         for (key, p) in &keys {
+            let bitmap = p.bytes.len() > bitmap_len;
             table.extend_from_slice(&key.to_le_bytes());
-            table.extend_from_slice(&offset.to_le_bytes());
-            offset += p.bytes.len() as u64;
+            table.extend_from_slice(&(offset | if bitmap { BITMAP } else { 0 }).to_le_bytes());
+            offset += p.bytes.len().min(bitmap_len) as u64;
         }
         table.extend_from_slice(&u64::MAX.to_le_bytes());
         table.extend_from_slice(&offset.to_le_bytes());
         self.out.write_all(&table)?;
         let post_off = keys_off + table.len() as u64;
+        let mut bits = vec![0u8; bitmap_len];
         for (_, p) in &keys {
-            self.out.write_all(&p.bytes)?;
+            if p.bytes.len() <= bitmap_len {
+                self.out.write_all(&p.bytes)?;
+                continue;
+            }
+            bits.fill(0);
+            let (mut list, mut doc) = (&p.bytes[..], 0u64);
+            while let Ok((delta, used)) = get_varint(list) {
+                doc += delta;
+                bits[(doc / 8) as usize] |= 1 << (doc % 8);
+                list = &list[used..];
+            }
+            self.out.write_all(&bits)?;
         }
         let file_len = post_off + offset;
         let mut header = Vec::with_capacity(HEADER_LEN);
@@ -406,14 +426,31 @@ impl<W: Write + Seek> Builder<W> {
     }
 }
 
-fn encode_article(out: &mut Out, a: &Article) {
+/// The fields an article mostly shares with the one before it on its page:
+/// a record gives them only where they differ.
+fn shared(a: &Article) -> [&Option<String>; 5] {
+    [&a.feed, &a.date, &a.section, &a.page, &a.column]
+}
+
+/// Writes article `a`'s record; fields equal to `previous`'s (the article
+/// before it in its source) are marked as such instead of written again.
+fn encode_article(out: &mut Out, a: &Article, previous: Option<&Article>) {
     out.str(&a.id);
+    let mut same = 0u64;
+    if let Some(previous) = previous {
+        for (bit, (field, before)) in shared(a).into_iter().zip(shared(previous)).enumerate() {
+            if field == before {
+                same |= 1 << bit;
+            }
+        }
+    }
+    out.varint(same);
+    for (bit, field) in shared(a).into_iter().enumerate() {
+        if same & 1 << bit == 0 {
+            out.opt_str(field.as_deref());
+        }
+    }
     for field in [
-        &a.feed,
-        &a.date,
-        &a.section,
-        &a.page,
-        &a.column,
         &a.kicker,
         &a.title,
         &a.subtitle,
@@ -787,9 +824,12 @@ impl Segment {
         };
         let records = self.records(n, &info)?;
         let mut r = In::new(records);
-        (0..info.count)
-            .map(|_| decode_article(&mut r, &info.path))
-            .collect()
+        let mut articles: Vec<Article> = Vec::with_capacity(info.count as usize);
+        for _ in 0..info.count {
+            let article = decode_article(&mut r, &info.path, articles.last())?;
+            articles.push(article);
+        }
+        Ok(articles)
     }
 
     pub fn len(&self) -> usize {
@@ -1004,13 +1044,30 @@ impl Segment {
         if i >= self.keys {
             return;
         }
-        let start = self.key_at(i).1 as usize;
-        let end = self.key_at(i + 1).1 as usize;
+        let (start, end) = (self.key_at(i).1, self.key_at(i + 1).1);
+        let bitmap = start & BITMAP != 0;
+        let (start, end) = ((start & !BITMAP) as usize, (end & !BITMAP) as usize);
         let len = self.file_len - self.post_off;
         if !range_ok(start, end, len) {
             return;
         }
         let mut list = &self.data.bytes()[self.post_off + start..self.post_off + end];
+        if bitmap {
+            for (n, chunk) in list.chunks(8).enumerate() {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                let mut word = u64::from_le_bytes(word);
+                while word != 0 {
+                    let doc = n * 64 + word.trailing_zeros() as usize;
+                    if doc >= self.docs {
+                        return;
+                    }
+                    out.push(doc as u32);
+                    word &= word - 1;
+                }
+            }
+            return;
+        }
         let mut doc: u64 = 0;
         let mut first = true;
         while !list.is_empty() {
@@ -1130,14 +1187,26 @@ fn range_ok(start: usize, end: usize, len: usize) -> bool {
     start <= end && end <= len
 }
 
-fn decode_article(r: &mut In<'_>, path: &str) -> Result<Article, Corrupt> {
+fn decode_article(
+    r: &mut In<'_>,
+    path: &str,
+    previous: Option<&Article>,
+) -> Result<Article, Corrupt> {
     let id = r.string()?;
+    let same = r.varint()?;
+    let mut shared: [Option<String>; 5] = Default::default();
+    for (bit, field) in shared.iter_mut().enumerate() {
+        *field = if same & 1 << bit == 0 {
+            r.opt_string()?
+        } else {
+            let Some(previous) = previous else {
+                return corrupt("an article refers to one before the first");
+            };
+            self::shared(previous)[bit].clone()
+        };
+    }
+    let [feed, date, section, page, column] = shared;
     let mut next = || r.opt_string();
-    let feed = next()?;
-    let date = next()?;
-    let section = next()?;
-    let page = next()?;
-    let column = next()?;
     let kicker = next()?;
     let title = next()?;
     let subtitle = next()?;
