@@ -80,6 +80,21 @@ pub fn write_many(folder: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
     sync_folder(folder)
 }
 
+/// Removes the files `names` of `folder` (one already gone is no error),
+/// then syncs the folder so that the removals are durable.
+pub fn remove_many(folder: &Path, names: &[String]) -> io::Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    for name in names {
+        match fs::remove_file(folder.join(name)) {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    sync_folder(folder)
+}
+
 /// Whether one `syncfs` can replace a sync per file.
 fn flush_all_at_once(_folder: &Path) -> bool {
     cfg!(target_os = "linux")
