@@ -210,6 +210,15 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_is_the_one_readme_shows() {
+        assert_eq!(guid_hash("https://example.com/news/1.html"), "4d857fcd63c6");
+        assert_eq!(
+            file_name("https://example.com/news/1.html"),
+            "1-4d857fcd63c6.txt"
+        );
+    }
+
+    #[test]
     fn distinct_guids_get_distinct_files() {
         assert_ne!(file_name("https://a/x.html"), file_name("https://b/x.html"));
         assert_eq!(file_name("https://a/x.html"), file_name("https://a/x.html"));
