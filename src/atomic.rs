@@ -3,9 +3,11 @@
 //! renamed over the target, then the folder synced. Used for read marks
 //! and for stored feed items.
 //!
-//! [`write_many`] does the same for a batch of files in one folder with one
-//! flush for all of them (`syncfs` on Linux) instead of one per file: a
-//! fetch of 5,000 items would otherwise spend seconds in fsync.
+//! [`write_many`] does the same for a batch of files in one folder; a batch
+//! of many files is flushed at once (`syncfs` on Linux) instead of one
+//! fsync per file, which for 5,000 files would take seconds. A batch of a
+//! few files (a fetch's day bundles) is synced file by file: `syncfs`
+//! also waits for every other program's unwritten data on that disk.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -54,11 +56,11 @@ pub fn write_many(folder: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
                 create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
             temps.push((temp, path));
             file.write_all(bytes)?;
-            if !flush_all_at_once(folder) {
+            if !flush_all_at_once(files.len()) {
                 file.sync_all()?;
             }
         }
-        if flush_all_at_once(folder) {
+        if flush_all_at_once(files.len()) {
             sync_file_system(folder)?;
         }
         Ok(())
@@ -80,9 +82,28 @@ pub fn write_many(folder: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
     sync_folder(folder)
 }
 
-/// Whether one `syncfs` can replace a sync per file.
-fn flush_all_at_once(_folder: &Path) -> bool {
-    cfg!(target_os = "linux")
+/// Removes the files `names` of `folder` (one already gone is no error),
+/// then syncs the folder so that the removals are durable.
+pub fn remove_many(folder: &Path, names: &[String]) -> io::Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    for name in names {
+        match fs::remove_file(folder.join(name)) {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    sync_folder(folder)
+}
+
+/// Batches of more files than this are flushed with one `syncfs`.
+const FEW_FILES: usize = 16;
+
+/// Whether one `syncfs` should replace a sync per file for a batch of
+/// `files`.
+fn flush_all_at_once(files: usize) -> bool {
+    cfg!(target_os = "linux") && files > FEW_FILES
 }
 
 /// Flushes every dirty file of the file system holding `folder`.

@@ -586,12 +586,21 @@ pub(crate) fn place(
     } else {
         warnings.extend(parsed.warnings);
     }
+    // A bundle's items are named as the files they would be on their own,
+    // in the bundle's folder: an item keeps its id when it moves from a
+    // file of its own into a bundle.
+    let folder = relative.rsplit_once('/').map(|(folder, _)| folder);
+    let item_names = parsed.item_names;
     parsed
         .articles
         .into_iter()
         .enumerate()
         .map(|(n, mut a)| {
-            a.id = article_id(&feed.id, relative, n);
+            a.id = match (item_names.get(n), folder) {
+                (Some(name), Some(folder)) => article_id(&feed.id, &format!("{folder}/{name}"), 0),
+                (Some(name), None) => article_id(&feed.id, name, 0),
+                (None, _) => article_id(&feed.id, relative, n),
+            };
             a.feed = Some(feed.id.clone());
             if feed.kind == FeedKind::Epaper {
                 // An edition's article knows its date, 版面 and section.

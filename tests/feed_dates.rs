@@ -346,7 +346,11 @@ fn an_unreadable_date_fetched_is_said_by_fetch_and_kept_in_the_library_warnings(
         assert_eq!(listed.code, 0, "{listed:?}");
         assert_eq!(
             strings(&listed.json()["warnings"]),
-            [format!("{}: {message}", undated.source.path)]
+            // The item's line in its day's file.
+            [format!(
+                "{}:{}: {message}",
+                undated.source.path, undated.source.first_line
+            )]
         );
     }
     // Fetched again (nothing changed): still said, nothing rewritten.

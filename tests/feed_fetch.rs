@@ -28,6 +28,7 @@ use kanbao::feed::fetch::{Outcome, fetch_feed};
 use kanbao::feed::store::StoreReport;
 use kanbao::library::Library;
 use kanbao::model::{Article, Byline, Link, Photo, Role, SourceRef};
+use kanbao::source::bundle;
 use kanbao::source::item::Item;
 use rstest::rstest;
 use serde_json::Value;
@@ -175,16 +176,39 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The stored item files only: the snapshot without the fetch state.
-fn item_files(store: &Path) -> BTreeMap<String, Vec<u8>> {
+/// The stored files only: the snapshot without the fetch state.
+fn stored_files(store: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = snapshot(store);
     files.remove(".fetch.toml");
     files
 }
 
-/// Modification times of the item files.
+/// The stored items, each by the file name it would have on its own and
+/// with the text that file would hold, whether it is a file of its own or
+/// in a day's bundle.
+fn item_files(store: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut items = BTreeMap::new();
+    for (name, bytes) in stored_files(store) {
+        let text = String::from_utf8(bytes.clone()).expect("a stored file is UTF-8");
+        if !bundle::is_bundle(&text) {
+            items.insert(name, bytes);
+            continue;
+        }
+        for chunk in bundle::split(&text) {
+            let item = Item::from_file(&chunk.text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let own = bundle::file_name(&item.guid);
+            assert!(
+                items.insert(own.clone(), chunk.text.into_bytes()).is_none(),
+                "{own} stored twice"
+            );
+        }
+    }
+    items
+}
+
+/// Modification times of the stored files.
 fn mtimes(store: &Path) -> BTreeMap<String, SystemTime> {
-    item_files(store)
+    stored_files(store)
         .into_keys()
         .map(|name| {
             let time = fs::metadata(store.join(&name))
@@ -298,10 +322,11 @@ impl Expected<'_> {
             url: self.url.map(str::to_owned),
             published: self.published.map(str::to_owned),
             links: self.links.clone(),
+            // Its lines in its day's bundle (checked by the caller).
             source: SourceRef {
                 path: actual.source.path.clone(),
-                first_line: 1,
-                last_line: 1,
+                first_line: actual.source.first_line,
+                last_line: actual.source.last_line,
             },
             stub: None,
         }
@@ -499,6 +524,20 @@ fn each_fixture_yields_its_items(
     assert_eq!(library.articles.len(), count);
     let article = &library.articles[0];
     assert_eq!(*article, first.article(article));
+    let bundle = fs::read_to_string(&article.source.path).expect("the item's bundle");
+    let lines: Vec<&str> = bundle.lines().collect();
+    let (first_line, last_line) = (article.source.first_line, article.source.last_line);
+    assert!(
+        first_line < last_line && last_line <= lines.len(),
+        "{first_line}-{last_line}"
+    );
+    assert!(lines[first_line - 1].starts_with("+++ item "), "{bundle}");
+    assert!(
+        lines[last_line..]
+            .first()
+            .is_none_or(|l| l.starts_with("+++ item ")),
+        "{bundle}"
+    );
     assert_no_temporary_files(archive.path());
 }
 
@@ -1120,7 +1159,7 @@ fn hostile_guids_stay_inside_the_store() {
         inside.iter().all(|n| !n["store/".len()..].contains('/')),
         "{inside:?}"
     );
-    assert_eq!(inside.len(), report.new + 1, "{inside:?}"); // + .fetch.toml
+    assert_eq!(item_files(&archive.store()).len(), report.new, "{inside:?}");
     assert_eq!(
         fs::read(archive.config_path()).expect("config"),
         config_before

@@ -48,7 +48,7 @@ pub use snapshot::{Snapshot, Unrefreshed};
 /// Version of what the page and item parsers produce. Bump it whenever a
 /// change to `source` or `feed` changes the articles read from a file: every
 /// index is then rebuilt.
-pub const PARSER_VERSION: u32 = 5;
+pub const PARSER_VERSION: u32 = 6;
 
 /// Segments kept before the small ones are merged into one.
 pub const MAX_SEGMENTS: usize = 8;

@@ -10,7 +10,8 @@
 //! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items, with
 //!   [`feed_rewrite`] turning real feeds' forms into standard ones and
 //!   [`feed_extra`] reading what feed-rs leaves out;
-//! - [`item`]: a stored feed item (TOML front matter, then paragraphs);
+//! - [`item`]: a stored feed item (TOML front matter, then paragraphs),
+//!   and [`bundle`]: a day's items in one file;
 //! - [`html`]: item HTML → paragraphs, numbered links and photos;
 //! - [`dom`]: an HTML tree and simple selectors, for pages whose structure
 //!   matters;
@@ -21,6 +22,7 @@
 //! All are pure functions of their input; [`read_page`] joins them for one
 //! file on disk, whichever of the formats it holds.
 
+pub mod bundle;
 pub mod codepage;
 pub mod date;
 pub mod decode;
@@ -57,6 +59,9 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
         return read_feed_file(&bytes, display);
     }
     let decoded = decode::decode(&bytes).map_err(|e| Warning::new(display, None, e.to_string()))?;
+    if bundle::is_bundle(&decoded.text) {
+        return Ok(read_bundle(&decoded.text, display));
+    }
     if decoded
         .text
         .trim_start_matches('\u{feff}')
@@ -76,6 +81,34 @@ pub fn read_page(path: &Path, display: &str) -> Result<page::ParsedPage, Warning
         return read_html(&decoded.text, display);
     }
     Ok(page::parse(&decoded.text, display))
+}
+
+/// A bundle of stored items: one article per item, each named (for its
+/// id) as the file it would have on its own. An item that cannot be read
+/// is a warning naming its line; the others still load.
+fn read_bundle(text: &str, display: &str) -> page::ParsedPage {
+    let mut parsed = page::ParsedPage::default();
+    for chunk in bundle::split(text) {
+        let line = chunk.first_line;
+        match item::Item::from_file(&chunk.text) {
+            Ok(item) => {
+                let mut article = item.to_article(display);
+                article.source.first_line = chunk.first_line;
+                article.source.last_line = chunk.last_line;
+                parsed.articles.push(article);
+                parsed.item_names.push(bundle::file_name(&item.guid));
+                if let Some(w) = item.date_warning() {
+                    parsed.warnings.push(Warning::new(display, Some(line), w));
+                }
+            }
+            Err(e) => parsed.warnings.push(Warning::new(
+                display,
+                Some(line),
+                format!("stored feed item: {e}; fix the item or delete it from the file"),
+            )),
+        }
+    }
+    parsed
 }
 
 /// A saved web page: an e-paper article page gives its article, a 版面

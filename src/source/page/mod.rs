@@ -47,6 +47,10 @@ pub struct ParsedPage {
     /// A feed file (RSS, Atom, JSON Feed): the feed's own title, if it has
     /// one, and `Some` even without one (then `Some(None)`).
     pub feed: Option<Option<String>>,
+    /// A bundle of stored feed items ([`crate::source::bundle`]): for each
+    /// article, the file name its item would have on its own, which its id
+    /// is made from; empty for every other file.
+    pub item_names: Vec<String>,
 }
 
 /// Captions are at most this many characters long.
@@ -824,6 +828,7 @@ impl<'p> Assembler<'p> {
             section,
             edition: None,
             feed: None,
+            item_names: Vec::new(),
         }
     }
 }
