@@ -26,8 +26,10 @@
 #    warm index: `kanbao list --json | wc -l`, `kanbao search Q --limit 20`
 #    for 科技, 院士, 创新平台, 创新高地 and 院, `search 院士 --json` (20 hits
 #    and the count), `--fresh search 院士` (every file's size and time
-#    compared) and `kanbao show ID` of the middle
-#    article; with hyperfine if installed, else in a loop reading
+#    compared), `kanbao show ID` of the middle article, `list --json
+#    --limit 100` and an unchanged refresh (`search 㐀`, which no article
+#    holds); then one day's edition added (8 pages copied into a new date
+#    folder) and indexed by `search 㐀`, RUNS times, removed after each; with hyperfine if installed, else in a loop reading
 #    $EPOCHREALTIME (min / median / max);
 # 4. measures peak RSS (VmHWM) of the cold run, `list --json`, `search 科技`
 #    and `show`, with GNU time's %M, else Python's getrusage, else by
@@ -174,7 +176,7 @@ us start "$EPOCHREALTIME"
 "$synth" --articles "$articles" --seed 1 --feeds 3 "$archive" >/dev/null
 us end "$EPOCHREALTIME"
 files=$(find "$archive/feeds" -type f -name '*.txt' | wc -l)
-bytes=$(find "$archive/feeds" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+bytes=$(find "$archive/feeds" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 du_bytes=$(du -sb "$archive/feeds" | cut -f1)
 echo "written in $(ms $((end - start))) ms: $files page files, $bytes bytes of source text (du -sb: $du_bytes)"
 
@@ -229,6 +231,35 @@ done
 timeit "search 院士 --json" "\"$bin\" --config \"$config\" search 院士 --json >/dev/null"
 timeit "--fresh search 院士" "\"$bin\" --config \"$config\" --fresh search 院士 >/dev/null"
 timeit "show $middle" "\"$bin\" --config \"$config\" show $middle >/dev/null"
+timeit "list --json --limit 100" "\"$bin\" --config \"$config\" list --json --limit 100 >/dev/null"
+# A search for a character no article holds costs what its refresh costs:
+# the whole process of an unchanged refresh.
+absent=㐀
+timeit "unchanged refresh (search $absent)" "\"$bin\" --config \"$config\" search $absent >/dev/null"
+
+echo
+echo "== adding one day's edition: 8 pages in a new date folder, then search $absent"
+# The pages are copies of the first feed's first 8 page files, numbered
+# 01 to 08; each run adds them under a new date, times the command that
+# indexes them, then removes them again (and indexes that, untimed).
+feed_dir=$(find "$archive/feeds" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
+mapfile -t edition < <(find "$feed_dir" -mindepth 2 -maxdepth 2 -type f -name '*.txt' | sort | head -n 8)
+adds=()
+for ((i = 1; i <= runs; i++)); do
+    new_day=$feed_dir/2099-01-$(printf '%02d' "$i")
+    mkdir "$new_day"
+    for ((p = 0; p < ${#edition[@]}; p++)); do
+        name=${edition[p]##*/}
+        cp "${edition[p]}" "$new_day/$(printf '%02d' $((p + 1)))-${name#*-}"
+    done
+    us start "$EPOCHREALTIME"
+    "${kb[@]}" search "$absent" >/dev/null
+    us end "$EPOCHREALTIME"
+    adds+=($((end - start)))
+    rm -rf "$new_day"
+    "${kb[@]}" search "$absent" >/dev/null
+done
+stats "${#edition[@]} pages added, the whole command that indexes them" "${adds[@]}"
 
 echo
 echo "== peak RSS (VmHWM), measured with: $peak_tool"
@@ -238,6 +269,7 @@ echo "$(mib "$(peak "${kb[@]}" search 院士)")  search 院士"
 echo "$(mib "$(peak "${kb[@]}" search 创新平台)")  search 创新平台"
 echo "$(mib "$(peak "${kb[@]}" --fresh search 院士)")  --fresh search 院士"
 echo "$(mib "$(peak "${kb[@]}" show "$middle")")  show $middle"
+echo "$(mib "$(peak "${kb[@]}" list --json --limit 100)")  list --json --limit 100"
 
 if ! have tmux; then
     echo
