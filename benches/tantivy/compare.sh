@@ -127,7 +127,7 @@ evict() { find "$1" -type f -exec dd if={} iflag=nocache count=0 status=none \; 
 kcache() { echo "$XDG_CACHE_HOME/kanbao"; }
 
 files=$(find "$archive/feeds" -type f -name '*.txt' | wc -l)
-bytes=$(find "$archive/feeds" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+bytes=$(find "$archive/feeds" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== archive: $files page files, $bytes bytes of page text; $runs runs per figure ($build_runs of the build)"
 echo
