@@ -525,7 +525,12 @@ impl Index {
             }
         }
         removed.sort_unstable();
-        let removed_count = live.keys().filter(|p| !walked.contains(*p)).count();
+        // Without a merge, `removed` is exactly the live files gone.
+        let removed_count = if merging {
+            live.keys().filter(|p| !walked.contains(*p)).count()
+        } else {
+            removed.len()
+        };
         if wanted.is_empty() && removed.is_empty() && !rebuilt {
             self.write_seen(&seen);
             let unchanged = Refreshed {
@@ -573,7 +578,7 @@ impl Index {
             .filter(|(_, stays)| **stays)
             .map(|(name, _)| name)
             .collect();
-        keep.extend(made);
+        keep.extend(made.iter().cloned());
         self.write_manifest(&keep)
             .map_err(|e| io_error("write", e))?;
         self.remove_unlisted(&keep);
@@ -585,7 +590,25 @@ impl Index {
             rebuilt,
             warnings: walk_warnings,
         };
-        Ok((refreshed, None))
+        // The segments that stay are open already: only the new ones are
+        // opened (if one cannot be, the caller reads the manifest again).
+        let new: Option<Vec<Segment>> = made
+            .iter()
+            .map(|name| {
+                let segment = Segment::open(&self.dir.join(name), self.parser, &roots).ok()?;
+                (!check || segment.check_records().is_ok()).then_some(segment)
+            })
+            .collect();
+        let Some(new) = new else {
+            return Ok((refreshed, None));
+        };
+        let mut open: Vec<Segment> = segments
+            .into_iter()
+            .zip(&stays)
+            .filter_map(|(segment, stays)| stays.then_some(segment))
+            .collect();
+        open.extend(new);
+        Ok((refreshed, Some(open)))
     }
 
     /// Records what a refresh saw of the folders; when it cannot be
