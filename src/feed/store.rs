@@ -210,13 +210,7 @@ impl Stored {
                 writes.push((folder.join(name), text.into_bytes()));
             }
         }
-        crate::atomic::write_many(folder, &writes).map_err(|e| {
-            format!(
-                "cannot store items in {}: {}",
-                folder.display(),
-                io_message(&e)
-            )
-        })?;
+        write_files(folder, &writes)?;
         crate::atomic::remove_many(folder, &removals).map_err(|e| {
             format!(
                 "cannot remove stored items in {} that were bundled: {}; \
@@ -268,13 +262,7 @@ fn write_items(folder: &Path, items: &[(String, &Item)]) -> Result<StoreReport, 
         }
         writes.push((path, text.into_bytes()));
     }
-    crate::atomic::write_many(folder, &writes).map_err(|e| {
-        format!(
-            "cannot store items in {}: {}",
-            folder.display(),
-            io_message(&e)
-        )
-    })?;
+    write_files(folder, &writes)?;
     Ok(report)
 }
 
@@ -316,4 +304,16 @@ impl FetchState {
             )
         })
     }
+}
+
+/// Writes the store's files `writes` into `folder` atomically; the error
+/// names the folder.
+fn write_files(folder: &Path, writes: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+    crate::atomic::write_many(folder, writes).map_err(|e| {
+        format!(
+            "cannot store items in {}: {}",
+            folder.display(),
+            io_message(&e)
+        )
+    })
 }

@@ -83,9 +83,9 @@ impl Roots {
     /// `path` relative to `feed`'s folder, `/`-separated; `None` when it
     /// is not inside it.
     fn relative(&self, feed: &str, path: &str) -> Option<String> {
-        let rest = Path::new(path).strip_prefix(&self.0.get(feed)?.0).ok()?;
-        let parts: Option<Vec<&str>> = rest.components().map(|c| c.as_os_str().to_str()).collect();
-        parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+        let (folder, path) = (&self.0.get(feed)?.0, Path::new(path));
+        (path.starts_with(folder) && path != folder)
+            .then(|| crate::library::relative_name(folder, path))
     }
 
     /// The path of `relative` inside `feed`'s folder, as a walk of the
