@@ -200,14 +200,22 @@ fn stat_run(paths: &[&str]) -> Vec<Option<Stat>> {
     let mut folders = Folders::default();
     paths
         .iter()
-        .map(|p| {
-            let path = Path::new(p);
-            match (path.parent(), path.file_name()) {
-                (Some(dir), Some(name)) => folders.stat(dir, name),
-                _ => stat_path(path),
-            }
+        .map(|p| match split_name(p) {
+            Some((dir, name)) => folders.stat(Path::new(dir), std::ffi::OsStr::new(name)),
+            None => stat_path(Path::new(p)),
         })
         .collect()
+}
+
+/// A path's folder and last name, cut at its last separator (cheaper
+/// than taking the path apart into components); `None` for a path
+/// without both, or ending in `.` or `..`.
+fn split_name(path: &str) -> Option<(&str, &str)> {
+    let (dir, name) = path.rsplit_once(std::path::MAIN_SEPARATOR)?;
+    if name.is_empty() || name == "." || name == ".." || dir.is_empty() {
+        return None;
+    }
+    Some((dir, name))
 }
 
 fn stat_path(path: &Path) -> Option<Stat> {
@@ -234,7 +242,11 @@ impl Folders {
     fn stat(&mut self, dir: &Path, name: &std::ffi::OsStr) -> Option<Stat> {
         use std::os::fd::AsRawFd;
         use std::os::unix::ffi::OsStrExt;
-        let at = match self.open.iter().position(|(d, _)| d == dir) {
+        let at = match self
+            .open
+            .iter()
+            .position(|(d, _)| d.as_os_str() == dir.as_os_str())
+        {
             Some(n) => n,
             None => {
                 if self.open.len() == OPEN_FOLDERS {

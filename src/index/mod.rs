@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
-use crate::config::{Config, FeedConfig, FeedKind};
+use crate::config::{Config, FeedConfig};
 use crate::library::{self, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
@@ -209,7 +209,11 @@ impl Index {
     /// The search of a front is empty.
     pub fn load_front(&self, config: &Config, articles: usize) -> Result<Opened, IndexError> {
         let segments = self.read_segments_retrying(false, &Roots::of(config))?;
-        Ok(assemble(config, segments, &[], Some(articles)))
+        let snapshot = Snapshot::new(config, segments, &[]);
+        Ok(Opened {
+            library: snapshot.front_with(config, articles, None, true),
+            search: Search::empty(),
+        })
     }
 
     /// [`Index::load`], with the warnings of a walk of the folders put
@@ -220,7 +224,7 @@ impl Index {
         walk_warnings: &[Warning],
     ) -> Result<Opened, IndexError> {
         let segments = self.read_segments_retrying(true, &Roots::of(config))?;
-        Ok(assemble(config, segments, walk_warnings, None))
+        Ok(assemble(config, segments, walk_warnings))
     }
 
     /// The live segments; when a refresh by another process drops a
@@ -261,13 +265,7 @@ impl Index {
                 .iter()
                 .map(|name| {
                     let path = self.dir.join(name);
-                    scope.spawn(move || {
-                        let segment = Segment::open(&path, self.parser, roots)?;
-                        if check {
-                            segment.check_records()?;
-                        }
-                        Ok(segment)
-                    })
+                    scope.spawn(move || open_segment(&path, self.parser, roots, check))
                 })
                 .collect();
             handles
@@ -451,85 +449,47 @@ impl Index {
                 (Vec::new(), Vec::new())
             }
         };
-        let (files, walk_warnings, folders) = match (walked, seen) {
-            (Some(walked), _) => walked,
+        let (walk, walk_warnings, folders) = match (walked, seen) {
+            (Some((files, warnings, folders)), _) => (Walk::Full(files), warnings, folders),
             (None, Some(seen)) if !rebuilt => {
                 let looked = looked.unwrap_or_else(|| look(&seen));
-                match quick_walk(config, &seen, looked, &segments, walked_at) {
+                match quick_walk(config, &seen, looked, walked_at) {
                     None => return Ok((Refreshed::default(), Some(segments))),
-                    Some(walked) => walked,
+                    Some(mut delta) => {
+                        let warnings = std::mem::take(&mut delta.warnings);
+                        let folders = std::mem::take(&mut delta.folders);
+                        // A merge reads again what the dropped segments
+                        // held: it needs every file.
+                        let walk = if segments.len() >= MAX_SEGMENTS {
+                            Walk::Full(delta.files(config, &segments))
+                        } else {
+                            Walk::Delta(delta)
+                        };
+                        (walk, warnings, folders)
+                    }
                 }
             }
             (None, _) => {
                 let mut warnings = Vec::new();
                 let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
-                (files, warnings, folders)
+                (Walk::Full(files), warnings, folders)
             }
         };
+        let (plan, recent) = match &walk {
+            Walk::Full(files) => (plan_full(files, &segments), newest(files.iter())),
+            Walk::Delta(delta) => (plan_delta(config, delta, &segments), delta.recent()),
+        };
+        let Plan {
+            wanted,
+            removed,
+            removed_count,
+            stays,
+        } = plan;
         let seen = Seen {
             walked_at,
             roots: fresh::roots(config),
-            recent: newest(&files),
+            recent,
             folders,
-        };
-        let live = live_sources(&segments);
-        // Files to read: new or changed. Past MAX_SEGMENTS, the small
-        // segments are dropped and what they held is read again: deltas
-        // are small, and the big segments of a full build stay.
-        let merging = segments.len() >= MAX_SEGMENTS;
-        let largest = segments.iter().map(Segment::len).max().unwrap_or(0);
-        let mut stays: Vec<bool> = segments
-            .iter()
-            .map(|s| !merging || s.len().saturating_mul(4) >= largest.max(1))
-            .collect();
-        if merging {
-            // At most half the allowed segments stay, the largest: the
-            // rest are merged into the new ones.
-            let mut by_size: Vec<usize> = (0..segments.len()).filter(|&n| stays[n]).collect();
-            by_size.sort_by_key(|&n| std::cmp::Reverse(segments[n].len()));
-            for &n in by_size.iter().skip(MAX_SEGMENTS / 2) {
-                stays[n] = false;
-            }
-        }
-        let mut wanted: Vec<&FileStat> = Vec::new();
-        for file in &files {
-            match live.get(file.display.as_str()) {
-                Some(&(seg, info)) => {
-                    let same = info.size == file.size && info.mtime == file.mtime;
-                    if !same || !stays[seg] {
-                        wanted.push(file);
-                    }
-                }
-                None => wanted.push(file),
-            }
-        }
-        let walked: HashSet<&str> = files.iter().map(|f| f.display.as_str()).collect();
-        let mut removed: Vec<(&str, &str)> = Vec::new();
-        if merging {
-            // Every file a staying segment still lists and that is gone:
-            // the markers that hid it may be in a dropped segment.
-            let mut marked: HashSet<&str> = HashSet::new();
-            for (segment, _) in segments.iter().zip(&stays).filter(|(_, s)| **s) {
-                for info in segment.sources().iter().filter(|i| !i.removed) {
-                    let path = info.path.as_str();
-                    if !walked.contains(path) && marked.insert(path) {
-                        removed.push((path, info.feed.as_str()));
-                    }
-                }
-            }
-        } else {
-            for (path, &(_, info)) in &live {
-                if !walked.contains(path) {
-                    removed.push((path, info.feed.as_str()));
-                }
-            }
-        }
-        removed.sort_unstable();
-        // Without a merge, `removed` is exactly the live files gone.
-        let removed_count = if merging {
-            live.keys().filter(|p| !walked.contains(*p)).count()
-        } else {
-            removed.len()
         };
         if wanted.is_empty() && removed.is_empty() && !rebuilt {
             self.write_seen(&seen);
@@ -539,6 +499,10 @@ impl Index {
             };
             return Ok((unchanged, Some(segments)));
         }
+        let removed: Vec<(&str, &str)> = removed
+            .iter()
+            .map(|(path, feed)| (path.as_str(), feed.as_str()))
+            .collect();
         let parts = split(&wanted);
         let (base, generation) = unique_name();
         let made: Vec<String> = (0..parts.len()).map(|n| format!("{base}-{n}")).collect();
@@ -594,10 +558,7 @@ impl Index {
         // opened (if one cannot be, the caller reads the manifest again).
         let new: Option<Vec<Segment>> = made
             .iter()
-            .map(|name| {
-                let segment = Segment::open(&self.dir.join(name), self.parser, &roots).ok()?;
-                (!check || segment.check_records().is_ok()).then_some(segment)
-            })
+            .map(|name| open_segment(&self.dir.join(name), self.parser, &roots, check).ok())
             .collect();
         let Some(new) = new else {
             return Ok((refreshed, None));
@@ -635,6 +596,26 @@ impl Index {
     }
 }
 
+/// Opens the segment at `path`: with `check`, every source and article
+/// record decoded and checked; without, lazily, only its source rows
+/// checked (records are checked as they are read).
+fn open_segment(
+    path: &Path,
+    parser: u32,
+    roots: &Roots,
+    check: bool,
+) -> Result<Segment, OpenError> {
+    if check {
+        let segment = Segment::open(path, parser, roots)?;
+        segment.check_records()?;
+        Ok(segment)
+    } else {
+        let segment = Segment::open_lazy(path, parser, roots)?;
+        segment.check_rows()?;
+        Ok(segment)
+    }
+}
+
 /// Opens `config`'s library through its index: refreshed first, rebuilt if
 /// missing or damaged. Where no index can be kept (no home, a read-only
 /// cache), everything is read into memory and a warning says why.
@@ -664,7 +645,7 @@ pub fn open_with(
     freshness: Freshness,
 ) -> Opened {
     let result = match index.refresh_keeping(config, progress, freshness) {
-        Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings, None)),
+        Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings)),
         Ok((r, None)) => index.load_with(config, &r.warnings),
         Err(e) => Err(e),
     };
@@ -685,7 +666,7 @@ pub fn open_with(
 /// The library and search built in memory, for when no index can be kept.
 pub fn in_memory(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
     match memory_segments(config, progress) {
-        Ok((segments, warnings)) => assemble(config, segments, &warnings, None),
+        Ok((segments, warnings)) => assemble(config, segments, &warnings),
         Err(e) => {
             // Memory cannot fail to write; keep going without search.
             let mut library = Library::load(config);
@@ -830,9 +811,9 @@ fn walk_feeds_seen(
     (out, folders)
 }
 
-/// The files the last refresh saw that changed most recently.
-fn newest(files: &[FileStat]) -> Vec<(String, u64, i64)> {
-    let mut by_time: Vec<&FileStat> = files.iter().collect();
+/// The files of a walk that changed most recently.
+fn newest<'a>(files: impl Iterator<Item = &'a FileStat>) -> Vec<(String, u64, i64)> {
+    let mut by_time: Vec<&FileStat> = files.collect();
     let keep = fresh::RECENT_FILES.min(by_time.len());
     if keep < by_time.len() {
         by_time.select_nth_unstable_by_key(keep, |f| std::cmp::Reverse(f.mtime));
@@ -867,21 +848,242 @@ fn look(seen: &Seen) -> Look {
     Look { now, recent }
 }
 
-/// A walk's files, the warnings of folders that could not be read, and
-/// the folders as [`Seen::folders`] records them.
-type Walked = (Vec<FileStat>, Vec<Warning>, Vec<(String, u32, i64)>);
+/// What a refresh compares with the index: every file (a full walk), or
+/// only what changed since the last refresh (a quick one).
+enum Walk {
+    Full(Vec<FileStat>),
+    Delta(Delta),
+}
+
+/// What the quick check ([`Freshness::Quick`]) found changed since the
+/// last refresh: the folders whose names changed, listed again (and the
+/// new ones walked), and the newest files as they are now. The rest of
+/// the archive is as the index has it.
+struct Delta {
+    /// The files now in the folders looked at again.
+    listed: Vec<FileStat>,
+    /// The newest files outside them that changed, as they are now.
+    touched: Vec<FileStat>,
+    /// Per feed, the keys ([`Roots::folder_key`]) of the folders looked
+    /// at again or gone: the index's entries there give way to `listed`.
+    changed: Vec<HashSet<u64, KeyState>>,
+    /// The newest files the last refresh saw, outside those folders: path,
+    /// feed, size and time then, size and time now.
+    recent: Vec<(String, usize, SizeTime, SizeTime)>,
+    warnings: Vec<Warning>,
+    /// The folders, as [`Seen::folders`] records them.
+    folders: Vec<(String, u32, i64)>,
+}
+
+/// A file's size and modification time (ns).
+type SizeTime = (u64, i64);
+
+/// Keys ([`segment::key_of`]) are hashes already: a table of them need
+/// not hash them again.
+type KeyState = std::hash::BuildHasherDefault<segment::KeyHasher>;
+
+impl Delta {
+    /// Whether source `row` of feed `feed` lies in a folder looked at
+    /// again.
+    fn replaces(&self, feed: usize, row: &segment::Row) -> bool {
+        self.changed
+            .get(feed)
+            .is_some_and(|c| c.contains(&row.folder))
+    }
+
+    /// Every file, as a full walk would give them: those of unchanged
+    /// folders as the index has them (the newest as they are now), the
+    /// rest as listed.
+    fn files(self, config: &Config, segments: &[Segment]) -> Vec<FileStat> {
+        let now: HashMap<&str, (u64, i64)> = self
+            .recent
+            .iter()
+            .map(|(path, _, _, now)| (path.as_str(), *now))
+            .collect();
+        let live = live(config, segments);
+        let mut files = Vec::new();
+        for (segment, live) in segments.iter().zip(&live) {
+            for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
+                let (Some(feed), Some(row)) = (feed, row) else {
+                    continue;
+                };
+                if self.replaces(*feed as usize, &row) {
+                    continue;
+                }
+                let Some(info) = segment.source(n) else {
+                    continue;
+                };
+                let (size, mtime) = now
+                    .get(info.path.as_str())
+                    .copied()
+                    .unwrap_or((info.size, info.mtime));
+                files.push(FileStat {
+                    feed: *feed as usize,
+                    path: PathBuf::from(&info.path),
+                    display: info.into_owned().path,
+                    size,
+                    mtime,
+                });
+            }
+        }
+        files.extend(self.listed);
+        files
+    }
+
+    /// The newest files now ([`Seen::recent`]): those the last refresh
+    /// saw, as they are now and not gone, and those listed.
+    fn recent(&self) -> Vec<(String, u64, i64)> {
+        let mut all: Vec<(String, u64, i64)> = self
+            .recent
+            .iter()
+            .filter(|(_, _, _, (size, _))| *size != u64::MAX)
+            .map(|(path, _, _, (size, mtime))| (path.clone(), *size, *mtime))
+            .collect();
+        all.extend(
+            self.listed
+                .iter()
+                .map(|f| (f.display.clone(), f.size, f.mtime)),
+        );
+        let keep = fresh::RECENT_FILES.min(all.len());
+        if keep < all.len() {
+            all.select_nth_unstable_by_key(keep, |(_, _, mtime)| std::cmp::Reverse(*mtime));
+            all.truncate(keep);
+        }
+        all
+    }
+}
+
+/// What a refresh reads and marks gone.
+struct Plan<'a> {
+    /// Files new or changed (or held by a segment being merged away).
+    wanted: Vec<&'a FileStat>,
+    /// Files to mark gone: path, feed.
+    removed: Vec<(String, String)>,
+    /// How many files the library lost.
+    removed_count: usize,
+    /// Per segment: it stays (past [`MAX_SEGMENTS`] the small ones are
+    /// merged into the new one).
+    stays: Vec<bool>,
+}
+
+/// The plan of a refresh that walked every file.
+fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
+    let live = live_sources(segments);
+    // Files to read: new or changed. Past MAX_SEGMENTS, the small
+    // segments are dropped and what they held is read again: deltas
+    // are small, and the big segments of a full build stay.
+    let merging = segments.len() >= MAX_SEGMENTS;
+    let largest = segments.iter().map(Segment::len).max().unwrap_or(0);
+    let mut stays: Vec<bool> = segments
+        .iter()
+        .map(|s| !merging || s.len().saturating_mul(4) >= largest.max(1))
+        .collect();
+    if merging {
+        // At most half the allowed segments stay, the largest: the
+        // rest are merged into the new ones.
+        let mut by_size: Vec<usize> = (0..segments.len()).filter(|&n| stays[n]).collect();
+        by_size.sort_by_key(|&n| std::cmp::Reverse(segments[n].len()));
+        for &n in by_size.iter().skip(MAX_SEGMENTS / 2) {
+            stays[n] = false;
+        }
+    }
+    let mut wanted: Vec<&FileStat> = Vec::new();
+    for file in files {
+        match live.get(file.display.as_str()) {
+            Some(&(seg, info)) => {
+                let same = info.size == file.size && info.mtime == file.mtime;
+                if !same || !stays[seg] {
+                    wanted.push(file);
+                }
+            }
+            None => wanted.push(file),
+        }
+    }
+    let walked: HashSet<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    let mut removed: Vec<(String, String)> = Vec::new();
+    if merging {
+        // Every file a staying segment still lists and that is gone:
+        // the markers that hid it may be in a dropped segment.
+        let mut marked: HashSet<&str> = HashSet::new();
+        for (segment, _) in segments.iter().zip(&stays).filter(|(_, s)| **s) {
+            for info in segment.sources().iter().filter(|i| !i.removed) {
+                let path = info.path.as_str();
+                if !walked.contains(path) && marked.insert(path) {
+                    removed.push((path.to_owned(), info.feed.clone()));
+                }
+            }
+        }
+    } else {
+        for (path, &(_, info)) in &live {
+            if !walked.contains(path) {
+                removed.push(((*path).to_owned(), info.feed.clone()));
+            }
+        }
+    }
+    removed.sort_unstable();
+    // Without a merge, `removed` is exactly the live files gone.
+    let removed_count = if merging {
+        live.keys().filter(|p| !walked.contains(*p)).count()
+    } else {
+        removed.len()
+    };
+    Plan {
+        wanted,
+        removed,
+        removed_count,
+        stays,
+    }
+}
+
+/// The plan of a quick refresh without a merge: only the index's entries
+/// in the folders looked at again are decoded and compared with what they
+/// hold now; of the rest, only the newest files that changed are read.
+fn plan_delta<'a>(config: &Config, delta: &'a Delta, segments: &[Segment]) -> Plan<'a> {
+    let live = live(config, segments);
+    // The live entries of the folders looked at again.
+    let mut indexed: HashMap<String, (u64, i64, usize)> = HashMap::new();
+    for (segment, live) in segments.iter().zip(&live) {
+        for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
+            let (Some(feed), Some(row)) = (feed, row) else {
+                continue;
+            };
+            if delta.replaces(*feed as usize, &row)
+                && let Some(info) = segment.source(n)
+            {
+                indexed.insert(info.path.clone(), (info.size, info.mtime, *feed as usize));
+            }
+        }
+    }
+    let wanted: Vec<&FileStat> = delta
+        .listed
+        .iter()
+        .filter(|f| {
+            indexed
+                .get(&f.display)
+                .is_none_or(|&(size, mtime, _)| (size, mtime) != (f.size, f.mtime))
+        })
+        .chain(&delta.touched)
+        .collect();
+    let listed: HashSet<&str> = delta.listed.iter().map(|f| f.display.as_str()).collect();
+    let mut removed: Vec<(String, String)> = indexed
+        .iter()
+        .filter(|(path, _)| !listed.contains(path.as_str()))
+        .map(|(path, &(_, _, feed))| (path.clone(), config.feeds[feed].id.clone()))
+        .collect();
+    removed.sort_unstable();
+    Plan {
+        wanted,
+        removed_count: removed.len(),
+        removed,
+        stays: vec![true; segments.len()],
+    }
+}
 
 /// The quick check ([`Freshness::Quick`]) against what the last refresh
 /// `seen`: `None` when no folder changed and none of the newest files did;
-/// else the files as a full walk would give them, those of unchanged
-/// folders taken from the index, those of changed ones listed and looked at.
-fn quick_walk(
-    config: &Config,
-    seen: &Seen,
-    look: Look,
-    segments: &[Segment],
-    walked_at: i64,
-) -> Option<Walked> {
+/// else what changed ([`Delta`]): the changed folders listed again, the
+/// new ones walked, the newest files looked at.
+fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Option<Delta> {
     let Look { now, recent } = look;
     let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
     let changed: HashSet<&str> = seen
@@ -898,115 +1100,96 @@ fn quick_walk(
         .enumerate()
         .filter(|(_, f)| !known.contains(f.path.display().to_string().as_str()) && f.path.is_dir())
         .collect();
-    let recent: HashMap<&str, (u64, i64)> = seen
-        .recent
-        .iter()
-        .zip(recent)
-        .map(|((path, _, _), now)| (path.as_str(), now))
-        .collect();
     let recent_changed = seen
         .recent
         .iter()
-        .any(|(path, size, mtime)| recent.get(path.as_str()) != Some(&(*size, *mtime)));
+        .zip(&recent)
+        .any(|((_, size, mtime), now)| *now != (*size, *mtime));
     if changed.is_empty() && new_roots.is_empty() && !recent_changed {
         return None;
     }
     let feed_of = |path: &Path| config.feeds.iter().position(|f| path.starts_with(&f.path));
-    let mut files: Vec<FileStat> = Vec::new();
-    let mut warnings = Vec::new();
-    // Files of unchanged folders, as indexed (the newest looked at again).
-    let live = live(config, segments);
-    for (segment, live) in segments.iter().zip(&live) {
-        for (info, feed) in segment.sources().iter().zip(live) {
-            let Some(feed) = feed else { continue };
-            let parent = Path::new(&info.path)
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            if changed.contains(parent.as_str()) || !known.contains(parent.as_str()) {
-                continue;
-            }
-            let (size, mtime) = recent
-                .get(info.path.as_str())
-                .copied()
-                .unwrap_or((info.size, info.mtime));
-            files.push(FileStat {
-                feed: *feed as usize,
-                path: PathBuf::from(&info.path),
-                display: info.path.clone(),
-                size,
-                mtime,
-            });
-        }
-    }
+    let roots = Roots::of(config);
+    let mut delta = Delta {
+        listed: Vec::new(),
+        touched: Vec::new(),
+        changed: config.feeds.iter().map(|_| HashSet::default()).collect(),
+        recent: Vec::new(),
+        warnings: Vec::new(),
+        folders: Vec::new(),
+    };
     // Changed folders listed again; folders new to them walked.
-    let mut folders: Vec<(String, u32, i64)> = Vec::new();
     for ((path, depth, then), now) in seen.folders.iter().zip(&now) {
         if !changed.contains(path.as_str()) {
-            folders.push((path.clone(), *depth, *then));
+            delta.folders.push((path.clone(), *depth, *then));
             continue;
         }
         let dir = Path::new(path);
         let Some(feed) = feed_of(dir) else { continue };
+        delta.changed[feed].insert(roots.folder_key(&config.feeds[feed].id, path));
         if now.is_none() {
             continue; // gone: its files are gone
         }
         let entries = match library::list_folder(dir) {
             Ok(entries) => entries,
             Err(w) => {
-                warnings.push(w);
-                folders.push((path.clone(), *depth, -1));
+                delta.warnings.push(w);
+                delta.folders.push((path.clone(), *depth, -1));
                 continue;
             }
         };
-        folders.push((path.clone(), *depth, Seen::folder_time(walked_at, *now)));
+        delta
+            .folders
+            .push((path.clone(), *depth, Seen::folder_time(walked_at, *now)));
         for entry in entries {
             match entry {
-                library::Entry::Page(file) => files.push(FileStat::of(feed, file)),
+                library::Entry::Page(file) => delta.listed.push(FileStat::of(feed, file)),
                 library::Entry::Folder(sub) => {
                     let name = sub.display().to_string();
                     if known.contains(name.as_str()) || *depth as usize >= library::MAX_DEPTH {
                         continue;
                     }
-                    walk_new(
-                        feed,
-                        &sub,
-                        *depth as usize + 1,
-                        walked_at,
-                        &mut files,
-                        &mut folders,
-                        &mut warnings,
-                    );
+                    walk_new(feed, &sub, *depth as usize + 1, walked_at, &mut delta);
                 }
             }
         }
     }
     for (feed, config) in new_roots {
-        walk_new(
-            feed,
-            &config.path,
-            0,
-            walked_at,
-            &mut files,
-            &mut folders,
-            &mut warnings,
-        );
+        walk_new(feed, &config.path, 0, walked_at, &mut delta);
     }
-    Some((files, warnings, folders))
+    // The newest files outside the folders listed: those that changed
+    // are read again.
+    for ((path, size, mtime), now) in seen.recent.iter().zip(recent) {
+        let file = Path::new(path);
+        let Some(feed) = feed_of(file) else { continue };
+        let folder = file.parent().map(|p| p.display().to_string());
+        let key = roots.folder_key(&config.feeds[feed].id, folder.as_deref().unwrap_or(""));
+        if !delta.changed[feed].contains(&key) {
+            delta
+                .recent
+                .push((path.clone(), feed, (*size, *mtime), now));
+        }
+    }
+    delta.touched = delta
+        .recent
+        .iter()
+        .filter(|(_, _, then, now)| then != now)
+        .map(|(path, feed, _, (size, mtime))| FileStat {
+            feed: *feed,
+            path: PathBuf::from(path),
+            display: path.clone(),
+            size: *size,
+            mtime: *mtime,
+        })
+        .collect();
+    Some(delta)
 }
 
 /// Walks a folder the last refresh did not see, adding its files and
-/// folders.
-fn walk_new(
-    feed: usize,
-    dir: &Path,
-    depth: usize,
-    walked_at: i64,
-    files: &mut Vec<FileStat>,
-    folders: &mut Vec<(String, u32, i64)>,
-    warnings: &mut Vec<Warning>,
-) {
+/// folders to `delta`.
+fn walk_new(feed: usize, dir: &Path, depth: usize, walked_at: i64, delta: &mut Delta) {
     let mut paths = Vec::new();
+    let folders = &mut delta.folders;
     let mut folder = |dir: &Path, depth: usize, listed: bool| {
         let mtime = listed.then(|| fresh::folder_mtime(dir)).flatten();
         folders.push((
@@ -1015,8 +1198,10 @@ fn walk_new(
             Seen::folder_time(walked_at, mtime),
         ));
     };
-    library::walk_from(dir, depth, &mut paths, &mut folder, warnings);
-    files.extend(paths.into_iter().map(|path| FileStat::of(feed, path)));
+    library::walk_from(dir, depth, &mut paths, &mut folder, &mut delta.warnings);
+    delta
+        .listed
+        .extend(paths.into_iter().map(|path| FileStat::of(feed, path)));
 }
 
 impl FileStat {
@@ -1186,20 +1371,27 @@ fn live_sources(segments: &[Segment]) -> HashMap<&str, (usize, &SourceInfo)> {
 
 /// Per segment, per source: the number of its feed in `config` when the
 /// library holds it: it is the newest segment's entry for its path, not a
-/// marker that the file is gone, and of a configured feed. Segments of one
-/// generation never share a path, so only older generations are looked up.
+/// marker that the file is gone, and of a configured feed. Worked out from
+/// the sources' rows ([`segment::Row`]): a record is decoded only where a
+/// newer generation lists its path's key, to compare the paths. Segments
+/// of one generation never share a path, so only older generations are
+/// looked up.
 fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
-    let feed_index: HashMap<&str, u32> = config
+    let feeds: Vec<u64> = config
         .feeds
         .iter()
-        .enumerate()
-        .map(|(n, f)| (f.id.as_str(), n as u32))
+        .map(|f| segment::feed_key(&f.id))
         .collect();
     let mut live: Vec<Vec<Option<u32>>> = segments
         .iter()
-        .map(|s| vec![None; s.sources().len()])
+        .map(|s| vec![None; s.source_count()])
         .collect();
-    let mut newer: HashSet<&str> = HashSet::new();
+    // Newer generations' paths: key, and the first source with it.
+    let mut newer: HashMap<u64, (usize, usize), KeyState> = HashMap::default();
+    let same_path = |a: (usize, usize), b: (usize, usize)| {
+        let path = |(s, n): (usize, usize)| segments[s].source(n).map(|i| i.into_owned().path);
+        path(a).is_some_and(|p| Some(p) == path(b))
+    };
     let mut end = segments.len();
     while end > 0 {
         let generation = segments[end - 1].generation;
@@ -1207,28 +1399,28 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
             .iter()
             .rposition(|s| s.generation != generation)
             .map_or(0, |p| p + 1);
-        // Neighbouring sources are mostly of one feed: the last lookup is
-        // kept.
-        let mut last: Option<(&str, Option<u32>)> = None;
         for seg_no in start..end {
-            for (n, info) in segments[seg_no].sources().iter().enumerate() {
-                if info.removed || !newer.is_empty() && newer.contains(info.path.as_str()) {
+            let segment = &segments[seg_no];
+            for (n, (slot, row)) in live[seg_no].iter_mut().zip(segment.rows()).enumerate() {
+                let Some(row) = row else { continue };
+                if row.removed {
                     continue;
                 }
-                let feed = match last {
-                    Some((id, feed)) if id == info.feed => feed,
-                    _ => {
-                        let feed = feed_index.get(info.feed.as_str()).copied();
-                        last = Some((info.feed.as_str(), feed));
-                        feed
-                    }
-                };
-                live[seg_no][n] = feed;
+                if let Some(&newest) = newer.get(&row.path)
+                    && same_path((seg_no, n), newest)
+                {
+                    continue;
+                }
+                *slot = feeds.iter().position(|&f| f == row.feed).map(|f| f as u32);
             }
         }
         if start > 0 {
-            for segment in &segments[start..end] {
-                newer.extend(segment.sources().iter().map(|i| i.path.as_str()));
+            for (seg_no, segment) in segments.iter().enumerate().take(end).skip(start) {
+                for (n, row) in segment.rows().enumerate() {
+                    if let Some(row) = row {
+                        newer.entry(row.path).or_insert((seg_no, n));
+                    }
+                }
             }
         }
         end = start;
@@ -1239,26 +1431,28 @@ fn live(config: &Config, segments: &[Segment]) -> Vec<Vec<Option<u32>>> {
 /// The warnings of a library of the `live` sources, feed by feed as a
 /// fresh load gives them: the feed's folder, folders that could not be
 /// read (from `walk_warnings`), then the files in the order the walk reads
-/// them.
+/// them. Only the records of sources with warnings are decoded.
 fn warnings_of(
     config: &Config,
     segments: &[Segment],
     live: &[Vec<Option<u32>>],
     walk_warnings: &[Warning],
 ) -> Vec<Warning> {
-    let mut source_warnings: Vec<(u32, &str, &[Warning])> = Vec::new();
+    let mut source_warnings: Vec<(u32, String, Vec<Warning>)> = Vec::new();
     for (segment, live) in segments.iter().zip(live) {
-        for (info, feed) in segment.sources().iter().zip(live) {
+        for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
             if let Some(feed) = feed
-                && !info.warnings.is_empty()
+                && row.is_some_and(|row| row.warned)
+                && let Some(info) = segment.source(n)
             {
-                source_warnings.push((*feed, &info.path, &info.warnings));
+                let info = info.into_owned();
+                source_warnings.push((*feed, info.path, info.warnings));
             }
         }
     }
     source_warnings.sort_by(|a, b| {
         a.0.cmp(&b.0)
-            .then_with(|| Path::new(a.1).cmp(Path::new(b.1)))
+            .then_with(|| Path::new(&a.1).cmp(Path::new(&b.1)))
     });
     let mut warnings = Vec::new();
     let mut by_feed = source_warnings.into_iter().peekable();
@@ -1272,7 +1466,7 @@ fn warnings_of(
                 .cloned(),
         );
         while let Some((_, _, w)) = by_feed.next_if(|(n, _, _)| *n as usize == feed_no) {
-            warnings.extend_from_slice(w);
+            warnings.extend(w);
         }
     }
     warnings
@@ -1281,15 +1475,9 @@ fn warnings_of(
 /// A page as listed: its segment and source number there.
 type PageRef = (PageKey, (u32, u32));
 
-/// The library (in library order) and its search from open segments; with
-/// `front`, only the first articles (whole pages, whole web feeds) are read,
-/// and the search is empty.
-fn assemble(
-    config: &Config,
-    segments: Vec<Segment>,
-    walk_warnings: &[Warning],
-    front: Option<usize>,
-) -> Opened {
+/// The library (in library order) and its search from open segments: what
+/// the reader holds.
+fn assemble(config: &Config, segments: Vec<Segment>, walk_warnings: &[Warning]) -> Opened {
     let mut library = Library::default();
     let mut pages: Vec<Vec<PageRef>> = config.feeds.iter().map(|_| Vec::new()).collect();
     let live = live(config, &segments);
@@ -1308,38 +1496,14 @@ fn assemble(
         }
     }
     library.warnings = warnings_of(config, &segments, &live, walk_warnings);
-    // Pages in library order; with a front, only the first ones.
-    let mut wanted = 0usize;
-    for (feed_no, feed) in config.feeds.iter().enumerate() {
-        let list = &mut pages[feed_no];
+    for list in &mut pages {
         list.sort_by_cached_key(|(key, _)| key.sort_key());
-        if let Some(limit) = front {
-            if wanted >= limit {
-                list.clear();
-                continue;
-            }
-            // Pages and editions are listed in file order; a web feed's
-            // items are sorted by time, so all of them are needed.
-            if feed.kind != FeedKind::Feed {
-                let mut keep = 0;
-                for (_, (seg, n)) in list.iter() {
-                    if wanted >= limit {
-                        break;
-                    }
-                    wanted += segments[*seg as usize].sources()[*n as usize].count as usize;
-                    keep += 1;
-                }
-                list.truncate(keep);
-                continue;
-            }
-        }
-        wanted += list
-            .iter()
-            .map(|(_, (seg, n))| segments[*seg as usize].sources()[*n as usize].count as usize)
-            .sum::<usize>();
     }
-    // Their articles, read on as many threads as there are segments'
-    // worth of work (two halves on two cores).
+    let wanted: usize = pages
+        .iter()
+        .flatten()
+        .map(|(_, (seg, n))| segments[*seg as usize].sources()[*n as usize].count as usize)
+        .sum();
     // Their articles, decoded page by page straight into the library: a
     // second copy of them all would double the reader's peak memory.
     library.articles.reserve(wanted);
@@ -1367,9 +1531,7 @@ fn assemble(
                 )),
             }
         });
-        if front.is_none() {
-            file_order.extend_from_slice(&origin[start..]);
-        }
+        file_order.extend_from_slice(&origin[start..]);
         if let Some(order) = order {
             let moved: Vec<(u32, u32)> = order.iter().map(|&i| origin[start + i]).collect();
             origin.truncate(start);
@@ -1377,12 +1539,6 @@ fn assemble(
         }
     }
     library.warnings.append(&mut damaged);
-    if front.is_some() {
-        return Opened {
-            search: Search::empty(),
-            library,
-        };
-    }
     let positions = numbered(&segments, &origin);
     let ties = numbered(&segments, &file_order);
     // Every record was read; the reader reads them no more.

@@ -17,9 +17,13 @@
 //! ids      per article, sorted by id: (id as a number u64, article u32,
 //!          spare u32), so `show ID` finds an article without reading the
 //!          others
-//! sources  per source, where its record starts in meta (u64), and one
-//!          more: where the articles' records start; so one source is
-//!          read without the others
+//! sources  per source a fixed row: where its record starts in meta
+//!          (u64), keys of its path, its folder and its feed (u64 each,
+//!          [`key_of`]), its first article and their count (u32 each),
+//!          flags (removed, failed, warned; u32), a spare u32; then where
+//!          the articles' records start (u64). A command works out which
+//!          sources are live and where their articles are from these
+//!          rows alone, and decodes only the records it shows
 //! meta     sources (path relative to its feed's folder, feed, size,
 //!          mtime, warnings, where their
 //!          articles' records are and those records' checksum), checked by
@@ -33,9 +37,10 @@
 //! ```
 //!
 //! A segment is written once, to a temporary name, and renamed into place;
-//! it is never changed. Opening reads the header and the sources; articles'
-//! records, text and postings are read from a memory map only when needed,
-//! so a command that shows twenty hits touches twenty articles' records.
+//! it is never changed. Opening reads the header (and [`Segment::open`]
+//! every source record); source records, articles' records, text and
+//! postings are read from a memory map only when needed, so a command that
+//! shows twenty hits touches twenty articles' records.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -52,7 +57,7 @@ use super::grams;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 10;
+pub const FORMAT: u32 = 11;
 
 /// Each feed's folder, as the config names it. A source's path is stored
 /// relative to its feed's folder and joined to the folder again when the
@@ -88,6 +93,26 @@ impl Roots {
             .then(|| crate::library::relative_name(folder, path))
     }
 
+    /// The key ([`key_of`]) of source file `path` of `feed`: that of the
+    /// path as a segment stores it, so it does not depend on how the
+    /// config names the feed's folder.
+    pub fn path_key(&self, feed: &str, path: &str) -> u64 {
+        match self.relative(feed, path) {
+            Some(relative) => key_of(feed, &relative),
+            None => key_of(feed, path),
+        }
+    }
+
+    /// The key of folder `dir` of `feed`: the [`parent_key`] of the files
+    /// in it.
+    pub fn folder_key(&self, feed: &str, dir: &str) -> u64 {
+        let root = self.0.get(feed).map(|(folder, _)| folder.as_path());
+        if root == Some(Path::new(dir)) {
+            return key_of(feed, "");
+        }
+        self.path_key(feed, dir)
+    }
+
     /// The path of `relative` inside `feed`'s folder, as a walk of the
     /// folder names it (one allocation: it is made for every source).
     fn full(&self, feed: &str, relative: &str) -> String {
@@ -108,7 +133,41 @@ impl Roots {
     }
 }
 
-const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 11;
+/// A 64-bit key of a source's feed and its path as a segment stores it
+/// (relative to the feed's folder where it is inside it), or of a feed
+/// alone (`path` empty: its folder): what a command compares to tell
+/// which sources are live and which lie in a folder, without decoding
+/// their records. FNV-1a, then mixed so every bit counts. Two different
+/// paths of one archive sharing a key would hide one behind the other;
+/// the liveness check compares the paths themselves where keys meet.
+pub fn key_of(feed: &str, path: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in feed.bytes().chain([0]).chain(path.bytes()) {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^ (hash >> 33)
+}
+
+/// The key of the folder of a source stored as `path` (see [`key_of`]):
+/// the folder part of a relative path (`""` for the feed's own folder),
+/// the parent of any other.
+pub fn parent_key(feed: &str, stored: &str, relative: bool) -> u64 {
+    if relative {
+        return key_of(feed, stored.rfind('/').map_or("", |at| &stored[..at]));
+    }
+    let parent = Path::new(stored).parent().map(|p| p.display().to_string());
+    key_of(feed, parent.as_deref().unwrap_or(""))
+}
+
+/// The key of a feed itself, in a source row.
+pub fn feed_key(feed: &str) -> u64 {
+    key_of(feed, "\0feed")
+}
+
+const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 12;
+const SOURCE_ROW: usize = 48;
 const DOC_ROW: usize = 40;
 const ID_ROW: usize = 16;
 const KEY_ROW: usize = 16;
@@ -137,6 +196,62 @@ pub struct SourceInfo {
     pub meta_at: usize,
     /// The checksum of its article records.
     pub records_sum: u64,
+}
+
+/// What a source's fixed row tells without its record being decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// [`key_of`] its feed and its path.
+    pub path: u64,
+    /// [`key_of`] its feed and its folder ([`parent_key`]).
+    pub folder: u64,
+    /// [`feed_key`] of its feed.
+    pub feed: u64,
+    /// Its articles: numbers `first..first + count` of the segment.
+    pub first: u32,
+    pub count: u32,
+    pub removed: bool,
+    pub failed: bool,
+    /// It has warnings.
+    pub warned: bool,
+}
+
+impl Row {
+    /// The row in `bytes` (one row's worth) of a segment of `docs`
+    /// articles; `None` if it claims articles past the end.
+    fn read(bytes: &[u8], docs: usize) -> Option<Row> {
+        let u64_at = |at: usize| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(a)
+        };
+        let u32_at = |at: usize| {
+            let mut a = [0u8; 4];
+            a.copy_from_slice(&bytes[at..at + 4]);
+            u32::from_le_bytes(a)
+        };
+        let flags = u32_at(40);
+        let row = Row {
+            path: u64_at(8),
+            folder: u64_at(16),
+            feed: u64_at(24),
+            first: u32_at(32),
+            count: u32_at(36),
+            removed: flags & 1 != 0,
+            failed: flags & 2 != 0,
+            warned: flags & 4 != 0,
+        };
+        (row.first as usize + row.count as usize <= docs).then_some(row)
+    }
+
+    /// Whether the row says what the decoded source `info` says (its path
+    /// and folder keys are the rows' checksum's to vouch for).
+    fn agrees(&self, info: &SourceInfo) -> bool {
+        self.feed == feed_key(&info.feed)
+            && (self.first, self.count) == (info.first, info.count)
+            && (self.removed, self.failed, self.warned)
+                == (info.removed, info.failed, !info.warnings.is_empty())
+    }
 }
 
 /// Writes a segment to `W` (a file, or memory when no file can be written).
@@ -330,11 +445,21 @@ impl<W: Write + Seek> Builder<W> {
         // Meta: sources, then the articles encoded as they were added.
         let mut meta = Out::default();
         meta.varint(self.sources.len() as u64);
-        let mut starts = Vec::with_capacity((self.sources.len() + 1) * 8);
+        let mut rows = Vec::with_capacity(self.sources.len() * SOURCE_ROW + 8);
         for s in &self.sources {
-            starts.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
             let relative = roots.relative(&s.feed, &s.path);
-            meta.str(relative.as_deref().unwrap_or(&s.path));
+            let stored = relative.as_deref().unwrap_or(&s.path);
+            let flags = u32::from(s.removed)
+                | u32::from(s.failed) << 1
+                | u32::from(!s.warnings.is_empty()) << 2;
+            rows.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
+            rows.extend_from_slice(&key_of(&s.feed, stored).to_le_bytes());
+            rows.extend_from_slice(&parent_key(&s.feed, stored, relative.is_some()).to_le_bytes());
+            rows.extend_from_slice(&feed_key(&s.feed).to_le_bytes());
+            for v in [s.first, s.count, flags, 0] {
+                rows.extend_from_slice(&v.to_le_bytes());
+            }
+            meta.str(stored);
             meta.str(&s.feed);
             meta.u64(s.size);
             meta.u64(s.mtime as u64);
@@ -355,11 +480,12 @@ impl<W: Write + Seek> Builder<W> {
                 meta.str(&w.message);
             }
         }
-        starts.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
+        rows.extend_from_slice(&(meta.buf.len() as u64).to_le_bytes());
         let meta_sum = checksum(&meta.buf);
+        let rows_sum = checksum(&rows);
         meta.buf.extend_from_slice(&self.meta.buf);
-        self.out.write_all(&starts)?;
-        let meta_off = ids_off + (ids.len() + starts.len()) as u64;
+        self.out.write_all(&rows)?;
+        let meta_off = ids_off + (ids.len() + rows.len()) as u64;
         self.out.write_all(&meta.buf)?;
         // Keys and postings.
         let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
@@ -412,6 +538,7 @@ impl<W: Write + Seek> Builder<W> {
             meta_off,
             meta.buf.len() as u64,
             meta_sum,
+            rows_sum,
             keys_off,
             keys.len() as u64,
             post_off,
@@ -512,8 +639,11 @@ pub struct Segment {
     /// [`Segment::open`] decodes them at once, [`Segment::open_lazy`] not.
     sources: OnceLock<Vec<SourceInfo>>,
     source_count: usize,
-    /// Where the table of the sources' record offsets starts.
-    starts_off: usize,
+    /// Where the table of the sources' rows starts.
+    rows_off: usize,
+    rows_sum: u64,
+    /// Whether the rows match their checksum, checked when first read.
+    rows_ok: OnceLock<bool>,
     meta_off: usize,
     meta_sum: u64,
     /// How a stored path is made whole again.
@@ -610,6 +740,7 @@ impl Segment {
         let meta_off = next(&mut h)?;
         let meta_len = next(&mut h)?;
         let meta_sum = h.u64()?;
+        let rows_sum = h.u64()?;
         let keys_off = next(&mut h)?;
         let keys = next(&mut h)?;
         let post_off = next(&mut h)?;
@@ -623,7 +754,11 @@ impl Segment {
             && docs
                 .checked_mul(ID_ROW)
                 .and_then(|n| n.checked_add(ids_off))
-                .zip(sources.checked_add(1).and_then(|n| n.checked_mul(8)))
+                .zip(
+                    sources
+                        .checked_mul(SOURCE_ROW)
+                        .and_then(|n| n.checked_add(8)),
+                )
                 .and_then(|(starts, len)| starts.checked_add(len))
                 == Some(meta_off)
             && meta_off.checked_add(meta_len) == Some(keys_off)
@@ -637,12 +772,14 @@ impl Segment {
         if !ordered {
             return corrupt("its sections do not fit the file (cut short?)");
         }
-        let starts_off = ids_off + docs * ID_ROW;
+        let rows_off = ids_off + docs * ID_ROW;
         let mut segment = Segment {
             data,
             sources: OnceLock::new(),
             source_count: sources,
-            starts_off,
+            rows_off,
+            rows_sum,
+            rows_ok: OnceLock::new(),
             meta_off,
             meta_sum,
             roots: roots.clone(),
@@ -658,7 +795,7 @@ impl Segment {
             file_len,
         };
         // The articles' records follow the sources' in meta.
-        let articles_at = segment.u64_at(starts_off + sources * 8) as usize;
+        let articles_at = segment.u64_at(rows_off + sources * SOURCE_ROW) as usize;
         if articles_at > meta_len {
             return corrupt("sources and articles are out of step");
         }
@@ -693,10 +830,13 @@ impl Segment {
         // inside the section.
         let articles_len = self.keys_off - self.articles_off;
         let mut expected = 0;
-        for info in &infos {
+        for (n, info) in infos.iter().enumerate() {
             let in_step = info.removed || info.first == expected;
             if !in_step || info.meta_at > articles_len {
                 return corrupt("sources and articles are out of step");
+            }
+            if !self.row(n).is_some_and(|row| row.agrees(info)) {
+                return corrupt("a source's row does not match its record");
             }
             expected = info.first + info.count;
         }
@@ -760,6 +900,53 @@ impl Segment {
         })
     }
 
+    /// Source `n`'s row; `None` past the end or when the rows are damaged.
+    pub fn row(&self, n: usize) -> Option<Row> {
+        let at = n.checked_mul(SOURCE_ROW)?;
+        self.row_bytes()?
+            .get(at..at + SOURCE_ROW)
+            .and_then(|row| Row::read(row, self.docs))
+    }
+
+    /// Every source's row, in order (`None` for one that is damaged);
+    /// none when the rows are.
+    pub fn rows(&self) -> impl Iterator<Item = Option<Row>> + '_ {
+        let docs = self.docs;
+        self.row_bytes()
+            .unwrap_or(&[])
+            .chunks_exact(SOURCE_ROW)
+            .map(move |row| Row::read(row, docs))
+    }
+
+    /// The rows' bytes, if they match their checksum.
+    fn row_bytes(&self) -> Option<&[u8]> {
+        let end = self.rows_off + self.source_count * SOURCE_ROW;
+        self.rows_ok()
+            .then(|| self.data.bytes().get(self.rows_off..end))
+            .flatten()
+    }
+
+    /// Checks the rows against the header's checksum: what a lazily
+    /// opened segment is judged by (its records are checked as read).
+    pub fn check_rows(&self) -> Result<(), Corrupt> {
+        if self.rows_ok() {
+            Ok(())
+        } else {
+            corrupt("its source rows do not match their checksum (damaged)")
+        }
+    }
+
+    /// Whether the rows match the header's checksum (read once).
+    fn rows_ok(&self) -> bool {
+        *self.rows_ok.get_or_init(|| {
+            let end = self.rows_off + self.source_count * SOURCE_ROW + 8;
+            self.data
+                .bytes()
+                .get(self.rows_off..end)
+                .is_some_and(|rows| checksum(rows) == self.rows_sum)
+        })
+    }
+
     /// Every source, in article order (decoded now if the segment was
     /// opened lazily; none if they are damaged).
     pub fn sources(&self) -> &[SourceInfo] {
@@ -780,8 +967,8 @@ impl Segment {
         if n >= self.source_count {
             return None;
         }
-        let start = self.u64_at(self.starts_off + n * 8) as usize;
-        let end = self.u64_at(self.starts_off + (n + 1) * 8) as usize;
+        let start = self.u64_at(self.rows_off + n * SOURCE_ROW) as usize;
+        let end = self.u64_at(self.rows_off + (n + 1) * SOURCE_ROW) as usize;
         let meta = self.data.bytes().get(self.meta_off..self.articles_off)?;
         if !range_ok(start, end, meta.len()) {
             return None;

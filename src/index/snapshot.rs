@@ -53,11 +53,11 @@ impl Snapshot {
             .zip(&live)
             .map(|(segment, live)| {
                 let mut numbers = vec![search::NONE; segment.len()];
-                for (info, feed) in segment.sources().iter().zip(live) {
-                    if feed.is_none() {
+                for (feed, row) in live.iter().zip(segment.rows()) {
+                    let (Some(_), Some(row)) = (feed, row) else {
                         continue;
-                    }
-                    let docs = info.first as usize..(info.first + info.count) as usize;
+                    };
+                    let docs = row.first as usize..(row.first + row.count) as usize;
                     for slot in numbers.get_mut(docs).into_iter().flatten() {
                         *slot = next;
                         next += 1;
@@ -97,6 +97,18 @@ impl Snapshot {
     /// orders its items) date by date, newest first, so the dates that hold
     /// the first `limit` articles decide them.
     pub fn front(&self, config: &Config, limit: usize, only: Option<&str>) -> Library {
+        self.front_with(config, limit, only, false)
+    }
+
+    /// [`Snapshot::front`] to the end of the page that holds the last
+    /// article asked for (`whole`), or exactly `limit` articles.
+    pub fn front_with(
+        &self,
+        config: &Config,
+        limit: usize,
+        only: Option<&str>,
+        whole: bool,
+    ) -> Library {
         let mut library = Library {
             warnings: self.warnings.clone(),
             ..Library::default()
@@ -109,10 +121,13 @@ impl Snapshot {
             // Its pages with articles, newest date first (undated last).
             let mut pages: Vec<(Rank, usize, usize, u32)> = Vec::new();
             for (s, (segment, live)) in self.segments.iter().zip(&self.live).enumerate() {
-                for (n, (info, feed)) in segment.sources().iter().zip(live).enumerate() {
-                    if *feed == Some(feed_no as u32) && info.count > 0 {
-                        let rank = segment.rank(info.first as usize);
-                        pages.push((rank, s, n, info.count));
+                for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
+                    if *feed != Some(feed_no as u32) {
+                        continue;
+                    }
+                    if let Some(row) = row.filter(|row| row.count > 0) {
+                        let rank = segment.rank(row.first as usize);
+                        pages.push((rank, s, n, row.count));
                     }
                 }
             }
@@ -129,18 +144,26 @@ impl Snapshot {
             }
             let keyed: Vec<(PageKey, (usize, usize))> = pages[..take]
                 .iter()
-                .map(|&(_, s, n, _)| {
-                    let path = Path::new(&self.segments[s].sources()[n].path);
-                    let relative = library::relative_name(&feed.path, path);
-                    (PageKey::from_relative(&relative), (s, n))
+                .filter_map(|&(_, s, n, _)| {
+                    let info = self.segments[s].source(n)?;
+                    let relative = library::relative_name(&feed.path, Path::new(&info.path));
+                    Some((PageKey::from_relative(&relative), (s, n)))
                 })
                 .collect();
             let start = library.articles.len();
             library.add_feed_with(feed, keyed, |(s, n), out| {
                 out.extend(self.segments[s].articles(n).unwrap_or_default());
             });
-            library.articles.truncate(start + left);
-            left -= library.articles.len() - start;
+            let mut end = (start + left).min(library.articles.len());
+            if whole && end > start {
+                let page = &library.articles[end - 1].source.path;
+                end += library.articles[end..]
+                    .iter()
+                    .take_while(|a| &a.source.path == page)
+                    .count();
+            }
+            library.articles.truncate(end);
+            left = left.saturating_sub(library.articles.len() - start);
         }
         library
     }
@@ -198,7 +221,7 @@ impl Snapshot {
             let (source, place) = seg.source_of(doc)?;
             let feed = self.live.get(segment)?.get(source).copied().flatten()?;
             let folder = self.folders.get(feed as usize)?;
-            let relative = library::relative_name(folder, Path::new(&seg.sources()[source].path));
+            let relative = library::relative_name(folder, Path::new(&seg.source(source)?.path));
             Some((
                 feed,
                 Some(PageKey::from_relative(&relative).sort_key()),
@@ -228,9 +251,10 @@ type PageOrder = Option<(
 pub struct Unrefreshed<'a> {
     config: &'a Config,
     segments: Vec<Segment>,
-    /// The paths of the sources written after each generation, found when
-    /// first needed.
-    newer: HashMap<u64, HashSet<String>>,
+    /// The path keys of the sources written after each generation, found
+    /// when first needed (two paths sharing a key only make `find` give
+    /// way to a refreshed index).
+    newer: HashMap<u64, HashSet<u64>>,
 }
 
 impl<'a> Unrefreshed<'a> {
@@ -271,10 +295,14 @@ impl<'a> Unrefreshed<'a> {
                     self.segments
                         .iter()
                         .filter(|s| s.generation > segment.generation)
-                        .flat_map(|s| s.sources().iter().map(|i| i.path.clone()))
+                        .flat_map(|s| s.rows().flatten())
+                        .map(|row| row.path)
                         .collect()
                 });
-                if replaced.contains(&info.path) {
+                if segment
+                    .row(n)
+                    .is_none_or(|row| replaced.contains(&row.path))
+                {
                     continue;
                 }
                 let article = segment.articles(n).ok()?.into_iter().nth(place as usize)?;
