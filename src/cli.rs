@@ -708,7 +708,7 @@ fn list(
     // The first articles only: the newest dates' pages are read.
     let opened = match (limit, section) {
         (Some(limit), None) => {
-            let front = open_snapshot(&config, fresh).front(&config, limit, feed);
+            let (_, front) = open_snapshot_with(&config, fresh, |s| s.front(&config, limit, feed));
             std::mem::ManuallyDrop::new(index::Opened {
                 library: front,
                 search: index::Search::empty(),
@@ -1028,6 +1028,19 @@ fn open_snapshot(config: &Config, fresh: Freshness) -> std::mem::ManuallyDrop<in
     }))
 }
 
+/// [`open_snapshot`] and `work` done on it (see [`index::snapshot_with`]:
+/// `work` may run while the folders are checked, and again if they
+/// changed).
+fn open_snapshot_with<T>(
+    config: &Config,
+    fresh: Freshness,
+    work: impl Fn(&index::Snapshot) -> T,
+) -> (std::mem::ManuallyDrop<index::Snapshot>, T) {
+    let (snapshot, result) =
+        with_progress(|progress| index::snapshot_with(config, progress, fresh, work));
+    (std::mem::ManuallyDrop::new(snapshot), result)
+}
+
 /// Runs `open` with a progress bar on a terminal while many files are
 /// indexed.
 fn with_progress<T>(open: impl FnOnce(&dyn Fn(index::Progress)) -> T) -> T {
@@ -1095,8 +1108,7 @@ fn search(
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
     let parsed = index::search::Query::parse(query)?;
-    let snapshot = open_snapshot(&config, fresh);
-    let found = snapshot.search(&parsed, limit);
+    let (snapshot, found) = open_snapshot_with(&config, fresh, |s| s.search(&parsed, limit));
     let count = found.count;
     let snippet = |hit| snapshot.snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
     if json {

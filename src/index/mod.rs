@@ -378,17 +378,21 @@ impl Index {
         progress: &dyn Fn(Progress),
         freshness: Freshness,
     ) -> Result<Refreshed, IndexError> {
-        self.refresh_keeping(config, progress, freshness)
+        self.refresh_keeping(config, progress, freshness, None)
             .map(|(r, _)| r)
     }
 
     /// [`Index::refresh`], also giving the open segments when nothing
     /// changed, so that they need not be opened again.
+    /// `looked`: a quick check's record of the last refresh and what a look
+    /// at the folders found, when the caller looked already (see
+    /// [`snapshot_with`]).
     fn refresh_keeping(
         &self,
         config: &Config,
         progress: &dyn Fn(Progress),
         freshness: Freshness,
+        looked: Option<Looked>,
     ) -> Result<(Refreshed, Option<Vec<Segment>>), IndexError> {
         let io_error = |what: &str, e: io::Error| {
             IndexError::Io(format!(
@@ -399,15 +403,21 @@ impl Index {
         };
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", e))?;
         let _lock = Lock::take(&self.dir.join("LOCK")).map_err(|e| io_error("lock", e))?;
-        let walked_at = fresh::now_ns();
         let check = freshness == Freshness::Full;
+        let (walked_at, seen, looked) = match looked.filter(|_| !check) {
+            Some(Looked { at, seen, look }) => (at, Some(seen), Some(look)),
+            None => {
+                // A record made with the feeds' folders named otherwise
+                // (the config named by another path) names other folders:
+                // walk them all.
+                let seen = (!check)
+                    .then(|| Seen::read(&self.dir))
+                    .flatten()
+                    .filter(|seen| seen.roots == fresh::roots(config));
+                (fresh::now_ns(), seen, None)
+            }
+        };
         let roots = Roots::of(config);
-        // A record made with the feeds' folders named otherwise (the config
-        // named by another path) names other folders: walk them all.
-        let seen = (!check)
-            .then(|| Seen::read(&self.dir))
-            .flatten()
-            .filter(|seen| seen.roots == fresh::roots(config));
         let open = || {
             self.read_manifest().and_then(|names| {
                 self.read_segments(check, &roots)
@@ -418,14 +428,15 @@ impl Index {
         // segments are opened; with one, the segments come first, to tell
         // which files the folders held.
         // With one, the folders are looked at while the segments open.
-        let (opened, walked, looked) = match &seen {
-            Some(seen) => std::thread::scope(|scope| {
+        let (opened, walked, looked) = match (&seen, looked) {
+            (Some(_), Some(looked)) => (open(), None, Some(looked)),
+            (Some(seen), None) => std::thread::scope(|scope| {
                 let looking = scope.spawn(|| look(seen));
                 let opened = open();
                 let looked = looking.join().unwrap_or_else(|_| look(seen));
                 (opened, None, Some(looked))
             }),
-            None => std::thread::scope(|scope| {
+            (None, _) => std::thread::scope(|scope| {
                 let walker = scope.spawn(|| {
                     let mut warnings = Vec::new();
                     let (files, folders) = walk_feeds_seen(config, &mut warnings, walked_at);
@@ -644,7 +655,7 @@ pub fn open_with(
     progress: &dyn Fn(Progress),
     freshness: Freshness,
 ) -> Opened {
-    let result = match index.refresh_keeping(config, progress, freshness) {
+    let result = match index.refresh_keeping(config, progress, freshness, None) {
         Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings)),
         Ok((r, None)) => index.load_with(config, &r.warnings),
         Err(e) => Err(e),
@@ -727,6 +738,76 @@ pub fn snapshot(config: &Config, progress: &dyn Fn(Progress), freshness: Freshne
     snapshot_at(&Index::at(dir), config, progress, freshness)
 }
 
+/// [`snapshot`], and `work` done on it. With [`Freshness::Quick`] and a
+/// record of the last refresh, `work` is done on the index as it stands
+/// while the folders are looked at (at a million articles the look is
+/// most of a command's wait); if they changed, its result is dropped, the
+/// index refreshed (with that look) and `work` done again. `work` must
+/// only read: it may run twice.
+pub fn snapshot_with<T>(
+    config: &Config,
+    progress: &dyn Fn(Progress),
+    freshness: Freshness,
+    work: impl Fn(&Snapshot) -> T,
+) -> (Snapshot, T) {
+    if freshness == Freshness::Quick
+        && let Some(dir) = locate(config)
+    {
+        let index = Index::at(dir);
+        let looked = match index.optimistic(config, &work) {
+            Ok(done) => return done,
+            Err(looked) => looked.map(|l| *l),
+        };
+        let snapshot = snapshot_looked(&index, config, progress, freshness, looked);
+        let result = work(&snapshot);
+        return (snapshot, result);
+    }
+    let snapshot = snapshot(config, progress, freshness);
+    let result = work(&snapshot);
+    (snapshot, result)
+}
+
+/// A quick check's look at the folders ([`look`]), with the record it
+/// compared and when it began.
+struct Looked {
+    at: i64,
+    seen: Seen,
+    look: Look,
+}
+
+impl Index {
+    /// `work` done on the index as it stands while the folders are looked
+    /// at; its result when nothing changed, else the look (if one was
+    /// made) for the refresh.
+    fn optimistic<T>(
+        &self,
+        config: &Config,
+        work: &impl Fn(&Snapshot) -> T,
+    ) -> Result<(Snapshot, T), Option<Box<Looked>>> {
+        let at = fresh::now_ns();
+        let seen = Seen::read(&self.dir)
+            .filter(|seen| seen.roots == fresh::roots(config))
+            .ok_or(None)?;
+        let (done, look) = std::thread::scope(|scope| {
+            let looking = scope.spawn(|| look(&seen));
+            let done = self
+                .read_segments_retrying(false, &Roots::of(config))
+                .ok()
+                .map(|segments| {
+                    let snapshot = Snapshot::new(config, segments, &[]);
+                    let result = work(&snapshot);
+                    (snapshot, result)
+                });
+            let look = looking.join().unwrap_or_else(|_| look(&seen));
+            (done, look)
+        });
+        match done {
+            Some(done) if !changed(config, &seen, &look) => Ok(done),
+            _ => Err(Some(Box::new(Looked { at, seen, look }))),
+        }
+    }
+}
+
 /// [`snapshot`] with the index given.
 pub fn snapshot_at(
     index: &Index,
@@ -734,7 +815,18 @@ pub fn snapshot_at(
     progress: &dyn Fn(Progress),
     freshness: Freshness,
 ) -> Snapshot {
-    let result = match index.refresh_keeping(config, progress, freshness) {
+    snapshot_looked(index, config, progress, freshness, None)
+}
+
+/// [`snapshot_at`], with the look at the folders made already.
+fn snapshot_looked(
+    index: &Index,
+    config: &Config,
+    progress: &dyn Fn(Progress),
+    freshness: Freshness,
+    looked: Option<Looked>,
+) -> Snapshot {
+    let result = match index.refresh_keeping(config, progress, freshness, looked) {
         Ok((r, Some(segments))) => Ok((segments, r.warnings)),
         Ok((r, None)) => index
             .read_segments_retrying(false, &Roots::of(config))
@@ -1084,30 +1176,13 @@ fn plan_delta<'a>(config: &Config, delta: &'a Delta, segments: &[Segment]) -> Pl
 /// else what changed ([`Delta`]): the changed folders listed again, the
 /// new ones walked, the newest files looked at.
 fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Option<Delta> {
-    let Look { now, recent } = look;
-    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
-    let changed: HashSet<&str> = seen
-        .folders
-        .iter()
-        .zip(&now)
-        .filter(|((_, _, then), now)| *then < 0 || **now != Some(*then))
-        .map(|((path, _, _), _)| path.as_str())
-        .collect();
-    // A feed folder the last walk did not find, there now.
-    let new_roots: Vec<(usize, &FeedConfig)> = config
-        .feeds
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !known.contains(f.path.display().to_string().as_str()) && f.path.is_dir())
-        .collect();
-    let recent_changed = seen
-        .recent
-        .iter()
-        .zip(&recent)
-        .any(|((_, size, mtime), now)| *now != (*size, *mtime));
-    if changed.is_empty() && new_roots.is_empty() && !recent_changed {
+    if !changed(config, seen, &look) {
         return None;
     }
+    let Look { now, recent } = look;
+    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    let changed = changed_folders(seen, &now);
+    let new_roots = new_roots(config, &known);
     let feed_of = |path: &Path| config.feeds.iter().position(|f| path.starts_with(&f.path));
     let roots = Roots::of(config);
     let mut delta = Delta {
@@ -1183,6 +1258,44 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
         })
         .collect();
     Some(delta)
+}
+
+/// Whether a quick check's `look` finds anything changed since the last
+/// refresh `seen`: a folder's time (or a folder to look at again), a new
+/// feed folder, or one of the newest files.
+fn changed(config: &Config, seen: &Seen, look: &Look) -> bool {
+    let recent_changed = seen
+        .recent
+        .iter()
+        .zip(&look.recent)
+        .any(|((_, size, mtime), now)| *now != (*size, *mtime));
+    if recent_changed || !changed_folders(seen, &look.now).is_empty() {
+        return true;
+    }
+    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    !new_roots(config, &known).is_empty()
+}
+
+/// The folders of `seen` whose time is not as recorded `now` (or was
+/// not to be trusted).
+fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str> {
+    seen.folders
+        .iter()
+        .zip(now)
+        .filter(|((_, _, then), now)| *then < 0 || **now != Some(*then))
+        .map(|((path, _, _), _)| path.as_str())
+        .collect()
+}
+
+/// The feeds whose folder the last walk did not find (`known` holds the
+/// folders it did) and that are there now.
+fn new_roots<'a>(config: &'a Config, known: &HashSet<&str>) -> Vec<(usize, &'a FeedConfig)> {
+    config
+        .feeds
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !known.contains(f.path.display().to_string().as_str()) && f.path.is_dir())
+        .collect()
 }
 
 /// Walks a folder the last refresh did not see, adding its files and
