@@ -1345,11 +1345,36 @@ fn mtime_ns(m: &fs::Metadata) -> i64 {
 /// Files read by one thread before another is worth starting.
 const FILES_PER_THREAD: usize = 256;
 
-/// `files` cut into one part per thread (at least one part, maybe empty).
+/// Bytes of source text one segment of a build holds at most: what a
+/// building thread holds in memory (its postings and records) grows with
+/// it, so a large archive is built in more parts than threads, as many
+/// at a time as there are threads.
+const PART_BYTES: u64 = 640 << 20;
+
+/// The threads that build at once.
+fn build_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// `files` cut into one part per thread, or more where they hold more than
+/// [`PART_BYTES`] each (at least one part, maybe empty).
 fn split<'a, 'b>(files: &'b [&'a FileStat]) -> Vec<&'b [&'a FileStat]> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let threads = (files.len() / FILES_PER_THREAD).clamp(1, cores);
-    let size = files.len().div_ceil(threads).max(1);
+    let threads = (files.len() / FILES_PER_THREAD).clamp(1, build_threads());
+    // A file that could not be looked at (size u64::MAX) is read as a
+    // warning, not as text.
+    let bytes: u64 = files
+        .iter()
+        .map(|f| {
+            if f.size == u64::MAX {
+                0
+            } else {
+                f.size.min(PART_BYTES)
+            }
+        })
+        .sum();
+    let by_size = usize::try_from(bytes.div_ceil(PART_BYTES)).unwrap_or(usize::MAX);
+    let count = threads.max(by_size.next_multiple_of(threads));
+    let size = files.len().div_ceil(count).max(1);
     let mut parts: Vec<&[&FileStat]> = files.chunks(size).collect();
     if parts.is_empty() {
         parts.push(&[]);
@@ -1385,16 +1410,32 @@ fn build_parts<W: io::Write + io::Seek + Send>(
         bytes: counters.bytes.load(Ordering::Relaxed),
     };
     progress(report());
-    let results: Vec<io::Result<W>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .enumerate()
-            .map(|(n, files)| {
-                let (make, counters) = (&make, &counters);
-                let removed = if n == 0 { removed } else { &[] };
+    // Each thread takes the next part until none is left.
+    let next = AtomicUsize::new(0);
+    let done: Vec<std::sync::Mutex<Option<io::Result<W>>>> =
+        parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..build_threads().min(parts.len()))
+            .map(|_| {
+                let (make, counters, next, done) = (&make, &counters, &next, &done);
                 scope.spawn(move || {
-                    let builder = Builder::new(make(n)?, parser, generation)?;
-                    build(builder, config, files, removed, counters)
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(files) = parts.get(n) else { break };
+                        let removed = if n == 0 { removed } else { &[] };
+                        let built = make(n)
+                            .and_then(|out| Builder::new(out, parser, generation))
+                            .and_then(|builder| build(builder, config, files, removed, counters));
+                        let failed = built.is_err();
+                        if let Ok(mut slot) = done[n].lock() {
+                            *slot = Some(built);
+                        }
+                        if failed {
+                            // No part is started after one failed.
+                            next.store(parts.len(), Ordering::Relaxed);
+                            break;
+                        }
+                    }
                 })
             })
             .collect();
@@ -1402,16 +1443,19 @@ fn build_parts<W: io::Write + io::Seek + Send>(
             std::thread::sleep(std::time::Duration::from_millis(20));
             progress(report());
         }
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("an indexing thread failed")))
-            })
-            .collect()
     });
     progress(report());
-    let outputs = results.into_iter().collect::<io::Result<Vec<W>>>()?;
+    // A part no thread finished (one failed first, or panicked) fails the
+    // build.
+    let outputs = done
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(io::Error::other("an indexing thread failed")))
+        })
+        .collect::<io::Result<Vec<W>>>()?;
     Ok((outputs, counters.bytes.load(Ordering::Relaxed)))
 }
 
@@ -1727,5 +1771,57 @@ impl Drop for Lock {
             // SAFETY: as in `take`.
             unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(n: usize, size: u64) -> Vec<FileStat> {
+        (0..n)
+            .map(|i| FileStat {
+                feed: 0,
+                path: PathBuf::from(format!("{i}.txt")),
+                display: format!("{i}.txt"),
+                size,
+                mtime: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_large_build_is_cut_into_parts_of_bounded_size_a_thread_each_at_a_time() {
+        let threads = build_threads();
+        // Few files: one part.
+        let few = files(10, 1 << 20);
+        let few: Vec<&FileStat> = few.iter().collect();
+        assert_eq!(split(&few).len(), 1);
+        // Many small files: one part per thread.
+        let small = files(FILES_PER_THREAD * 8, 1 << 10);
+        let small: Vec<&FileStat> = small.iter().collect();
+        assert_eq!(split(&small).len(), threads);
+        // More bytes than the threads' parts may hold: more parts, a
+        // multiple of the threads, none holding much more than PART_BYTES.
+        let big = files(10_000, 500 << 10);
+        let big: Vec<&FileStat> = big.iter().collect();
+        let parts = split(&big);
+        let total: u64 = big.iter().map(|f| f.size).sum();
+        assert!(
+            parts.len() as u64 >= total.div_ceil(PART_BYTES),
+            "{}",
+            parts.len()
+        );
+        assert_eq!(parts.len() % threads, 0);
+        for part in &parts {
+            let bytes: u64 = part.iter().map(|f| f.size).sum();
+            assert!(bytes <= PART_BYTES + (500 << 10), "{bytes}");
+        }
+        assert_eq!(parts.iter().map(|p| p.len()).sum::<usize>(), big.len());
+        // Files that could not be looked at do not count as text.
+        let mut unknown = files(FILES_PER_THREAD * 8, 1 << 10);
+        unknown[0].size = u64::MAX;
+        let unknown: Vec<&FileStat> = unknown.iter().collect();
+        assert_eq!(split(&unknown).len(), threads);
     }
 }
