@@ -469,14 +469,8 @@ impl Index {
                     Some(mut delta) => {
                         let warnings = std::mem::take(&mut delta.warnings);
                         let folders = std::mem::take(&mut delta.folders);
-                        // A merge reads again what the dropped segments
-                        // held: it needs every file.
-                        let walk = if segments.len() >= MAX_SEGMENTS {
-                            Walk::Full(delta.files(config, &segments))
-                        } else {
-                            Walk::Delta(delta)
-                        };
-                        (walk, warnings, folders)
+                        delta.carry(config, &segments);
+                        (Walk::Delta(delta), warnings, folders)
                     }
                 }
             }
@@ -956,6 +950,13 @@ struct Delta {
     listed: Vec<FileStat>,
     /// The newest files outside them that changed, as they are now.
     touched: Vec<FileStat>,
+    /// Per segment: it stays ([`Delta::carry`]).
+    stays: Vec<bool>,
+    /// Files held by segments merged away, to read again.
+    carried: Vec<FileStat>,
+    /// Markers of files gone held by segments merged away, to write
+    /// again: path, feed.
+    markers: Vec<(String, String)>,
     /// Per feed, the keys ([`Roots::folder_key`]) of the folders looked
     /// at again or gone: the index's entries there give way to `listed`.
     changed: Vec<HashSet<u64, KeyState>>,
@@ -983,43 +984,71 @@ impl Delta {
             .is_some_and(|c| c.contains(&row.folder))
     }
 
-    /// Every file, as a full walk would give them: those of unchanged
-    /// folders as the index has them (the newest as they are now), the
-    /// rest as listed.
-    fn files(self, config: &Config, segments: &[Segment]) -> Vec<FileStat> {
-        let now: HashMap<&str, (u64, i64)> = self
-            .recent
-            .iter()
-            .map(|(path, _, _, now)| (path.as_str(), *now))
-            .collect();
+    /// Decides which segments stay ([`stays`]) and, for a merge, takes
+    /// over what the dropped ones held: their live files outside the
+    /// folders listed again are read again (as indexed: the quick check
+    /// trusts their folders), and their markers of files gone are written
+    /// again where a staying segment still lists the file.
+    fn carry(&mut self, config: &Config, segments: &[Segment]) {
+        self.stays = stays(segments);
+        if self.stays.iter().all(|s| *s) {
+            return;
+        }
         let live = live(config, segments);
-        let mut files = Vec::new();
-        for (segment, live) in segments.iter().zip(&live) {
-            for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
-                let (Some(feed), Some(row)) = (feed, row) else {
-                    continue;
-                };
-                if self.replaces(*feed as usize, &row) {
-                    continue;
+        let mut live_keys: HashSet<u64, KeyState> = HashSet::default();
+        let mut staying_keys: HashSet<u64, KeyState> = HashSet::default();
+        for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
+            for (feed, row) in live.iter().zip(segment.rows()) {
+                let Some(row) = row else { continue };
+                if feed.is_some() {
+                    live_keys.insert(row.path);
                 }
-                let Some(info) = segment.source(n) else {
-                    continue;
-                };
-                let (size, mtime) = now
-                    .get(info.path.as_str())
-                    .copied()
-                    .unwrap_or((info.size, info.mtime));
-                files.push(FileStat {
-                    feed: *feed as usize,
-                    path: PathBuf::from(&info.path),
-                    display: info.into_owned().path,
-                    size,
-                    mtime,
-                });
+                if *stays && !row.removed {
+                    staying_keys.insert(row.path);
+                }
             }
         }
-        files.extend(self.listed);
-        files
+        let touched: HashSet<&str> = self.touched.iter().map(|f| f.display.as_str()).collect();
+        let mut carried = Vec::new();
+        let mut marked: HashSet<String> = HashSet::new();
+        for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
+            if *stays {
+                continue;
+            }
+            for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
+                let Some(row) = row else { continue };
+                match feed {
+                    Some(feed) if !self.replaces(*feed as usize, &row) => {
+                        let Some(info) = segment.source(n) else {
+                            continue;
+                        };
+                        if touched.contains(info.path.as_str()) {
+                            continue;
+                        }
+                        let info = info.into_owned();
+                        carried.push(FileStat {
+                            feed: *feed as usize,
+                            path: PathBuf::from(&info.path),
+                            display: info.path,
+                            size: info.size,
+                            mtime: info.mtime,
+                        });
+                    }
+                    None if row.removed
+                        && !live_keys.contains(&row.path)
+                        && staying_keys.contains(&row.path) =>
+                    {
+                        if let Some(info) = segment.source(n)
+                            && marked.insert(info.path.clone())
+                        {
+                            self.markers.push((info.path.clone(), info.feed.clone()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.carried = carried;
     }
 
     /// The newest files now ([`Seen::recent`]): those the last refresh
@@ -1058,12 +1087,10 @@ struct Plan<'a> {
     stays: Vec<bool>,
 }
 
-/// The plan of a refresh that walked every file.
-fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
-    let live = live_sources(segments);
-    // Files to read: new or changed. Past MAX_SEGMENTS, the small
-    // segments are dropped and what they held is read again: deltas
-    // are small, and the big segments of a full build stay.
+/// Per segment: whether it stays. Past [`MAX_SEGMENTS`], only the
+/// largest do, at most half as many, none under a quarter of the largest;
+/// the rest are merged into the new segment, what they held read again.
+fn stays(segments: &[Segment]) -> Vec<bool> {
     let merging = segments.len() >= MAX_SEGMENTS;
     let largest = segments.iter().map(Segment::len).max().unwrap_or(0);
     let mut stays: Vec<bool> = segments
@@ -1071,14 +1098,23 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
         .map(|s| !merging || s.len().saturating_mul(4) >= largest.max(1))
         .collect();
     if merging {
-        // At most half the allowed segments stay, the largest: the
-        // rest are merged into the new ones.
         let mut by_size: Vec<usize> = (0..segments.len()).filter(|&n| stays[n]).collect();
         by_size.sort_by_key(|&n| std::cmp::Reverse(segments[n].len()));
         for &n in by_size.iter().skip(MAX_SEGMENTS / 2) {
             stays[n] = false;
         }
     }
+    stays
+}
+
+/// The plan of a refresh that walked every file.
+fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
+    let live = live_sources(segments);
+    // Files to read: new or changed. Past MAX_SEGMENTS, the small
+    // segments are dropped and what they held is read again: deltas
+    // are small, and the big segments of a full build stay.
+    let stays = stays(segments);
+    let merging = stays.iter().any(|s| !s);
     let mut wanted: Vec<&FileStat> = Vec::new();
     for file in files {
         match live.get(file.display.as_str()) {
@@ -1133,8 +1169,9 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
 fn plan_delta<'a>(config: &Config, delta: &'a Delta, segments: &[Segment]) -> Plan<'a> {
     let live = live(config, segments);
     // The live entries of the folders looked at again.
-    let mut indexed: HashMap<String, (u64, i64, usize)> = HashMap::new();
-    for (segment, live) in segments.iter().zip(&live) {
+    // Per path: size, time, feed, whether its segment stays.
+    let mut indexed: HashMap<String, (u64, i64, usize, bool)> = HashMap::new();
+    for ((segment, live), stays) in segments.iter().zip(&live).zip(&delta.stays) {
         for (n, (feed, row)) in live.iter().zip(segment.rows()).enumerate() {
             let (Some(feed), Some(row)) = (feed, row) else {
                 continue;
@@ -1142,32 +1179,44 @@ fn plan_delta<'a>(config: &Config, delta: &'a Delta, segments: &[Segment]) -> Pl
             if delta.replaces(*feed as usize, &row)
                 && let Some(info) = segment.source(n)
             {
-                indexed.insert(info.path.clone(), (info.size, info.mtime, *feed as usize));
+                let entry = (info.size, info.mtime, *feed as usize, *stays);
+                indexed.insert(info.path.clone(), entry);
             }
         }
     }
+    // Listed files new or changed, or whose entry is merged away; the
+    // newest files that changed; the files merged away.
     let wanted: Vec<&FileStat> = delta
         .listed
         .iter()
         .filter(|f| {
             indexed
                 .get(&f.display)
-                .is_none_or(|&(size, mtime, _)| (size, mtime) != (f.size, f.mtime))
+                .is_none_or(|&(size, mtime, _, stays)| !stays || (size, mtime) != (f.size, f.mtime))
         })
         .chain(&delta.touched)
+        .chain(&delta.carried)
         .collect();
     let listed: HashSet<&str> = delta.listed.iter().map(|f| f.display.as_str()).collect();
     let mut removed: Vec<(String, String)> = indexed
         .iter()
         .filter(|(path, _)| !listed.contains(path.as_str()))
-        .map(|(path, &(_, _, feed))| (path.clone(), config.feeds[feed].id.clone()))
+        .map(|(path, &(_, _, feed, _))| (path.clone(), config.feeds[feed].id.clone()))
         .collect();
+    let removed_count = removed.len();
+    removed.extend(
+        delta
+            .markers
+            .iter()
+            .filter(|(path, _)| !listed.contains(path.as_str()))
+            .cloned(),
+    );
     removed.sort_unstable();
     Plan {
         wanted,
-        removed_count: removed.len(),
+        removed_count,
         removed,
-        stays: vec![true; segments.len()],
+        stays: delta.stays.clone(),
     }
 }
 
@@ -1188,6 +1237,9 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
     let mut delta = Delta {
         listed: Vec::new(),
         touched: Vec::new(),
+        stays: Vec::new(),
+        carried: Vec::new(),
+        markers: Vec::new(),
         changed: config.feeds.iter().map(|_| HashSet::default()).collect(),
         recent: Vec::new(),
         warnings: Vec::new(),
