@@ -4,8 +4,8 @@
 use kanbao::typeset::{IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, str_width, wrap};
 use proptest::prelude::*;
 
-const CLOSING: &str = "。，、；：？！）」』》】〕〉”’…·—～,.;:?!)]}%";
-const OPENING: &str = "（「『《【〔〈“‘([{";
+const CLOSING: &str = "。，、；：？！）」』》】〕〉”’…·—～,.;:?!)]}%⸺―／〟»‼．､々ー°℃";
+const OPENING: &str = "（「『《【〔〈“‘([{⦅«〝｟｢";
 const EMOJI: [&str; 6] = [
     "😀",
     "👨\u{200d}👩\u{200d}👧",

@@ -11,6 +11,7 @@
 //! [`layout`] puts an article's parts into role-tagged lines for printing
 //! and, later, colouring. Nothing here does terminal I/O.
 
+mod classes;
 mod punctuation;
 mod width;
 mod wrap;
@@ -19,9 +20,10 @@ use crate::config::TextOptions;
 use crate::model::{self, Article};
 
 pub use crate::sanitize::sanitize;
+pub use classes::{Class, TABLE as CLASSES, class_of, is_no_end, is_no_start};
 pub use punctuation::{display_punctuation, is_cjk};
 pub use width::{char_width, cut_words, grapheme_width, str_width, truncate};
-pub use wrap::{IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, wrap};
+pub use wrap::{IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, wrap};
 
 /// What a laid-out line is, so that a view can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

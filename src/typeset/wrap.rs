@@ -1,19 +1,24 @@
 //! Line breaking: UAX #14 break opportunities tightened by 避头尾 (kinsoku).
 //!
-//! textwrap finds the break opportunities of Unicode UAX #14. Between some
-//! of them a break is still wrong in Chinese typesetting, so neighbouring
-//! pieces are glued into *atoms* that are never split: closing punctuation
-//! to what it closes, opening punctuation to what it opens, `……` and `——`
-//! to themselves, a number to its unit (`2023年`, `36亿元`), and runs of
+//! textwrap finds the break opportunities of Unicode UAX #14, to which
+//! clreq adds one: beside a quotation mark between Han characters. Between
+//! some of them a break is still wrong in Chinese typesetting, so
+//! neighbouring pieces are glued into *atoms* that are never split: what may
+//! not start a line to what comes before it and what may not end one to
+//! what follows ([`super::classes`]), `……` and `——` to themselves, a number
+//! to its digits and its unit (`２０２３年`, `36亿元`, `3.5公里`), and runs of
 //! Latin letters, digits and ASCII punctuation (words, URLs) to each other.
 //! Atoms are then laid into lines first-fit. An atom longer than a line is
 //! split between grapheme clusters, at the last place in the line where no
 //! rule is broken, or, if there is none, where the width demands: the width
 //! always wins, and no character is lost or repeated.
 
+use std::sync::OnceLock;
+
 use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::classes::{inseparable, is_no_end, is_no_start};
 use super::width::{char_width, grapheme_width, str_width};
 
 /// The ideographic space that indents paragraphs.
@@ -22,119 +27,95 @@ pub const IDEOGRAPHIC_SPACE: char = '\u{3000}';
 /// The narrowest line: one double-width character must fit.
 pub const MIN_WIDTH: usize = 2;
 
-/// No line may start with these (避头).
-pub fn is_no_start(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '，'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '」'
-            | '』'
-            | '》'
-            | '】'
-            | '〕'
-            | '〉'
-            | '〗'
-            | '〙'
-            | '］'
-            | '｝'
-            | '”'
-            | '’'
-            | '…'
-            | '‥'
-            | '·'
-            | '・'
-            | '—'
-            | '～'
-            | '％'
-            | ','
-            | '.'
-            | ';'
-            | ':'
-            | '?'
-            | '!'
-            | ')'
-            | ']'
-            | '}'
-            | '%'
-    )
-}
+/// Characters that measure a number on their own: `2023年`, `36亿元`,
+/// `14个`. README lists them.
+pub const UNIT_CHARS: &str = "年月日号时分秒亿万千百元角个名项家所座人次倍岁户条件台辆米吨斤亩天周届期批篇位种类份余多克升度只张株册枚套栋首部场轮";
 
-/// No line may end with these (避尾).
-pub fn is_no_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '「'
-            | '『'
-            | '《'
-            | '【'
-            | '〔'
-            | '〈'
-            | '〖'
-            | '〘'
-            | '［'
-            | '｛'
-            | '“'
-            | '‘'
-            | '('
-            | '['
-            | '{'
-    )
-}
+/// Unit words of more than one character kept with their number
+/// (`3.5公里`, `90分钟`, `5.6亿美元`): the longest that matches is taken.
+/// README lists them.
+pub const UNIT_WORDS: &[&str] = &[
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "摄氏度",
+    "公里",
+    "千米",
+    "厘米",
+    "毫米",
+    "公斤",
+    "千克",
+    "毫克",
+    "公顷",
+    "小时",
+    "分钟",
+    "美元",
+    "欧元",
+    "英镑",
+    "日元",
+    "港元",
+    "千瓦",
+    "兆瓦",
+    "毫升",
+    "公升",
+    "英里",
+    "海里",
+    "周岁",
+];
 
-/// Characters that measure a number: `2023年`, `36亿元`, `14个`.
+/// A unit after a number takes at most this many words or characters
+/// (`亿美元` is two): more is text, not a measure.
+const MAX_UNITS: usize = 2;
+
 fn is_unit(c: char) -> bool {
-    matches!(
-        c,
-        '年' | '月'
-            | '日'
-            | '号'
-            | '时'
-            | '分'
-            | '秒'
-            | '亿'
-            | '万'
-            | '千'
-            | '百'
-            | '元'
-            | '角'
-            | '个'
-            | '名'
-            | '项'
-            | '家'
-            | '所'
-            | '座'
-            | '人'
-            | '次'
-            | '倍'
-            | '岁'
-            | '户'
-            | '条'
-            | '件'
-            | '台'
-            | '辆'
-            | '米'
-            | '吨'
-            | '斤'
-            | '亩'
-            | '天'
-            | '周'
-            | '届'
-            | '期'
-            | '批'
-            | '篇'
-            | '位'
-            | '种'
-            | '类'
-            | '份'
-            | '余'
-            | '多'
-    )
+    static SORTED: OnceLock<Vec<char>> = OnceLock::new();
+    is_han(c)
+        && SORTED
+            .get_or_init(|| {
+                let mut chars: Vec<char> = UNIT_CHARS.chars().collect();
+                chars.sort_unstable();
+                chars
+            })
+            .binary_search(&c)
+            .is_ok()
+}
+
+/// An ASCII or a full-width digit.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// The length in bytes of the unit that `text` (what follows a number)
+/// starts with: up to [`MAX_UNITS`] unit words or characters, each the
+/// longest that matches.
+fn unit_len(text: &str) -> usize {
+    let mut len = 0;
+    for _ in 0..MAX_UNITS {
+        let rest = &text[len..];
+        let Some(c) = rest.chars().next().filter(|c| is_han(*c)) else {
+            break;
+        };
+        let word = UNIT_WORDS
+            .iter()
+            // The first bytes first: cheaper than the comparison.
+            .filter(|w| w.as_bytes().get(..3) == rest.as_bytes().get(..3) && rest.starts_with(*w))
+            .map(|w| w.len())
+            .max();
+        match word {
+            Some(n) => len += n,
+            None if is_unit(c) => len += c.len_utf8(),
+            None => break,
+        }
+    }
+    len
+}
+
+/// Han ideographs, between which clreq allows a break beside a quotation
+/// mark.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}')
 }
 
 /// ASCII that belongs to a word, number or URL (not space, not brackets
@@ -143,9 +124,11 @@ fn is_ascii_word(c: char) -> bool {
     c.is_ascii_graphic() && !matches!(c, '(' | '[' | '{')
 }
 
-/// Whether no line break may fall between `prev` and `next`.
-fn must_glue(prev: &str, next: &str) -> bool {
-    let Some(first) = next.chars().next() else {
+/// Whether no line break may fall at `at` in `text`, between the atom
+/// `text[from..at]` and the piece that follows it.
+fn must_glue(text: &str, from: usize, at: usize) -> bool {
+    let (prev, rest) = (&text[from..at], &text[at..]);
+    let Some(first) = rest.chars().next() else {
         return false;
     };
     if is_no_start(first) {
@@ -161,24 +144,34 @@ fn must_glue(prev: &str, next: &str) -> bool {
     if spaced {
         return false;
     }
-    if (last == '…' && first == '…') || (last == '—' && first == '—') {
+    if inseparable(last, first) {
         return true;
     }
     if is_ascii_word(last) && is_ascii_word(first) {
         return true;
     }
-    if is_unit(last) && first.is_ascii_digit() {
-        // A date or a measure goes on: `3月` + `7日`.
-        return prev
-            .trim_end_matches(is_unit)
-            .ends_with(|c: char| c.is_ascii_digit());
+    if is_digit(first) {
+        // A number goes on (`２０２３`, `３．５`), and so does a date or a
+        // measure after its unit (`3月` + `7日`).
+        let separated = prev
+            .strip_suffix(['.', ',', '．', '，'])
+            .is_some_and(|p| p.ends_with(is_digit));
+        let before_units = prev.trim_end_matches(is_unit);
+        return is_digit(last)
+            || separated
+            || (before_units.len() < prev.len() && before_units.ends_with(is_digit));
     }
-    if (last.is_ascii_digit() || is_unit(last)) && is_unit(first) {
-        // The unit belongs to the number before it: `2023年`, `36亿元`.
-        let number = prev.trim_end_matches(is_unit);
-        return number.ends_with(|c: char| c.is_ascii_digit()) && prev.len() - number.len() < 9;
-    }
-    false
+    // The unit belongs to the number before it (`2023年`, `36亿元`,
+    // `3.5公里`): the atom ends in a number and maybe the start of its
+    // unit, and the unit goes on past `at`.
+    let Some(digit) = prev.rfind(is_digit) else {
+        return false;
+    };
+    let unit_start = prev[digit..]
+        .chars()
+        .next()
+        .map_or(at, |c| from + digit + c.len_utf8());
+    unit_start + unit_len(&text[unit_start..]) > at
 }
 
 /// Pieces of `text` that must not be split, each with its trailing spaces.
@@ -197,13 +190,19 @@ fn atoms(text: &str) -> Vec<&str> {
     if ends.last().copied() != Some(text.len()) {
         ends.push(text.len());
     }
+    // UAX #14 never breaks beside a quotation mark; clreq does, before an
+    // opening and after a closing one, between Han characters.
+    let quotes = quote_breaks(text);
+    if !quotes.is_empty() {
+        ends = merged(&ends, &quotes);
+    }
     for end in ends {
         let Some(piece) = text.get(start..end).filter(|p| !p.is_empty()) else {
             continue;
         };
         match out.last_mut() {
-            Some(prev) if must_glue(prev, piece) => {
-                let prev_start = end - piece.len() - prev.len();
+            Some(prev) if must_glue(text, start - prev.len(), start) => {
+                let prev_start = start - prev.len();
                 if let Some(glued) = text.get(prev_start..end) {
                     *prev = glued;
                 }
@@ -211,6 +210,51 @@ fn atoms(text: &str) -> Vec<&str> {
             _ => out.push(piece),
         }
         start = end;
+    }
+    out
+}
+
+/// Where clreq allows a break that UAX #14 does not: before `“` or `‘`
+/// and after `”` or `’`, with a Han character on both sides.
+fn quote_breaks(text: &str) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    for (at, quote) in text.match_indices(['“', '‘', '”', '’']) {
+        let after = at + quote.len();
+        let before = text[..at].chars().next_back();
+        let next = text[after..].chars().next();
+        if before.is_some_and(is_han) && next.is_some_and(is_han) {
+            breaks.push(if matches!(quote, "“" | "‘") {
+                at
+            } else {
+                after
+            });
+        }
+    }
+    breaks
+}
+
+/// Two ascending lists of offsets as one, each offset once.
+fn merged(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x <= y => {
+                i += 1;
+                j += usize::from(x == y);
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, None) => break,
+        };
+        out.push(next);
     }
     out
 }
@@ -270,7 +314,29 @@ impl Filler {
             let after = graphemes[k..].iter().find(|(g, _)| *g != " ");
             let before = before.and_then(|(g, _)| g.chars().next_back());
             let after = after.and_then(|(g, _)| g.chars().next());
-            !before.is_some_and(is_no_end) && !after.is_some_and(is_no_start)
+            !before.is_some_and(is_no_end)
+                && !after.is_some_and(is_no_start)
+                && !before.zip(after).is_some_and(|(b, a)| inseparable(b, a))
+        };
+        // Inside a number (`２０２３`, `３．５`): only where nothing else
+        // fits.
+        let in_number = |k: usize| {
+            let char_at = |n: usize, last: bool| {
+                let g = graphemes.get(n)?.0;
+                if last {
+                    g.chars().next_back()
+                } else {
+                    g.chars().next()
+                }
+            };
+            let (Some(before), Some(after)) = (char_at(k - 1, true), char_at(k, false)) else {
+                return false;
+            };
+            is_digit(after)
+                && (is_digit(before)
+                    || matches!(before, '.' | ',' | '．' | '，')
+                        && k >= 2
+                        && char_at(k - 2, true).is_some_and(is_digit))
         };
         let mut start = 0;
         while start < graphemes.len() {
@@ -300,7 +366,10 @@ impl Filler {
                 // One grapheme wider than the line: it cannot be cut.
                 end = start + 1;
             }
-            let good = (start + 1..=end).rev().find(|&k| good_break(k));
+            let good = (start + 1..=end)
+                .rev()
+                .find(|&k| good_break(k) && !in_number(k))
+                .or_else(|| (start + 1..=end).rev().find(|&k| good_break(k)));
             if good.is_none() && !self.has_content && self.used > 0 {
                 // Only the indent stands on this line and the rules allow no
                 // cut within its room: start the text on the next line.
@@ -391,7 +460,7 @@ mod tests {
 
     #[rstest]
     #[case::closing_comma("创新，发展", &["创", "新，", "发", "展"])]
-    #[case::quote("“十四五”规划", &["“十", "四", "五”规", "划"])]
+    #[case::quote("“十四五”规划", &["“十", "四", "五”", "规", "划"])]
     #[case::ellipsis("滚滚……一项", &["滚", "滚……", "一", "项"])]
     #[case::dash("要求——做好", &["要", "求——", "做", "好"])]
     #[case::year("2023年是", &["2023年", "是"])]
