@@ -8,24 +8,26 @@
 //! is dropped. Dates keep the feed's own clock: `Sat, 09 Mar 2024 07:00
 //! +0800` is dated the 9th; `CST` is China Standard Time, and a time with
 //! no zone (`2024-03-12 09:30:00`, common in Chinese feeds) is UTC+8.
-//! Then feed-rs parses the UTF-8 text, and each entry's HTML becomes
-//! paragraphs, numbered links and photos ([`super::html`]).
+//! Then the UTF-8 text is parsed: plain RSS 2.0 by [`super::quick_rss`],
+//! anything else (or RSS it does not read whole) by feed-rs, and each
+//! entry's HTML becomes paragraphs, numbered links and photos
+//! ([`super::html`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::Utc;
 use encoding_rs::Encoding;
 
 use super::codepage;
 use super::decode::strictly;
+use super::feed_entry::{generated_id, item, plain};
 use super::feed_extra::{self, Extra};
 use super::feed_rewrite;
-use super::html;
-use super::item::{Item, StoredLink, StoredPhoto};
+use super::item::Item;
 
 /// A parsed feed: its title and items, newest first as the feed lists them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedFeed {
     pub title: Option<String>,
     pub items: Vec<Item>,
@@ -34,12 +36,37 @@ pub struct ParsedFeed {
     pub warnings: Vec<String>,
 }
 
+/// Which reader parses a feed's XML. Both give the same items for the
+/// feeds the quick one reads; the choice is for the tests and benchmarks
+/// that compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// [`super::quick_rss`] where it reads the feed, else feed-rs: what
+    /// [`parse`] uses.
+    Any,
+    /// feed-rs alone.
+    FeedRs,
+    /// [`super::quick_rss`] alone: an error for a feed it leaves to
+    /// feed-rs.
+    Quick,
+}
+
 /// Parses a feed's bytes; `charset` is the HTTP Content-Type's, `base_url`
 /// resolves relative links. The error is one line.
 pub fn parse(
     bytes: &[u8],
     charset: Option<&str>,
     base_url: Option<&str>,
+) -> Result<ParsedFeed, String> {
+    parse_with(bytes, charset, base_url, Reader::Any)
+}
+
+/// [`parse`] with the XML reader chosen.
+pub fn parse_with(
+    bytes: &[u8],
+    charset: Option<&str>,
+    base_url: Option<&str>,
+    reader: Reader,
 ) -> Result<ParsedFeed, String> {
     let (text, guessed) = decode(bytes, charset)?;
     let text = c1_as_windows_1252(text);
@@ -56,6 +83,19 @@ pub fn parse(
     }
     let mut utf8 = feed_rewrite::rewrite(as_utf8_xml(text));
     let mut warnings: Vec<String> = guessed.into_iter().collect();
+    if reader != Reader::FeedRs
+        && let Some(quick) = super::quick_rss::read(&utf8, base_url)
+    {
+        warnings.extend(quick.items.iter().filter_map(Item::date_warning));
+        return Ok(ParsedFeed {
+            title: quick.title,
+            items: quick.items,
+            warnings,
+        });
+    }
+    if reader == Reader::Quick {
+        return Err("not plain RSS 2.0 as the quick reader reads it".to_owned());
+    }
     let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
     // A parser is used once: after a failure it may hold state that a
     // second parse trips over (feed-rs asserts on it).
@@ -63,11 +103,7 @@ pub fn parse(
         let recorder = Arc::clone(&offsets);
         feed_rs::parser::Builder::new()
             .base_uri(base_url)
-            .id_generator(|links, title, _| match (links.first(), title) {
-                (Some(link), _) => format!("link:{}", link.href),
-                (None, Some(title)) => format!("title:{}", title.content),
-                (None, None) => "untitled".to_owned(),
-            })
+            .id_generator(|links, title, _| generated_id(links, title.as_ref()))
             .timestamp_parser(move |text| {
                 let stamp = timestamp(text)?;
                 if let Ok(mut offsets) = recorder.lock() {
@@ -405,195 +441,6 @@ fn as_utf8_xml(text: &str) -> String {
     format!("{head}{}", rest.replace("<?xml", "<?_xml"))
 }
 
-/// Text that may hold markup or entities, as one plain line (without the
-/// numbers an item's text gives its links).
-fn plain(text: &str) -> String {
-    if text.contains('<') || text.contains('&') {
-        let content = html::to_content(text, None);
-        let mut line = content.paragraphs.join(" ");
-        for n in (1..=content.links.len()).rev() {
-            line = line.replacen(&format!("[{n}]"), "", 1);
-        }
-        line
-    } else {
-        crate::sanitize::sanitize(text.trim()).into_owned()
-    }
-}
-
-fn item(
-    entry: &feed_rs::model::Entry,
-    base_url: Option<&str>,
-    offsets: &HashMap<i64, i32>,
-    extra: &Extra,
-    atom: bool,
-) -> Item {
-    let (kicker, title) = match entry.title.as_ref() {
-        // Atom's `type="text"` is text: `<blink>` in it is shown.
-        Some(t) if atom && t.content_type.to_string() == "text/plain" => {
-            split_title(&t.content, literal)
-        }
-        Some(t) if !t.content.trim().is_empty() => split_title(&t.content, plain),
-        _ => match &extra.title {
-            Some(t) => split_title(t, plain),
-            None => (None, None),
-        },
-    };
-    let link = entry
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or(entry.links.first())
-        .map(|l| l.href.clone())
-        .or_else(|| {
-            let guid = extra.permalink.as_deref()?.trim();
-            let url = html::resolve_url(base_url, guid)?;
-            url.starts_with("http").then_some(url)
-        });
-    let base = link.as_deref().or(base_url);
-    let content = entry
-        .content
-        .as_ref()
-        .and_then(|c| given(c.body.as_deref()));
-    let summary = given(entry.summary.as_ref().map(|s| s.content.as_str()));
-    // The full text first: content, then a body element; then the summary,
-    // a description of bare HTML, or a Dublin Core / iTunes one.
-    let body = content
-        .or(extra.body.as_deref())
-        .or(summary)
-        .or(extra.markup_description.as_deref())
-        .or(extra.summary.as_deref())
-        .unwrap_or("");
-    let content = html::to_content(body, base);
-    let mut photos: Vec<StoredPhoto> = content.photos.iter().map(StoredPhoto::from).collect();
-    for media in &entry.media {
-        let caption = media
-            .description
-            .as_ref()
-            .or(media.title.as_ref())
-            .map(|t| plain(&t.content))
-            .unwrap_or_default();
-        let credit = media.credits.first().map(|c| c.entity.clone());
-        for c in &media.content {
-            let is_image = c
-                .content_type
-                .as_ref()
-                .is_none_or(|t| t.to_string().starts_with("image/"));
-            let Some(url) = c.url.as_ref().map(|u| u.to_string()) else {
-                continue;
-            };
-            if is_image
-                && !photos
-                    .iter()
-                    .any(|p| p.url.as_deref() == Some(url.as_str()))
-            {
-                photos.push(StoredPhoto {
-                    url: Some(url),
-                    caption: caption.clone(),
-                    credit: credit.clone(),
-                });
-            }
-        }
-    }
-    for url in &extra.images {
-        if !photos
-            .iter()
-            .any(|p| p.url.as_deref() == Some(url.as_str()))
-        {
-            photos.push(StoredPhoto {
-                url: Some(url.clone()),
-                caption: String::new(),
-                credit: None,
-            });
-        }
-    }
-    // In the feed's own clock, so that the date is the feed's day.
-    let own_clock = |d: DateTime<Utc>| {
-        let offset = offsets.get(&d.timestamp()).copied().unwrap_or(0);
-        match FixedOffset::east_opt(offset) {
-            Some(o) => d.with_timezone(&o).to_rfc3339(),
-            None => d.to_rfc3339(),
-        }
-    };
-    let published = (entry.published.or(entry.updated).map(own_clock)).or_else(|| {
-        let date = timestamp(&plain(extra.date.as_deref()?))?;
-        Some(date.to_rfc3339())
-    });
-    let updated = entry.updated.map(own_clock);
-    // A date was written but none read: kept, to be said.
-    let unreadable_date = (extra.date_text.as_deref())
-        .filter(|_| published.is_none() && updated.is_none())
-        .map(plain)
-        .filter(|t| !t.is_empty());
-    let guid = if entry.id.starts_with("title:") {
-        // No guid and no link: the title and the date identify the item.
-        format!("{}|{}", entry.id, published.as_deref().unwrap_or(""))
-    } else {
-        entry.id.clone()
-    };
-    let mut authors: Vec<String> = entry
-        .authors
-        .iter()
-        .filter_map(|p| p.name.as_deref())
-        .map(|name| feed_extra::person_name(&plain(name)))
-        .filter(|n| !n.is_empty())
-        .collect();
-    if authors.is_empty()
-        && let Some(author) = &extra.author
-    {
-        authors.push(feed_extra::person_name(&plain(author)));
-        authors.retain(|n| !n.is_empty());
-    }
-    // The same person as <author> and as <dc:creator> is one byline name.
-    let mut seen = std::collections::HashSet::new();
-    authors.retain(|n| seen.insert(n.clone()));
-    Item {
-        guid,
-        kicker,
-        title,
-        link,
-        author: (!authors.is_empty()).then(|| authors.join("、")),
-        published,
-        updated,
-        unreadable_date,
-        category: entry
-            .categories
-            .first()
-            .map(|c| plain(c.label.as_deref().unwrap_or(&c.term))),
-        photos,
-        links: content
-            .links
-            .iter()
-            .map(|l| StoredLink {
-                text: l.text.clone(),
-                url: l.url.clone(),
-            })
-            .collect(),
-        paragraphs: content.paragraphs,
-        ..Item::default()
-    }
-}
-
-/// Text that is there: not missing, not blank.
-fn given(text: Option<&str>) -> Option<&str> {
-    text.filter(|t| !t.trim().is_empty())
-}
-
-/// Text that is only text, as one line: no markup is read in it.
-fn literal(text: &str) -> String {
-    let text = crate::sanitize::sanitize(text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A title on two lines is a kicker and a headline; `line` reads each.
-fn split_title(raw: &str, line: fn(&str) -> String) -> (Option<String>, Option<String>) {
-    let lines: Vec<String> = raw.lines().map(line).filter(|l| !l.is_empty()).collect();
-    match lines.as_slice() {
-        [] => (None, None),
-        [title] => (None, Some(title.clone())),
-        [kicker, rest @ ..] => (Some(kicker.clone()), Some(rest.join(" "))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,20 +478,5 @@ mod tests {
         let (text, guessed) = decode(&bytes, Some("utf-8")).unwrap_or_default();
         assert!(text.contains("中文"));
         assert_eq!(guessed, None);
-    }
-
-    #[test]
-    fn two_line_titles_keep_the_kicker() {
-        assert_eq!(
-            split_title("全市科技工作会议提出\n奋力建设区域创新高地", plain),
-            (
-                Some("全市科技工作会议提出".into()),
-                Some("奋力建设区域创新高地".into())
-            )
-        );
-        assert_eq!(
-            split_title("一行标题", plain),
-            (None, Some("一行标题".into()))
-        );
     }
 }
