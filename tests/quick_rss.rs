@@ -354,7 +354,7 @@ fn a_large_feed_is_stored_byte_for_byte_the_same() {
             reader,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        store::store(folder.path(), &parsed.items).unwrap_or_else(|e| panic!("{e}"));
+        store::store(folder.path(), parsed.items).unwrap_or_else(|e| panic!("{e}"));
         let mut out = Vec::new();
         for path in files(folder.path()) {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());

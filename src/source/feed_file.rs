@@ -69,12 +69,38 @@ pub fn parse_with(
     reader: Reader,
 ) -> Result<ParsedFeed, String> {
     let (text, guessed) = decode(bytes, charset)?;
-    let text = c1_as_windows_1252(text);
-    let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    parse_text(text, guessed, base_url, reader)
+}
+
+/// [`parse`] of bytes it may keep: a UTF-8 feed becomes its text without
+/// a copy, and the bytes are not held while it is read.
+pub fn parse_owned(
+    bytes: Vec<u8>,
+    charset: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<ParsedFeed, String> {
+    let (text, guessed) = decode_owned(bytes, charset)?;
+    parse_text(text, guessed, base_url, Reader::Any)
+}
+
+/// The feed's decoded text parsed; `guessed` is the warning of a guessed
+/// encoding.
+fn parse_text(
+    text: String,
+    guessed: Option<String>,
+    base_url: Option<&str>,
+    reader: Reader,
+) -> Result<ParsedFeed, String> {
+    let mut text = c1_as_windows_1252(text);
+    let blank = text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .len();
+    text.drain(..blank);
     if text.is_empty() {
         return Err("empty feed: the server sent nothing to read".to_owned());
     }
-    if is_html_page(text) {
+    if is_html_page(&text) {
         return Err(
             "a web page (HTML), not a feed; use the page's RSS or Atom link \
                     (often …/rss.xml, …/feed or …/atom.xml)"
@@ -364,6 +390,26 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<(String, Option<String>
     }
 }
 
+/// [`decode`] of bytes it may keep: bytes that are UTF-8, in a feed that
+/// declares UTF-8 or no encoding (which [`decode`] would read as UTF-8
+/// too), become the text in place.
+fn decode_owned(bytes: Vec<u8>, charset: Option<&str>) -> Result<(String, Option<String>), String> {
+    let declares_utf8 = xml_encoding(&bytes).is_none_or(|label| {
+        whatwg(label.trim().trim_matches(['"', '\''])) == Some(encoding_rs::UTF_8)
+    });
+    let plain = declares_utf8
+        && super::decode::Wide::sniff(&bytes).is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && !codepage::is_ebcdic_xml(&bytes);
+    if !plain {
+        return decode(&bytes, charset);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => decode(e.as_bytes(), charset),
+    }
+}
+
 /// C1 control characters (U+0080–U+009F) as the windows-1252 characters
 /// with those byte values: a feed that has them was written in
 /// windows-1252 and labelled Latin-1 or converted as if it were (`don\u{92}t`
@@ -371,7 +417,10 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<(String, Option<String>
 /// windows-1252 leaves undefined stay, for the sanitizer to remove.
 fn c1_as_windows_1252(text: String) -> String {
     let is_c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
-    if !text.contains(is_c1) {
+    // In UTF-8 they are C2 80 … C2 9F: looked for by byte, which is quicker.
+    let bytes = text.as_bytes();
+    let c1_at = |i: usize| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b));
+    if !memchr::memchr_iter(0xc2, bytes).any(c1_at) {
         return text;
     }
     text.chars()
@@ -422,23 +471,30 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
     feed_rewrite::attribute(decl, "encoding").map(|(value, _)| value)
 }
 
-/// The text with its XML declaration saying UTF-8, which it now is.
-fn as_utf8_xml(text: &str) -> String {
-    let (head, rest) = match text.strip_prefix("<?xml") {
-        Some(rest) => match rest.find("?>") {
-            Some(end) => (
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                &rest[end + 2..],
-            ),
-            None => ("", text),
-        },
-        None => ("", text),
+/// The text with its XML declaration saying UTF-8, which it now is;
+/// changed in place.
+fn as_utf8_xml(mut text: String) -> String {
+    const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    let head = match text.strip_prefix("<?xml").and_then(|rest| rest.find("?>")) {
+        Some(end) => {
+            let end = "<?xml".len() + end + "?>".len();
+            if text[..end] != *DECLARATION {
+                text.replace_range(..end, DECLARATION);
+            }
+            DECLARATION.len()
+        }
+        None => 0,
     };
     // Any other XML declaration (a second one, or one after stray text)
     // is invalid, and the XML reader would take its encoding and switch
     // to it mid-stream, which it cannot do (it panics: found by fuzzing).
     // It becomes an ordinary processing instruction, which is ignored.
-    format!("{head}{}", rest.replace("<?xml", "<?_xml"))
+    if text[head..].contains("<?xml") {
+        let rest = text[head..].replace("<?xml", "<?_xml");
+        text.truncate(head);
+        text.push_str(&rest);
+    }
+    text
 }
 
 #[cfg(test)]
@@ -478,5 +534,49 @@ mod tests {
         let (text, guessed) = decode(&bytes, Some("utf-8")).unwrap_or_default();
         assert!(text.contains("中文"));
         assert_eq!(guessed, None);
+    }
+
+    #[test]
+    fn bytes_kept_decode_as_bytes_copied() {
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>中文</rss>");
+        for bytes in [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>中文</rss>"
+                .as_bytes()
+                .to_vec(),
+            "<?xml version='1.0' encoding='utf8'?><rss>中文</rss>"
+                .as_bytes()
+                .to_vec(),
+            "<rss>中文</rss>".as_bytes().to_vec(),
+            "\u{feff}<rss>中文</rss>".as_bytes().to_vec(),
+            "<?xml version=\"1.0\" encoding=\"koi-9\"?><rss>x</rss>"
+                .as_bytes()
+                .to_vec(),
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\xd6\xd0</rss>".to_vec(),
+            gbk.into_owned(),
+        ] {
+            assert_eq!(
+                decode_owned(bytes.clone(), Some("gbk")),
+                decode(&bytes, Some("gbk"))
+            );
+        }
+    }
+
+    #[test]
+    fn declarations_become_utf8_in_place() {
+        for (text, want) in [
+            (
+                "<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/>",
+            ),
+            (
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/><?xml x?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/><?_xml x?>",
+            ),
+            ("<?xml never closed <rss/>", "<?_xml never closed <rss/>"),
+            ("<rss/>", "<rss/>"),
+        ] {
+            assert_eq!(as_utf8_xml(text.to_owned()), want);
+        }
     }
 }
