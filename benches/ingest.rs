@@ -343,8 +343,8 @@ fn bench_ingest(c: &mut Criterion) {
     });
     group.bench_function("store-5000", |b| {
         b.iter_batched(
-            || scratch.folder().join("store"),
-            |folder| store(black_box(&folder), black_box(&items)),
+            || (scratch.folder().join("store"), items.clone()),
+            |(folder, items)| store(black_box(&folder), black_box(items)),
             BatchSize::PerIteration,
         );
     });

@@ -416,6 +416,15 @@ proptest! {
     }
 
     #[test]
+    fn paragraphs_come_out_sanitized(text in "([a-z \n\r\t\u{1b}\u{9b}\u{200b}\u{202e}\u{feff}\u{4e00}]|<pre>|</pre>|<p>|<li>|<ol>|<blockquote>|<a href=x>|</a>){0,120}") {
+        let content = to_content(&text, Some(BASE));
+        for s in &content.paragraphs {
+            let clean = kanbao::sanitize::sanitize(s);
+            prop_assert_eq!(clean.as_ref(), s.as_str());
+        }
+    }
+
+    #[test]
     fn no_han_character_goes_missing(elements in prop::collection::vec(element(), 1..6)) {
         let html: String = elements.iter().map(|(h, _)| h.as_str()).collect();
         let shown: String = elements.iter().map(|(_, s)| s.as_str()).collect();

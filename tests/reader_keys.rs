@@ -809,7 +809,7 @@ fn linked_item(dir: &Path, url: Option<&str>) -> App {
         ..Item::default()
     };
     let store = dir.join("store");
-    kanbao::feed::store::store(&store, &[item]).unwrap_or_else(|e| panic!("{e}"));
+    kanbao::feed::store::store(&store, vec![item]).unwrap_or_else(|e| panic!("{e}"));
     let text = format!(
         "[[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\n\
          url = \"https://example.com/feed.xml\"\nstore = {:?}\n",

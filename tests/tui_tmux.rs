@@ -1178,7 +1178,7 @@ fn open_link_passes_one_argument_without_a_shell_and_only_web_links() {
         ..Item::default()
     };
     let store = dir.path().join("store");
-    kanbao::feed::store::store(&store, &[item]).expect("the item stored");
+    kanbao::feed::store::store(&store, vec![item]).expect("the item stored");
     let config = dir.path().join("config.toml");
     let text = format!(
         "[[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\n\

@@ -131,7 +131,9 @@ fn fetch_feed_into(feed: &FeedConfig, force: bool, warnings: &mut Vec<String>) -
             }
         }
     };
-    let parsed = match feed_file::parse(&bytes, charset.as_deref(), base.as_deref()) {
+    // The bytes go to the parser, which keeps them as the text if it can:
+    // the 8 MB of a large feed are not held twice, nor after parsing.
+    let parsed = match feed_file::parse_owned(bytes, charset.as_deref(), base.as_deref()) {
         Ok(parsed) => parsed,
         Err(e) => return Outcome::Failed(e),
     };
@@ -142,7 +144,7 @@ fn fetch_feed_into(feed: &FeedConfig, force: bool, warnings: &mut Vec<String>) -
         items.sort_by(|a, b| b.published.cmp(&a.published));
         items.truncate(max);
     }
-    let report = match store::store(folder, &items) {
+    let report = match store::store(folder, items) {
         Ok(report) => report,
         Err(e) => return Outcome::Failed(e),
     };

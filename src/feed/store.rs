@@ -40,16 +40,20 @@ pub struct StoreReport {
 
 /// Stores `items` in `folder` (created if needed), bundled by day. Items
 /// already stored with the same content are left alone; changed ones are
-/// rewritten in their day's bundle.
-pub fn store(folder: &Path, items: &[Item]) -> Result<StoreReport, String> {
+/// rewritten in their day's bundle. Each item is dropped once its text is
+/// made, so that a large fetch does not hold its items and their text at
+/// once.
+pub fn store(folder: &Path, items: Vec<Item>) -> Result<StoreReport, String> {
     create_folder(folder)?;
     crate::atomic::remove_leftovers(folder);
     let mut store = Stored::read(folder)?;
     let mut seen = HashSet::new();
     let mut report = StoreReport::default();
     // The same guid twice in one feed: the first (newest) wins.
-    for item in items.iter().filter(|item| seen.insert(item.guid.as_str())) {
-        store.put(item, &mut report);
+    for item in items {
+        if seen.insert(item.guid.clone()) {
+            store.put(&item, &mut report);
+        }
     }
     store.write()?;
     Ok(report)
@@ -200,7 +204,10 @@ impl Stored {
         let mut writes = Vec::new();
         let mut removals = self.superseded;
         for (name, day) in self.days.into_iter().filter(|(_, d)| d.changed) {
-            let mut text = String::new();
+            let size = (day.chunks.iter().flatten())
+                .map(|c| bundle::DELIMITER.len() + c.hash.len() + c.text.len() + 8)
+                .sum();
+            let mut text = String::with_capacity(size);
             for chunk in day.chunks.iter().flatten() {
                 bundle::push_chunk(&mut text, &chunk.hash, &chunk.text);
             }

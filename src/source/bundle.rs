@@ -126,14 +126,24 @@ pub fn push_chunk(out: &mut String, hash: &str, text: &str) {
     out.push_str(hash);
     out.push_str(DELIMITER_END);
     out.push('\n');
+    if !text.contains(GUARDED) {
+        // No line to escape: the text as it is, at once.
+        out.push_str(text);
+    } else {
+        push_escaped(out, text);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// `text` with each line that looks like a delimiter escaped.
+fn push_escaped(out: &mut String, text: &str) {
     for line in text.split_inclusive('\n') {
         if line.trim_start_matches('\\').starts_with(GUARDED) {
             out.push('\\');
         }
         out.push_str(line);
-    }
-    if !text.is_empty() && !text.ends_with('\n') {
-        out.push('\n');
     }
 }
 

@@ -203,7 +203,7 @@ fn store(item: &mut Extra, field: &Field, value: String) {
 
 /// Whether a `<guid>` is a permalink: RSS 2.0's default, unless
 /// `isPermaLink="false"`.
-fn permalink_attr(element: &BytesStart<'_>) -> bool {
+pub(super) fn permalink_attr(element: &BytesStart<'_>) -> bool {
     element.attributes().flatten().all(|a| {
         !a.key.as_ref().eq_ignore_ascii_case("isPermaLink")
             || !a.value.as_ref().eq_ignore_ascii_case("false")
@@ -228,7 +228,7 @@ fn enclosure_image(element: &BytesStart<'_>) -> Option<String> {
 /// An element's content as HTML. Text holds HTML escaped once for XML
 /// (`&lt;p>`): XML's escapes are undone and CDATA sections unwrapped.
 /// Markup (bare elements) is HTML as written: only CDATA is unwrapped.
-fn as_html(raw: &str, markup: bool) -> String {
+pub(super) fn as_html(raw: &str, markup: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = rest.find("<![CDATA[") {

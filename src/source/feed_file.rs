@@ -8,30 +8,47 @@
 //! is dropped. Dates keep the feed's own clock: `Sat, 09 Mar 2024 07:00
 //! +0800` is dated the 9th; `CST` is China Standard Time, and a time with
 //! no zone (`2024-03-12 09:30:00`, common in Chinese feeds) is UTC+8.
-//! Then feed-rs parses the UTF-8 text, and each entry's HTML becomes
-//! paragraphs, numbered links and photos ([`super::html`]).
+//! Then the UTF-8 text is parsed: plain RSS 2.0 by [`super::quick_rss`],
+//! anything else (or RSS it does not read whole) by feed-rs, and each
+//! entry's HTML becomes paragraphs, numbered links and photos
+//! ([`super::html`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::Utc;
 use encoding_rs::Encoding;
 
 use super::codepage;
 use super::decode::strictly;
+use super::feed_entry::{generated_id, item, plain};
 use super::feed_extra::{self, Extra};
 use super::feed_rewrite;
-use super::html;
-use super::item::{Item, StoredLink, StoredPhoto};
+use super::item::Item;
 
 /// A parsed feed: its title and items, newest first as the feed lists them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedFeed {
     pub title: Option<String>,
     pub items: Vec<Item>,
     /// What was repaired to read an ill-formed document ([`super::repair`]),
     /// one line each.
     pub warnings: Vec<String>,
+}
+
+/// Which reader parses a feed's XML. Both give the same items for the
+/// feeds the quick one reads; the choice is for the tests and benchmarks
+/// that compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// [`super::quick_rss`] where it reads the feed, else feed-rs: what
+    /// [`parse`] uses.
+    Any,
+    /// feed-rs alone.
+    FeedRs,
+    /// [`super::quick_rss`] alone: an error for a feed it leaves to
+    /// feed-rs.
+    Quick,
 }
 
 /// Parses a feed's bytes; `charset` is the HTTP Content-Type's, `base_url`
@@ -41,13 +58,49 @@ pub fn parse(
     charset: Option<&str>,
     base_url: Option<&str>,
 ) -> Result<ParsedFeed, String> {
+    parse_with(bytes, charset, base_url, Reader::Any)
+}
+
+/// [`parse`] with the XML reader chosen.
+pub fn parse_with(
+    bytes: &[u8],
+    charset: Option<&str>,
+    base_url: Option<&str>,
+    reader: Reader,
+) -> Result<ParsedFeed, String> {
     let (text, guessed) = decode(bytes, charset)?;
-    let text = c1_as_windows_1252(text);
-    let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    parse_text(text, guessed, base_url, reader)
+}
+
+/// [`parse`] of bytes it may keep: a UTF-8 feed becomes its text without
+/// a copy, and the bytes are not held while it is read.
+pub fn parse_owned(
+    bytes: Vec<u8>,
+    charset: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<ParsedFeed, String> {
+    let (text, guessed) = decode_owned(bytes, charset)?;
+    parse_text(text, guessed, base_url, Reader::Any)
+}
+
+/// The feed's decoded text parsed; `guessed` is the warning of a guessed
+/// encoding.
+fn parse_text(
+    text: String,
+    guessed: Option<String>,
+    base_url: Option<&str>,
+    reader: Reader,
+) -> Result<ParsedFeed, String> {
+    let mut text = c1_as_windows_1252(text);
+    let blank = text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .len();
+    text.drain(..blank);
     if text.is_empty() {
         return Err("empty feed: the server sent nothing to read".to_owned());
     }
-    if is_html_page(text) {
+    if is_html_page(&text) {
         return Err(
             "a web page (HTML), not a feed; use the page's RSS or Atom link \
                     (often …/rss.xml, …/feed or …/atom.xml)"
@@ -56,6 +109,19 @@ pub fn parse(
     }
     let mut utf8 = feed_rewrite::rewrite(as_utf8_xml(text));
     let mut warnings: Vec<String> = guessed.into_iter().collect();
+    if reader != Reader::FeedRs
+        && let Some(quick) = super::quick_rss::read(&utf8, base_url)
+    {
+        warnings.extend(quick.items.iter().filter_map(Item::date_warning));
+        return Ok(ParsedFeed {
+            title: quick.title,
+            items: quick.items,
+            warnings,
+        });
+    }
+    if reader == Reader::Quick {
+        return Err("not plain RSS 2.0 as the quick reader reads it".to_owned());
+    }
     let offsets = Arc::new(Mutex::new(HashMap::<i64, i32>::new()));
     // A parser is used once: after a failure it may hold state that a
     // second parse trips over (feed-rs asserts on it).
@@ -63,11 +129,7 @@ pub fn parse(
         let recorder = Arc::clone(&offsets);
         feed_rs::parser::Builder::new()
             .base_uri(base_url)
-            .id_generator(|links, title, _| match (links.first(), title) {
-                (Some(link), _) => format!("link:{}", link.href),
-                (None, Some(title)) => format!("title:{}", title.content),
-                (None, None) => "untitled".to_owned(),
-            })
+            .id_generator(|links, title, _| generated_id(links, title.as_ref()))
             .timestamp_parser(move |text| {
                 let stamp = timestamp(text)?;
                 if let Ok(mut offsets) = recorder.lock() {
@@ -328,6 +390,26 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<(String, Option<String>
     }
 }
 
+/// [`decode`] of bytes it may keep: bytes that are UTF-8, in a feed that
+/// declares UTF-8 or no encoding (which [`decode`] would read as UTF-8
+/// too), become the text in place.
+fn decode_owned(bytes: Vec<u8>, charset: Option<&str>) -> Result<(String, Option<String>), String> {
+    let declares_utf8 = xml_encoding(&bytes).is_none_or(|label| {
+        whatwg(label.trim().trim_matches(['"', '\''])) == Some(encoding_rs::UTF_8)
+    });
+    let plain = declares_utf8
+        && super::decode::Wide::sniff(&bytes).is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && !codepage::is_ebcdic_xml(&bytes);
+    if !plain {
+        return decode(&bytes, charset);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => decode(e.as_bytes(), charset),
+    }
+}
+
 /// C1 control characters (U+0080–U+009F) as the windows-1252 characters
 /// with those byte values: a feed that has them was written in
 /// windows-1252 and labelled Latin-1 or converted as if it were (`don\u{92}t`
@@ -335,7 +417,10 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Result<(String, Option<String>
 /// windows-1252 leaves undefined stay, for the sanitizer to remove.
 fn c1_as_windows_1252(text: String) -> String {
     let is_c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
-    if !text.contains(is_c1) {
+    // In UTF-8 they are C2 80 … C2 9F: looked for by byte, which is quicker.
+    let bytes = text.as_bytes();
+    let c1_at = |i: usize| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b));
+    if !memchr::memchr_iter(0xc2, bytes).any(c1_at) {
         return text;
     }
     text.chars()
@@ -386,212 +471,30 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
     feed_rewrite::attribute(decl, "encoding").map(|(value, _)| value)
 }
 
-/// The text with its XML declaration saying UTF-8, which it now is.
-fn as_utf8_xml(text: &str) -> String {
-    let (head, rest) = match text.strip_prefix("<?xml") {
-        Some(rest) => match rest.find("?>") {
-            Some(end) => (
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                &rest[end + 2..],
-            ),
-            None => ("", text),
-        },
-        None => ("", text),
+/// The text with its XML declaration saying UTF-8, which it now is;
+/// changed in place.
+fn as_utf8_xml(mut text: String) -> String {
+    const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    let head = match text.strip_prefix("<?xml").and_then(|rest| rest.find("?>")) {
+        Some(end) => {
+            let end = "<?xml".len() + end + "?>".len();
+            if text[..end] != *DECLARATION {
+                text.replace_range(..end, DECLARATION);
+            }
+            DECLARATION.len()
+        }
+        None => 0,
     };
     // Any other XML declaration (a second one, or one after stray text)
     // is invalid, and the XML reader would take its encoding and switch
     // to it mid-stream, which it cannot do (it panics: found by fuzzing).
     // It becomes an ordinary processing instruction, which is ignored.
-    format!("{head}{}", rest.replace("<?xml", "<?_xml"))
-}
-
-/// Text that may hold markup or entities, as one plain line (without the
-/// numbers an item's text gives its links).
-fn plain(text: &str) -> String {
-    if text.contains('<') || text.contains('&') {
-        let content = html::to_content(text, None);
-        let mut line = content.paragraphs.join(" ");
-        for n in (1..=content.links.len()).rev() {
-            line = line.replacen(&format!("[{n}]"), "", 1);
-        }
-        line
-    } else {
-        crate::sanitize::sanitize(text.trim()).into_owned()
+    if text[head..].contains("<?xml") {
+        let rest = text[head..].replace("<?xml", "<?_xml");
+        text.truncate(head);
+        text.push_str(&rest);
     }
-}
-
-fn item(
-    entry: &feed_rs::model::Entry,
-    base_url: Option<&str>,
-    offsets: &HashMap<i64, i32>,
-    extra: &Extra,
-    atom: bool,
-) -> Item {
-    let (kicker, title) = match entry.title.as_ref() {
-        // Atom's `type="text"` is text: `<blink>` in it is shown.
-        Some(t) if atom && t.content_type.to_string() == "text/plain" => {
-            split_title(&t.content, literal)
-        }
-        Some(t) if !t.content.trim().is_empty() => split_title(&t.content, plain),
-        _ => match &extra.title {
-            Some(t) => split_title(t, plain),
-            None => (None, None),
-        },
-    };
-    let link = entry
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or(entry.links.first())
-        .map(|l| l.href.clone())
-        .or_else(|| {
-            let guid = extra.permalink.as_deref()?.trim();
-            let url = html::resolve_url(base_url, guid)?;
-            url.starts_with("http").then_some(url)
-        });
-    let base = link.as_deref().or(base_url);
-    let content = entry
-        .content
-        .as_ref()
-        .and_then(|c| given(c.body.as_deref()));
-    let summary = given(entry.summary.as_ref().map(|s| s.content.as_str()));
-    // The full text first: content, then a body element; then the summary,
-    // a description of bare HTML, or a Dublin Core / iTunes one.
-    let body = content
-        .or(extra.body.as_deref())
-        .or(summary)
-        .or(extra.markup_description.as_deref())
-        .or(extra.summary.as_deref())
-        .unwrap_or("");
-    let content = html::to_content(body, base);
-    let mut photos: Vec<StoredPhoto> = content.photos.iter().map(StoredPhoto::from).collect();
-    for media in &entry.media {
-        let caption = media
-            .description
-            .as_ref()
-            .or(media.title.as_ref())
-            .map(|t| plain(&t.content))
-            .unwrap_or_default();
-        let credit = media.credits.first().map(|c| c.entity.clone());
-        for c in &media.content {
-            let is_image = c
-                .content_type
-                .as_ref()
-                .is_none_or(|t| t.to_string().starts_with("image/"));
-            let Some(url) = c.url.as_ref().map(|u| u.to_string()) else {
-                continue;
-            };
-            if is_image
-                && !photos
-                    .iter()
-                    .any(|p| p.url.as_deref() == Some(url.as_str()))
-            {
-                photos.push(StoredPhoto {
-                    url: Some(url),
-                    caption: caption.clone(),
-                    credit: credit.clone(),
-                });
-            }
-        }
-    }
-    for url in &extra.images {
-        if !photos
-            .iter()
-            .any(|p| p.url.as_deref() == Some(url.as_str()))
-        {
-            photos.push(StoredPhoto {
-                url: Some(url.clone()),
-                caption: String::new(),
-                credit: None,
-            });
-        }
-    }
-    // In the feed's own clock, so that the date is the feed's day.
-    let own_clock = |d: DateTime<Utc>| {
-        let offset = offsets.get(&d.timestamp()).copied().unwrap_or(0);
-        match FixedOffset::east_opt(offset) {
-            Some(o) => d.with_timezone(&o).to_rfc3339(),
-            None => d.to_rfc3339(),
-        }
-    };
-    let published = (entry.published.or(entry.updated).map(own_clock)).or_else(|| {
-        let date = timestamp(&plain(extra.date.as_deref()?))?;
-        Some(date.to_rfc3339())
-    });
-    let updated = entry.updated.map(own_clock);
-    // A date was written but none read: kept, to be said.
-    let unreadable_date = (extra.date_text.as_deref())
-        .filter(|_| published.is_none() && updated.is_none())
-        .map(plain)
-        .filter(|t| !t.is_empty());
-    let guid = if entry.id.starts_with("title:") {
-        // No guid and no link: the title and the date identify the item.
-        format!("{}|{}", entry.id, published.as_deref().unwrap_or(""))
-    } else {
-        entry.id.clone()
-    };
-    let mut authors: Vec<String> = entry
-        .authors
-        .iter()
-        .filter_map(|p| p.name.as_deref())
-        .map(|name| feed_extra::person_name(&plain(name)))
-        .filter(|n| !n.is_empty())
-        .collect();
-    if authors.is_empty()
-        && let Some(author) = &extra.author
-    {
-        authors.push(feed_extra::person_name(&plain(author)));
-        authors.retain(|n| !n.is_empty());
-    }
-    // The same person as <author> and as <dc:creator> is one byline name.
-    let mut seen = std::collections::HashSet::new();
-    authors.retain(|n| seen.insert(n.clone()));
-    Item {
-        guid,
-        kicker,
-        title,
-        link,
-        author: (!authors.is_empty()).then(|| authors.join("、")),
-        published,
-        updated,
-        unreadable_date,
-        category: entry
-            .categories
-            .first()
-            .map(|c| plain(c.label.as_deref().unwrap_or(&c.term))),
-        photos,
-        links: content
-            .links
-            .iter()
-            .map(|l| StoredLink {
-                text: l.text.clone(),
-                url: l.url.clone(),
-            })
-            .collect(),
-        paragraphs: content.paragraphs,
-        ..Item::default()
-    }
-}
-
-/// Text that is there: not missing, not blank.
-fn given(text: Option<&str>) -> Option<&str> {
-    text.filter(|t| !t.trim().is_empty())
-}
-
-/// Text that is only text, as one line: no markup is read in it.
-fn literal(text: &str) -> String {
-    let text = crate::sanitize::sanitize(text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A title on two lines is a kicker and a headline; `line` reads each.
-fn split_title(raw: &str, line: fn(&str) -> String) -> (Option<String>, Option<String>) {
-    let lines: Vec<String> = raw.lines().map(line).filter(|l| !l.is_empty()).collect();
-    match lines.as_slice() {
-        [] => (None, None),
-        [title] => (None, Some(title.clone())),
-        [kicker, rest @ ..] => (Some(kicker.clone()), Some(rest.join(" "))),
-    }
+    text
 }
 
 #[cfg(test)]
@@ -634,17 +537,46 @@ mod tests {
     }
 
     #[test]
-    fn two_line_titles_keep_the_kicker() {
-        assert_eq!(
-            split_title("全市科技工作会议提出\n奋力建设区域创新高地", plain),
+    fn bytes_kept_decode_as_bytes_copied() {
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss>中文</rss>");
+        for bytes in [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>中文</rss>"
+                .as_bytes()
+                .to_vec(),
+            "<?xml version='1.0' encoding='utf8'?><rss>中文</rss>"
+                .as_bytes()
+                .to_vec(),
+            "<rss>中文</rss>".as_bytes().to_vec(),
+            "\u{feff}<rss>中文</rss>".as_bytes().to_vec(),
+            "<?xml version=\"1.0\" encoding=\"koi-9\"?><rss>x</rss>"
+                .as_bytes()
+                .to_vec(),
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>\xd6\xd0</rss>".to_vec(),
+            gbk.into_owned(),
+        ] {
+            assert_eq!(
+                decode_owned(bytes.clone(), Some("gbk")),
+                decode(&bytes, Some("gbk"))
+            );
+        }
+    }
+
+    #[test]
+    fn declarations_become_utf8_in_place() {
+        for (text, want) in [
             (
-                Some("全市科技工作会议提出".into()),
-                Some("奋力建设区域创新高地".into())
-            )
-        );
-        assert_eq!(
-            split_title("一行标题", plain),
-            (None, Some("一行标题".into()))
-        );
+                "<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/>",
+            ),
+            (
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/><?xml x?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/><?_xml x?>",
+            ),
+            ("<?xml never closed <rss/>", "<?_xml never closed <rss/>"),
+            ("<rss/>", "<rss/>"),
+        ] {
+            assert_eq!(as_utf8_xml(text.to_owned()), want);
+        }
     }
 }

@@ -705,7 +705,15 @@ impl Converter {
             p.push_str(&body);
             p
         };
-        self.out.paragraphs.push(clean(paragraph));
+        // Its text was sanitized as it came, line ends kept: only a line
+        // end (of `pre` text) is left for `clean` to change, and looking
+        // for one is quicker than a second full check.
+        let paragraph = if memchr::memchr2(b'\n', b'\r', paragraph.as_bytes()).is_some() {
+            clean(paragraph)
+        } else {
+            paragraph
+        };
+        self.out.paragraphs.push(paragraph);
     }
 
     /// Puts the open link's marker after its text in the paragraph, if

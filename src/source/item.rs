@@ -115,7 +115,8 @@ impl Item {
     /// The file's text: front matter, blank line, paragraphs.
     pub fn to_file(&self) -> String {
         let head = toml::to_string(self).unwrap_or_default();
-        let mut out = String::with_capacity(head.len() + 64);
+        let body: usize = self.paragraphs.iter().map(|p| p.len() + 2).sum();
+        let mut out = String::with_capacity(head.len() + body + 16);
         out.push_str(FRONT_MATTER);
         out.push('\n');
         out.push_str(&head);
@@ -127,7 +128,11 @@ impl Item {
         for p in &self.paragraphs {
             out.push('\n');
             // A paragraph never spans lines in the file.
-            out.push_str(&p.replace(['\n', '\r'], " "));
+            if p.contains(['\n', '\r']) {
+                out.push_str(&p.replace(['\n', '\r'], " "));
+            } else {
+                out.push_str(p);
+            }
             out.push('\n');
         }
         out

@@ -9,7 +9,9 @@
 //! - [`date`]: feed dates as real feeds write them;
 //! - [`feed_file`]: feed bytes (RSS, Atom, JSON Feed) → items, with
 //!   [`feed_rewrite`] turning real feeds' forms into standard ones and
-//!   [`feed_extra`] reading what feed-rs leaves out;
+//!   [`feed_extra`] reading what feed-rs leaves out, [`quick_rss`]
+//!   reading plain RSS 2.0 without feed-rs, item by item, and
+//!   [`feed_entry`] making an item of an entry either way;
 //! - [`item`]: a stored feed item (TOML front matter, then paragraphs),
 //!   and [`bundle`]: a day's items in one file;
 //! - [`html`]: item HTML → paragraphs, numbered links and photos;
@@ -29,12 +31,14 @@ pub mod decode;
 pub mod dom;
 pub mod edition;
 pub mod epaper;
+pub mod feed_entry;
 pub mod feed_extra;
 pub mod feed_file;
 pub mod feed_rewrite;
 pub mod html;
 pub mod item;
 pub mod page;
+pub mod quick_rss;
 pub mod repair;
 
 use std::path::Path;
