@@ -10,10 +10,23 @@
 //! split between grapheme clusters, at the last place in the line where no
 //! rule is broken, or, if there is none, where the width demands: the width
 //! always wins, and no character is lost or repeated.
+//!
+//! With a [`Edge::Hanging`] edge (行末点号悬挂) the last full-width cell of
+//! the width is a margin that only closing marks may enter: the text is set
+//! to the width less that cell, and a closing mark that would otherwise push
+//! its character to the next line hangs in the margin instead. The line is
+//! then also *filled*: where the next atom does not fit and would leave more
+//! than [`GAP`] columns empty, it is broken inside, at a place the 避头尾
+//! rules allow and that keeps every number with its unit (`2023年` stays
+//! whole; `3月7日` may break between `3月` and `7日`; a number of five or
+//! more digits between its digits). Only an atom with no such place (a
+//! Latin word, `……`, `——`, a short number with its unit) leaves a line
+//! more than [`GAP`] columns short.
 
 use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::punctuation::is_cjk;
 use super::width::{char_width, grapheme_width, str_width};
 
 /// The ideographic space that indents paragraphs.
@@ -21,6 +34,31 @@ pub const IDEOGRAPHIC_SPACE: char = '\u{3000}';
 
 /// The narrowest line: one double-width character must fit.
 pub const MIN_WIDTH: usize = 2;
+
+/// The widest gap a filled line may leave at its end when the next atom
+/// can be broken inside: two full-width cells.
+pub const GAP: usize = 4;
+
+/// The hanging margin: one full-width cell.
+const HANG: usize = 2;
+
+/// How the right edge of wrapped text is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// Every character within the width; a line ends where the next atom
+    /// does not fit.
+    Ragged,
+    /// The last full-width cell of the width is a margin only closing marks
+    /// may occupy, and lines are filled (see the module docs).
+    Hanging,
+}
+
+/// Closing marks, which may hang in the margin: what may not start a line
+/// less the marks that close nothing (ellipses, dashes, middle dots, the
+/// wave dash, per cent).
+pub fn hangs(c: char) -> bool {
+    is_no_start(c) && !matches!(c, '…' | '‥' | '·' | '・' | '—' | '～' | '％' | '%')
+}
 
 /// No line may start with these (避头).
 pub fn is_no_start(c: char) -> bool {
@@ -181,6 +219,30 @@ fn must_glue(prev: &str, next: &str) -> bool {
     false
 }
 
+/// Whether a filled line may break between `before` and `after`, two parts
+/// of one atom: where 避头尾 allows it, beside a CJK character (never inside
+/// a word of another script), never between a number and its unit, but
+/// between the measures of a compound (`3月` `7日`, `36亿` `5000万元`) and
+/// between the digits of a number of five or more, two digits kept on
+/// each side.
+fn may_break_inside(before: &str, after: &str) -> bool {
+    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        let is_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',');
+        let left = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let right = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let alone = !before[..before.len() - left].ends_with(is_number)
+            && !after[right..].starts_with(is_number);
+        return alone && left >= 2 && right >= 2 && left + right >= 5;
+    }
+    if is_unit(a) && b.is_ascii_digit() {
+        return true;
+    }
+    (is_cjk(a) || is_cjk(b)) && !must_glue(before, after)
+}
+
 /// Pieces of `text` that must not be split, each with its trailing spaces.
 /// Their concatenation is `text`.
 fn atoms(text: &str) -> Vec<&str> {
@@ -217,7 +279,12 @@ fn atoms(text: &str) -> Vec<&str> {
 
 /// Lines being filled.
 struct Filler {
+    /// No character may pass this column.
     width: usize,
+    /// No character but a closing mark may pass this column: the width,
+    /// less the hanging margin when there is one.
+    measure: usize,
+    edge: Edge,
     ambiguous: u8,
     lines: Vec<String>,
     line: String,
@@ -226,6 +293,72 @@ struct Filler {
 }
 
 impl Filler {
+    /// Whether `word` (no trailing spaces) fits on the line: the closing
+    /// marks it ends with within the width, the rest within the measure.
+    fn fits(&self, word: &str, w: usize) -> bool {
+        if self.used + w <= self.measure {
+            return true;
+        }
+        if self.used + w > self.width {
+            return false;
+        }
+        let body = word.trim_end_matches(hangs);
+        self.used + str_width(body, self.ambiguous) <= self.measure
+    }
+
+    /// The last column a grapheme starting with `c` may reach.
+    fn limit(&self, c: Option<char>) -> usize {
+        if c.is_some_and(hangs) {
+            self.width
+        } else {
+            self.measure
+        }
+    }
+
+    /// Lays `atom` onto the lines.
+    fn place(&mut self, mut atom: &str) {
+        loop {
+            let word = atom.trim_end_matches(' ');
+            let w = str_width(word, self.ambiguous);
+            if self.fits(word, w) {
+                self.push(atom, w + (atom.len() - word.len()));
+                return;
+            }
+            if !self.has_content {
+                self.split(atom);
+                return;
+            }
+            if self.edge == Edge::Hanging
+                && self.used + GAP < self.measure
+                && let Some(k) = self.last_inner_break(word)
+            {
+                let (head, rest) = atom.split_at(k);
+                self.push(head, str_width(head, self.ambiguous));
+                self.break_line();
+                atom = rest;
+                continue;
+            }
+            self.break_line();
+        }
+    }
+
+    /// The last place inside `word` where a filled line may break and the
+    /// part before it still fits.
+    fn last_inner_break(&self, word: &str) -> Option<usize> {
+        let mut best = None;
+        let mut w = 0;
+        for (k, g) in word.grapheme_indices(true) {
+            if self.used + w > self.width {
+                break;
+            }
+            if k > 0 && may_break_inside(&word[..k], &word[k..]) && self.fits(&word[..k], w) {
+                best = Some(k);
+            }
+            w += grapheme_width(g, self.ambiguous);
+        }
+        best
+    }
+
     /// Appends an atom of width `w` (trailing spaces included).
     fn push(&mut self, atom: &str, w: usize) {
         // A continuation line does not start with the spaces at the break.
@@ -276,7 +409,9 @@ impl Filler {
         while start < graphemes.len() {
             let mut end = start;
             let mut used = self.used;
-            while end < graphemes.len() && used + graphemes[end].1 <= self.width {
+            while end < graphemes.len()
+                && used + graphemes[end].1 <= self.limit(graphemes[end].0.chars().next())
+            {
                 used += graphemes[end].1;
                 end += 1;
             }
@@ -327,16 +462,30 @@ impl Filler {
 }
 
 /// Wraps `text` into lines of at most `width` columns (at least
-/// [`MIN_WIDTH`]). The first line starts with `indent` ideographic spaces,
-/// fewer if the line is too narrow to hold them and a character. Spaces at
-/// a line break are dropped; nothing else is.
+/// [`MIN_WIDTH`]) with a ragged right edge: [`wrap_to`] with [`Edge::Ragged`].
 pub fn wrap(text: &str, width: usize, indent: usize, ambiguous: u8) -> Vec<String> {
+    wrap_to(text, width, indent, ambiguous, Edge::Ragged)
+}
+
+/// Wraps `text` into lines of at most `width` columns (at least
+/// [`MIN_WIDTH`]), the right edge set as `edge` says. The first line starts
+/// with `indent` ideographic spaces, fewer if the line is too narrow to hold
+/// them and a character. Spaces at a line break are dropped; nothing else
+/// is. A hanging margin is kept only where the rest of the line still holds
+/// a double-width character.
+pub fn wrap_to(text: &str, width: usize, indent: usize, ambiguous: u8, edge: Edge) -> Vec<String> {
     let width = width.max(MIN_WIDTH);
-    let indent = indent.min((width - MIN_WIDTH) / 2);
+    let measure = match edge {
+        Edge::Hanging if width >= MIN_WIDTH + HANG => width - HANG,
+        _ => width,
+    };
+    let indent = indent.min((measure - MIN_WIDTH) / 2);
     // The indent is not content: a first atom too wide for the rest of the
     // line is split rather than leaving the indent alone on a line.
     let mut filler = Filler {
         width,
+        measure,
+        edge,
         ambiguous,
         lines: Vec::new(),
         line: std::iter::repeat_n(IDEOGRAPHIC_SPACE, indent).collect(),
@@ -344,16 +493,7 @@ pub fn wrap(text: &str, width: usize, indent: usize, ambiguous: u8) -> Vec<Strin
         has_content: false,
     };
     for atom in atoms(text) {
-        let word = atom.trim_end_matches(' ');
-        let w = str_width(word, ambiguous);
-        if filler.used + w > width && filler.has_content {
-            filler.break_line();
-        }
-        if filler.used + w <= width {
-            filler.push(atom, w + (atom.len() - word.len()));
-        } else {
-            filler.split(atom);
-        }
+        filler.place(atom);
     }
     if filler.has_content || filler.lines.is_empty() {
         filler.break_line();
