@@ -801,6 +801,28 @@ fn list_of_an_unknown_section_names_the_sections() {
     );
 }
 
+#[test]
+fn list_to_a_pipe_prints_whole_titles() {
+    // A pipe has no width: a title wider than the 40 columns a terminal's
+    // list gives it is printed whole, with no `…`.
+    let title = "驻马店市科技局召开全市科技工作暨党风廉政建设工作会议";
+    let dir = archive(ONE_FEED);
+    write(
+        &dir,
+        "feeds/a/2023-03-08/01-要闻.txt",
+        format!("{title}\n\n　　本报讯 3月7日，会议召开。会议要求，做好今年的科技工作。\n")
+            .as_bytes(),
+    );
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.lines().any(|l| l.contains(title)),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('…'), "{}", run.stdout);
+}
+
 /// An archive with the sample page twice: dated, in 要闻
 /// (`2023-03-08/01-要闻.txt`), and as a file whose name gives neither date
 /// nor section (`loose.txt`).
