@@ -15,18 +15,18 @@
 //! the width is a margin that only closing marks may enter: the text is set
 //! to the width less that cell, and a closing mark that would otherwise push
 //! its character to the next line hangs in the margin instead. The line is
-//! then also *filled*: where the next atom does not fit and would leave more
-//! than [`GAP`] columns empty, it is broken inside, at a place the 避头尾
-//! rules allow and that keeps every number with its unit (`2023年` stays
-//! whole; `3月7日` may break between `3月` and `7日`; a number of five or
-//! more digits between its digits). Only an atom with no such place (a
-//! Latin word, `……`, `——`, a short number with its unit) leaves a line
-//! more than [`GAP`] columns short.
+//! then also *filled*: where the next atom does not fit, it is broken
+//! beside a quotation mark where 避头尾 allows it (UAX #14 never breaks
+//! there, so `。”` could not hang before text), and, rather than leave more
+//! than [`GAP`] columns empty, inside a number where it keeps every number
+//! with its unit (`2023年` stays whole; `3月7日` may break between `3月`
+//! and `7日`; a number of five or more digits between its digits). Only an
+//! atom with no such place (a Latin word, `……`, `——`, a short number with
+//! its unit) leaves a line more than [`GAP`] columns short.
 
 use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::punctuation::is_cjk;
 use super::width::{char_width, grapheme_width, str_width};
 
 /// The ideographic space that indents paragraphs.
@@ -220,12 +220,13 @@ fn must_glue(prev: &str, next: &str) -> bool {
 }
 
 /// Whether a filled line may break between `before` and `after`, two parts
-/// of one atom: where 避头尾 allows it, beside a CJK character (never inside
-/// a word of another script), never between a number and its unit, but
-/// between the measures of a compound (`3月` `7日`, `36亿` `5000万元`) and
-/// between the digits of a number of five or more, two digits kept on
-/// each side.
-fn may_break_inside(before: &str, after: &str) -> bool {
+/// of one atom. UAX #14 glues a quotation mark to both its neighbours, as
+/// it cannot tell `“` from `”` apart; Chinese quotes open or close, so a
+/// break after `”` `’` or before `“` `‘` is one where 避头尾 allows it.
+/// With `numbers`, also between the measures of a compound (`3月` `7日`,
+/// `36亿` `5000万元`) and between the digits of a number of five or more,
+/// two digits kept on each side; never between a number and its unit.
+fn may_break_inside(before: &str, after: &str, numbers: bool) -> bool {
     let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
         return false;
     };
@@ -235,12 +236,13 @@ fn may_break_inside(before: &str, after: &str) -> bool {
         let right = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let alone = !before[..before.len() - left].ends_with(is_number)
             && !after[right..].starts_with(is_number);
-        return alone && left >= 2 && right >= 2 && left + right >= 5;
+        return numbers && alone && left >= 2 && right >= 2 && left + right >= 5;
     }
     if is_unit(a) && b.is_ascii_digit() {
-        return true;
+        return numbers;
     }
-    (is_cjk(a) || is_cjk(b)) && !must_glue(before, after)
+    let quote = matches!(a, '”' | '’') || matches!(b, '“' | '‘');
+    quote && !must_glue(before, after)
 }
 
 /// Pieces of `text` that must not be split, each with its trailing spaces.
@@ -328,9 +330,12 @@ impl Filler {
                 self.split(atom);
                 return;
             }
+            // A quote's break is taken where the line would end a cell
+            // short; a number is broken only rather than leave a wide gap.
+            let gap = self.measure.saturating_sub(self.used);
             if self.edge == Edge::Hanging
-                && self.used + GAP < self.measure
-                && let Some(k) = self.last_inner_break(word)
+                && gap >= HANG
+                && let Some(k) = self.last_inner_break(word, gap > GAP)
             {
                 let (head, rest) = atom.split_at(k);
                 self.push(head, str_width(head, self.ambiguous));
@@ -344,14 +349,17 @@ impl Filler {
 
     /// The last place inside `word` where a filled line may break and the
     /// part before it still fits.
-    fn last_inner_break(&self, word: &str) -> Option<usize> {
+    fn last_inner_break(&self, word: &str, numbers: bool) -> Option<usize> {
         let mut best = None;
         let mut w = 0;
         for (k, g) in word.grapheme_indices(true) {
             if self.used + w > self.width {
                 break;
             }
-            if k > 0 && may_break_inside(&word[..k], &word[k..]) && self.fits(&word[..k], w) {
+            if k > 0
+                && may_break_inside(&word[..k], &word[k..], numbers)
+                && self.fits(&word[..k], w)
+            {
                 best = Some(k);
             }
             w += grapheme_width(g, self.ambiguous);
