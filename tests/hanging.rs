@@ -278,6 +278,11 @@ fn free_columns_figures() {
 #[case::full_stop_and_quote_hang_before_text("一二三四五六。”七八", 15, &["一二三四五六。”", "七八"])]
 #[case::break_before_an_opening_quote("一二三四五“六七”", 14, &["一二三四五", "“六七”"])]
 #[case::small_gap_keeps_a_number_whole("一二三四五六七八九十3月7日", 26, &["一二三四五六七八九十", "3月7日"])]
+#[case::no_break_at_a_space_glued_to_a_closing_mark(
+    "0年一” ……。……一",
+    12,
+    &["0年", "一” ……。……", "一"]
+)]
 #[case::ellipsis_never_hangs("一二三四五六……", 14, &["一二三四五", "六……"])]
 fn hanging(#[case] text: &str, #[case] width: usize, #[case] want: &[&str]) {
     assert_eq!(wrap_to(text, width, 0, 1, Edge::Hanging), want);

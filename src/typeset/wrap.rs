@@ -241,6 +241,11 @@ fn may_break_inside(before: &str, after: &str, numbers: bool) -> bool {
     if is_unit(a) && b.is_ascii_digit() {
         return numbers;
     }
+    // A space inside an atom was glued to what follows it on purpose (a
+    // closing mark after the space): no break beside it.
+    if a == ' ' || b == ' ' {
+        return false;
+    }
     let quote = matches!(a, '”' | '’') || matches!(b, '“' | '‘');
     quote && !must_glue(before, after)
 }
