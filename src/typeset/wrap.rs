@@ -53,11 +53,43 @@ pub enum Edge {
     Hanging,
 }
 
-/// Closing marks, which may hang in the margin: what may not start a line
-/// less the marks that close nothing (ellipses, dashes, middle dots, the
-/// wave dash, per cent).
+/// Closing marks, which may hang in the margin: stops, commas, colons,
+/// question and exclamation marks, closing brackets and quotes, full-width
+/// and half-width. A list of its own, not derived from [`is_no_start`]:
+/// much that may not start a line (`……`, `——`, `々`, small kana) may not
+/// hang either.
 pub fn hangs(c: char) -> bool {
-    is_no_start(c) && !matches!(c, '…' | '‥' | '·' | '・' | '—' | '～' | '％' | '%')
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '》'
+            | '】'
+            | '〕'
+            | '〉'
+            | '〗'
+            | '〙'
+            | '］'
+            | '｝'
+            | '”'
+            | '’'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '}'
+    )
 }
 
 /// No line may start with these (避头).
@@ -540,6 +572,17 @@ mod tests {
         }
         assert_eq!(wrap("  h", 2, 0, 1), vec!["h"]);
         assert_eq!(wrap("  h", 4, 0, 1), vec!["  h"]);
+    }
+
+    #[test]
+    fn every_hanging_mark_is_one_no_line_starts_with() {
+        let marks = "。，、；：？！）」』》】〕〉〗〙］｝”’,.;:?!)]}";
+        for c in marks.chars() {
+            assert!(hangs(c) && is_no_start(c), "{c}");
+        }
+        for c in "…‥·・—～％%".chars() {
+            assert!(!hangs(c), "{c}");
+        }
     }
 
     #[rstest]
