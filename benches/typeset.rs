@@ -4,6 +4,9 @@
 //!   with full-width punctuation and wrapped to 80 columns with the two-space
 //!   indent (what the reader does for every paragraph); throughput counts
 //!   the paragraphs' UTF-8 bytes.
+//! - `typeset/sample-body-80-hanging`: the same with the hanging margin and
+//!   filled lines (`Edge::Hanging`), as the reader sets paragraphs by
+//!   default.
 //! - `typeset/relayout-1mb`: `typeset::layout` of one article whose body is
 //!   the sample's paragraphs repeated to 1 MB, at a new width (79 columns),
 //!   as after a terminal resize.
@@ -18,7 +21,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kanbao::config::TextOptions;
 use kanbao::model::Article;
 use kanbao::source::read_page;
-use kanbao::typeset::{self, Context, display_punctuation, wrap};
+use kanbao::typeset::{self, Context, Edge, display_punctuation, wrap, wrap_to};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -47,6 +50,15 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for p in &paragraphs {
                 black_box(wrap(&display_punctuation(black_box(p)), 80, 2, 1));
+            }
+        })
+    });
+
+    group.bench_function("sample-body-80-hanging", |b| {
+        b.iter(|| {
+            for p in &paragraphs {
+                let shown = display_punctuation(black_box(p));
+                black_box(wrap_to(&shown, 80, 2, 1, Edge::Hanging));
             }
         })
     });

@@ -782,7 +782,9 @@ fn list(
             None => line,
         };
         writeln!(out, "{}", fit(heading))?;
-        for row in article_rows(&rows, amb) {
+        // A pipe has no width: its reader gets whole titles.
+        let title_max = width.map(|_| LIST_TITLE_MAX);
+        for row in article_rows(&rows, title_max, amb) {
             writeln!(out, "{}", fit(row))?;
         }
     }
@@ -834,11 +836,18 @@ fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) ->
     )
 }
 
-/// `  <id>  <title, padded to the widest>  <byline>` for each article.
-fn article_rows(rows: &[&Article], amb: u8) -> Vec<String> {
+/// `  <id>  <title, padded to the widest>  <byline>` for each article,
+/// titles cut to `title_max` columns when there is one.
+fn article_rows(rows: &[&Article], title_max: Option<usize>, amb: u8) -> Vec<String> {
     let titles: Vec<String> = rows
         .iter()
-        .map(|a| typeset::truncate(&safe(a.display_title()), LIST_TITLE_MAX, amb))
+        .map(|a| {
+            let title = safe(a.display_title());
+            match title_max {
+                Some(max) => typeset::truncate(&title, max, amb),
+                None => title,
+            }
+        })
         .collect();
     let column = titles
         .iter()

@@ -154,6 +154,9 @@ pub struct TextOptions {
     /// Terminal columns taken by East Asian "ambiguous" characters such as “ ” and —: 1 or 2.
     #[serde(deserialize_with = "ambiguous_width")]
     pub ambiguous_width: u8,
+    /// Let closing marks hang in a one-cell right margin (行末点号悬挂) and
+    /// fill every line; off sets every character within the width.
+    pub hanging_punctuation: bool,
 }
 
 impl Default for TextOptions {
@@ -162,6 +165,7 @@ impl Default for TextOptions {
             indent: 2,
             fullwidth_punctuation: true,
             ambiguous_width: 1,
+            hanging_punctuation: true,
         }
     }
 }

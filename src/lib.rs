@@ -43,11 +43,12 @@
 //! - [`library`]: the archive — walks feed folders, assigns stable ids, groups by
 //!   feed, date and section, collects warnings → source, config,
 //!   io_message, model.
-//! - [`typeset`]: CJK-aware wrapping, indentation and punctuation display
-//!   → config, sanitize, model.
+//! - [`typeset`]: CJK-aware wrapping (hanging punctuation, filled lines),
+//!   indentation and punctuation display → config, sanitize, model.
 //! - [`source`]: every stored format read — byte decoding, the page parser,
-//!   feed files (repaired when ill-formed), stored items, item HTML, e-paper
-//!   pages → io_message, sanitize, model.
+//!   feed files (repaired when ill-formed), stored items (their paragraphs
+//!   read by the page parser's recognisers), item HTML, e-paper pages →
+//!   io_message, sanitize, model.
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup
 //!   and validation, and the commented file `kanbao init` writes → keymap,
 //!   browser.

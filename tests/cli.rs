@@ -164,7 +164,7 @@ fn unknown_config_key_names_its_place_and_the_known_keys() {
         run.stderr_lines(),
         [
             "kanbao: config.toml:9:1: unknown key \"colour\" in [text]; \
-             expected one of: indent, fullwidth_punctuation, ambiguous_width"
+             expected one of: indent, fullwidth_punctuation, ambiguous_width, hanging_punctuation"
         ]
     );
     assert_eq!(run.stdout, "");
@@ -799,6 +799,28 @@ fn list_of_an_unknown_section_names_the_sections() {
         last == "kanbao: no section \"不存在\" in the archive; sections: 要闻",
         "{last}"
     );
+}
+
+#[test]
+fn list_to_a_pipe_prints_whole_titles() {
+    // A pipe has no width: a title wider than the 40 columns a terminal's
+    // list gives it is printed whole, with no `…`.
+    let title = "驻马店市科技局召开全市科技工作暨党风廉政建设工作会议";
+    let dir = archive(ONE_FEED);
+    write(
+        &dir,
+        "feeds/a/2023-03-08/01-要闻.txt",
+        format!("{title}\n\n　　本报讯 3月7日，会议召开。会议要求，做好今年的科技工作。\n")
+            .as_bytes(),
+    );
+    let run = kanbao(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.lines().any(|l| l.contains(title)),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('…'), "{}", run.stdout);
 }
 
 /// An archive with the sample page twice: dated, in 要闻

@@ -364,12 +364,16 @@ fn browser_is_kept_as_written() {
 
 #[test]
 fn text_options_are_read() {
-    let config = parse("[text]\nindent = 0\nfullwidth_punctuation = false\nambiguous_width = 2\n")
-        .unwrap_or_else(|error| panic!("{error}"));
+    let config = parse(
+        "[text]\nindent = 0\nfullwidth_punctuation = false\nambiguous_width = 2\n\
+         hanging_punctuation = false\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
     let expected = TextOptions {
         indent: 0,
         fullwidth_punctuation: false,
         ambiguous_width: 2,
+        hanging_punctuation: false,
     };
     assert_eq!(config.text, expected);
 }

@@ -298,6 +298,8 @@ fn find_in_the_article(#[case] width: u16, #[case] height: u16) {
             let next = (x + 2 < end).then(|| buffer[(x + 2, y)].symbol());
             match (cell.symbol(), next) {
                 ("科", Some("技")) => lit.insert(style),
+                // At a line's end: its 技 may open the next line.
+                ("科", None | Some(" ")) => false,
                 ("科", _) | ("全" | "省" | "市", _) => plain.insert(style),
                 _ => false,
             };

@@ -334,3 +334,79 @@ fn crossheads_are_flush_and_notes_indented() {
         ]
     );
 }
+
+/// The meta line breaks at its ` · ` separators, never inside a name, a
+/// date or a section (issue 17).
+#[rstest]
+#[case::names_kept_whole(
+    Some("驻马店日报样张"), Some("要闻"), "黄育南 张宁", 41,
+    &["驻马店日报样张 · 2023-03-10 · 要闻", "黄育南 张宁"]
+)]
+#[case::section_kept_whole(
+    Some("驻马店日报样张"), Some("图片新闻"), "记者 王伟", 41,
+    &["驻马店日报样张 · 2023-03-10 · 图片新闻", "记者 王伟"]
+)]
+#[case::byline_wider_than_the_line_breaks_between_names(
+    None, None, "记者 黄育南 张宁 通讯员 袁浩楠", 12,
+    &["2023-03-10", "记者 黄育南", "张宁 通讯员", "袁浩楠"]
+)]
+fn meta_lines_break_at_separators(
+    #[case] feed: Option<&str>,
+    #[case] section: Option<&str>,
+    #[case] byline: &str,
+    #[case] width: usize,
+    #[case] want: &[&str],
+) {
+    let mut a = Article::new("t.txt", 1, 9);
+    a.title = Some("标题".into());
+    a.date = Some("2023-03-10".into());
+    a.section = section.map(str::to_owned);
+    a.byline = Some(Byline {
+        text: byline.into(),
+        reporters: vec![],
+        correspondents: vec![],
+    });
+    let lines = typeset::layout(
+        &a,
+        Context { feed_title: feed },
+        width,
+        &TextOptions::default(),
+    );
+    let meta: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.role == Role::Meta)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(meta, want);
+}
+
+#[test]
+fn meta_fields_are_never_cut_at_any_width() {
+    let mut a = article();
+    a.date = Some("2023-03-10".into());
+    a.section = Some("图片新闻".into());
+    for width in 12..=80 {
+        let lines = typeset::layout(
+            &a,
+            Context {
+                feed_title: Some("驻马店日报"),
+            },
+            width,
+            &TextOptions::default(),
+        );
+        let meta: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.role == Role::Meta)
+            .map(|l| l.text.as_str())
+            .collect();
+        for line in &meta {
+            assert!(str_width(line, 1) <= width, "{line:?} at {width}");
+        }
+        for field in ["驻马店日报", "2023-03-10", "图片新闻", "黄育南", "⑤3"] {
+            assert!(
+                meta.iter().any(|l| l.contains(field)),
+                "{field} cut at {width}: {meta:?}"
+            );
+        }
+    }
+}

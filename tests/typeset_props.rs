@@ -1,7 +1,9 @@
 //! Properties of the typesetter over generated text: lines fit, nothing is
 //! lost or repeated, and the 避头尾 rules hold whenever the width allows.
 
-use kanbao::typeset::{IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, str_width, wrap};
+use kanbao::typeset::{
+    Edge, IDEOGRAPHIC_SPACE, MIN_WIDTH, is_no_end, is_no_start, str_width, wrap, wrap_to,
+};
 use proptest::prelude::*;
 
 const CLOSING: &str = "。，、；：？！）」』》】〕〉”’…·—～,.;:?!)]}%⸺―／〟»‼．､々ー°℃";
@@ -137,6 +139,39 @@ proptest! {
         if width >= 6 {
             prop_assert_eq!(kinsoku_violations(&lines, applied, limit, ambiguous), Vec::<String>::new());
         }
+    }
+
+    #[test]
+    fn hanging_lines_fit_lose_nothing_and_keep_kinsoku(
+        text in text(),
+        width in 1usize..=200,
+        indent in 0usize..=2,
+        ambiguous in 1u8..=2,
+    ) {
+        let lines = wrap_to(&text, width, indent, ambiguous, Edge::Hanging);
+        let limit = width.max(MIN_WIDTH);
+        for line in &lines {
+            prop_assert!(str_width(line, ambiguous) <= limit, "{line:?} wider than {limit}");
+        }
+        let mut joined = lines.concat();
+        let applied = lines[0].chars().take_while(|c| *c == IDEOGRAPHIC_SPACE).count().min(indent);
+        joined = joined.chars().skip(applied).collect();
+        prop_assert_eq!(without_spaces(&joined), without_spaces(&text));
+        prop_assert!(joined.matches(' ').count() <= text.matches(' ').count());
+        if width >= 6 {
+            // A run of glued graphemes is split only where it would not
+            // fit the measure (the width less the hanging cell).
+            prop_assert_eq!(
+                kinsoku_violations(&lines, applied, limit - 2, ambiguous),
+                Vec::<String>::new()
+            );
+        }
+    }
+
+    #[test]
+    fn any_string_at_any_width_never_panics_hanging(text in any::<String>(), width in 0usize..=300) {
+        let lines = wrap_to(&text, width, 2, 1, Edge::Hanging);
+        prop_assert!(!lines.is_empty());
     }
 
     #[test]

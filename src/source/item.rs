@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Article, Byline, Link, Photo, Role, UNDATED};
+use crate::model::{Article, Byline, Link, Photo, UNDATED};
 
 /// The first line of a stored item file.
 pub const FRONT_MATTER: &str = "+++";
@@ -202,24 +202,19 @@ impl Item {
         a.title = self.title.clone();
         a.subtitle = self.subtitle.clone();
         a.page = self.page.clone();
-        a.byline = self.author.as_ref().map(|author| {
-            // `记者 高峰` reads like a page's byline; a plain list of names
-            // (`王伟、张宁`, `Reuters`) is split on its separators.
-            super::page::parse_byline(author).unwrap_or_else(|| Byline {
-                text: author.clone(),
-                reporters: author
-                    .split([',', '，', '、', ';', '；'])
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                correspondents: Vec::new(),
-            })
-        });
+        // The paragraphs are read as a page's are: a byline line, the
+        // credit line, the editor code and the captions found in them win
+        // over the feed's author field, as the printed text is the fuller.
+        let parts = super::page::item_parts(&self.paragraphs);
+        a.byline = parts
+            .byline
+            .or_else(|| self.author.as_deref().map(author_byline));
+        a.editor_code = parts.editor_code;
+        for (text, role) in parts.paragraphs {
+            a.push_paragraph(text, role);
+        }
         a.date = self.date();
         a.section = self.category.clone();
-        a.paragraphs = self.paragraphs.clone();
-        a.roles = vec![Role::Text; a.paragraphs.len()];
         a.photos = self
             .photos
             .iter()
@@ -229,6 +224,7 @@ impl Item {
                 code: None,
                 url: p.url.clone(),
             })
+            .chain(parts.photos)
             .collect();
         a.url = self.link.clone();
         a.published = self.published.clone().or_else(|| self.updated.clone());
@@ -241,6 +237,34 @@ impl Item {
             })
             .collect();
         a
+    }
+}
+
+/// The byline of a feed's author field. `记者 高峰` reads like a page's
+/// byline; a plain list of names is split at `,` `，` `、` `;` `；`, and at
+/// spaces between Chinese names (`黄育南 张宁`) but not inside a name of
+/// another script (`Jane Doe`).
+fn author_byline(author: &str) -> Byline {
+    if let Some(byline) = super::page::parse_byline(author) {
+        return byline;
+    }
+    // Han, and the middle dot of transcribed names (`阿卜杜·克里木`).
+    let han = |name: &str| {
+        name.chars()
+            .all(|c| matches!(c, '\u{3400}'..='\u{9fff}' | '\u{20000}'..='\u{3134f}' | '·' | '・'))
+    };
+    let mut reporters = Vec::new();
+    for name in author.split([',', '，', '、', ';', '；']).map(str::trim) {
+        if name.split_whitespace().all(han) {
+            reporters.extend(name.split_whitespace().map(str::to_owned));
+        } else if !name.is_empty() {
+            reporters.push(name.to_owned());
+        }
+    }
+    Byline {
+        text: author.to_owned(),
+        reporters,
+        correspondents: Vec::new(),
     }
 }
 

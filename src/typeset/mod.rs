@@ -23,7 +23,9 @@ pub use crate::sanitize::sanitize;
 pub use classes::{Class, TABLE as CLASSES, class_of, is_no_end, is_no_start};
 pub use punctuation::{display_punctuation, is_cjk};
 pub use width::{char_width, cut_words, grapheme_width, str_width, truncate};
-pub use wrap::{IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, wrap};
+pub use wrap::{
+    Edge, GAP, IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, hangs, wrap, wrap_to,
+};
 
 /// What a laid-out line is, so that a view can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +87,19 @@ pub fn layout(
         out: Vec::new(),
         block: 0,
     };
+    // Running text (paragraphs, notes, captions) is set with the configured
+    // edge; heads, the meta line and links keep every character inside.
+    let paragraph_edge = if text.hanging_punctuation {
+        Edge::Hanging
+    } else {
+        Edge::Ragged
+    };
     let add = |lines: &mut Lines, role: Role, s: &str, indent: usize| {
-        for t in wrap(&shown(s), width, indent, amb) {
+        let edge = match role {
+            Role::Body | Role::Note | Role::Caption => paragraph_edge,
+            _ => Edge::Ragged,
+        };
+        for t in wrap_to(&shown(s), width, indent, amb, edge) {
             lines.out.push(Line {
                 role,
                 text: t,
@@ -107,9 +120,19 @@ pub fn layout(
     if let Some(s) = &article.subtitle {
         add(&mut lines, Role::Subtitle, s, 0);
     }
-    let meta = meta_line(article, context);
-    if !meta.is_empty() {
-        add(&mut lines, Role::Meta, &meta, 0);
+    let fields: Vec<String> = meta_fields(article, context)
+        .iter()
+        .map(|f| shown(f))
+        .collect();
+    if !fields.is_empty() {
+        for t in separated(&fields, width, amb) {
+            lines.out.push(Line {
+                role: Role::Meta,
+                text: t,
+                block: lines.block,
+            });
+        }
+        lines.block += 1;
     }
     if let Some(c) = &article.column {
         add(&mut lines, Role::Column, &format!("【{c}】"), 0);
@@ -182,6 +205,15 @@ impl Lines {
 
 /// `驻马店日报 · 2023-03-08 · 第05版 科教 · 记者 黄育南 · ⑤3`
 pub fn meta_line(article: &Article, context: Context<'_>) -> String {
+    meta_fields(article, context).join(SEPARATOR)
+}
+
+/// What separates the fields of a meta line.
+const SEPARATOR: &str = " · ";
+
+/// The fields of the meta line: feed, date, page and section, byline,
+/// editor code.
+fn meta_fields(article: &Article, context: Context<'_>) -> Vec<String> {
     let page = match (&article.page, &article.section) {
         (Some(p), Some(s)) => Some(format!("第{p}版 {s}")),
         (Some(p), None) => Some(format!("第{p}版")),
@@ -197,8 +229,63 @@ pub fn meta_line(article: &Article, context: Context<'_>) -> String {
     ]
     .into_iter()
     .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ")
+    .filter(|f| !f.trim().is_empty())
+    .collect()
+}
+
+/// `fields` joined by ` · ` into lines of at most `width` columns, broken
+/// only at the separators: a name, a date or a section is never cut. A
+/// field wider than a whole line is broken at its spaces (between the names
+/// of a byline), and only a word wider than a whole line is wrapped inside.
+fn separated(fields: &[String], width: usize, ambiguous: u8) -> Vec<String> {
+    let width = width.max(MIN_WIDTH);
+    let sep = str_width(SEPARATOR, ambiguous);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for field in fields {
+        let w = str_width(field, ambiguous);
+        let joiner = if line.is_empty() { 0 } else { sep };
+        if used + joiner + w <= width {
+            if joiner > 0 {
+                line.push_str(SEPARATOR);
+            }
+            line.push_str(field);
+            used += joiner + w;
+            continue;
+        }
+        if w <= width {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(field);
+            used = w;
+            continue;
+        }
+        for (n, word) in field.split(' ').filter(|w| !w.is_empty()).enumerate() {
+            let w = str_width(word, ambiguous);
+            let (joiner, joiner_w) = match (line.is_empty(), n) {
+                (true, _) => ("", 0),
+                (false, 0) => (SEPARATOR, sep),
+                (false, _) => (" ", 1),
+            };
+            if used + joiner_w + w <= width {
+                line.push_str(joiner);
+                line.push_str(word);
+                used += joiner_w + w;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut pieces = wrap(word, width, 0, ambiguous);
+            line = pieces.pop().unwrap_or_default();
+            used = str_width(&line, ambiguous);
+            lines.extend(pieces);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 impl Article {

@@ -12,6 +12,19 @@
 //! split between grapheme clusters, at the last place in the line where no
 //! rule is broken, or, if there is none, where the width demands: the width
 //! always wins, and no character is lost or repeated.
+//!
+//! With a [`Edge::Hanging`] edge (行末点号悬挂) the last full-width cell of
+//! the width is a margin that only closing marks may enter: the text is set
+//! to the width less that cell, and a closing mark that would otherwise push
+//! its character to the next line hangs in the margin instead. The line is
+//! then also *filled*: where the next atom does not fit, it is broken
+//! beside a quotation mark where 避头尾 allows it (UAX #14 never breaks
+//! there, so `。”` could not hang before text), and, rather than leave more
+//! than [`GAP`] columns empty, inside a number where it keeps every number
+//! with its unit (`2023年` stays whole; `3月7日` may break between `3月`
+//! and `7日`; a number of five or more digits between its digits). Only an
+//! atom with no such place (a Latin word, `……`, `——`, a short number with
+//! its unit) leaves a line more than [`GAP`] columns short.
 
 use std::sync::OnceLock;
 
@@ -30,6 +43,63 @@ pub const MIN_WIDTH: usize = 2;
 /// Characters that measure a number on their own: `2023年`, `36亿元`,
 /// `14个`. README lists them.
 pub const UNIT_CHARS: &str = "年月日号时分秒亿万千百元角个名项家所座人次倍岁户条件台辆米吨斤亩天周届期批篇位种类份余多克升度只张株册枚套栋首部场轮";
+
+/// The widest gap a filled line may leave at its end when the next atom
+/// can be broken inside: two full-width cells.
+pub const GAP: usize = 4;
+
+/// The hanging margin: one full-width cell.
+const HANG: usize = 2;
+
+/// How the right edge of wrapped text is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// Every character within the width; a line ends where the next atom
+    /// does not fit.
+    Ragged,
+    /// The last full-width cell of the width is a margin only closing marks
+    /// may occupy, and lines are filled (see the module docs).
+    Hanging,
+}
+
+/// Closing marks, which may hang in the margin: stops, commas, colons,
+/// question and exclamation marks, closing brackets and quotes, full-width
+/// and half-width. A list of its own, not derived from [`is_no_start`]:
+/// much that may not start a line (`……`, `——`, `々`, small kana) may not
+/// hang either.
+pub fn hangs(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '》'
+            | '】'
+            | '〕'
+            | '〉'
+            | '〗'
+            | '〙'
+            | '］'
+            | '｝'
+            | '”'
+            | '’'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '}'
+    )
+}
 
 /// Unit words of more than one character kept with their number
 /// (`3.5公里`, `90分钟`, `5.6亿美元`): the longest that matches is taken.
@@ -66,8 +136,8 @@ pub const UNIT_WORDS: &[&str] = &[
 ];
 
 /// A unit after a number takes at most this many words or characters
-/// (`亿美元` is two): more is text, not a measure.
-const MAX_UNITS: usize = 2;
+/// (`亿美元` is two, `万人次` three): more is text, not a measure.
+const MAX_UNITS: usize = 3;
 
 fn is_unit(c: char) -> bool {
     static SORTED: OnceLock<Vec<char>> = OnceLock::new();
@@ -174,6 +244,38 @@ fn must_glue(text: &str, from: usize, at: usize) -> bool {
     unit_start + unit_len(&text[unit_start..]) > at
 }
 
+/// Whether a filled line may break between `before` and `after`, two parts
+/// of one atom. UAX #14 glues a quotation mark to both its neighbours, as
+/// it cannot tell `“` from `”` apart; Chinese quotes open or close, so a
+/// break after `”` `’` or before `“` `‘` is one where 避头尾 allows it.
+/// With `numbers`, also between the measures of a compound (`3月` `7日`,
+/// `36亿` `5000万元`) and between the digits of a number of five or more,
+/// two digits kept on each side; never between a number and its unit.
+fn may_break_inside(word: &str, k: usize, numbers: bool) -> bool {
+    let (before, after) = word.split_at(k);
+    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        let is_number = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',');
+        let left = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let right = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let alone = !before[..before.len() - left].ends_with(is_number)
+            && !after[right..].starts_with(is_number);
+        return numbers && alone && left >= 2 && right >= 2 && left + right >= 5;
+    }
+    if is_unit(a) && b.is_ascii_digit() {
+        return numbers;
+    }
+    // A space inside an atom was glued to what follows it on purpose (a
+    // closing mark after the space): no break beside it.
+    if a == ' ' || b == ' ' {
+        return false;
+    }
+    let quote = matches!(a, '”' | '’') || matches!(b, '“' | '‘');
+    quote && !must_glue(word, 0, k)
+}
+
 /// Pieces of `text` that must not be split, each with its trailing spaces.
 /// Their concatenation is `text`.
 fn atoms(text: &str) -> Vec<&str> {
@@ -261,7 +363,12 @@ fn merged(a: &[usize], b: &[usize]) -> Vec<usize> {
 
 /// Lines being filled.
 struct Filler {
+    /// No character may pass this column.
     width: usize,
+    /// No character but a closing mark may pass this column: the width,
+    /// less the hanging margin when there is one.
+    measure: usize,
+    edge: Edge,
     ambiguous: u8,
     lines: Vec<String>,
     line: String,
@@ -270,6 +377,75 @@ struct Filler {
 }
 
 impl Filler {
+    /// Whether `word` (no trailing spaces) fits on the line: the closing
+    /// marks it ends with within the width, the rest within the measure.
+    fn fits(&self, word: &str, w: usize) -> bool {
+        if self.used + w <= self.measure {
+            return true;
+        }
+        if self.used + w > self.width {
+            return false;
+        }
+        let body = word.trim_end_matches(hangs);
+        self.used + str_width(body, self.ambiguous) <= self.measure
+    }
+
+    /// The last column a grapheme starting with `c` may reach.
+    fn limit(&self, c: Option<char>) -> usize {
+        if c.is_some_and(hangs) {
+            self.width
+        } else {
+            self.measure
+        }
+    }
+
+    /// Lays `atom` onto the lines.
+    fn place(&mut self, mut atom: &str) {
+        loop {
+            let word = atom.trim_end_matches(' ');
+            let w = str_width(word, self.ambiguous);
+            if self.fits(word, w) {
+                self.push(atom, w + (atom.len() - word.len()));
+                return;
+            }
+            if !self.has_content {
+                self.split(atom);
+                return;
+            }
+            // A quote's break is taken where the line would end a cell
+            // short; a number is broken only rather than leave a wide gap.
+            let gap = self.measure.saturating_sub(self.used);
+            if self.edge == Edge::Hanging
+                && gap >= HANG
+                && let Some(k) = self.last_inner_break(word, gap > GAP)
+            {
+                let (head, rest) = atom.split_at(k);
+                self.push(head, str_width(head, self.ambiguous));
+                self.break_line();
+                atom = rest;
+                continue;
+            }
+            self.break_line();
+        }
+    }
+
+    /// The last place inside `word` where a filled line may break and the
+    /// part before it still fits.
+    fn last_inner_break(&self, word: &str, numbers: bool) -> Option<usize> {
+        let mut best = None;
+        let mut w = 0;
+        for (k, g) in word.grapheme_indices(true) {
+            if self.used + w > self.width {
+                break;
+            }
+            if k > 0 && may_break_inside(word, k, numbers) && self.fits(&word[..k], w) {
+                best = Some(k);
+            }
+            w += grapheme_width(g, self.ambiguous);
+        }
+        best
+    }
+
     /// Appends an atom of width `w` (trailing spaces included).
     fn push(&mut self, atom: &str, w: usize) {
         // A continuation line does not start with the spaces at the break.
@@ -342,7 +518,9 @@ impl Filler {
         while start < graphemes.len() {
             let mut end = start;
             let mut used = self.used;
-            while end < graphemes.len() && used + graphemes[end].1 <= self.width {
+            while end < graphemes.len()
+                && used + graphemes[end].1 <= self.limit(graphemes[end].0.chars().next())
+            {
                 used += graphemes[end].1;
                 end += 1;
             }
@@ -396,16 +574,30 @@ impl Filler {
 }
 
 /// Wraps `text` into lines of at most `width` columns (at least
-/// [`MIN_WIDTH`]). The first line starts with `indent` ideographic spaces,
-/// fewer if the line is too narrow to hold them and a character. Spaces at
-/// a line break are dropped; nothing else is.
+/// [`MIN_WIDTH`]) with a ragged right edge: [`wrap_to`] with [`Edge::Ragged`].
 pub fn wrap(text: &str, width: usize, indent: usize, ambiguous: u8) -> Vec<String> {
+    wrap_to(text, width, indent, ambiguous, Edge::Ragged)
+}
+
+/// Wraps `text` into lines of at most `width` columns (at least
+/// [`MIN_WIDTH`]), the right edge set as `edge` says. The first line starts
+/// with `indent` ideographic spaces, fewer if the line is too narrow to hold
+/// them and a character. Spaces at a line break are dropped; nothing else
+/// is. A hanging margin is kept only where the rest of the line still holds
+/// a double-width character.
+pub fn wrap_to(text: &str, width: usize, indent: usize, ambiguous: u8, edge: Edge) -> Vec<String> {
     let width = width.max(MIN_WIDTH);
-    let indent = indent.min((width - MIN_WIDTH) / 2);
+    let measure = match edge {
+        Edge::Hanging if width >= MIN_WIDTH + HANG => width - HANG,
+        _ => width,
+    };
+    let indent = indent.min((measure - MIN_WIDTH) / 2);
     // The indent is not content: a first atom too wide for the rest of the
     // line is split rather than leaving the indent alone on a line.
     let mut filler = Filler {
         width,
+        measure,
+        edge,
         ambiguous,
         lines: Vec::new(),
         line: std::iter::repeat_n(IDEOGRAPHIC_SPACE, indent).collect(),
@@ -413,16 +605,7 @@ pub fn wrap(text: &str, width: usize, indent: usize, ambiguous: u8) -> Vec<Strin
         has_content: false,
     };
     for atom in atoms(text) {
-        let word = atom.trim_end_matches(' ');
-        let w = str_width(word, ambiguous);
-        if filler.used + w > width && filler.has_content {
-            filler.break_line();
-        }
-        if filler.used + w <= width {
-            filler.push(atom, w + (atom.len() - word.len()));
-        } else {
-            filler.split(atom);
-        }
+        filler.place(atom);
     }
     if filler.has_content || filler.lines.is_empty() {
         filler.break_line();
@@ -456,6 +639,17 @@ mod tests {
         }
         assert_eq!(wrap("  h", 2, 0, 1), vec!["h"]);
         assert_eq!(wrap("  h", 4, 0, 1), vec!["  h"]);
+    }
+
+    #[test]
+    fn every_hanging_mark_is_one_no_line_starts_with() {
+        let marks = "。，、；：？！）」』》】〕〉〗〙］｝”’,.;:?!)]}";
+        for c in marks.chars() {
+            assert!(hangs(c) && is_no_start(c), "{c}");
+        }
+        for c in "…‥·・—～％%".chars() {
+            assert!(!hangs(c), "{c}");
+        }
     }
 
     #[rstest]

@@ -20,6 +20,7 @@ mod chars;
 mod classify;
 mod crawler;
 mod layout;
+mod paragraphs;
 
 use crate::model::{Article, Byline, Photo, Role, Warning};
 
@@ -31,6 +32,7 @@ use layout::{LineClass, LineKind};
 type Piece<'a> = layout::Piece<'a, Classified<'a>>;
 
 pub use crawler::file_date_page;
+pub use paragraphs::{Parts, parts as item_parts};
 
 /// The articles of one page and what went wrong reading them.
 #[derive(Debug, Clone, Default)]
@@ -862,7 +864,7 @@ fn sibling_follows(elements: &[Element<'_>], from: usize, lines: usize) -> bool 
 
 /// Adds `new` to an article's byline. A credit line's text stays in its
 /// paragraph, so it only adds names; a byline line's text is kept too.
-fn merge_byline(into: &mut Option<Byline>, new: Byline, from_credit_line: bool) {
+pub(super) fn merge_byline(into: &mut Option<Byline>, new: Byline, from_credit_line: bool) {
     match into {
         None => *into = Some(new),
         Some(old) => {
