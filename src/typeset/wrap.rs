@@ -234,14 +234,22 @@ fn must_glue(text: &str, from: usize, at: usize) -> bool {
     // The unit belongs to the number before it (`2023年`, `36亿元`,
     // `3.5公里`): the atom ends in a number and maybe the start of its
     // unit, and the unit goes on past `at`.
-    let Some(digit) = prev.rfind(is_digit) else {
+    // Units are Han, and no unit is longer than [`MAX_UNITS`] words of at
+    // most four characters: look back only that far for the number.
+    if !is_han(first) {
         return false;
-    };
-    let unit_start = prev[digit..]
-        .chars()
-        .next()
-        .map_or(at, |c| from + digit + c.len_utf8());
-    unit_start + unit_len(&text[unit_start..]) > at
+    }
+    let mut number_end = None;
+    for (i, c) in prev.char_indices().rev().take(4 * MAX_UNITS + 1) {
+        if is_digit(c) {
+            number_end = Some(from + i + c.len_utf8());
+            break;
+        }
+        if !is_han(c) {
+            return false;
+        }
+    }
+    number_end.is_some_and(|unit_start| unit_start + unit_len(&text[unit_start..]) > at)
 }
 
 /// Whether a filled line may break between `before` and `after`, two parts
