@@ -5,6 +5,7 @@
 #
 #   bash benches/loop.sh          # RUNS=20 presses of each key
 #   RUNS=50 bash benches/loop.sh
+#   ARTICLES=1000000 RUNS=5 bash benches/loop.sh   # another archive size
 #
 # Needs tmux (3.2 or later) and bash 5 (for $EPOCHREALTIME). See
 # benches/README.md, "The daily reading loop (issue 18)".
@@ -68,7 +69,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-20}
-articles=100000
+articles=${ARTICLES:-100000}
 width=200
 height=60
 dates=(2026-09-01 2026-10-01)
