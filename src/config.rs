@@ -250,6 +250,10 @@ pub struct Ui {
     /// ([`crate::browser::Browser::choose`]). Never blank.
     #[serde(deserialize_with = "browser")]
     pub browser: Option<String>,
+    /// Han characters per line of the reader's text, at most; the text
+    /// column is centred in a wider pane. 0 uses the whole pane.
+    #[serde(deserialize_with = "measure")]
+    pub measure: u8,
 }
 
 impl Default for Ui {
@@ -257,6 +261,7 @@ impl Default for Ui {
         Ui {
             mouse: true,
             browser: None,
+            measure: 40,
         }
     }
 }
@@ -1230,6 +1235,16 @@ fn indent<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error
 fn ambiguous_width<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
     deserializer.deserialize_any(WholeNumber { min: 1, max: 2 })
 }
+
+fn measure<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    deserializer.deserialize_any(WholeNumber {
+        min: 0,
+        max: MAX_MEASURE,
+    })
+}
+
+/// The longest measure `[ui] measure` takes, in Han characters.
+pub const MAX_MEASURE: u8 = 120;
 
 fn browser<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     deserializer.deserialize_any(CommandLine).map(Some)

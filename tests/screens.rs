@@ -309,3 +309,61 @@ fn find_in_the_article(#[case] width: u16, #[case] height: u16) {
     assert!(lit.is_disjoint(&plain), "{lit:?} {plain:?}");
     insta::assert_snapshot!(format!("find_{width}x{height}"), terminal.backend());
 }
+
+/// The columns of the reader's rows that hold anything but spaces: the
+/// leftmost and the one after the rightmost, over the whole pane.
+fn reader_ink(terminal: &Terminal<TestBackend>, app: &App) -> (u16, u16) {
+    let Some(reader) = app.panes.reader else {
+        panic!("no reader pane");
+    };
+    let buffer = terminal.backend().buffer();
+    let (mut left, mut right) = (u16::MAX, 0);
+    for y in reader.body.y..reader.body.y + reader.body.height {
+        for x in reader.body.x..reader.body.x + reader.body.width {
+            let symbol = buffer[(x, y)].symbol();
+            if !symbol.trim().is_empty() && symbol != "\u{3000}" {
+                left = left.min(x);
+                right = right.max(x + 1);
+            }
+        }
+    }
+    (left, right)
+}
+
+#[test]
+fn at_200_columns_the_text_keeps_its_measure_centred() {
+    let mut app = sample(200, 50);
+    press(&mut app, "\n");
+    let terminal = screen(&app);
+    insta::assert_snapshot!("reader_200x50", terminal.backend());
+    let Some(reader) = app.panes.reader else {
+        panic!("no reader pane");
+    };
+    let (left, right) = reader_ink(&terminal, &app);
+    // Forty Han characters and the hanging margin, and the headline lines
+    // up with the text.
+    assert!(right - left <= 82, "text from column {left} to {right}");
+    let text = reader.text();
+    assert_eq!((text.x, text.width), (left, 82));
+    let before = text.x - reader.body.x;
+    let after = reader.body.x + reader.body.width - (text.x + text.width);
+    assert!(
+        before.abs_diff(after) <= 1 && before > 1,
+        "margins {before} and {after}"
+    );
+}
+
+#[test]
+fn measure_zero_sets_the_text_across_the_pane() {
+    let mut app = sample(200, 50);
+    app.prefs.measure = 0;
+    update(&mut app, Msg::Resize(200, 50));
+    press(&mut app, "\n");
+    let terminal = screen(&app);
+    let Some(reader) = app.panes.reader else {
+        panic!("no reader pane");
+    };
+    let (left, right) = reader_ink(&terminal, &app);
+    assert_eq!(left, reader.body.x + 1);
+    assert!(right - left > 82, "text from column {left} to {right}");
+}

@@ -24,7 +24,7 @@ pub use classes::{Class, TABLE as CLASSES, class_of, is_no_end, is_no_start};
 pub use punctuation::{display_punctuation, is_cjk};
 pub use width::{char_width, cut_words, grapheme_width, str_width, truncate};
 pub use wrap::{
-    Edge, GAP, IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, hangs, wrap, wrap_to,
+    Edge, GAP, HANG, IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, hangs, wrap, wrap_to,
 };
 
 /// What a laid-out line is, so that a view can style it.

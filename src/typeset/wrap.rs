@@ -49,7 +49,7 @@ pub const UNIT_CHARS: &str = "年月日号时分秒亿万千百元角个名项�
 pub const GAP: usize = 4;
 
 /// The hanging margin: one full-width cell.
-const HANG: usize = 2;
+pub const HANG: usize = 2;
 
 /// How the right edge of wrapped text is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,6 +63,9 @@ pub struct Prefs {
     pub theme: Theme,
     pub text: TextOptions,
     pub mouse: bool,
+    /// `[ui] measure`: Han characters per line of the reader, 0 for the
+    /// whole pane.
+    pub measure: u8,
     /// `NO_COLOR` is set: styles keep their weight, lose their colour.
     pub no_color: bool,
     /// The config has no `[[feeds]]`: the empty list says so.
@@ -77,6 +80,7 @@ impl Prefs {
             theme: config.theme.clone(),
             text: config.text.clone(),
             mouse: config.ui.mouse,
+            measure: config.ui.measure,
             no_color,
             no_feeds: config.feeds.is_empty(),
         }

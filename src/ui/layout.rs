@@ -8,8 +8,15 @@
 //! - 60 to 99: two panes, sections | articles, or articles | reader;
 //! - fewer: the focused pane alone;
 //! - below 20×5: a "window too small" notice.
+//!
+//! The reader's text is at most `[ui] measure` Han characters wide (and the
+//! hanging margin): a reader pane wider than that gives its surplus to the
+//! article list, up to [`ARTICLES_WIDEST`], and centres its text in what it
+//! keeps.
 
 use ratatui::layout::Rect;
+
+use crate::typeset::HANG;
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +41,17 @@ pub const THREE_PANES: u16 = 100;
 /// From this width on, two panes.
 pub const TWO_PANES: u16 = 60;
 
+/// The widest the article list grows to with the reader's surplus.
+pub const ARTICLES_WIDEST: u16 = 80;
+
+/// The widest the reader's text may be, in columns: `measure` Han
+/// characters and, when closing marks hang, the margin they hang in;
+/// `None` for measure 0, the whole pane.
+pub fn text_limit(measure: u8, hanging: bool) -> Option<u16> {
+    let hang = if hanging { HANG as u16 } else { 0 };
+    (measure > 0).then(|| u16::from(measure) * 2 + hang)
+}
+
 /// A pane: its whole area, the header row and the body below it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pane {
@@ -42,6 +60,9 @@ pub struct Pane {
     pub body: Rect,
     /// A separator column on the left (every pane but the first).
     pub bordered: bool,
+    /// The widest its text may be ([`text_limit`]); only the reader's has
+    /// one.
+    pub limit: Option<u16>,
 }
 
 impl Pane {
@@ -55,16 +76,20 @@ impl Pane {
             header,
             body,
             bordered,
+            limit: None,
         }
     }
 
-    /// The reader's text area: the body less a column of margin each side.
+    /// The reader's text area: the body less a column of margin each side,
+    /// narrowed to the limit and centred when it is wider.
     pub fn text(&self) -> Rect {
         let margin = if self.body.width >= 10 { 1 } else { 0 };
+        let width = self.body.width.saturating_sub(2 * margin);
+        let limited = self.limit.map_or(width, |limit| width.min(limit));
         Rect::new(
-            self.body.x + margin,
+            self.body.x + margin + (width - limited) / 2,
             self.body.y,
-            self.body.width.saturating_sub(2 * margin),
+            limited,
             self.body.height,
         )
     }
@@ -131,8 +156,23 @@ pub fn overlay_box(area: Rect, lines: usize) -> Option<Rect> {
     Some(Rect::new(x, y, width, box_h))
 }
 
-/// The panes for a terminal of `size` with `focus` on one of them.
-pub fn panes(size: Size, focus: Focus) -> Panes {
+/// How many columns a reader pane of `reader` columns (with its separator)
+/// can give the article list beside it, now `articles` wide, when its text
+/// may be at most `limit` wide.
+fn surplus(reader: u16, articles: u16, limit: Option<u16>) -> u16 {
+    let Some(limit) = limit else {
+        return 0;
+    };
+    // The separator and a margin each side of the text.
+    let needed = limit.saturating_add(3);
+    reader
+        .saturating_sub(needed)
+        .min(ARTICLES_WIDEST.saturating_sub(articles))
+}
+
+/// The panes for a terminal of `size` with `focus` on one of them, the
+/// reader's text at most `limit` columns wide ([`text_limit`]).
+pub fn panes(size: Size, focus: Focus, limit: Option<u16>) -> Panes {
     let Size { width, height } = size;
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return Panes {
@@ -152,12 +192,15 @@ pub fn panes(size: Size, focus: Focus) -> Panes {
         let sections = (width / 5).clamp(20, 30);
         let articles = (width - sections) * 2 / 5;
         let reader = width - sections - articles;
+        let more = surplus(reader, articles, limit);
+        let (articles, reader) = (articles + more, reader - more);
         panes.sections = column(0, sections, false);
         panes.articles = column(sections, articles, true);
         panes.reader = column(sections + articles, reader, true);
     } else if width >= TWO_PANES {
         if focus == Focus::Reader {
             let articles = width / 3;
+            let articles = articles + surplus(width - articles, articles, limit);
             panes.articles = column(0, articles, false);
             panes.reader = column(articles, width - articles, true);
         } else {
@@ -172,6 +215,9 @@ pub fn panes(size: Size, focus: Focus) -> Panes {
             Focus::Articles => panes.articles = only,
             Focus::Reader => panes.reader = only,
         }
+    }
+    if let Some(reader) = &mut panes.reader {
+        reader.limit = limit;
     }
     panes
 }
@@ -199,7 +245,7 @@ mod tests {
         #[case] focus: Focus,
         #[case] want: (bool, bool, bool),
     ) {
-        let p = panes(size(w, h), focus);
+        let p = panes(size(w, h), focus, None);
         assert_eq!(
             (
                 p.sections.is_some(),
@@ -214,14 +260,17 @@ mod tests {
     #[test]
     fn panes_tile_the_width_exactly() {
         for w in MIN_WIDTH..=300 {
-            for focus in [Focus::Sections, Focus::Articles, Focus::Reader] {
-                let p = panes(size(w, 10), focus);
+            for (focus, limit) in [Focus::Sections, Focus::Articles, Focus::Reader]
+                .into_iter()
+                .flat_map(|f| [None, Some(20), Some(82)].map(|l| (f, l)))
+            {
+                let p = panes(size(w, 10), focus, limit);
                 let total: u16 = [p.sections, p.articles, p.reader]
                     .iter()
                     .flatten()
                     .map(|p| p.area.width)
                     .sum();
-                assert_eq!(total, w, "width {w}, {focus:?}");
+                assert_eq!(total, w, "width {w}, {focus:?}, {limit:?}");
             }
         }
     }
@@ -230,12 +279,78 @@ mod tests {
     fn tiny_windows_are_too_small_and_nothing_panics() {
         for w in 0..30 {
             for h in 0..8 {
-                let p = panes(size(w, h), Focus::Reader);
-                assert_eq!(p.too_small, w < MIN_WIDTH || h < MIN_HEIGHT);
-                if let Some(r) = p.reader {
-                    assert!(r.text().width <= r.body.width);
+                for limit in [None, Some(1), Some(82)] {
+                    let p = panes(size(w, h), Focus::Reader, limit);
+                    assert_eq!(p.too_small, w < MIN_WIDTH || h < MIN_HEIGHT);
+                    if let Some(r) = p.reader {
+                        let text = r.text();
+                        assert!(text.x >= r.body.x);
+                        assert!(text.x + text.width <= r.body.x + r.body.width);
+                    }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn limits_count_han_characters_and_the_hanging_margin() {
+        assert_eq!(text_limit(40, true), Some(82));
+        assert_eq!(text_limit(40, false), Some(80));
+        assert_eq!(text_limit(0, true), None);
+    }
+
+    #[rstest]
+    #[case::three_panes_list(200, Focus::Articles)]
+    #[case::three_panes_reading(200, Focus::Reader)]
+    #[case::very_wide(300, Focus::Reader)]
+    #[case::two_panes_small_measure(99, Focus::Reader)]
+    fn a_wide_reader_centres_text_of_the_measure(#[case] w: u16, #[case] focus: Focus) {
+        let limit = if w < THREE_PANES { Some(40) } else { Some(82) };
+        let p = panes(size(w, 50), focus, limit);
+        let Some(reader) = p.reader else {
+            panic!("no reader at {w}");
+        };
+        let text = reader.text();
+        assert_eq!(Some(text.width), limit);
+        let left = text.x - reader.body.x;
+        let right = reader.body.x + reader.body.width - (text.x + text.width);
+        assert!(
+            left >= 1 && right >= 1 && left.abs_diff(right) <= 1,
+            "{left} | {right}"
+        );
+        // The list took what it could, up to its widest.
+        let unlimited = panes(size(w, 50), focus, None);
+        let (was, is) = (articles_width(&unlimited), articles_width(&p));
+        let spare = unlimited.reader.map_or(0, |r| r.area.width) - (text.width + 3);
+        assert_eq!(is, was.max(ARTICLES_WIDEST.min(was + spare)));
+    }
+
+    fn articles_width(p: &Panes) -> u16 {
+        p.articles.map_or(0, |a| a.area.width)
+    }
+
+    #[test]
+    fn at_200_columns_the_list_widens_to_its_widest() {
+        let narrow = panes(size(200, 50), Focus::Articles, Some(82));
+        let wide = panes(size(200, 50), Focus::Articles, None);
+        assert_eq!(
+            (articles_width(&wide), articles_width(&narrow)),
+            (68, ARTICLES_WIDEST)
+        );
+    }
+
+    #[test]
+    fn measure_zero_is_the_whole_pane() {
+        for w in [41, 80, 99, 100, 200] {
+            let p = panes(size(w, 30), Focus::Reader, None);
+            let Some(reader) = p.reader else {
+                panic!("no reader at {w}");
+            };
+            let text = reader.text();
+            assert_eq!(
+                (text.x, text.width),
+                (reader.body.x + 1, reader.body.width - 2)
+            );
         }
     }
 }

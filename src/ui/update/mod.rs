@@ -24,7 +24,7 @@ mod reader;
 
 use super::app::App;
 use super::archive::Row;
-use super::layout::{Focus, Size, panes};
+use super::layout::{Focus, Size, panes, text_limit};
 use super::tree;
 
 pub use super::msg::{Effect, Msg};
@@ -105,10 +105,11 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     let articles = app.listed().len();
     app.nav.article = app.nav.article.min(articles.saturating_sub(1));
 
-    app.panes = panes(app.size, app.focus);
+    let limit = text_limit(app.prefs.measure, app.prefs.text.hanging_punctuation);
+    app.panes = panes(app.size, app.focus, limit);
     if app.focus == Focus::Reader && app.reader.article.is_none() {
         app.focus = Focus::Articles;
-        app.panes = panes(app.size, app.focus);
+        app.panes = panes(app.size, app.focus, limit);
     }
 
     // Which article the reader pane shows: the opened one, else a preview.
