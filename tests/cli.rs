@@ -164,7 +164,7 @@ fn unknown_config_key_names_its_place_and_the_known_keys() {
         run.stderr_lines(),
         [
             "kanbao: config.toml:9:1: unknown key \"colour\" in [text]; \
-             expected one of: indent, fullwidth_punctuation, ambiguous_width, hanging_punctuation"
+             expected one of: indent, fullwidth_punctuation, ambiguous_width, hanging_punctuation, script"
         ]
     );
     assert_eq!(run.stdout, "");
