@@ -1031,6 +1031,34 @@ fn show_with_width_fits_and_wraps_titles_whole(#[case] width: usize) {
 }
 
 #[test]
+fn show_prints_the_configured_script_and_script_overrides_it() {
+    let dir = archive(&format!("{ONE_FEED}\n[text]\nscript = \"traditional\"\n"));
+    write(&dir, "feeds/a/01-要闻.txt", &repo_file(SAMPLE_PAGE));
+    let ids = ids(&kanbao(dir.path(), &["list", "--json"]));
+    let id = ids.first().expect("an article");
+    let configured = kanbao(dir.path(), &["show", id, "--width", "60"]);
+    assert_eq!(configured.code, 0, "{configured:?}");
+    assert!(
+        han(&configured.stdout).contains("奮力建設區域創新高地"),
+        "{configured:?}"
+    );
+    let simplified = kanbao(
+        dir.path(),
+        &["show", id, "--width", "60", "--script", "simplified"],
+    );
+    assert!(
+        han(&simplified.stdout).contains("奋力建设区域创新高地"),
+        "{simplified:?}"
+    );
+    let stored = kanbao(dir.path(), &["show", id, "--json"]);
+    assert!(stored.stdout.contains("奋力建设区域创新高地"), "{stored:?}");
+    assert!(
+        !stored.stdout.contains("奮力"),
+        "JSON stays as stored: {stored:?}"
+    );
+}
+
+#[test]
 fn no_subcommand_lists_the_archive_of_the_repository() {
     let repo = Path::new(MANIFEST_DIR);
     let bare = kanbao(repo, &[]);
