@@ -18,6 +18,7 @@ use crate::index::{self, fresh::Freshness};
 use crate::library::{self, Library};
 use crate::marks::{self, Marks};
 use crate::model::{Article, NO_SECTION, UNDATED, Warning};
+use crate::script::Script;
 use crate::source;
 use crate::typeset::{self, Context};
 
@@ -51,6 +52,10 @@ pub enum Command {
         /// wrapping on a pipe].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
+        /// Show the text in this script (display only; --json keeps the
+        /// stored characters).
+        #[arg(long, value_enum, value_name = "SCRIPT", default_value_t = Script::AsStored, conflicts_with = "json")]
+        script: Script,
         /// Page files: plain text in UTF-8, GB18030, GBK or Big5.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -85,6 +90,10 @@ pub enum Command {
         /// wrapping on a pipe].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
+        /// Show the text in this script [default: `[text] script` in the
+        /// config] (display only; --json keeps the stored characters).
+        #[arg(long, value_enum, value_name = "SCRIPT", conflicts_with = "json")]
+        script: Option<Script>,
     },
     /// Mark articles read or unread, starred or not, without the reader.
     ///
@@ -345,7 +354,12 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
         Freshness::Quick
     };
     match cli.command {
-        Some(Command::Parse { json, width, files }) => parse(&files, json, width, out),
+        Some(Command::Parse {
+            json,
+            width,
+            script,
+            files,
+        }) => parse(&files, json, (width, script), out),
         Some(Command::List {
             json,
             feed,
@@ -361,9 +375,12 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             ),
             out,
         ),
-        Some(Command::Show { id, json, width }) => {
-            show((config_path, fresh), &id, json, width, out)
-        }
+        Some(Command::Show {
+            id,
+            json,
+            width,
+            script,
+        }) => show((config_path, fresh), &id, json, (width, script), out),
         Some(Command::Mark { action, ids }) => mark((config_path, fresh), action, &ids, out),
         Some(Command::Search { query, json, limit }) => {
             let limit = (limit > 0).then_some(limit);
@@ -617,7 +634,7 @@ fn write_article(
 fn parse(
     files: &[PathBuf],
     json: bool,
-    width: Option<u16>,
+    (width, script): (Option<u16>, Script),
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
     let mut articles = Vec::new();
@@ -667,7 +684,10 @@ fn parse(
     } else {
         warn_all(&warnings);
         let width = wrap_width(width);
-        let text = TextOptions::default();
+        let text = TextOptions {
+            script,
+            ..TextOptions::default()
+        };
         for (n, edition) in editions.iter().enumerate() {
             if n > 0 {
                 writeln!(out)?;
@@ -881,10 +901,13 @@ fn show(
     (config_path, fresh): Archive<'_>,
     id: &str,
     json: bool,
-    width: Option<u16>,
+    (width, script): (Option<u16>, Option<Script>),
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
-    let config = load_config(config_path)?;
+    let mut config = load_config(config_path)?;
+    if let Some(script) = script {
+        config.text.script = script;
+    }
     // An article whose file is as indexed is shown as it stands; anything
     // else (a new id, a changed or deleted file) after the usual refresh.
     let unrefreshed = match fresh {

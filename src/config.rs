@@ -25,6 +25,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::keymap::{Action, Key, KeyError, Keymap};
+use crate::script::Script;
 
 /// A checked configuration file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,6 +158,9 @@ pub struct TextOptions {
     /// Let closing marks hang in a one-cell right margin (行末点号悬挂) and
     /// fill every line; off sets every character within the width.
     pub hanging_punctuation: bool,
+    /// The script text is shown in: as stored, simplified or traditional
+    /// (standard, Taiwan, Hong Kong). Display only; stored text is kept.
+    pub script: Script,
 }
 
 impl Default for TextOptions {
@@ -166,6 +170,7 @@ impl Default for TextOptions {
             fullwidth_punctuation: true,
             ambiguous_width: 1,
             hanging_punctuation: true,
+            script: Script::AsStored,
         }
     }
 }

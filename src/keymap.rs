@@ -78,6 +78,8 @@ pub enum Action {
     MarkAllRead,
     /// Show all articles, the unread only, or the starred only.
     View,
+    /// Show the text as stored, simplified or traditional (`[text] script`).
+    Script,
     /// Fold every day of the sections tree.
     FoldAll,
     /// Jump to a date (typed in a prompt).
@@ -86,7 +88,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists them.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Action::Down,
         Action::Up,
         Action::Left,
@@ -117,6 +119,7 @@ impl Action {
         Action::PrevUnread,
         Action::MarkAllRead,
         Action::View,
+        Action::Script,
         Action::FoldAll,
         Action::JumpDate,
     ];
@@ -154,6 +157,7 @@ impl Action {
             Action::PrevUnread => "prev_unread",
             Action::MarkAllRead => "mark_all_read",
             Action::View => "view",
+            Action::Script => "script",
             Action::FoldAll => "fold_all",
             Action::JumpDate => "jump_date",
         }
@@ -192,6 +196,7 @@ impl Action {
             Action::PrevUnread => "previous unread article",
             Action::MarkAllRead => "mark the list read (Esc undoes)",
             Action::View => "show all / unread / starred",
+            Action::Script => "script: as stored / 简 / 繁 / 臺 / 港",
             Action::FoldAll => "fold every date",
             Action::JumpDate => "jump to a date",
         }
@@ -230,6 +235,7 @@ impl Action {
             Action::PrevUnread => &["U"],
             Action::MarkAllRead => &["A"],
             Action::View => &["v"],
+            Action::Script => &["T"],
             Action::FoldAll => &["z"],
             Action::JumpDate => &[":"],
         }

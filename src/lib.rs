@@ -29,10 +29,11 @@
 //! (`A → B` means A uses B):
 //!
 //! - [`cli`]: the command-line subcommands, printing only
-//!   → ui, feed, index, library, marks, typeset, source, config, atomic, model.
+//!   → ui, feed, index, library, marks, typeset, source, config, script,
+//!   atomic, model.
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
 //!   workers → feed, index, library, marks, typeset, config, keymap,
-//!   browser, sanitize, model.
+//!   browser, script, sanitize, model.
 //! - [`feed`]: web feeds and e-paper editions, the network side — HTTP,
 //!   fetching into stores, OPML → source, config, atomic, io_message.
 //! - [`index`]: the archive's index under the cache folder — start-up
@@ -44,19 +45,20 @@
 //!   feed, date and section, collects warnings → source, config,
 //!   io_message, model.
 //! - [`typeset`]: CJK-aware wrapping (hanging punctuation, filled lines),
-//!   indentation and punctuation display → config, sanitize, model.
+//!   indentation and punctuation display → config, script, sanitize, model.
 //! - [`source`]: every stored format read — byte decoding, the page parser,
 //!   feed files (repaired when ill-formed), stored items (their paragraphs
 //!   read by the page parser's recognisers), item HTML, e-paper pages →
 //!   io_message, sanitize, model.
 //! - [`config`]: `config.toml` — feeds, text options, keys, theme, ui; lookup
 //!   and validation, and the commented file `kanbao init` writes → keymap,
-//!   browser.
+//!   browser, script.
 //! - [`browser`]: opens a link in the browser — http(s) only, one argument,
 //!   no shell → sanitize.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
+//! - [`script`]: simplified ⇄ traditional conversion for display (OpenCC).
 //! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
 //! - [`io_message`]: an I/O error told as a reason and a fix.
 //!
@@ -75,6 +77,7 @@ pub mod library;
 pub mod marks;
 pub mod model;
 pub mod sanitize;
+pub mod script;
 pub mod source;
 pub mod typeset;
 pub mod ui;

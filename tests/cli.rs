@@ -164,7 +164,7 @@ fn unknown_config_key_names_its_place_and_the_known_keys() {
         run.stderr_lines(),
         [
             "kanbao: config.toml:9:1: unknown key \"colour\" in [text]; \
-             expected one of: indent, fullwidth_punctuation, ambiguous_width, hanging_punctuation"
+             expected one of: indent, fullwidth_punctuation, ambiguous_width, hanging_punctuation, script"
         ]
     );
     assert_eq!(run.stdout, "");
@@ -1028,6 +1028,34 @@ fn show_with_width_fits_and_wraps_titles_whole(#[case] width: usize) {
             run.stdout
         );
     }
+}
+
+#[test]
+fn show_prints_the_configured_script_and_script_overrides_it() {
+    let dir = archive(&format!("{ONE_FEED}\n[text]\nscript = \"traditional\"\n"));
+    write(&dir, "feeds/a/01-要闻.txt", &repo_file(SAMPLE_PAGE));
+    let ids = ids(&kanbao(dir.path(), &["list", "--json"]));
+    let id = ids.first().expect("an article");
+    let configured = kanbao(dir.path(), &["show", id, "--width", "60"]);
+    assert_eq!(configured.code, 0, "{configured:?}");
+    assert!(
+        han(&configured.stdout).contains("奮力建設區域創新高地"),
+        "{configured:?}"
+    );
+    let simplified = kanbao(
+        dir.path(),
+        &["show", id, "--width", "60", "--script", "simplified"],
+    );
+    assert!(
+        han(&simplified.stdout).contains("奋力建设区域创新高地"),
+        "{simplified:?}"
+    );
+    let stored = kanbao(dir.path(), &["show", id, "--json"]);
+    assert!(stored.stdout.contains("奋力建设区域创新高地"), "{stored:?}");
+    assert!(
+        !stored.stdout.contains("奮力"),
+        "JSON stays as stored: {stored:?}"
+    );
 }
 
 #[test]

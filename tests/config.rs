@@ -10,6 +10,7 @@ use kanbao::config::{
     Theme, Ui, locate_in,
 };
 use kanbao::keymap::{Action, Key, Keymap};
+use kanbao::script::Script;
 use proptest::prelude::*;
 use ratatui::style::Color;
 use rstest::rstest;
@@ -366,7 +367,7 @@ fn browser_is_kept_as_written() {
 fn text_options_are_read() {
     let config = parse(
         "[text]\nindent = 0\nfullwidth_punctuation = false\nambiguous_width = 2\n\
-         hanging_punctuation = false\n",
+         hanging_punctuation = false\nscript = \"zh-tw\"\n",
     )
     .unwrap_or_else(|error| panic!("{error}"));
     let expected = TextOptions {
@@ -374,6 +375,7 @@ fn text_options_are_read() {
         fullwidth_punctuation: false,
         ambiguous_width: 2,
         hanging_punctuation: false,
+        script: Script::ZhTw,
     };
     assert_eq!(config.text, expected);
 }

@@ -675,9 +675,11 @@ fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
         kanbao::typeset::layout(&article, app.archive.context(&article), w, &app.prefs.text)
     };
     let (narrow, full) = (lines_at(width - 1), lines_at(width));
+    let script = app.prefs.text.script;
     let done = |w: usize, lines| kanbao::ui::app::Typeset {
         id: article.id.clone(),
         width: w,
+        script,
         article: None,
         lines: Ok(lines),
     };

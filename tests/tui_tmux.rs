@@ -1582,3 +1582,35 @@ fn quit_while_reading_and_start_again_opens_the_same_article_at_the_same_place()
     assert_eq!(status, 0, "{screen}");
     assert_terminal_restored(&tmux, &screen);
 }
+
+/// `T` in a real terminal: the open article and the lists turn traditional,
+/// the status line names the script, every line still fits, and three
+/// more presses bring the stored characters back.
+#[rstest::rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn t_shows_the_text_in_traditional_and_back(#[case] width: u16, #[case] height: u16) {
+    let Some(tmux) = Tmux::start(&format!("script-{width}"), width, height) else {
+        return;
+    };
+    tmux.wait_for_headlines();
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the article open", |s| s.header().contains("阅读"));
+    // The check can fail: as stored, the headline is simplified.
+    assert!(!tmux.capture().contains("奮力建設"));
+    tmux.keys(&["T", "T"]);
+    let screen = tmux.wait_for("the article in traditional", |s| {
+        s.contains("奮力建設") && s.rows.last().is_some_and(|r| r.contains("繁體"))
+    });
+    assert_sane(&screen, width);
+    assert!(!screen.contains("奋力建设"), "{screen}");
+    tmux.keys(&["T", "T", "T"]);
+    let screen = tmux.wait_for("the stored characters again", |s| {
+        s.contains("奋力建设") && !s.contains("奮力建設")
+    });
+    assert_sane(&screen, width);
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
+}

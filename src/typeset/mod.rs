@@ -9,7 +9,8 @@
 //! numbers with their units stay whole. When the rules cannot be met the
 //! width wins: no line is ever wider than asked, and no character is lost.
 //! [`layout`] puts an article's parts into role-tagged lines for printing
-//! and, later, colouring. Nothing here does terminal I/O.
+//! and, later, colouring, in the script `[text] script` asks for
+//! ([`crate::script`]). Nothing here does terminal I/O.
 
 mod classes;
 mod punctuation;
@@ -75,12 +76,14 @@ pub fn layout(
     text: &TextOptions,
 ) -> Vec<Line> {
     let amb = text.ambiguous_width;
+    // Converted before it is measured: a phrase may change its characters.
     let shown = |s: &str| -> String {
         let safe = sanitize(s);
+        let scripted = text.script.convert(&safe);
         if text.fullwidth_punctuation {
-            display_punctuation(&safe).into_owned()
+            display_punctuation(&scripted).into_owned()
         } else {
-            safe.into_owned()
+            scripted.into_owned()
         }
     };
     let mut lines = Lines {

@@ -15,6 +15,7 @@ use crate::index::search::Hit;
 use crate::keymap::Action;
 use crate::keymap::Keymap;
 use crate::model::{Article, Warning};
+use crate::script::Script;
 use crate::typeset::{self, sanitize, str_width, truncate, wrap};
 
 use super::archive::{Archive, Found, Row, Section};
@@ -159,6 +160,8 @@ pub const LONG_TEXT: usize = 100_000;
 pub struct Typeset {
     pub id: String,
     pub width: usize,
+    /// The script it was laid out in: one the reader has left is dropped.
+    pub script: Script,
     /// The article with its text, when it came from the index without.
     pub article: Option<Article>,
     /// Its lines, or why its text could not be read.

@@ -267,6 +267,7 @@ fn start_typeset(
             let done = app::Typeset {
                 id,
                 width,
+                script: text.script,
                 article,
                 lines,
             };

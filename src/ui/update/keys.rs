@@ -277,6 +277,14 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 super::super::archive::View::Starred => format!("showing the {count} starred only"),
             });
         }
+        Action::Script => {
+            let script = app.prefs.text.script.next();
+            app.prefs.text.script = script;
+            // Laid out again, in the new script, when the frame settles.
+            app.reader.lines.clear();
+            app.reader.typesetting = None;
+            app.status.message = Some(format!("script: {}", script.name()));
+        }
         Action::FoldAll => {
             app.nav.folds.fold_all();
             if let Row::Section(s) = app.nav.row

@@ -288,7 +288,9 @@ pub(super) fn typeset_done(app: &mut App, done: Typeset) {
     {
         app.archive.articles[index] = full;
     }
-    let current = app.reader.article == Some(index) && app.reader.typesetting == Some(done.width);
+    let current = app.reader.article == Some(index)
+        && app.reader.typesetting == Some(done.width)
+        && app.prefs.text.script == done.script;
     if !current {
         return;
     }

@@ -4,6 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use crate::model::Article;
+use crate::script::Script;
 use crate::typeset::{sanitize, str_width, truncate};
 
 use super::super::app::App;
@@ -33,6 +34,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let height = usize::from(pane.body.height);
     let sticky = sticky_feed(app, height);
     let archive = &app.archive;
+    let script = app.prefs.text.script;
     for line in 0..height {
         let screen_row = line as u16;
         let row = match (line, sticky) {
@@ -48,7 +50,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 let title = archive.feeds.get(f).map_or("", |f| f.title.as_str());
                 let mark = if open { "▾" } else { "▸" };
                 (
-                    format!("{mark} {}", sanitize(title)),
+                    format!("{mark} {}", script.convert(&sanitize(title))),
                     archive.feed_counts(f),
                 )
             }
@@ -61,7 +63,10 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             Row::Section(s) => {
                 let label = archive.sections.get(s).map(|s| s.name_label());
                 (
-                    format!("    {}", sanitize(&label.unwrap_or_default())),
+                    format!(
+                        "    {}",
+                        script.convert(&sanitize(&label.unwrap_or_default()))
+                    ),
                     archive.counts(s..s + 1),
                 )
             }
@@ -103,6 +108,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
 pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width;
     let focused = app.focus == Focus::Articles;
+    let script = app.prefs.text.script;
     let visible = app.listed();
     let label = app.scope_label();
     let view = match app.archive.view() {
@@ -200,8 +206,18 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         match app.hit(index) {
             Some((found, hit)) => {
                 // A hit: the headline, then the text around the match.
-                let title = truncate(&sanitize(article.display_title()), room, amb);
-                let terms: Vec<&str> = found.query.terms().collect();
+                // Shown in the reader's script, the terms converted alike
+                // so that they are lit where they stand.
+                let title = script
+                    .convert(&sanitize(article.display_title()))
+                    .into_owned();
+                let title = truncate(&title, room, amb);
+                let terms: Vec<String> = found
+                    .query
+                    .terms()
+                    .map(|t| script.convert(t).into_owned())
+                    .collect();
+                let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
                 pieces.extend(marked(&title, &terms, base, highlight));
                 let left = room.saturating_sub(str_width(&title, amb) + 2);
                 if left > 4 {
@@ -214,15 +230,17 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                             s.snippet(hit, &found.query, before, left)
                         })
                         .unwrap_or_default();
-                    let text = truncate(&sanitize(&snippet.text), left, amb);
+                    let text = script.convert(&sanitize(&snippet.text)).into_owned();
+                    let text = truncate(&text, left, amb);
                     pieces.push(("  ".to_owned(), base));
                     pieces.extend(marked(&text, &terms, dim, highlight));
                 }
             }
             None => {
-                let (title, byline) = row_text(article, room, amb);
+                let (title, byline) = row_text(article, room, amb, script);
+                let query = script.convert(app.archive.query().trim()).into_owned();
                 pieces.extend(
-                    highlighted(&title, app.archive.query().trim(), base, highlight)
+                    highlighted(&title, &query, base, highlight)
                         .into_iter()
                         .map(|(t, s)| (t.to_owned(), s)),
                 );
@@ -283,8 +301,8 @@ fn marked(text: &str, terms: &[&str], base: Style, highlight: Style) -> Vec<(Str
 /// The headline and the names of the byline that fit in `room` columns: the
 /// headline first, then whole names (never half a name), `…` when some
 /// did not fit.
-fn row_text(article: &Article, room: usize, amb: u8) -> (String, String) {
-    let title = truncate(article.display_title(), room, amb);
+fn row_text(article: &Article, room: usize, amb: u8, script: Script) -> (String, String) {
+    let title = truncate(&script.convert(article.display_title()), room, amb);
     let names: Vec<&str> = match &article.byline {
         Some(b) if !b.reporters.is_empty() || !b.correspondents.is_empty() => b
             .reporters
@@ -299,7 +317,8 @@ fn row_text(article: &Article, room: usize, amb: u8) -> (String, String) {
     let mut shown = String::new();
     for (i, name) in names.iter().enumerate() {
         let sep = usize::from(!shown.is_empty());
-        let w = str_width(name, amb);
+        let name = script.convert(name);
+        let w = str_width(&name, amb);
         let more = i + 1 < names.len();
         // Keep room for the `…` that says names were left out.
         let reserve = if more { 2 } else { 0 };
@@ -312,7 +331,7 @@ fn row_text(article: &Article, room: usize, amb: u8) -> (String, String) {
         if sep == 1 {
             shown.push(' ');
         }
-        shown.push_str(name);
+        shown.push_str(&name);
         left -= sep + w;
     }
     (title, shown)

@@ -85,7 +85,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         };
         match app.scope_feed() {
             Some(feed) if !matches!(app.nav.row, Row::Feed(_)) => {
-                format!("{unsaved} {} · {}", sanitize(feed), app.scope_label())
+                let feed = app.prefs.text.script.convert(&sanitize(feed)).into_owned();
+                format!("{unsaved} {feed} · {}", app.scope_label())
             }
             Some(_) => format!("{unsaved} {}", app.scope_label()),
             None => format!("{unsaved} kanbao"),
@@ -104,11 +105,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             key(Action::Warnings)
         );
     }
-    // What is being typed and what just happened come before the hints.
+    let script = app.prefs.text.script.label();
+    if let Some(label) = script {
+        right = format!("{label}  {right}");
+    }
+    // What is being typed and what just happened come before the hints;
+    // the script stays while there is room for it.
     let urgent = app.input != Input::Browse || app.status.message.is_some();
     let crowded = str_width(&left, amb) + str_width(&right, amb) + 1 > width;
     let right = if str_width(&right, amb) + 10 > width || (urgent && crowded) {
-        String::new()
+        script
+            .filter(|l| str_width(&left, amb) + str_width(l, amb) + 2 <= width)
+            .map(|l| format!("{l} "))
+            .unwrap_or_default()
     } else {
         right
     };

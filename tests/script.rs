@@ -1,0 +1,235 @@
+//! Simplified ⇄ traditional display (`[text] script`, issue 16): the
+//! sample's headlines survive a round trip, a Big5 traditional page is
+//! shown simplified by `kanbao parse`, stored text and JSON keep their
+//! characters, and `T` cycles the script in the reader.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::keys::press;
+use common::run::Run;
+use kanbao::config::{self, TextOptions};
+use kanbao::library::Library;
+use kanbao::marks::Marks;
+use kanbao::script::Script;
+use kanbao::source::read_page;
+use kanbao::typeset::{self, Context, Role, str_width};
+use kanbao::ui::app::{App, Prefs};
+use kanbao::ui::archive::Archive;
+use kanbao::ui::update::{Msg, update};
+use kanbao::ui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SAMPLE_PAGE: &str = "feeds/zhumadian-daily/undated/zhumadian-daily-page.txt";
+const BIG5_PAGE: &str = "tests/fixtures/encodings/big5-page.txt";
+
+fn parse(args: &[&str]) -> Run {
+    let home = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .arg("parse")
+            .args(args)
+            .current_dir(ROOT)
+            .env_remove("KANBAO_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path()),
+    )
+}
+
+#[test]
+fn the_samples_headlines_go_to_traditional_and_back_unchanged() {
+    let page =
+        read_page(&Path::new(ROOT).join(SAMPLE_PAGE), "sample").unwrap_or_else(|w| panic!("{w}"));
+    let titles: Vec<&str> = page.articles.iter().map(|a| a.display_title()).collect();
+    assert!(titles.len() >= 3, "{titles:?}");
+    let mut changed = 0;
+    for title in titles {
+        let traditional = Script::Traditional.convert(title);
+        if traditional != title {
+            changed += 1;
+        }
+        assert_eq!(
+            title.chars().count(),
+            traditional.chars().count(),
+            "{title} → {traditional}"
+        );
+        let back = Script::Simplified.convert(&traditional);
+        assert_eq!(back, title, "{title} → {traditional} → {back}");
+    }
+    assert!(changed >= 3, "the conversion did something: {changed}");
+}
+
+#[test]
+fn a_big5_traditional_page_is_printed_simplified_and_its_json_is_as_stored() {
+    let run = parse(&["--width", "60", "--script", "simplified", BIG5_PAGE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("台北市推动旧城区更新计划"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("老街区换新颜"), "{}", run.stdout);
+    assert!(!run.stdout.contains("臺北市"), "{}", run.stdout);
+    for line in run.stdout.lines() {
+        assert!(str_width(line, 1) <= 60, "{line:?}");
+    }
+    let stored = parse(&["--width", "60", BIG5_PAGE]);
+    assert!(
+        stored.stdout.contains("臺北市推動舊城區更新計畫"),
+        "{}",
+        stored.stdout
+    );
+    let json = parse(&["--json", BIG5_PAGE]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert!(
+        json.stdout.contains("臺北市推動舊城區更新計畫"),
+        "{}",
+        json.stdout
+    );
+    let both = parse(&["--json", "--script", "traditional", BIG5_PAGE]);
+    assert_eq!(
+        both.code, 2,
+        "--json keeps the stored characters: {}",
+        both.stderr
+    );
+}
+
+#[test]
+fn layout_converts_before_measuring_and_keeps_the_width() {
+    let page =
+        read_page(&Path::new(ROOT).join(SAMPLE_PAGE), "sample").unwrap_or_else(|w| panic!("{w}"));
+    let article = &page.articles[0];
+    for script in Script::ALL {
+        let text = TextOptions {
+            script,
+            ..TextOptions::default()
+        };
+        for width in [20, 41, 80] {
+            let lines = typeset::layout(article, Context::default(), width, &text);
+            for line in &lines {
+                assert!(str_width(&line.text, 1) <= width + 2, "{script:?} {line:?}");
+            }
+            let title: String = lines
+                .iter()
+                .filter(|l| l.role == Role::Title)
+                .map(|l| l.text.as_str())
+                .collect();
+            assert_eq!(title, script.convert(article.display_title()), "{script:?}");
+        }
+    }
+}
+
+fn sample(width: u16, height: u16) -> App {
+    let path = Path::new(ROOT).join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(width, height));
+    app
+}
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| view::draw(frame, app))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+}
+
+/// The screen's text without spaces (a wide character's second cell is
+/// one), a line for each row.
+fn text_of(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol().trim());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn t_cycles_the_script_in_the_reader_and_the_status_line_names_it() {
+    let mut app = sample(80, 24);
+    press(&mut app, "\n");
+    let stored: Vec<String> = app.reader.lines.iter().map(|l| l.text.clone()).collect();
+    let title = app.reader.lines[0].text.clone();
+    assert_eq!(app.prefs.text.script, Script::AsStored);
+
+    press(&mut app, "T");
+    assert_eq!(app.prefs.text.script, Script::Simplified);
+    assert_eq!(app.status.message.as_deref(), Some("script: simplified"));
+
+    press(&mut app, "T");
+    assert_eq!(app.prefs.text.script, Script::Traditional);
+    let shown: Vec<String> = app.reader.lines.iter().map(|l| l.text.clone()).collect();
+    assert_ne!(shown, stored, "the text was laid out again");
+    assert_eq!(
+        app.reader.lines[0].text,
+        Script::Traditional.convert(&title)
+    );
+    // The article itself keeps its characters.
+    let index = app
+        .reader
+        .article
+        .unwrap_or_else(|| panic!("an article is open"));
+    assert_eq!(
+        app.archive.articles[index].display_title(),
+        Script::Simplified.convert(app.archive.articles[index].display_title())
+    );
+    press(&mut app, "j");
+    app.status.message = None;
+    let shown = text_of(&screen(&app));
+    assert!(shown.contains("繁體"), "{shown}");
+
+    press(&mut app, "TTT");
+    assert_eq!(app.prefs.text.script, Script::AsStored);
+    let back: Vec<String> = app.reader.lines.iter().map(|l| l.text.clone()).collect();
+    assert_eq!(back, stored);
+    app.status.message = None;
+    assert!(!text_of(&screen(&app)).contains("繁體"));
+}
+
+#[test]
+fn the_lists_are_shown_in_the_script_too() {
+    let mut app = sample(80, 24);
+    let before = text_of(&screen(&app));
+    press(&mut app, "TT");
+    app.status.message = None;
+    let after = text_of(&screen(&app));
+    assert_ne!(before, after);
+    let first = app.archive.articles[app.listed()[0]]
+        .display_title()
+        .to_owned();
+    let converted = Script::Traditional.convert(&first);
+    let head: String = converted.chars().take(6).collect();
+    assert!(after.contains(&head), "{head}\n{after}");
+}
+
+#[test]
+fn reader_in_traditional_80x24() {
+    let mut app = sample(80, 24);
+    press(&mut app, "TT\n");
+    app.status.message = None;
+    insta::assert_snapshot!("script_traditional_80x24", screen(&app).backend());
+}
+
+#[test]
+fn list_in_traditional_41x15() {
+    let mut app = sample(41, 15);
+    press(&mut app, "TT");
+    app.status.message = None;
+    insta::assert_snapshot!("script_traditional_list_41x15", screen(&app).backend());
+}
