@@ -204,3 +204,29 @@ proptest! {
         prop_assert!(!lines.is_empty());
     }
 }
+
+/// Cases random runs found, kept by name (a space at the break, a
+/// solidus, small kana): no rule-abiding break is missed.
+#[test]
+fn found_cases_keep_kinsoku() {
+    for (text, width) in [
+        ("0年／ 一", 6),
+        ("一, ゃ一", 7),
+        ("https://example.com/a?b=1” っ一", 6),
+        ("（e\u{301}／ a", 6),
+        ("〝😀／ Aa", 9),
+    ] {
+        for ambiguous in [1, 2] {
+            let ragged = wrap(text, width, 0, ambiguous);
+            assert_eq!(
+                kinsoku_violations(text, &ragged, 0, width, ambiguous),
+                Vec::<String>::new()
+            );
+            let hanging = wrap_to(text, width, 0, ambiguous, Edge::Hanging);
+            assert_eq!(
+                kinsoku_violations(text, &hanging, 0, width - 2, ambiguous),
+                Vec::<String>::new()
+            );
+        }
+    }
+}
