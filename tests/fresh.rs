@@ -100,10 +100,9 @@ fn set_time(path: &Path, time: SystemTime) {
         .unwrap_or_else(|e| panic!("set the time of {}: {e}", path.display()));
 }
 
-/// Every folder of the feed an hour old, so that the quick check trusts
-/// their times.
-fn age_folders(dir: &Path) {
-    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+/// The feed's folders, its own included.
+fn feed_folders(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut folders = Vec::new();
     let mut stack = vec![dir.join("feeds/a")];
     while let Some(folder) = stack.pop() {
         for entry in fs::read_dir(&folder).expect("list a folder") {
@@ -112,6 +111,16 @@ fn age_folders(dir: &Path) {
                 stack.push(path);
             }
         }
+        folders.push(folder);
+    }
+    folders
+}
+
+/// Every folder of the feed an hour old, so that the quick check trusts
+/// their times.
+fn age_folders(dir: &Path) {
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    for folder in feed_folders(dir) {
         set_time(&folder, hour_ago);
     }
 }
@@ -122,14 +131,7 @@ fn age_folders(dir: &Path) {
 fn age_changed_folders(dir: &Path) {
     let now = SystemTime::now();
     let minute_ago = now - Duration::from_secs(60);
-    let mut stack = vec![dir.join("feeds/a")];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).expect("list a folder") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
+    for folder in feed_folders(dir) {
         let time = fs::metadata(&folder)
             .and_then(|m| m.modified())
             .expect("a folder's time");

@@ -8,37 +8,16 @@ mod common;
 use std::path::Path;
 
 use common::keys::{perform_reads, press, press_reading};
+use common::screen::{sample, screen};
 use kanbao::config;
 use kanbao::library::Library;
 use kanbao::marks::Marks;
 use kanbao::ui::app::{App, Prefs};
 use kanbao::ui::archive::Archive;
 use kanbao::ui::update::{Msg, update};
-use kanbao::ui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rstest::rstest;
-
-fn sample(width: u16, height: u16) -> App {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path = root.join("config.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
-    let prefs = Prefs::from_config(&config, false);
-    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
-    let mut app = App::new(archive, prefs);
-    update(&mut app, Msg::Resize(width, height));
-    app
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| view::draw(frame, app))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal
-}
 
 #[rstest]
 #[case::w80x24(80, 24)]

@@ -10,16 +10,11 @@ use std::process::Command;
 
 use common::keys::press;
 use common::run::Run;
-use kanbao::config::{self, TextOptions};
-use kanbao::library::Library;
-use kanbao::marks::Marks;
+use common::screen::{sample, screen};
+use kanbao::config::TextOptions;
 use kanbao::script::Script;
 use kanbao::source::read_page;
 use kanbao::typeset::{self, Context, Role, str_width};
-use kanbao::ui::app::{App, Prefs};
-use kanbao::ui::archive::Archive;
-use kanbao::ui::update::{Msg, update};
-use kanbao::ui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
@@ -124,26 +119,6 @@ fn layout_converts_before_measuring_and_keeps_the_width() {
             assert_eq!(title, script.convert(article.display_title()), "{script:?}");
         }
     }
-}
-
-fn sample(width: u16, height: u16) -> App {
-    let path = Path::new(ROOT).join("config.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
-    let prefs = Prefs::from_config(&config, false);
-    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
-    let mut app = App::new(archive, prefs);
-    update(&mut app, Msg::Resize(width, height));
-    app
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| view::draw(frame, app))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal
 }
 
 /// The screen's text without spaces (a wide character's second cell is

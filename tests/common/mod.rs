@@ -7,10 +7,12 @@
 //!   huge, chunked and slow bodies) that records the requests it gets;
 //! - [`text`]: an article's text and its Han characters;
 //! - [`keys`]: keys as a user types them, into the reader's `update`;
-//! - [`papers`]: a synthetic archive of two papers over several days.
+//! - [`papers`]: a synthetic archive of two papers over several days;
+//! - [`screen`]: the sample's reader drawn on a test terminal.
 
 pub mod keys;
 pub mod papers;
 pub mod run;
+pub mod screen;
 pub mod server;
 pub mod text;

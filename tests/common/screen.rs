@@ -1,0 +1,39 @@
+//! The reader drawn without a terminal: the sample archive's app at a
+//! size, and its screen on ratatui's `TestBackend`.
+
+#![allow(dead_code, reason = "each test crate uses a subset")]
+
+use std::path::Path;
+
+use kanbao::config;
+use kanbao::library::Library;
+use kanbao::marks::Marks;
+use kanbao::ui::app::{App, Prefs};
+use kanbao::ui::archive::Archive;
+use kanbao::ui::update::{Msg, update};
+use kanbao::ui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The reader on the repository's `config.toml` (the sample page), laid
+/// out for `width` × `height`.
+pub fn sample(width: u16, height: u16) -> App {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(width, height));
+    app
+}
+
+/// `app` drawn on a test terminal of its size.
+pub fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| view::draw(frame, app))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal
+}
