@@ -779,7 +779,7 @@ fn list(
     }
     warn_all(&library.warnings);
     let width = terminal_width();
-    let amb = config.text.ambiguous_width;
+    let amb = config.text.ambiguous_width.columns();
     let mut first = true;
     let listed: std::collections::HashSet<&str> = listed.iter().map(|a| a.id.as_str()).collect();
     for group in library.groups() {
@@ -1181,7 +1181,7 @@ fn search(
     }
     warn_all(&snapshot.warnings);
     let width = terminal_width();
-    let amb = config.text.ambiguous_width;
+    let amb = config.text.ambiguous_width.columns();
     let fit = |line: String| match width {
         Some(w) => typeset::truncate(&line, w, amb),
         None => line,

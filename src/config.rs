@@ -152,9 +152,9 @@ pub struct TextOptions {
     pub indent: u8,
     /// Show punctuation in Chinese text in its full-width form.
     pub fullwidth_punctuation: bool,
-    /// Terminal columns taken by East Asian "ambiguous" characters such as “ ” and —: 1 or 2.
-    #[serde(deserialize_with = "ambiguous_width")]
-    pub ambiguous_width: u8,
+    /// Terminal columns taken by East Asian "ambiguous" characters such as
+    /// “ ” and —: 1, 2, or asked of the terminal when the reader starts.
+    pub ambiguous_width: AmbiguousWidth,
     /// Let closing marks hang in a one-cell right margin (行末点号悬挂) and
     /// fill every line; off sets every character within the width.
     pub hanging_punctuation: bool,
@@ -168,7 +168,7 @@ impl Default for TextOptions {
         TextOptions {
             indent: 2,
             fullwidth_punctuation: true,
-            ambiguous_width: 1,
+            ambiguous_width: AmbiguousWidth::Auto,
             hanging_punctuation: true,
             script: Script::AsStored,
         }
@@ -1237,8 +1237,70 @@ fn indent<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error
     deserializer.deserialize_any(WholeNumber { min: 0, max: 8 })
 }
 
-fn ambiguous_width<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
-    deserializer.deserialize_any(WholeNumber { min: 1, max: 2 })
+/// `[text] ambiguous_width`: how many columns the terminal gives East
+/// Asian ambiguous characters (`“ ” … ⑤ —`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmbiguousWidth {
+    /// Asked of the terminal when the reader starts
+    /// (`ui::probe`); 1 until then, and for commands.
+    Auto,
+    /// As configured: 1 or 2.
+    Columns(u8),
+}
+
+impl AmbiguousWidth {
+    /// The columns to measure with: 1 while not known.
+    pub fn columns(self) -> u8 {
+        match self {
+            AmbiguousWidth::Auto => 1,
+            AmbiguousWidth::Columns(n) => n,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AmbiguousWidth {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AmbiguousVisitor)
+    }
+}
+
+/// `"auto"`, 1 or 2.
+struct AmbiguousVisitor;
+
+impl AmbiguousVisitor {
+    fn number<E: de::Error>(value: i128, unexpected: Unexpected<'_>) -> Result<AmbiguousWidth, E> {
+        match value {
+            1 | 2 => Ok(AmbiguousWidth::Columns(value as u8)),
+            _ => Err(E::invalid_value(unexpected, &AmbiguousVisitor)),
+        }
+    }
+}
+
+impl Visitor<'_> for AmbiguousVisitor {
+    type Value = AmbiguousWidth;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"auto\", 1 or 2")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<AmbiguousWidth, E> {
+        match value {
+            "auto" => Ok(AmbiguousWidth::Auto),
+            _ => Err(E::invalid_value(Unexpected::Str(value), &self)),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<AmbiguousWidth, E> {
+        Self::number(value.into(), Unexpected::Signed(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<AmbiguousWidth, E> {
+        Self::number(value.into(), Unexpected::Unsigned(value))
+    }
+
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<AmbiguousWidth, E> {
+        Self::number(value, Unexpected::Other("a larger number"))
+    }
 }
 
 fn measure<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {

@@ -373,7 +373,7 @@ fn text_options_are_read() {
     let expected = TextOptions {
         indent: 0,
         fullwidth_punctuation: false,
-        ambiguous_width: 2,
+        ambiguous_width: kanbao::config::AmbiguousWidth::Columns(2),
         hanging_punctuation: false,
         script: Script::ZhTw,
     };

@@ -75,7 +75,7 @@ pub fn layout(
     width: usize,
     text: &TextOptions,
 ) -> Vec<Line> {
-    let amb = text.ambiguous_width;
+    let amb = text.ambiguous_width.columns();
     // Converted before it is measured: a phrase may change its characters.
     let shown = |s: &str| -> String {
         let safe = sanitize(s);

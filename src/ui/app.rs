@@ -413,7 +413,7 @@ impl App {
     /// The lines an overlay shows at `width` columns.
     pub fn overlay_lines(&self, which: Overlay, width: usize) -> Vec<String> {
         let app = self;
-        let amb = app.prefs.text.ambiguous_width;
+        let amb = app.prefs.text.ambiguous_width.columns();
         match which {
             Overlay::Help => {
                 let keys: Vec<String> = Action::ALL

@@ -27,6 +27,7 @@ pub mod find;
 pub mod input;
 pub mod layout;
 pub mod msg;
+pub mod probe;
 pub mod terminal;
 pub mod tree;
 pub mod update;
@@ -39,7 +40,7 @@ use std::time::Duration;
 use crossterm::event;
 
 use crate::browser::Browser;
-use crate::config::{Config, FeedConfig};
+use crate::config::{AmbiguousWidth, Config, FeedConfig};
 use crate::feed::fetch;
 use crate::index::{self, Index};
 use crate::library::Library;
@@ -123,6 +124,16 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let fresh_start = search.is_none();
     let mut app = App::new(Archive::new(library, marks, warnings, search), prefs);
     let mut tui = terminal::init(app.prefs.mouse).map_err(Error::Terminal)?;
+    if app.prefs.text.ambiguous_width == AmbiguousWidth::Auto {
+        // In raw mode, before anything reads the terminal's input.
+        let answer = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()
+            .and_then(|mut tty| probe::ambiguous_width(&mut tty, probe::DEADLINE));
+        app.prefs.text.ambiguous_width = AmbiguousWidth::Columns(answer.unwrap_or(1));
+    }
     let result = terminal::watch_signals()
         .map_err(Error::Signals)
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));

@@ -259,7 +259,7 @@ fn link_message(app: &App, url: &str, result: &Result<String, OpenError>) -> Str
         }
         Err(e) => return format!("cannot open link: {e}"),
     };
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let used = 1 + str_width(&before, amb) + str_width(&after, amb) + HINT_COLUMNS;
     let room = usize::from(app.size.width)
         .saturating_sub(used)

@@ -127,7 +127,7 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     keep_lists_in_view(app);
     // A message the status line cannot hold whole is kept for `W`.
     let room = usize::from(app.size.width).saturating_sub(1);
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     if let Some(message) = &app.status.message
         && crate::typeset::str_width(message, amb) > room
     {

@@ -263,7 +263,7 @@ fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
     );
     let note = format!("正在排版全文 · {characters} 字 · typesetting…");
     let block = lines.last().map_or(0, |l| l.block + 1);
-    for text in typeset::wrap(&note, width, 0, app.prefs.text.ambiguous_width) {
+    for text in typeset::wrap(&note, width, 0, app.prefs.text.ambiguous_width.columns()) {
         lines.push(typeset::Line {
             role: typeset::Role::Meta,
             text,

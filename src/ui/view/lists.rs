@@ -23,7 +23,7 @@ fn header(buf: &mut Buffer, pane: Pane, title: &str, focused: bool, styles: &Sty
 /// The sections tree: feeds, their days and the days' sections, each
 /// with its unread and shown counts; what is all read is dim.
 pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let focused = app.focus == Focus::Sections;
     let title = match app.archive.view() {
         View::All => "版面 Sections".to_owned(),
@@ -106,7 +106,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
 /// The selected section's articles: unread and star markers, headline,
 /// byline.
 pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let focused = app.focus == Focus::Articles;
     let script = app.prefs.text.script;
     let visible = app.listed();

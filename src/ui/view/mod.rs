@@ -22,7 +22,7 @@ pub use style::Styles;
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let styles = Styles::new(&app.prefs.theme, app.prefs.no_color);
     let area = frame.area();
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let buf = frame.buffer_mut();
     if (area.width, area.height) != (app.size.width, app.size.height) {
         // The terminal was resized after the panes were laid out; they

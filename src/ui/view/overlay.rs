@@ -15,7 +15,7 @@ use super::text::put;
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, shown: Shown, styles: &Styles) {
     let which = shown.which;
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let Some((rect, content)) = app.overlay_view(which) else {
         return;
     };

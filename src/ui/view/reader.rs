@@ -13,7 +13,7 @@ use super::style::Styles;
 use super::text::put;
 
 pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let r = &app.reader;
     let focused = app.focus == Focus::Reader;
     let header_style = if focused { styles.header } else { styles.dim };

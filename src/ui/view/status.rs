@@ -14,7 +14,7 @@ use super::style::Styles;
 use super::text::{fill, put};
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
-    let amb = app.prefs.text.ambiguous_width;
+    let amb = app.prefs.text.ambiguous_width.columns();
     let width = usize::from(area.width);
     let key = |action: Action| {
         app.prefs
