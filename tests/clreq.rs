@@ -227,7 +227,7 @@ fn unit_words_stay_with_their_number() {
         for at in 1..HAN.chars().count() {
             let (head, tail) = HAN.split_at(HAN.char_indices().nth(at).map_or(0, |(i, _)| i));
             let text = format!("{head}{measure}{tail}");
-            for width in (measure_width + 4).max(10)..=40 {
+            for width in measure_width.max(6)..=40 {
                 let lines = wrap(&text, width, 2, 1);
                 let whole = lines.iter().any(|l| l.contains(measure));
                 assert!(whole, "{measure} split in {text:?} at {width}: {lines:?}");
