@@ -366,18 +366,21 @@ fn meta_lines_break_at_separators(
         reporters: vec![],
         correspondents: vec![],
     });
-    let lines = typeset::layout(
-        &a,
+    assert_eq!(meta_lines(&a, feed, width), want);
+}
+
+/// The meta lines of `a` laid out at `width` under `feed`.
+fn meta_lines(a: &Article, feed: Option<&str>, width: usize) -> Vec<String> {
+    typeset::layout(
+        a,
         Context { feed_title: feed },
         width,
         &TextOptions::default(),
-    );
-    let meta: Vec<&str> = lines
-        .iter()
-        .filter(|l| l.role == Role::Meta)
-        .map(|l| l.text.as_str())
-        .collect();
-    assert_eq!(meta, want);
+    )
+    .into_iter()
+    .filter(|l| l.role == Role::Meta)
+    .map(|l| l.text)
+    .collect()
 }
 
 #[test]
@@ -386,19 +389,7 @@ fn meta_fields_are_never_cut_at_any_width() {
     a.date = Some("2023-03-10".into());
     a.section = Some("图片新闻".into());
     for width in 12..=80 {
-        let lines = typeset::layout(
-            &a,
-            Context {
-                feed_title: Some("驻马店日报"),
-            },
-            width,
-            &TextOptions::default(),
-        );
-        let meta: Vec<&str> = lines
-            .iter()
-            .filter(|l| l.role == Role::Meta)
-            .map(|l| l.text.as_str())
-            .collect();
+        let meta = meta_lines(&a, Some("驻马店日报"), width);
         for line in &meta {
             assert!(str_width(line, 1) <= width, "{line:?} at {width}");
         }

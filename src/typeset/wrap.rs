@@ -182,6 +182,15 @@ fn unit_len(text: &str) -> usize {
     len
 }
 
+/// Whether `next` carries on the number that `last` (after `earlier`)
+/// belongs to: a digit after a digit (`２０２３`), or after a decimal point
+/// or a thousands separator that follows one (`３．５`, `1,200`).
+fn number_goes_on(earlier: Option<char>, last: char, next: char) -> bool {
+    is_digit(next)
+        && (is_digit(last)
+            || matches!(last, '.' | ',' | '．' | '，') && earlier.is_some_and(is_digit))
+}
+
 /// Han ideographs, between which clreq allows a break beside a quotation
 /// mark.
 fn is_han(c: char) -> bool {
@@ -223,12 +232,8 @@ fn must_glue(text: &str, from: usize, at: usize) -> bool {
     if is_digit(first) {
         // A number goes on (`２０２３`, `３．５`), and so does a date or a
         // measure after its unit (`3月` + `7日`).
-        let separated = prev
-            .strip_suffix(['.', ',', '．', '，'])
-            .is_some_and(|p| p.ends_with(is_digit));
         let before_units = prev.trim_end_matches(is_unit);
-        return is_digit(last)
-            || separated
+        return number_goes_on(prev.chars().rev().nth(1), last, first)
             || (before_units.len() < prev.len() && before_units.ends_with(is_digit));
     }
     // The unit belongs to the number before it (`2023年`, `36亿元`,
@@ -516,11 +521,8 @@ impl Filler {
             let (Some(before), Some(after)) = (char_at(k - 1, true), char_at(k, false)) else {
                 return false;
             };
-            is_digit(after)
-                && (is_digit(before)
-                    || matches!(before, '.' | ',' | '．' | '，')
-                        && k >= 2
-                        && char_at(k - 2, true).is_some_and(is_digit))
+            let earlier = k.checked_sub(2).and_then(|n| char_at(n, true));
+            number_goes_on(earlier, before, after)
         };
         let mut start = 0;
         while start < graphemes.len() {
