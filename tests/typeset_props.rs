@@ -136,6 +136,42 @@ fn without_spaces(s: &str) -> String {
     s.chars().filter(|c| *c != ' ').collect()
 }
 
+/// Lines fit `width`, lose nothing and repeat nothing (the lines are the
+/// text, less the indent and the spaces at the breaks), and from 6 columns
+/// on keep 避头尾 wherever a run fits the width less `margin`.
+fn check_lines(
+    text: &str,
+    lines: &[String],
+    width: usize,
+    indent: usize,
+    ambiguous: u8,
+    margin: usize,
+) -> Result<(), TestCaseError> {
+    let limit = width.max(MIN_WIDTH);
+    for line in lines {
+        prop_assert!(
+            str_width(line, ambiguous) <= limit,
+            "{line:?} wider than {limit}"
+        );
+    }
+    let mut joined = lines.concat();
+    let applied = lines[0]
+        .chars()
+        .take_while(|c| *c == IDEOGRAPHIC_SPACE)
+        .count()
+        .min(indent);
+    joined = joined.chars().skip(applied).collect();
+    prop_assert_eq!(without_spaces(&joined), without_spaces(text));
+    prop_assert!(joined.matches(' ').count() <= text.matches(' ').count());
+    if width >= 6 {
+        prop_assert_eq!(
+            kinsoku_violations(text, lines, applied, limit - margin, ambiguous),
+            Vec::<String>::new()
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -147,22 +183,7 @@ proptest! {
         ambiguous in 1u8..=2,
     ) {
         let lines = wrap(&text, width, indent, ambiguous);
-        let limit = width.max(MIN_WIDTH);
-        for line in &lines {
-            prop_assert!(str_width(line, ambiguous) <= limit, "{line:?} wider than {limit}");
-        }
-
-        // Nothing lost or repeated: the lines are the text, less the indent
-        // and the spaces at the breaks.
-        let mut joined = lines.concat();
-        let applied = lines[0].chars().take_while(|c| *c == IDEOGRAPHIC_SPACE).count().min(indent);
-        joined = joined.chars().skip(applied).collect();
-        prop_assert_eq!(without_spaces(&joined), without_spaces(&text));
-        prop_assert!(joined.matches(' ').count() <= text.matches(' ').count());
-
-        if width >= 6 {
-            prop_assert_eq!(kinsoku_violations(&text, &lines, applied, limit, ambiguous), Vec::<String>::new());
-        }
+        check_lines(&text, &lines, width, indent, ambiguous, 0)?;
     }
 
     #[test]
@@ -173,23 +194,9 @@ proptest! {
         ambiguous in 1u8..=2,
     ) {
         let lines = wrap_to(&text, width, indent, ambiguous, Edge::Hanging);
-        let limit = width.max(MIN_WIDTH);
-        for line in &lines {
-            prop_assert!(str_width(line, ambiguous) <= limit, "{line:?} wider than {limit}");
-        }
-        let mut joined = lines.concat();
-        let applied = lines[0].chars().take_while(|c| *c == IDEOGRAPHIC_SPACE).count().min(indent);
-        joined = joined.chars().skip(applied).collect();
-        prop_assert_eq!(without_spaces(&joined), without_spaces(&text));
-        prop_assert!(joined.matches(' ').count() <= text.matches(' ').count());
-        if width >= 6 {
-            // A run of glued graphemes is split only where it would not
-            // fit the measure (the width less the hanging cell).
-            prop_assert_eq!(
-                kinsoku_violations(&text, &lines, applied, limit - 2, ambiguous),
-                Vec::<String>::new()
-            );
-        }
+        // A run of glued graphemes is split only where it would not fit the
+        // measure (the width less the hanging cell).
+        check_lines(&text, &lines, width, indent, ambiguous, 2)?;
     }
 
     #[test]
