@@ -208,3 +208,173 @@ fn list_in_traditional_41x15() {
     app.status.message = None;
     insta::assert_snapshot!("script_traditional_list_41x15", screen(&app).backend());
 }
+
+const SCRIPTS_CONFIG: &str = "tests/fixtures/scripts/config.toml";
+
+/// `kanbao search QUERY --json` on the script fixture: a page in
+/// simplified characters (UTF-8) and one in traditional characters (Big5).
+fn search_scripts(query: &str) -> serde_json::Value {
+    let home = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .arg("--config")
+            .arg(Path::new(ROOT).join(SCRIPTS_CONFIG))
+            .args(["search", query, "--json"])
+            .current_dir(home.path())
+            .env_remove("KANBAO_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CACHE_HOME", home.path().join("cache")),
+    )
+    .json()
+}
+
+/// Per hit: its headline, and the text of each mark of its snippet (the
+/// marks are character ranges of the snippet).
+fn marked(found: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    let hits = found["hits"].as_array().cloned().unwrap_or_default();
+    hits.iter()
+        .map(|hit| {
+            let snippet: Vec<char> = hit["snippet"].as_str().unwrap_or("").chars().collect();
+            let marks = hit["marks"].as_array().cloned().unwrap_or_default();
+            let texts = marks
+                .iter()
+                .map(|m| {
+                    let at = |i: usize| m[i].as_u64().unwrap_or(0) as usize;
+                    snippet
+                        .get(at(0)..at(1))
+                        .map(|s| s.iter().collect())
+                        .unwrap_or_else(|| panic!("mark {m} outside {hit}"))
+                })
+                .collect();
+            (hit["title"].as_str().unwrap_or("").to_owned(), texts)
+        })
+        .collect()
+}
+
+/// A hit's headline and the texts its snippet marks.
+type Marked = (&'static str, &'static [&'static str]);
+
+const SIMPLIFIED_TITLE: &str = "科技创新平台落成";
+const TRADITIONAL_TITLE: &str = "創新驅動發展論壇開幕";
+
+#[test]
+fn a_search_in_either_script_finds_both_and_marks_the_stored_characters() {
+    // (query, per hit in rank order: headline and the marks of its
+    // snippet, exactly the stored characters).
+    let cases: [(&str, [Marked; 2]); 4] = [
+        // Newest first among headline hits: the traditional page is the
+        // later day.
+        (
+            "创新",
+            [
+                (TRADITIONAL_TITLE, &["創新"]),
+                (SIMPLIFIED_TITLE, &["创新"]),
+            ],
+        ),
+        (
+            "發展",
+            [
+                (TRADITIONAL_TITLE, &["發展"]),
+                (SIMPLIFIED_TITLE, &["发展"]),
+            ],
+        ),
+        // Phrase-level forms: 头发 is 頭髮, not 頭發.
+        (
+            "头发",
+            [
+                (TRADITIONAL_TITLE, &["頭髮"]),
+                (SIMPLIFIED_TITLE, &["头发"]),
+            ],
+        ),
+        (
+            "頭髮 創新",
+            [
+                (TRADITIONAL_TITLE, &["創新", "頭髮"]),
+                (SIMPLIFIED_TITLE, &["创新", "头发"]),
+            ],
+        ),
+    ];
+    for (query, want) in cases {
+        let found = search_scripts(query);
+        assert_eq!(found["count"], 2, "{query}: {found}");
+        let got = marked(&found);
+        let want: Vec<(String, Vec<String>)> = want
+            .iter()
+            .map(|(t, m)| ((*t).to_owned(), m.iter().map(|s| (*s).to_owned()).collect()))
+            .collect();
+        // A snippet may hold a term more than once: each mark must be one
+        // of the wanted, and each wanted marked.
+        for ((title, marks), (want_title, want_marks)) in got.iter().zip(&want) {
+            assert_eq!(title, want_title, "{query}: {found}");
+            for m in marks {
+                assert!(want_marks.contains(m), "{query}: {m:?} marked in {found}");
+            }
+            for m in want_marks {
+                assert!(marks.contains(m), "{query}: {m:?} not marked in {found}");
+            }
+        }
+        assert_eq!(got.len(), want.len(), "{query}: {found}");
+    }
+}
+
+#[test]
+fn a_term_only_one_page_holds_finds_only_that_page_in_either_script() {
+    for query in ["论坛", "論壇"] {
+        let found = search_scripts(query);
+        assert_eq!(found["count"], 1, "{query}: {found}");
+        assert_eq!(
+            marked(&found),
+            [(TRADITIONAL_TITLE.to_owned(), vec!["論壇".to_owned()])]
+        );
+    }
+    for query in ["平台", "平臺"] {
+        let found = search_scripts(query);
+        assert_eq!(found["count"], 1, "{query}: {found}");
+        assert_eq!(marked(&found)[0].0, SIMPLIFIED_TITLE, "{query}: {found}");
+    }
+}
+
+/// The reader on the script fixture, with its search, at 80×24.
+fn scripts_app() -> kanbao::ui::app::App {
+    use kanbao::ui::app::{App, Prefs};
+    use kanbao::ui::archive::Archive;
+    use kanbao::ui::update::{Msg, update};
+    let path = Path::new(ROOT).join(SCRIPTS_CONFIG);
+    let config = kanbao::config::load(&path, "config.toml").unwrap_or_else(|e| panic!("{e:?}"));
+    let opened = kanbao::index::in_memory(&config, &|_| {});
+    let prefs = Prefs::from_config(&config, false);
+    let archive = Archive::new(
+        opened.library,
+        kanbao::marks::Marks::default(),
+        Vec::new(),
+        Some(opened.search),
+    );
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(80, 24));
+    app
+}
+
+#[test]
+fn the_readers_search_finds_both_scripts_and_the_article_finds_the_stored_form() {
+    for query in ["创新", "創新"] {
+        let mut app = scripts_app();
+        press(&mut app, &format!("/{query}"));
+        let shown = text_of(&screen(&app));
+        assert!(shown.contains(SIMPLIFIED_TITLE), "{query}:\n{shown}");
+        assert!(shown.contains(TRADITIONAL_TITLE), "{query}:\n{shown}");
+        // Opened from the hits, the article's own form is found in it.
+        press(&mut app, "\n\n");
+        let find = app
+            .reader
+            .find
+            .as_ref()
+            .unwrap_or_else(|| panic!("{query}: the reader finds the search's terms"));
+        assert!(
+            find.terms.iter().any(|t| t == "创新") && find.terms.iter().any(|t| t == "創新"),
+            "{query}: {:?}",
+            find.terms
+        );
+    }
+}

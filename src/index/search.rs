@@ -9,6 +9,7 @@ use memchr::memmem::Finder;
 
 use super::grams::{self, Piece, Term};
 use super::segment::{Rank, Segment, encode_utf16, utf16_chars};
+use crate::script::Script;
 
 /// Bytes of text a search reads before it lets their pages go.
 const RELEASE_BYTES: usize = 8 << 20;
@@ -84,34 +85,71 @@ pub struct Snippet {
 }
 
 /// A parsed query, ready to run.
+///
+/// Each term of the query is looked for in every script it can be
+/// written in: the query as typed, and its OpenCC simplified, traditional,
+/// Taiwan and Hong Kong forms ([`Script::convert`], phrase by phrase), so
+/// that `创新` finds `創新` and `發展` finds `发展`. An article holds a term
+/// when it holds any of its forms; what is marked is the form it holds, so
+/// highlights are on the stored characters.
 #[derive(Debug, Clone)]
 pub struct Query {
-    terms: Vec<Term>,
+    /// Per term of the query, its forms (the typed one first, no repeats).
+    terms: Vec<Vec<Term>>,
 }
+
+/// The scripts a query term is also looked for in.
+const FOLDED: [Script; 4] = [
+    Script::Simplified,
+    Script::Traditional,
+    Script::ZhTw,
+    Script::ZhHk,
+];
 
 impl Query {
     pub fn parse(query: &str) -> Result<Query, QueryError> {
-        let terms = grams::terms(query);
-        if terms.is_empty() {
+        let typed = grams::terms(query);
+        if typed.is_empty() {
             return Err(QueryError::NothingToSearch);
         }
+        let terms = typed
+            .into_iter()
+            .map(|term| {
+                let mut forms = vec![term];
+                for script in FOLDED {
+                    let text = script.convert(&forms[0].text);
+                    if forms.iter().any(|f| f.text == text) {
+                        continue;
+                    }
+                    // A conversion that would split or merge the term is
+                    // no form of it.
+                    if let [form] = grams::terms(&text).as_slice()
+                        && form.text == text
+                    {
+                        forms.push(form.clone());
+                    }
+                }
+                forms
+            })
+            .collect();
         Ok(Query { terms })
     }
 
-    /// The normalised terms.
+    /// The normalised terms in every form looked for (see [`Query`]).
     pub fn terms(&self) -> impl Iterator<Item = &str> {
-        self.terms.iter().map(|t| t.text.as_str())
+        self.terms.iter().flatten().map(|t| t.text.as_str())
     }
 
-    /// One bigram or one character: the postings are the answer, with no
-    /// need to read the texts (only the titles, for ranking).
+    /// One bigram or one character, in each of its forms: the postings are
+    /// the answer, with no need to read the texts (only the titles, for
+    /// ranking).
     fn exact(&self) -> bool {
         match self.terms.as_slice() {
-            [t] => match t.pieces.as_slice() {
+            [forms] => forms.iter().all(|t| match t.pieces.as_slice() {
                 [Piece::Char(_)] => true,
                 [Piece::Run(keys)] => keys.len() == 1,
                 _ => false,
-            },
+            }),
             _ => false,
         }
     }
@@ -219,21 +257,35 @@ impl Search {
     /// Every article matching `query`, unranked.
     fn matches(&self, query: &Query) -> Vec<Hit> {
         // Titles are stored in UTF-8, texts in UTF-16LE.
-        let finders: Vec<Finder<'_>> = query
+        // Per term, a finder per form.
+        let finders: Vec<Vec<Finder<'_>>> = query
             .terms
             .iter()
-            .map(|t| Finder::new(t.text.as_bytes()))
-            .collect();
-        let wide: Vec<Vec<u8>> = query
-            .terms
-            .iter()
-            .map(|t| {
-                let mut out = Vec::new();
-                encode_utf16(&t.text, &mut out);
-                out
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| Finder::new(t.text.as_bytes()))
+                    .collect()
             })
             .collect();
-        let wide_finders: Vec<Finder<'_>> = wide.iter().map(Finder::new).collect();
+        let wide: Vec<Vec<Vec<u8>>> = query
+            .terms
+            .iter()
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| {
+                        let mut out = Vec::new();
+                        encode_utf16(&t.text, &mut out);
+                        out
+                    })
+                    .collect()
+            })
+            .collect();
+        let wide_finders: Vec<Vec<Finder<'_>>> = wide
+            .iter()
+            .map(|forms| forms.iter().map(Finder::new).collect())
+            .collect();
         let exact = query.exact();
         let mut hits = Vec::new();
         let mut scratch = Vec::new();
@@ -269,14 +321,19 @@ impl Search {
                             fold_utf16(text, &mut folded_wide);
                             &folded_wide
                         };
-                        if !wide_finders.iter().all(|f| holds(f, text)) {
+                        if !wide_finders
+                            .iter()
+                            .all(|forms| forms.iter().any(|f| holds(f, text)))
+                        {
                             continue;
                         }
                     }
                     let title = segment.title(doc as usize);
                     out.push(Hit {
                         article: article as usize,
-                        in_title: finders.iter().all(|f| f.find(title).is_some()),
+                        in_title: finders
+                            .iter()
+                            .all(|forms| forms.iter().any(|f| f.find(title).is_some())),
                         rank: segment.rank(doc as usize),
                         segment: s,
                         doc,
@@ -323,11 +380,7 @@ impl Search {
         // paragraph.
         let raw = || utf16_chars(title).chain(utf16_chars(rest));
         let body = utf16_chars(title).count() + 1;
-        let terms: Vec<Vec<char>> = query
-            .terms
-            .iter()
-            .map(|t| t.text.chars().collect())
-            .collect();
+        let terms: Vec<Vec<char>> = query.terms().map(|t| t.chars().collect()).collect();
         let first = first_match(raw().skip(body), &terms)
             .map(|i| i + body)
             .or_else(|| first_match(raw(), &terms))
@@ -430,22 +483,69 @@ fn find_chars(hay: &[char], needle: &[char]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The articles of `segment` that hold every key of every term.
-fn candidates(segment: &Segment, terms: &[Term], scratch: &mut Vec<u32>) -> Vec<u32> {
+/// The articles of `segment` that hold, for every term, every key of one
+/// of its forms.
+fn candidates(segment: &Segment, terms: &[Vec<Term>], scratch: &mut Vec<u32>) -> Vec<u32> {
     let mut result: Option<Vec<u32>> = None;
-    for term in terms {
-        for piece in &term.pieces {
-            let docs = piece_docs(segment, piece, scratch);
-            result = Some(match result {
-                None => docs,
-                Some(prev) => intersect(&prev, &docs),
-            });
-            if result.as_ref().is_some_and(Vec::is_empty) {
-                return Vec::new();
-            }
+    for forms in terms {
+        let mut docs: Vec<u32> = Vec::new();
+        for form in forms {
+            docs = union(&docs, &form_docs(segment, form, scratch));
+        }
+        result = Some(match result {
+            None => docs,
+            Some(prev) => intersect(&prev, &docs),
+        });
+        if result.as_ref().is_some_and(Vec::is_empty) {
+            return Vec::new();
         }
     }
     result.unwrap_or_default()
+}
+
+/// The articles of `segment` that hold every key of `term`.
+fn form_docs(segment: &Segment, term: &Term, scratch: &mut Vec<u32>) -> Vec<u32> {
+    let mut result: Option<Vec<u32>> = None;
+    for piece in &term.pieces {
+        let docs = piece_docs(segment, piece, scratch);
+        result = Some(match result {
+            None => docs,
+            Some(prev) => intersect(&prev, &docs),
+        });
+        if result.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
+    }
+    result.unwrap_or_default()
+}
+
+/// The values in either ascending list, ascending.
+fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() { b.to_vec() } else { a.to_vec() };
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u32> {
@@ -572,6 +672,31 @@ mod tests {
         let mut expected = String::new();
         grams::normalize(text, &mut expected);
         assert_eq!(decode_utf16(&folded), expected);
+    }
+
+    #[test]
+    fn unions() {
+        assert_eq!(union(&[1, 3, 5], &[2, 3, 8]), vec![1, 2, 3, 5, 8]);
+        assert_eq!(union(&[], &[4]), vec![4]);
+        assert_eq!(union(&[4], &[]), vec![4]);
+    }
+
+    #[test]
+    fn a_term_is_looked_for_in_both_scripts() {
+        let forms = |q: &str| -> Vec<Vec<String>> {
+            let query = Query::parse(q).map_err(|e| e.to_string());
+            let query = query.unwrap_or_else(|e| panic!("{q}: {e}"));
+            query
+                .terms
+                .iter()
+                .map(|f| f.iter().map(|t| t.text.clone()).collect())
+                .collect()
+        };
+        assert_eq!(forms("创新"), [["创新", "創新"]]);
+        assert_eq!(forms("發展"), [["發展", "发展"]]);
+        assert_eq!(forms("头发 gdp"), vec![vec!["头发", "頭髮"], vec!["gdp"]]);
+        // Taiwan's forms where they differ from OpenCC's standard ones.
+        assert_eq!(forms("里面"), [["里面", "裏面", "裡面"]]);
     }
 
     #[test]
