@@ -378,3 +378,75 @@ fn the_readers_search_finds_both_scripts_and_the_article_finds_the_stored_form()
         );
     }
 }
+
+/// A Big5 RSS feed of traditional-character news, served on 127.0.0.1.
+fn big5_feed() -> Vec<u8> {
+    let rss = "<?xml version=\"1.0\" encoding=\"Big5\"?>\
+        <rss version=\"2.0\"><channel><title>臺灣時報</title>\
+        <link>http://127.0.0.1/</link><description>測試</description>\
+        <item><title>臺北市推動舊城區更新計畫</title>\
+        <link>http://127.0.0.1/1.html</link>\
+        <pubDate>Fri, 10 Mar 2023 08:00:00 +0800</pubDate>\
+        <description><![CDATA[<p>臺北市政府昨日宣布，將投入經費推動舊城區更新計畫。</p>\
+        <p>居民代表說：「這些老房子陪伴了好幾代人。」</p>]]></description></item>\
+        </channel></rss>";
+    let (bytes, _, unmappable) = encoding_rs::BIG5.encode(rss);
+    assert!(!unmappable, "the feed is all Big5");
+    bytes.into_owned()
+}
+
+#[test]
+fn a_big5_traditional_feed_is_fetched_and_shown_simplified_in_the_reader() {
+    use common::server::{Response, Server};
+    use kanbao::ui::app::{App, Prefs};
+    use kanbao::ui::archive::Archive;
+    use kanbao::ui::update::{Msg, update};
+
+    let server = Server::start();
+    server.route(
+        "/big5.xml",
+        Response::ok(big5_feed()).header("Content-Type", "application/rss+xml"),
+    );
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("config.toml");
+    let text = format!(
+        "[text]\nscript = \"simplified\"\n\n[[feeds]]\nid = \"tw\"\ntitle = \"臺灣時報\"\n\
+         kind = \"feed\"\nurl = \"{}\"\nstore = \"store\"\n",
+        server.url("/big5.xml")
+    );
+    std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let config =
+        kanbao::config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let outcome = kanbao::feed::fetch::fetch_feed(&config.feeds[0], false);
+    assert!(
+        matches!(outcome, kanbao::feed::report::Outcome::Stored(_)),
+        "fetched: {outcome:?}"
+    );
+
+    let library = kanbao::library::Library::load(&config);
+    assert_eq!(library.warnings, [], "the item loads cleanly");
+    // Stored as the feed wrote it…
+    let stored = &library.articles[0];
+    assert_eq!(stored.display_title(), "臺北市推動舊城區更新計畫");
+    // …and shown simplified, the headline in the list and the text in the
+    // reader.
+    let prefs = Prefs::from_config(&config, false);
+    let mut app = App::new(
+        Archive::new(library, kanbao::marks::Marks::default(), Vec::new(), None),
+        prefs,
+    );
+    update(&mut app, Msg::Resize(80, 24));
+    let list = text_of(&screen(&app));
+    assert!(list.contains("台北市推动旧城区更新计划"), "{list}");
+    press(&mut app, "\n");
+    let shown: Vec<&str> = app.reader.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        shown.first(),
+        Some(&"台北市推动旧城区更新计划"),
+        "{shown:?}"
+    );
+    let body = shown.join("");
+    assert!(body.contains("台北市政府昨日宣布"), "{shown:?}");
+    assert!(body.contains("这些老房子陪伴了好几代人"), "{shown:?}");
+    assert!(!body.contains("臺北"), "{shown:?}");
+}

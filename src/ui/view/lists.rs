@@ -14,9 +14,12 @@ use super::super::update::sticky_feed;
 use super::style::Styles;
 use super::text::{fill, put};
 
-fn header(buf: &mut Buffer, pane: Pane, title: &str, focused: bool, styles: &Styles, amb: u8) {
+/// A pane's header, in the reader's script like everything else shown.
+fn header(buf: &mut Buffer, pane: Pane, title: &str, focused: bool, app: &App, styles: &Styles) {
+    let amb = app.prefs.text.ambiguous_width.columns();
     let style = if focused { styles.header } else { styles.dim };
-    let title = truncate(title, usize::from(pane.header.width), amb);
+    let title = app.prefs.text.script.convert(title);
+    let title = truncate(&title, usize::from(pane.header.width), amb);
     put(buf, pane.header, 0, &[(&title, style)], amb);
 }
 
@@ -29,7 +32,7 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         View::All => "版面 Sections".to_owned(),
         view => format!("版面 Sections · {}", view.label()),
     };
-    header(buf, pane, &title, focused, styles, amb);
+    header(buf, pane, &title, focused, app, styles);
     let width = usize::from(pane.body.width);
     let height = usize::from(pane.body.height);
     let sticky = sticky_feed(app, height);
@@ -138,7 +141,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         (false, None) => format!("{label} · {} 篇{view}", visible.len()),
         (true, None) => "文章 Articles".to_owned(),
     };
-    header(buf, pane, &title, focused, styles, amb);
+    header(buf, pane, &title, focused, app, styles);
     let width = usize::from(pane.body.width);
     if visible.is_empty() {
         let why;

@@ -34,11 +34,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, shown: Shown, styles: &Styl
         Overlay::Help => " 按键 Keys (? or Esc to close) ",
         Overlay::Warnings => " 警告 Warnings (Esc to close) ",
     };
+    let title = app.prefs.text.script.convert(title);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(styles.border)
         .title(truncate(
-            title,
+            &title,
             usize::from(rect.width.saturating_sub(2)),
             amb,
         ));

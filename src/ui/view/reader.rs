@@ -14,6 +14,8 @@ use super::text::put;
 
 pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
     let amb = app.prefs.text.ambiguous_width.columns();
+    // The pane's labels in the reader's script, like the text.
+    let script = app.prefs.text.script;
     let r = &app.reader;
     let focused = app.focus == Focus::Reader;
     let header_style = if focused { styles.header } else { styles.dim };
@@ -23,7 +25,10 @@ pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             buf,
             pane.header,
             0,
-            &[(&truncate("阅读 Reader", width, amb), header_style)],
+            &[(
+                &truncate(&script.convert("阅读 Reader"), width, amb),
+                header_style,
+            )],
             amb,
         );
         return;
@@ -36,6 +41,7 @@ pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         format!("{}%", r.percent())
     };
     let label = if r.opened { "阅读" } else { "预览" };
+    let (label, position) = (script.convert(label), script.convert(&position));
     let room = width.saturating_sub(str_width(&position, amb) + 1);
     let left = truncate(&format!(" {label}"), room, amb);
     let pad = " ".repeat(width.saturating_sub(str_width(&left, amb) + str_width(&position, amb)));

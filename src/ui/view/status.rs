@@ -70,10 +70,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         } else {
             "本版"
         };
+        // The labels in the reader's script; the query echoed as typed.
+        let scope = app
+            .prefs
+            .text
+            .script
+            .convert(&format!("范围：{scope} ({} 切换)", key(Action::Scope)))
+            .into_owned();
         format!(
-            " /{}▏ Enter keep · Esc clear · 范围：{scope} ({} 切换)",
-            app.archive.query(),
-            key(Action::Scope)
+            " /{}▏ Enter keep · Esc clear · {scope}",
+            app.archive.query()
         )
     } else if let Some(message) = &app.status.message {
         format!(" {}", sanitize(message))
