@@ -96,9 +96,58 @@ impl Script {
             Script::ZhTw => (&S2TW, BuiltinConfig::S2tw),
             Script::ZhHk => (&S2HK, BuiltinConfig::S2hk),
         };
-        cell.get_or_init(|| OpenCC::from_config(config).ok())
-            .as_ref()
+        built(cell, config)
     }
+}
+
+/// The converter of `config`, built on first use; none were the built-in
+/// dictionaries ever unreadable.
+fn built(
+    cell: &'static OnceLock<Option<OpenCC>>,
+    config: BuiltinConfig,
+) -> Option<&'static OpenCC> {
+    cell.get_or_init(|| OpenCC::from_config(config).ok())
+        .as_ref()
+}
+
+/// `text` in every script a search looks for it in: as given, simplified,
+/// traditional, and traditional as written in Taiwan and in Hong Kong
+/// (phrase by phrase, as [`Script::convert`] converts), without repeats,
+/// the given form first.
+///
+/// Built for a command's start-up: the phrase dictionary from simplified
+/// (the one costly to load, about 1 ms) is loaded once and the regional
+/// forms are derived from its result, where [`Script::convert`] would
+/// load it three times over.
+pub fn forms(text: &str) -> Vec<String> {
+    static S2T: OnceLock<Option<OpenCC>> = OnceLock::new();
+    static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
+    static T2TW: OnceLock<Option<OpenCC>> = OnceLock::new();
+    static T2HK: OnceLock<Option<OpenCC>> = OnceLock::new();
+    let mut forms = vec![text.to_owned()];
+    if text.is_ascii() {
+        return forms;
+    }
+    let mut add = |form: String| {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    };
+    let convert = |cell, config, text: &str| built(cell, config).map(|c| c.convert(text));
+    let Some(simplified) = convert(&T2S, BuiltinConfig::T2s, text) else {
+        return forms;
+    };
+    add(simplified.clone());
+    let Some(traditional) = convert(&S2T, BuiltinConfig::S2t, &simplified) else {
+        return forms;
+    };
+    add(traditional.clone());
+    for (cell, config) in [(&T2TW, BuiltinConfig::T2tw), (&T2HK, BuiltinConfig::T2hk)] {
+        if let Some(regional) = convert(cell, config, &traditional) {
+            add(regional);
+        }
+    }
+    forms
 }
 
 #[cfg(test)]
@@ -123,6 +172,39 @@ mod tests {
     #[case::mixed(Script::Traditional, "2024年GDP增长5%", "2024年GDP增長5%")]
     fn converts(#[case] script: Script, #[case] text: &str, #[case] want: &str) {
         assert_eq!(script.convert(text), want);
+    }
+
+    #[rstest]
+    #[case::simplified("创新", &["创新", "創新"])]
+    #[case::traditional("發展", &["發展", "发展"])]
+    #[case::phrase("头发", &["头发", "頭髮"])]
+    #[case::regional("里面", &["里面", "裏面", "裡面"])]
+    #[case::regional_typed("裡面", &["裡面", "里面", "裏面"])]
+    #[case::nothing_to_convert("科技", &["科技"])]
+    #[case::ascii("gdp", &["gdp"])]
+    fn forms_a_search_looks_for(#[case] text: &str, #[case] want: &[&str]) {
+        assert_eq!(super::forms(text), want);
+    }
+
+    /// Simplified text is found in whatever script it is shown in, and
+    /// traditional text in its simplified form.
+    #[test]
+    fn the_forms_are_what_each_script_shows() {
+        for text in ["头发与发展", "里面的着装", "计划与台湾", "开放中文转换"]
+        {
+            let forms = super::forms(text);
+            for script in Script::ALL {
+                let shown = script.convert(text);
+                assert!(
+                    forms.iter().any(|f| *f == shown),
+                    "{script:?} {shown} not in {forms:?}"
+                );
+            }
+        }
+        for text in ["計畫與台灣", "頭髮與發展", "裡面的著裝"] {
+            let shown = Script::Simplified.convert(text);
+            assert!(super::forms(text).iter().any(|f| *f == shown), "{shown}");
+        }
     }
 
     #[test]

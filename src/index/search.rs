@@ -9,7 +9,7 @@ use memchr::memmem::Finder;
 
 use super::grams::{self, Piece, Term};
 use super::segment::{Rank, Segment, encode_utf16, utf16_chars};
-use crate::script::Script;
+use crate::script;
 
 /// Bytes of text a search reads before it lets their pages go.
 const RELEASE_BYTES: usize = 8 << 20;
@@ -88,7 +88,7 @@ pub struct Snippet {
 ///
 /// Each term of the query is looked for in every script it can be
 /// written in: the query as typed, and its OpenCC simplified, traditional,
-/// Taiwan and Hong Kong forms ([`Script::convert`], phrase by phrase), so
+/// Taiwan and Hong Kong forms ([`script::forms`], phrase by phrase), so
 /// that `创新` finds `創新` and `發展` finds `发展`. An article holds a term
 /// when it holds any of its forms; what is marked is the form it holds, so
 /// highlights are on the stored characters.
@@ -97,14 +97,6 @@ pub struct Query {
     /// Per term of the query, its forms (the typed one first, no repeats).
     terms: Vec<Vec<Term>>,
 }
-
-/// The scripts a query term is also looked for in.
-const FOLDED: [Script; 4] = [
-    Script::Simplified,
-    Script::Traditional,
-    Script::ZhTw,
-    Script::ZhHk,
-];
 
 impl Query {
     pub fn parse(query: &str) -> Result<Query, QueryError> {
@@ -115,12 +107,9 @@ impl Query {
         let terms = typed
             .into_iter()
             .map(|term| {
+                let others = script::forms(&term.text);
                 let mut forms = vec![term];
-                for script in FOLDED {
-                    let text = script.convert(&forms[0].text);
-                    if forms.iter().any(|f| f.text == text) {
-                        continue;
-                    }
+                for text in others.into_iter().skip(1) {
                     // A conversion that would split or merge the term is
                     // no form of it.
                     if let [form] = grams::terms(&text).as_slice()
