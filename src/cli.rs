@@ -1139,8 +1139,26 @@ fn search(
     out: &mut impl Write,
 ) -> Result<Outcome, Error> {
     let config = load_config(config_path)?;
-    let parsed = index::search::Query::parse(query)?;
-    let (snapshot, found) = open_snapshot_with(&config, fresh, |s| s.search(&parsed, limit));
+    // The query's forms in every script need the converters' dictionaries
+    // loaded (a few milliseconds): that is done on a thread while the index
+    // opens. A query with nothing to search fails first.
+    index::search::Query::parse_typed(query)?;
+    let (sender, forms) = std::sync::mpsc::channel();
+    let owned = query.to_owned();
+    std::thread::spawn(move || sender.send(index::search::Query::parse(&owned)));
+    let parsed = std::sync::OnceLock::new();
+    let query_of = || {
+        parsed.get_or_init(|| {
+            forms
+                .recv()
+                .unwrap_or_else(|_| index::search::Query::parse(query))
+        })
+    };
+    let (snapshot, found) = open_snapshot_with(&config, fresh, |s| match query_of() {
+        Ok(q) => s.search(q, limit),
+        Err(_) => Default::default(),
+    });
+    let parsed = query_of().clone()?;
     let count = found.count;
     let snippet = |hit| snapshot.snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
     if json {

@@ -99,6 +99,18 @@ pub struct Query {
 }
 
 impl Query {
+    /// The query with its terms as typed only, in no other script: what
+    /// [`Query::parse`] checks before it looks up the other forms.
+    pub fn parse_typed(query: &str) -> Result<Query, QueryError> {
+        let typed = grams::terms(query);
+        if typed.is_empty() {
+            return Err(QueryError::NothingToSearch);
+        }
+        Ok(Query {
+            terms: typed.into_iter().map(|t| vec![t]).collect(),
+        })
+    }
+
     pub fn parse(query: &str) -> Result<Query, QueryError> {
         let typed = grams::terms(query);
         if typed.is_empty() {

@@ -32,6 +32,7 @@ pub struct Snapshot {
 }
 
 /// The hits of a search, the first ones read.
+#[derive(Default)]
 pub struct Found {
     /// How many articles match.
     pub count: usize,
