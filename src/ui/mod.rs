@@ -139,19 +139,20 @@ pub fn run(config: &Config) -> Result<(), Error> {
             .and_then(|mut tty| probe::ambiguous_width(&mut tty, probe::DEADLINE));
         app.prefs.text.ambiguous_width = AmbiguousWidth::Columns(answer.unwrap_or(1));
     }
-    let terminal = pictures::Terminal::from_env();
-    if terminal.worth_asking(config.ui.images) {
-        let answers = std::fs::File::options()
+    // Which protocol draws photos: asked of the terminal only for `auto`
+    // outside tmux, within the same deadline.
+    let screen = pictures::Terminal::from_env();
+    let answers = if screen.worth_asking(config.ui.images) {
+        std::fs::File::options()
             .read(true)
             .write(true)
             .open("/dev/tty")
-            .map(|mut tty| probe::graphics(&mut tty, probe::DEADLINE))
-            .unwrap_or_default();
-        app.prefs.graphics = pictures::choose(config.ui.images, &terminal, &answers);
+            .map(|mut tty| probe::graphics(&mut tty, probe::DEADLINE, screen.may_be_kitty()))
+            .unwrap_or_default()
     } else {
-        app.prefs.graphics =
-            pictures::choose(config.ui.images, &terminal, &probe::Answers::default());
-    }
+        probe::Answers::default()
+    };
+    app.prefs.graphics = pictures::choose(config.ui.images, &screen, &answers);
     let result = terminal::watch_signals()
         .map_err(Error::Signals)
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));

@@ -62,6 +62,8 @@ pub struct Terminal {
     pub program: String,
     /// `TMUX` is set.
     pub tmux: bool,
+    /// `KITTY_WINDOW_ID` is set: kitty itself.
+    pub kitty_window: bool,
 }
 
 impl Terminal {
@@ -71,7 +73,17 @@ impl Terminal {
             term: var("TERM"),
             program: var("TERM_PROGRAM"),
             tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+            kitty_window: std::env::var_os("KITTY_WINDOW_ID").is_some_and(|v| !v.is_empty()),
         }
+    }
+
+    /// A terminal that may draw kitty graphics, by its own account: only
+    /// these are sent the kitty query.
+    pub fn may_be_kitty(&self) -> bool {
+        self.kitty_window
+            || self.term.contains("kitty")
+            || self.term.contains("ghostty")
+            || ["ghostty", "WezTerm"].contains(&self.program.as_str())
     }
 
     /// Inside tmux (or screen), whatever the terminal outside draws.
@@ -310,6 +322,7 @@ mod tests {
             term: term.to_owned(),
             program: program.to_owned(),
             tmux,
+            kitty_window: false,
         }
     }
 
@@ -377,6 +390,20 @@ mod tests {
             choose(setting, &terminal("xterm-kitty", "", false), &KITTY),
             expected
         );
+    }
+
+    #[rstest]
+    #[case::kitty_by_its_term("xterm-kitty", "", true)]
+    #[case::ghostty_by_its_program("xterm-256color", "ghostty", true)]
+    #[case::wezterm_by_its_program("xterm-256color", "WezTerm", true)]
+    #[case::plain_xterm("xterm-256color", "", false)]
+    #[case::vscode("xterm-256color", "vscode", false)]
+    fn only_kitty_like_terminals_get_the_kitty_query(
+        #[case] term: &str,
+        #[case] program: &str,
+        #[case] asked: bool,
+    ) {
+        assert_eq!(terminal(term, program, false).may_be_kitty(), asked);
     }
 
     #[rstest]

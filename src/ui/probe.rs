@@ -13,7 +13,9 @@
 //! crossterm's own parser. Then the corner is cleared.
 //!
 //! [`graphics`] asks, within the same kind of deadline, whether the
-//! terminal draws kitty graphics (a query image, answered `OK`), how large
+//! terminal draws kitty graphics (a query image, answered `OK`; asked only
+//! of terminals that name themselves kitty-like, since an answer after the
+//! deadline would arrive as typed text), how large
 //! its cells are in pixels (`ESC [ 16 t`), and its device attributes
 //! (`ESC [ c`, which every terminal answers, and whose `4` means sixel);
 //! the answer to the last ends the wait. What the answers mean for the
@@ -93,11 +95,16 @@ pub struct Answers {
     pub complete: bool,
 }
 
-/// The kitty graphics query (a 1×1 image, query only), the cell size in
-/// pixels, the primary device attributes.
-const GRAPHICS_QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[16t\x1b[c";
+/// The kitty graphics query: a 1×1 image, query only. Sent only to a
+/// terminal that names itself as one that may answer it: a late answer
+/// (past the deadline) would reach the keys as text.
+const KITTY_QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\";
 
-/// Reads what a terminal answered to [`GRAPHICS_QUERY`] (keys typed
+/// The cell size in pixels, then the primary device attributes, which
+/// every terminal answers, last.
+const GRAPHICS_QUERY: &[u8] = b"\x1b[16t\x1b[c";
+
+/// Reads what a terminal answered to the graphics queries (keys typed
 /// meanwhile may be mixed in).
 pub fn graphics_answers(reply: &[u8]) -> Answers {
     let mut answers = Answers::default();
@@ -132,15 +139,16 @@ pub fn graphics_answers(reply: &[u8]) -> Answers {
     answers
 }
 
-/// Asks `tty` (in raw mode) the graphics queries and reads the answers for
-/// at most `deadline`.
-pub fn graphics(tty: &mut File, deadline: Duration) -> Answers {
+/// Asks `tty` (in raw mode) the graphics queries, the kitty one only when
+/// `kitty`, and reads the answers for at most `deadline`.
+pub fn graphics(tty: &mut File, deadline: Duration, kitty: bool) -> Answers {
     let start = Instant::now();
-    if tty
-        .write_all(GRAPHICS_QUERY)
-        .and_then(|()| tty.flush())
-        .is_err()
-    {
+    let query = if kitty {
+        [KITTY_QUERY, GRAPHICS_QUERY].concat()
+    } else {
+        GRAPHICS_QUERY.to_vec()
+    };
+    if tty.write_all(&query).and_then(|()| tty.flush()).is_err() {
         return Answers::default();
     }
     let mut reply = Vec::new();
