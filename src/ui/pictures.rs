@@ -24,7 +24,7 @@ use ratatui_image::sliced::SlicedProtocol;
 
 use crate::config::Images;
 use crate::photo::fit;
-use crate::typeset::{Line, Role, truncate};
+use crate::typeset::{Line, Role, sanitize, truncate};
 
 use super::probe::Answers;
 
@@ -285,7 +285,8 @@ pub fn with_pictures(
             let block = line.block;
             let note = |text: String| Line {
                 role: Role::PictureNote { photo },
-                text: truncate(&text, usize::from(area.0), ambiguous),
+                // A reason may quote the address as stored.
+                text: truncate(&sanitize(&text), usize::from(area.0), ambiguous),
                 block,
             };
             match pictures.items.get(photo).cloned().flatten() {
@@ -471,6 +472,12 @@ mod tests {
             again[14]
         );
         assert!(crate::typeset::str_width(&again[14].text, 1) <= 30);
+        // A reason quoting a stored address carries no escape to the screen.
+        pictures.items[1] = Some(Picture::Note(
+            "invalid url \"\u{1b}]0;pwned\u{7}x\"".to_owned(),
+        ));
+        let quoted = with_pictures(again.clone(), &pictures, Some(HALFBLOCKS), (60, 10), 1);
+        assert!(!quoted[14].text.contains('\u{1b}'), "{:?}", quoted[14]);
         // No photos wanted (a preview, or images off): the lines as laid out.
         pictures.article = None;
         assert_eq!(
