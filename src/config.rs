@@ -259,6 +259,22 @@ pub struct Ui {
     /// column is centred in a wider pane. 0 uses the whole pane.
     #[serde(deserialize_with = "measure")]
     pub measure: u8,
+    /// How the reader shows the photos of an opened article.
+    pub images: Images,
+}
+
+/// `[ui] images`: how the reader shows photos above their captions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Images {
+    /// The best the terminal draws: kitty graphics, iTerm2 or sixel when
+    /// it answers that it can, Unicode half-blocks elsewhere (and in tmux).
+    #[default]
+    Auto,
+    /// Unicode half-blocks, which every colour terminal draws.
+    Halfblocks,
+    /// No photos: captions only, and nothing fetched.
+    Off,
 }
 
 impl Default for Ui {
@@ -267,6 +283,7 @@ impl Default for Ui {
             mouse: true,
             browser: None,
             measure: 40,
+            images: Images::Auto,
         }
     }
 }

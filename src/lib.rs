@@ -33,9 +33,10 @@
 //!   atomic, model.
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
 //!   workers → feed, index, library, marks, typeset, config, keymap,
-//!   browser, script, sanitize, model.
+//!   browser, script, sanitize, photo, model.
 //! - [`feed`]: web feeds and e-paper editions, the network side — HTTP,
-//!   fetching into stores, OPML → source, config, atomic, io_message.
+//!   fetching into stores, photos into the image cache, OPML → source,
+//!   config, atomic, io_message.
 //! - [`index`]: the archive's index under the cache folder — start-up
 //!   without parsing, Chinese full-text search → library, source, config,
 //!   atomic, io_message, model.
@@ -57,6 +58,8 @@
 //!   no shell → sanitize.
 //! - [`keymap`]: actions and the keys bound to them (`[keys]` in config.toml).
 //! - [`model`]: plain data — [`model::Article`], [`model::Byline`], [`model::Photo`].
+//! - [`photo`]: a photo's bytes → pixels, checked before decoding (no
+//!   decompression bombs), and the cells a picture takes.
 //! - [`sanitize`]: strips control characters and escape sequences from stored text.
 //! - [`script`]: simplified ⇄ traditional conversion for display (OpenCC).
 //! - [`atomic`]: crash-safe file writes (temporary file, fsync, rename).
@@ -76,6 +79,7 @@ pub mod keymap;
 pub mod library;
 pub mod marks;
 pub mod model;
+pub mod photo;
 pub mod sanitize;
 pub mod script;
 pub mod source;

@@ -1018,3 +1018,40 @@ fn opening_an_article_without_its_text_asks_the_loop_to_read_it() {
         "the text is laid out once read"
     );
 }
+
+/// Photos are fetched for the article opened, never for the one the
+/// reader pane previews while the lists are browsed (at 120 columns the
+/// pane is there); leaving the article forgets them, and a resize asks for
+/// them again at the new size.
+#[test]
+fn photos_are_asked_for_only_when_an_article_is_opened() {
+    let mut app = sample_at(120, 40);
+    for article in &mut app.archive.articles {
+        for (n, photo) in article.photos.iter_mut().enumerate() {
+            photo.url = Some(format!("http://127.0.0.1/{n}.png"));
+        }
+    }
+    let photos = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Photos { .. }))
+            .count()
+    };
+    let browsed = press(&mut app, "jjkj");
+    assert!(app.reader.article.is_some(), "the pane previews an article");
+    assert_eq!(photos(&browsed), 0, "{browsed:?}");
+    assert!(app.reader.pictures.article.is_none());
+    let opened = press(&mut app, "\n");
+    assert_eq!(photos(&opened), 1, "{opened:?}");
+    assert!(app.reader.lines.iter().any(|l| l.text == "[图 1 载入中…]"));
+    // Scrolling asks nothing more.
+    assert_eq!(photos(&press(&mut app, "jjG")), 0);
+    // Another size: asked again, to fit.
+    let resized = update(&mut app, Msg::Resize(100, 30));
+    assert_eq!(photos(&resized), 1, "{resized:?}");
+    // Back to the list: the preview shows the captions alone.
+    let back = press(&mut app, "q");
+    assert_eq!(photos(&back), 0);
+    assert!(app.reader.pictures.article.is_none());
+    assert!(!app.reader.lines.iter().any(|l| l.text.starts_with("[图 1")));
+}

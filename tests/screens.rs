@@ -47,6 +47,61 @@ fn reader_at_the_photo_captions(#[case] width: u16, #[case] height: u16) {
     insta::assert_snapshot!(format!("captions_{width}x{height}"), screen(&app).backend());
 }
 
+/// The photo section with pictures: opening the article asks for its
+/// photos (never before); one arrives and shows in half-blocks above its
+/// caption, one is a note, the rest wait under `[图 N 载入中…]`.
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn reader_with_photos(#[case] width: u16, #[case] height: u16) {
+    use kanbao::ui::pictures::{HALFBLOCKS, Shown, encode};
+    use kanbao::ui::update::Effect;
+    let mut app = sample(width, height);
+    for article in &mut app.archive.articles {
+        for (n, photo) in article.photos.iter_mut().enumerate() {
+            photo.url = Some(format!("http://127.0.0.1/{n}.png"));
+        }
+    }
+    let asked = press(&mut app, "jj");
+    assert!(
+        !asked.iter().any(|e| matches!(e, Effect::Photos { .. })),
+        "nothing fetched before the article opens: {asked:?}"
+    );
+    let asked = press(&mut app, "\n");
+    let Some(&Effect::Photos { index, area }) =
+        asked.iter().find(|e| matches!(e, Effect::Photos { .. }))
+    else {
+        panic!("opening asks for the photos: {asked:?}");
+    };
+    let id = app.archive.articles[index].id.clone();
+    let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([(y * 255 / 240) as u8, (x * 255 / 320) as u8, 128])
+    }));
+    let size = kanbao::photo::fit((320, 240), HALFBLOCKS.cell, area.0, area.1);
+    let encoded = encode(image, HALFBLOCKS, size).unwrap_or_else(|e| panic!("{e}"));
+    update(
+        &mut app,
+        Msg::Picture {
+            article: id.clone(),
+            photo: 0,
+            result: Ok(Shown {
+                pixels: (320, 240),
+                encoded,
+            }),
+        },
+    );
+    update(
+        &mut app,
+        Msg::Picture {
+            article: id,
+            photo: 1,
+            result: Err("HTTP 404 Not Found; check the url".to_owned()),
+        },
+    );
+    press(&mut app, "G");
+    insta::assert_snapshot!(format!("photos_{width}x{height}"), screen(&app).backend());
+}
+
 #[rstest]
 #[case::w80x24(80, 24)]
 #[case::w41x15(41, 15)]

@@ -1614,3 +1614,315 @@ fn t_shows_the_text_in_traditional_and_back(#[case] width: u16, #[case] height: 
     assert_eq!(status, 0, "{screen}");
     assert_terminal_restored(&tmux, &screen);
 }
+
+/// A PNG of `width` × `height` pixels, a gradient from top to bottom, so
+/// that every half-block cell has two colours.
+fn gradient_png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let v = (y * 255 / height.max(1)) as u8;
+        image::Rgb([v, 255 - v, (x * 255 / width.max(1)) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG encoded");
+    out.into_inner()
+}
+
+/// A PNG whose header claims `width` × `height` pixels (its checksums
+/// right), followed by a little image data (a zlib stream of stored zeros)
+/// and its end: a decompression bomb before it is inflated.
+fn bomb_png(width: u32, height: u32) -> Vec<u8> {
+    let crc = |chunk: &[u8]| common::server::gzip::crc32(chunk.iter().copied());
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    let zeros = [0u8; 64];
+    let (a, b) = zeros.iter().fold((1u32, 0u32), |(a, b), &x| {
+        let a = (a + u32::from(x)) % 65_521;
+        (a, (b + a) % 65_521)
+    });
+    let mut data = vec![0x78, 0x01, 1, 64, 0, !64, 0xff];
+    data.extend(zeros);
+    data.extend(((b << 16) | a).to_be_bytes());
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, body) in [
+        (b"IHDR", &header[..]),
+        (b"IDAT", &data[..]),
+        (b"IEND", &[][..]),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend(body);
+        bytes.extend((body.len() as u32).to_be_bytes());
+        bytes.extend(&chunk);
+        bytes.extend(crc(&chunk).to_be_bytes());
+    }
+    bytes
+}
+
+/// A feed whose store holds one item with `photos` (address, caption), and
+/// a config for it with `extra` lines in the feed's table and `ui` lines in
+/// `[ui]`. Returns the folder and the config's path.
+fn photo_feed(photos: &[(String, &str)], extra: &str, ui: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = dir.path().join("store");
+    std::fs::create_dir_all(&store).expect("store folder");
+    let mut item = String::from(
+        "+++\nguid = \"http://127.0.0.1/news/1.html\"\ntitle = \"城市书房年内再建二十家\"\n\
+         published = \"2023-03-08T10:00:00+08:00\"\ncategory = \"快讯\"\n",
+    );
+    for (url, caption) in photos {
+        item.push_str(&format!(
+            "\n[[photos]]\nurl = {url:?}\ncaption = {caption:?}\n"
+        ));
+    }
+    item.push_str("+++\n\n市文化广电和旅游局透露，今年全市将再建成二十家城市书房。\n");
+    let mut bundle = String::new();
+    kanbao::source::bundle::push_item(&mut bundle, "http://127.0.0.1/news/1.html", &item);
+    std::fs::write(store.join("items-2023-03-08.txt"), bundle).expect("items written");
+    let config = dir.path().join("config.toml");
+    let text = format!(
+        "[[feeds]]\nid = \"news\"\ntitle = \"测试快讯\"\nkind = \"feed\"\n\
+         url = \"http://127.0.0.1:9/feed.xml\"\nstore = {:?}\n{extra}\n[ui]\n{ui}\n",
+        store.to_string_lossy()
+    );
+    std::fs::write(&config, text).expect("config written");
+    (dir, config)
+}
+
+/// Half-block cells: what a picture is drawn with in tmux.
+fn half_blocks(row: &str) -> usize {
+    row.chars().filter(|c| matches!(c, '▀' | '▄')).count()
+}
+
+/// Photos from a server on 127.0.0.1, in a real terminal: opening the
+/// article fetches them; each shows in half-blocks above its caption, the
+/// captions whole, no row wider than the window; scrolling counts the
+/// pictures' rows (the end of the text is reached, nothing more).
+#[rstest::rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn photos_show_in_half_blocks_above_their_captions(#[case] width: u16, #[case] height: u16) {
+    let server = Server::start();
+    server
+        .route(
+            "/a.png",
+            Response::ok(gradient_png(320, 240)).header("Content-Type", "image/png"),
+        )
+        .route(
+            "/b.png",
+            Response::ok(gradient_png(600, 200)).header("Content-Type", "image/png"),
+        );
+    let photos = [
+        (server.url("/a.png"), "城市书房外景。"),
+        (server.url("/b.png"), "读者在书房阅读。"),
+    ];
+    let (_dir, config) = photo_feed(&photos, "", "");
+    let Some(tmux) = Tmux::start_with(&format!("photos-{width}"), width, height, &config) else {
+        return;
+    };
+    tmux.wait_for("the item listed", |s| s.contains("城市书房年内再建二十家"));
+    // Browsing the lists fetches nothing, even with the article previewed.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the article open and a picture in it", |s| {
+        s.header().contains("阅读") && s.rows.iter().any(|r| half_blocks(r) > 0)
+    });
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for("both pictures above their captions", |s| {
+        let rows = s.reader_text();
+        let above = |caption: &str| {
+            rows.iter()
+                .position(|r| r.contains(caption))
+                .is_some_and(|at| at > 0 && half_blocks(rows[at - 1]) > 0)
+        };
+        above("图2 读者在书房阅读。")
+    });
+    assert_sane(&screen, width);
+    assert!(screen.contains("图2 读者在书房阅读。"), "{screen}");
+    // The second picture is three times as wide as high: its rows are
+    // half-block rows no wider than the text.
+    let rows = screen.reader_text();
+    let caption = rows
+        .iter()
+        .position(|r| r.contains("图2"))
+        .expect("caption 2 shown");
+    let picture: Vec<&&str> = rows[..caption]
+        .iter()
+        .rev()
+        .take_while(|r| half_blocks(r) > 0)
+        .collect();
+    assert!(!picture.is_empty(), "{screen}");
+    let cells = half_blocks(picture[0]);
+    assert!(
+        cells > picture.len() * 2,
+        "a wide picture is wide: {cells} cells by {} rows:\n{screen}",
+        picture.len()
+    );
+    assert_eq!(screen.percent(), Some(100), "{screen}");
+    // From the top, a line at a time: the first picture and its caption
+    // come into view (a picture cut by the top edge is drawn from the row
+    // shown).
+    tmux.keys(&["g"]);
+    let under_its_picture = |s: &Screen| {
+        let rows = s.reader_text();
+        rows.iter()
+            .position(|r| r.contains("图1 城市书房外景。"))
+            .is_some_and(|at| at > 0 && half_blocks(rows[at - 1]) > 0)
+    };
+    let mut screen = tmux.capture();
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(100));
+        screen = tmux.capture();
+        if under_its_picture(&screen) {
+            break;
+        }
+        tmux.keys(&["j"]);
+    }
+    assert!(under_its_picture(&screen), "{screen}");
+    assert_sane(&screen, width);
+    // A resize fits the pictures again, without a key pressed: the rows
+    // go blank until the worker brings them at the new size.
+    let (wider, taller) = (width + 19, height + 5);
+    tmux.resize(wider, taller);
+    let screen = tmux.wait_for("the pictures at the new size", |s| {
+        s.rows.len() == usize::from(taller)
+            && s.rows.iter().any(|r| half_blocks(r) > 0)
+            && s.rows.iter().all(|r| str_width(r, 1) <= usize::from(wider))
+    });
+    assert_sane(&screen, wider);
+    let requested: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(requested, ["/a.png", "/b.png"], "each picture fetched once");
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
+    // Kept in the image cache.
+    let cached = std::fs::read_dir(tmux.home.path().join("cache/kanbao/images"))
+        .map(|d| d.flatten().count())
+        .unwrap_or(0);
+    assert_eq!(cached, 2);
+}
+
+/// Every way a photo can fail gives its one-line note in the picture's
+/// place, the caption still under it, while every key is answered within
+/// [`ANSWER`]: a decompression bomb (100,000 × 100,000 pixels in 150
+/// bytes), a 404, an HTML page served as the picture, a PNG cut short,
+/// and a server slower than the feed's timeout.
+#[test]
+fn broken_photos_are_notes_and_the_reader_keeps_answering() {
+    let _timing = TIMING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let server = Server::start();
+    let whole = gradient_png(320, 240);
+    server
+        .route(
+            "/bomb.png",
+            Response::ok(bomb_png(100_000, 100_000)).header("Content-Type", "image/png"),
+        )
+        .route(
+            "/page.png",
+            Response::ok("<!DOCTYPE html><html><body>not here</body></html>")
+                .header("Content-Type", "text/html; charset=utf-8"),
+        )
+        .route(
+            "/cut.png",
+            Response::ok(&whole[..whole.len() / 2]).header("Content-Type", "image/png"),
+        )
+        .route(
+            "/slow.png",
+            Response::ok(&whole)
+                .header("Content-Type", "image/png")
+                .delay(Duration::from_secs(8)),
+        );
+    let photos = [
+        (server.url("/slow.png"), "慢图。"),
+        (server.url("/bomb.png"), "炸弹图。"),
+        (server.url("/missing.png"), "缺图。"),
+        (server.url("/page.png"), "网页图。"),
+        (server.url("/cut.png"), "残图。"),
+    ];
+    let (_dir, config) = photo_feed(&photos, "timeout = 3", "");
+    let (width, height) = (140, 40);
+    let Some(tmux) = Tmux::start_with("photo-notes", width, height, &config) else {
+        return;
+    };
+    tmux.wait_for("the item listed", |s| s.contains("城市书房年内再建二十家"));
+    tmux.keys(&["Enter"]);
+    let mut screen = tmux.wait_for("the slow photo loading", |s| {
+        s.header().contains("阅读") && s.contains("[图 1 载入中…]")
+    });
+    // While the slow server holds the worker, the keys are answered.
+    for key in ["q", "Enter", "?", "Escape", "q", "Enter"] {
+        screen = tmux.answered(key, &screen, "the key's answer", |s| {
+            !s.contains("[图 1 未能显示")
+        });
+    }
+    assert!(screen.contains("[图 1 载入中…]"), "{screen}");
+    let screen = tmux.wait_for("every note", |s| {
+        [
+            "[图 1 未能显示：timed out after 3 s",
+            "[图 2 未能显示：100000 × 100000 pixels",
+            "[图 3 未能显示：HTTP 404",
+            "[图 4 未能显示：the server sent text/html",
+            "[图 5 未能显示：the picture is damaged",
+        ]
+        .iter()
+        .all(|note| s.contains(note))
+    });
+    assert_sane(&screen, width);
+    let rows = screen.reader_text();
+    for (n, caption) in ["慢图。", "炸弹图。", "缺图。", "网页图。", "残图。"]
+        .iter()
+        .enumerate()
+    {
+        let at = rows
+            .iter()
+            .position(|r| r.contains(caption))
+            .unwrap_or_else(|| panic!("caption {caption} shown:\n{screen}"));
+        assert!(
+            at > 0 && rows[at - 1].contains(&format!("[图 {} 未能显示", n + 1)),
+            "the note of photo {} above its caption:\n{screen}",
+            n + 1
+        );
+    }
+    assert!(!screen.rows.iter().any(|r| half_blocks(r) > 0), "{screen}");
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
+}
+
+/// `[ui] images = "off"`: the captions alone, and nothing fetched.
+#[test]
+fn images_off_shows_captions_only() {
+    let server = Server::start();
+    server.route(
+        "/a.png",
+        Response::ok(gradient_png(320, 240)).header("Content-Type", "image/png"),
+    );
+    let photos = [(server.url("/a.png"), "城市书房外景。")];
+    let (_dir, config) = photo_feed(&photos, "", "images = \"off\"");
+    let Some(tmux) = Tmux::start_with("photos-off", 80, 24, &config) else {
+        return;
+    };
+    tmux.wait_for("the item listed", |s| s.contains("城市书房年内再建二十家"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the caption", |s| {
+        s.header().contains("阅读") && s.contains("图1 城市书房外景。")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = if tmux.capture() == screen {
+        screen
+    } else {
+        tmux.settled()
+    };
+    assert!(!screen.contains("[图 1"), "{screen}");
+    assert!(!screen.rows.iter().any(|r| half_blocks(r) > 0), "{screen}");
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    tmux.keys(&["C-c"]);
+    let (status, screen) = tmux.wait_for_exit();
+    assert_eq!(status, 0, "{screen}");
+}

@@ -10,12 +10,14 @@
 //! - [`store`]: a feed's folder of items and its fetch state;
 //! - [`report`]: how a fetch ended, and its progress;
 //! - [`pool`]: a job over a list on a few threads;
+//! - [`photo`]: a photo's bytes, fetched with the feeds' rules into the image cache;
 //! - [`opml`]: importing feed lists into config.toml, exporting them.
 
 pub mod epaper;
 pub mod fetch;
 pub mod http;
 pub mod opml;
+pub mod photo;
 pub mod pool;
 pub mod report;
 pub mod store;

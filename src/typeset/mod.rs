@@ -46,6 +46,17 @@ pub enum Role {
     /// A feed item's numbered link: `[1] 全文 https://…`.
     Link,
     Blank,
+    /// Row `row` of photo `photo`'s picture, above its caption; its text is
+    /// empty. Never made by [`layout`]: the reader puts these in.
+    Picture {
+        photo: usize,
+        row: u16,
+    },
+    /// What stands in photo `photo`'s place while its picture is fetched,
+    /// or why it cannot be shown (`[图 1 载入中…]`). Made by the reader.
+    PictureNote {
+        photo: usize,
+    },
 }
 
 /// One laid-out line: never wider than the width it was laid out for.
@@ -68,7 +79,8 @@ pub struct Context<'a> {
 
 /// Lays an article out at `width` columns: head block, meta line, column,
 /// body paragraphs, then the numbered photo captions and, for feed items,
-/// the numbered links.
+/// the numbered links. Each photo's caption is one block of
+/// [`Role::Caption`] lines, in the order of `article.photos`.
 pub fn layout(
     article: &Article,
     context: Context<'_>,

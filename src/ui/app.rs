@@ -21,6 +21,7 @@ use crate::typeset::{self, sanitize, str_width, truncate, wrap};
 use super::archive::{Archive, Found, Row, Section};
 use super::find::Find;
 use super::layout::{Focus, Panes, Size};
+use super::pictures::{Graphics, HALFBLOCKS, Pictures};
 use super::tree::{self, Folds};
 
 /// A window over the list or the text.
@@ -71,6 +72,9 @@ pub struct Prefs {
     pub no_color: bool,
     /// The config has no `[[feeds]]`: the empty list says so.
     pub no_feeds: bool,
+    /// How photos are drawn (`[ui] images` and the terminal); `None` for
+    /// captions only.
+    pub graphics: Option<Graphics>,
 }
 
 impl Prefs {
@@ -84,6 +88,11 @@ impl Prefs {
             measure: config.ui.measure,
             no_color,
             no_feeds: config.feeds.is_empty(),
+            // `auto` is refined when the reader starts on a terminal.
+            graphics: match config.ui.images {
+                crate::config::Images::Off => None,
+                _ => Some(HALFBLOCKS),
+            },
         }
     }
 }
@@ -147,6 +156,9 @@ pub struct Reader {
     /// Counts typesetting requests and changes of article; a worker whose
     /// request is no longer the latest stops before laying out.
     pub ticket: Arc<AtomicU64>,
+    /// The photos of the opened article: fetched on a worker, their rows
+    /// among `lines`.
+    pub pictures: Pictures,
 }
 
 /// Characters from which an article is read and typeset on a worker

@@ -8,6 +8,8 @@
 //! - [`input`]: terminal events → messages (keys through the keymap);
 //! - [`update`]: messages → state changes and effects;
 //! - [`layout`]: where the panes go at a size;
+//! - [`pictures`]: photos — the terminal's protocol, their state and rows;
+//! - [`probe`]: what the terminal answers (ambiguous width, graphics);
 //! - [`view`]: drawing from `&App`;
 //! - [`terminal`]: raw mode, the alternate screen and restoring them;
 //! - [`worker`]: background jobs whose panics come back as messages.
@@ -17,7 +19,9 @@
 //! only when a message changed something. A fetch (`R`) runs on a worker
 //! thread; while it runs, the loop also takes its progress from a channel,
 //! and when it ends the archive is loaded again. A link (`o`) is handed to
-//! the browser, which the loop starts and does not wait for. A worker that
+//! the browser, which the loop starts and does not wait for. The photos of
+//! an opened article are fetched, decoded and encoded on a worker, one
+//! message per photo. A worker that
 //! panics (a bug) reports it through the same channel: its job ends with a
 //! message on the status line, and the reader goes on.
 
@@ -27,6 +31,7 @@ pub mod find;
 pub mod input;
 pub mod layout;
 pub mod msg;
+pub mod pictures;
 pub mod probe;
 pub mod terminal;
 pub mod tree;
@@ -134,6 +139,20 @@ pub fn run(config: &Config) -> Result<(), Error> {
             .and_then(|mut tty| probe::ambiguous_width(&mut tty, probe::DEADLINE));
         app.prefs.text.ambiguous_width = AmbiguousWidth::Columns(answer.unwrap_or(1));
     }
+    // Which protocol draws photos: asked of the terminal only for `auto`
+    // outside tmux, within the same deadline.
+    let screen = pictures::Terminal::from_env();
+    let answers = if screen.worth_asking(config.ui.images) {
+        std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .map(|mut tty| probe::graphics(&mut tty, probe::DEADLINE, screen.may_be_kitty()))
+            .unwrap_or_default()
+    } else {
+        probe::Answers::default()
+    };
+    app.prefs.graphics = pictures::choose(config.ui.images, &screen, &answers);
     let result = terminal::watch_signals()
         .map_err(Error::Signals)
         .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
@@ -188,6 +207,9 @@ fn event_loop(
                     Effect::Typeset { index, width } => {
                         start_typeset(app, &config.feeds, index, width, &fetch_tx);
                     }
+                    Effect::Photos { index, area } => {
+                        start_photos(app, config, index, area, &fetch_tx)
+                    }
                     Effect::OpenLink(url) => {
                         let result = browser.open(&url).map(|()| browser.name());
                         pending.push(Msg::LinkOpened { url, result });
@@ -222,6 +244,7 @@ fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> 
         if app.status.fetching.is_some()
             || app.status.indexing.is_some()
             || app.reader.typesetting.is_some()
+            || app.reader.pictures.waiting(app.prefs.graphics)
         {
             if let Ok(msg) = fetch.try_recv() {
                 return Ok(msg);
@@ -309,6 +332,97 @@ fn start_typeset(
     if let Err(e) = spawned {
         let _ = tx.send(Msg::Notice(format!("cannot typeset the article: {e}")));
     }
+}
+
+/// Fetches, decodes and encodes the photos of article `index` that are
+/// still wanted (being fetched, or shown at another size) on a worker
+/// thread, each fitted in `area`; each comes back as [`Msg::Picture`].
+/// Photos come from the image cache, else from the network with the
+/// article's feed's `timeout`, `max_size` and `headers`.
+fn start_photos(
+    app: &App,
+    config: &Config,
+    index: usize,
+    area: (u16, u16),
+    tx: &mpsc::Sender<Msg>,
+) {
+    let (Some(article), Some(graphics)) = (app.archive.articles.get(index), app.prefs.graphics)
+    else {
+        return;
+    };
+    let pictures = &app.reader.pictures;
+    let wanted: Vec<(usize, String)> = article
+        .photos
+        .iter()
+        .zip(&pictures.items)
+        .enumerate()
+        .filter(|(_, (_, state))| {
+            matches!(
+                state,
+                Some(pictures::Picture::Loading | pictures::Picture::Shown(_))
+            )
+        })
+        .filter_map(|(n, (photo, _))| Some((n, photo.url.clone()?)))
+        .collect();
+    let options = config
+        .feeds
+        .iter()
+        .find(|f| article.feed.as_deref() == Some(f.id.as_str()))
+        .map(|f| f.fetch.clone())
+        .unwrap_or_default();
+    let id = article.id.clone();
+    let ticket = std::sync::Arc::clone(&pictures.ticket);
+    let mine = ticket.load(std::sync::atomic::Ordering::SeqCst);
+    let worker_tx = tx.clone();
+    let job = Worker::Photos { id: id.clone() };
+    let spawned = worker::spawn(job, tx, move || {
+        let cache = crate::feed::photo::Cache::from_env();
+        for (photo, url) in wanted {
+            if ticket.load(std::sync::atomic::Ordering::SeqCst) != mine {
+                return;
+            }
+            let result = picture(&url, &options, cache.as_ref(), graphics, area);
+            let msg = Msg::Picture {
+                article: id.clone(),
+                photo,
+                result,
+            };
+            if worker_tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        let _ = tx.send(Msg::Notice(format!("cannot fetch the photos: {e}")));
+    }
+}
+
+/// One photo: its bytes (cached, else fetched and then cached if they are
+/// a picture), checked, decoded and encoded to fit `area`.
+fn picture(
+    url: &str,
+    options: &crate::config::FetchOptions,
+    cache: Option<&crate::feed::photo::Cache>,
+    graphics: pictures::Graphics,
+    area: (u16, u16),
+) -> Result<pictures::Shown, String> {
+    let cached = cache.and_then(|c| c.load(url));
+    let bytes = match cached {
+        Some(bytes) => bytes,
+        None => {
+            let bytes = crate::feed::photo::fetch(url, options).map_err(|e| e.to_string())?;
+            crate::photo::dimensions(&bytes).map_err(|e| e.to_string())?;
+            if let Some(cache) = cache {
+                cache.store(url, &bytes);
+            }
+            bytes
+        }
+    };
+    let image = crate::photo::decode(&bytes).map_err(|e| e.to_string())?;
+    let pixels = (image.width(), image.height());
+    let size = crate::photo::fit(pixels, graphics.cell, area.0, area.1);
+    let encoded = pictures::encode(image, graphics, size)?;
+    Ok(pictures::Shown { pixels, encoded })
 }
 
 /// Brings the index up to date on a worker thread that reports through

@@ -5,7 +5,7 @@
 //! typed, a resize, the mouse, and what the workers and the loop report.
 //! [`Effect`] is every piece of work `update` leaves to the loop, which does
 //! all the I/O: saving marks, fetching, reading and typesetting articles,
-//! opening links.
+//! fetching photos, opening links.
 
 use crate::browser::OpenError;
 use crate::feed::fetch;
@@ -14,6 +14,7 @@ use crate::keymap::Action;
 use crate::model::{Article, Warning};
 
 use super::app::Typeset;
+use super::pictures::Shown;
 use super::worker::{Failure, Worker};
 
 /// An input for the reader.
@@ -64,6 +65,13 @@ pub enum Msg {
     },
     /// A long article, read and laid out on a worker.
     Typeset(Box<Typeset>),
+    /// Photo `photo` of article `article`, fetched, decoded and encoded on
+    /// a worker; or the one line that says why not.
+    Picture {
+        article: String,
+        photo: usize,
+        result: Result<Shown, String>,
+    },
     /// The browser was asked to open `url`: the browser's name, or why not.
     LinkOpened {
         url: String,
@@ -94,6 +102,10 @@ pub enum Effect {
     Typeset { index: usize, width: usize },
     /// Open a link in the browser (if it is a web address: the loop checks).
     OpenLink(String),
+    /// Fetch, decode and encode the photos of article `index` on a worker,
+    /// each fitted in `area` (columns, rows); they come back one by one as
+    /// [`Msg::Picture`].
+    Photos { index: usize, area: (u16, u16) },
 }
 
 /// What waited for an article's text.

@@ -11,6 +11,15 @@
 //! answer); a terminal that does not answer in time is taken to draw them
 //! one column wide, and an answer that comes later is dropped by
 //! crossterm's own parser. Then the corner is cleared.
+//!
+//! [`graphics`] asks, within the same kind of deadline, whether the
+//! terminal draws kitty graphics (a query image, answered `OK`; asked only
+//! of terminals that name themselves kitty-like, since an answer after the
+//! deadline would arrive as typed text), how large
+//! its cells are in pixels (`ESC [ 16 t`), and its device attributes
+//! (`ESC [ c`, which every terminal answers, and whose `4` means sixel);
+//! the answer to the last ends the wait. What the answers mean for the
+//! photos is decided in [`super::pictures::choose`].
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -73,6 +82,90 @@ pub fn ambiguous_width(tty: &mut File, deadline: Duration) -> Option<u8> {
     answer
 }
 
+/// What the terminal answered to the graphics queries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Answers {
+    /// It answered the kitty graphics query `OK`.
+    pub kitty: bool,
+    /// Its device attributes list sixel graphics (`4`).
+    pub sixel: bool,
+    /// Its cells' size in pixels (width, height), if it said.
+    pub cell: Option<(u16, u16)>,
+    /// It answered the device attributes query: nothing more will come.
+    pub complete: bool,
+}
+
+/// The kitty graphics query: a 1×1 image, query only. Sent only to a
+/// terminal that names itself as one that may answer it: a late answer
+/// (past the deadline) would reach the keys as text.
+const KITTY_QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\";
+
+/// The cell size in pixels, then the primary device attributes, which
+/// every terminal answers, last.
+const GRAPHICS_QUERY: &[u8] = b"\x1b[16t\x1b[c";
+
+/// Reads what a terminal answered to the graphics queries (keys typed
+/// meanwhile may be mixed in).
+pub fn graphics_answers(reply: &[u8]) -> Answers {
+    let mut answers = Answers::default();
+    let text = String::from_utf8_lossy(reply);
+    const KITTY: &str = "\x1b_Gi=31;";
+    if let Some(at) = text.find(KITTY) {
+        answers.kitty = text[at + KITTY.len()..].starts_with("OK");
+    }
+    for (at, _) in text.match_indices("\x1b[") {
+        let rest = &text[at + 2..];
+        let Some(end) = rest.find(|c: char| c.is_ascii_alphabetic()) else {
+            continue;
+        };
+        let (params, kind) = (&rest[..end], &rest[end..=end]);
+        match kind {
+            "t" => {
+                let numbers: Vec<u16> = params.split(';').filter_map(|p| p.parse().ok()).collect();
+                if let [6, height, width] = numbers[..]
+                    && height > 0
+                    && width > 0
+                {
+                    answers.cell = Some((width, height));
+                }
+            }
+            "c" if params.starts_with('?') => {
+                answers.complete = true;
+                answers.sixel = params[1..].split(';').any(|p| p == "4");
+            }
+            _ => {}
+        }
+    }
+    answers
+}
+
+/// Asks `tty` (in raw mode) the graphics queries, the kitty one only when
+/// `kitty`, and reads the answers for at most `deadline`.
+pub fn graphics(tty: &mut File, deadline: Duration, kitty: bool) -> Answers {
+    let start = Instant::now();
+    let query = if kitty {
+        [KITTY_QUERY, GRAPHICS_QUERY].concat()
+    } else {
+        GRAPHICS_QUERY.to_vec()
+    };
+    if tty.write_all(&query).and_then(|()| tty.flush()).is_err() {
+        return Answers::default();
+    }
+    let mut reply = Vec::new();
+    loop {
+        let answers = graphics_answers(&reply);
+        let left = deadline.saturating_sub(start.elapsed());
+        if answers.complete || left.is_zero() || !readable(tty, left) {
+            return answers;
+        }
+        let mut buf = [0u8; 256];
+        match tty.read(&mut buf) {
+            Ok(0) | Err(_) => return answers,
+            Ok(n) => reply.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
 /// Whether `tty` has something to read within `wait`.
 fn readable(tty: &File, wait: Duration) -> bool {
     let mut fd = libc::pollfd {
@@ -99,6 +192,28 @@ mod tests {
         assert_eq!(reported_column(b"\x1b[1;2"), None);
         assert_eq!(reported_column(b"\x1b[A"), None);
         assert_eq!(reported_column(b""), None);
+    }
+
+    #[test]
+    fn graphics_answers_are_read() {
+        let kitty = graphics_answers(b"\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?62;22c");
+        assert_eq!(
+            kitty,
+            Answers {
+                kitty: true,
+                sixel: false,
+                cell: Some((10, 20)),
+                complete: true
+            }
+        );
+        let sixel = graphics_answers(b"\x1b[6;16;8t\x1b[?63;1;2;4;6;9;15;22c");
+        assert!(sixel.sixel && !sixel.kitty && sixel.complete);
+        assert_eq!(sixel.cell, Some((8, 16)));
+        // A kitty error, and device attributes alone.
+        let refused = graphics_answers(b"\x1b_Gi=31;ENOTSUPPORTED:x\x1b\\\x1b[?1;2c");
+        assert!(!refused.kitty && !refused.sixel && refused.complete && refused.cell.is_none());
+        // Nothing yet: not complete, so the probe keeps reading.
+        assert_eq!(graphics_answers(b"j"), Answers::default());
     }
 
     #[test]

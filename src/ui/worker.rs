@@ -1,4 +1,4 @@
-//! Reader workers: the background jobs (fetch, index, typeset) on named
+//! Reader workers: the background jobs (fetch, index, typeset, photos) on named
 //! threads, whose panics come back to the loop as a message.
 //!
 //! A worker's body runs under `catch_unwind`. The panic hook (see
@@ -27,6 +27,8 @@ pub enum Worker {
     Index,
     /// Laying out the long article `id` at `width` columns.
     Typeset { id: String, width: usize },
+    /// Fetching and decoding the photos of the article `id`.
+    Photos { id: String },
 }
 
 impl Worker {
@@ -36,6 +38,7 @@ impl Worker {
             Self::Fetch => "fetch",
             Self::Index => "index",
             Self::Typeset { .. } => "typeset",
+            Self::Photos { .. } => "photos",
         }
     }
 }

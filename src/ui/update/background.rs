@@ -67,7 +67,8 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
         | Msg::Click { .. }
         | Msg::Wheel { .. }
         | Msg::Read { .. }
-        | Msg::Typeset(_) => {}
+        | Msg::Typeset(_)
+        | Msg::Picture { .. } => {}
     }
 }
 
@@ -288,6 +289,10 @@ fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Ve
                 app.reader.typesetting = None;
             }
             ("typesetting", "the article shows its beginning only")
+        }
+        Worker::Photos { id } => {
+            super::photos::stopped(app, id);
+            ("fetching photos", "the captions are shown")
         }
     };
     app.status.message = Some(format!(

@@ -13,12 +13,14 @@
 //! - [`keys`]: actions and typed text;
 //! - [`links`]: an article's links, `o` and the link prompt;
 //! - [`reader`]: what the reader pane shows and how it scrolls;
+//! - [`photos`]: the photos of the opened article;
 //! - [`pointer`]: clicks and the wheel;
 //! - [`background`]: what the loop and the workers report.
 
 mod background;
 mod keys;
 mod links;
+mod photos;
 mod pointer;
 mod reader;
 
@@ -65,6 +67,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Wheel { column, row, down } => pointer::wheel(app, column, row, down),
         Msg::Read { id, result, then } => reader::read(app, &id, result, then, &mut effects),
         Msg::Typeset(done) => reader::typeset_done(app, *done),
+        Msg::Picture {
+            article,
+            photo,
+            result,
+        } => photos::arrived(app, &article, photo, result),
         other => background::report(app, other, &mut effects),
     }
     settle(app, &mut effects);
@@ -124,6 +131,7 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
         }
     }
     reader::lay_out(app, effects);
+    photos::settle(app, effects);
     keep_lists_in_view(app);
     // A message the status line cannot hold whole is kept for `W`.
     let room = usize::from(app.size.width).saturating_sub(1);

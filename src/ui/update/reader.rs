@@ -10,6 +10,7 @@ use crate::typeset;
 
 use super::super::app::{App, LONG_TEXT, Typeset};
 use super::super::msg::{Effect, Then};
+use super::super::pictures::{picture_box, with_pictures};
 use super::links::{choose_link, open_link};
 
 /// Shows article `index` in the reader, remembering where the last one was
@@ -149,9 +150,20 @@ pub(super) fn read(
 }
 
 /// Puts the reader's new `lines` in place, keeping the place across the
-/// relayout: the block scrolled to (or the end). A find runs again over
-/// them; one waiting for the article's text shows its first match.
-fn place(app: &mut App, lines: Vec<typeset::Line>) {
+/// relayout: the block scrolled to (or the end). The photos' rows go in
+/// first ([`with_pictures`]). A find runs again over them; one waiting for
+/// the article's text shows its first match.
+pub(super) fn place(app: &mut App, lines: Vec<typeset::Line>) {
+    let lines = match app.panes.reader.map(|p| p.text()) {
+        Some(text) => with_pictures(
+            lines,
+            &app.reader.pictures,
+            app.prefs.graphics,
+            picture_box(usize::from(text.width), usize::from(text.height)),
+            app.prefs.text.ambiguous_width.columns(),
+        ),
+        None => lines,
+    };
     let anchor = app.reader.anchor;
     let first = lines.iter().position(|l| l.block >= anchor).unwrap_or(0);
     let block_lines = lines[first..]

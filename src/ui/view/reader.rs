@@ -1,14 +1,19 @@
 //! The reader pane: the article's laid-out lines from the top line on,
-//! with a position indicator in the header.
+//! with a position indicator in the header, and the photos' pictures on
+//! the rows laid out for them.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::widgets::Widget;
+use ratatui_image::sliced::{SignedPosition, SlicedImage};
 
-use crate::typeset::{str_width, truncate};
+use crate::typeset::{Role, str_width, truncate};
 
 use super::super::app::App;
 use super::super::layout::Focus;
 use super::super::layout::Pane;
+use super::super::pictures::{Picture, picture_box, slot};
 use super::style::Styles;
 use super::text::put;
 
@@ -64,12 +69,42 @@ pub fn draw(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         .skip(r.top)
         .take(usize::from(text.height))
     {
+        if let Role::Picture { photo, row: 0 } = line.role {
+            picture(buf, text, app, photo, (row - r.top) as u16, 0);
+        } else if let Role::Picture { photo, row: part } = line.role
+            && row == r.top
+        {
+            // Scrolled into: drawn from the row at the top.
+            picture(buf, text, app, photo, 0, part);
+        }
         let style = styles.role(line.role);
         let spans = r.find.as_ref().map(|f| f.spans_on(row)).unwrap_or_default();
         let pieces = lit(&line.text, &spans, style, styles);
         let pieces: Vec<(&str, Style)> = pieces.iter().map(|(t, s)| (t.as_str(), *s)).collect();
         put(buf, text, (row - r.top) as u16, &pieces, amb);
     }
+}
+
+/// Draws photo `photo`'s picture from its row `part` on, at row `at` of
+/// the reader's `text` area, centred, cut at the area's bottom; only when
+/// it was encoded for the cells it takes now (after a resize, until the
+/// worker brings it again, its rows stay blank).
+fn picture(buf: &mut Buffer, text: Rect, app: &App, photo: usize, at: u16, part: u16) {
+    let (Some(graphics), Some(Some(Picture::Shown(shown)))) =
+        (app.prefs.graphics, app.reader.pictures.items.get(photo))
+    else {
+        return;
+    };
+    let area = picture_box(usize::from(text.width), usize::from(text.height));
+    let (columns, rows) = slot(shown, graphics, area);
+    if shown.encoded.size != (columns, rows) || columns > text.width {
+        return;
+    }
+    let left = (text.width - columns) / 2;
+    let visible = (rows - part.min(rows)).min(text.height.saturating_sub(at));
+    let target = Rect::new(text.x + left, text.y + at, columns, visible);
+    let position = SignedPosition::from((0, -i16::try_from(part).unwrap_or(i16::MAX)));
+    SlicedImage::new(&shown.encoded.protocol, position).render(target, buf);
 }
 
 /// A line in pieces: the find's matches on it highlighted, the current

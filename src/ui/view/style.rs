@@ -82,7 +82,8 @@ impl Styles {
             Role::Note => self.note,
             Role::CaptionHeading => self.caption_heading,
             Role::Caption => self.caption,
-            Role::Link => self.meta,
+            Role::Link | Role::PictureNote { .. } => self.meta,
+            Role::Picture { .. } => self.body,
         }
     }
 }
