@@ -372,7 +372,7 @@ fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
     let feeds: Vec<FeedConfig> = config
         .feeds
         .iter()
-        .filter(|f| f.kind.is_fetched())
+        .filter(|f| f.is_fetched_here())
         .cloned()
         .collect();
     if feeds.is_empty() {

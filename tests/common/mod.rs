@@ -16,3 +16,4 @@ pub mod run;
 pub mod screen;
 pub mod server;
 pub mod text;
+pub mod ttrss;
