@@ -54,6 +54,11 @@ tt-rss tt-rss/db/app-user string ttrss
 tt-rss tt-rss/reconfigure-webserver multiselect
 SEL
     apt-get install -y -qq --no-install-recommends tt-rss php-pgsql >/dev/null
+    # The package's own update daemon is not wanted: the tests fetch on
+    # demand with `update`.
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+        systemctl disable --now tt-rss >/dev/null 2>&1 || true
+    fi
 }
 
 config_file() {
