@@ -118,6 +118,13 @@ pub fn sync_folder(config: &Config) -> PathBuf {
     config.path.parent().unwrap_or(Path::new("")).join("sync")
 }
 
+/// Lists the server's feeds in `config.feeds` as `sync/feeds.json` has
+/// them now, after a sync changed it.
+pub fn refresh_server_feeds(config: &mut Config) {
+    config.feeds.retain(|f| !f.is_from_server());
+    add_server_feeds(config);
+}
+
 /// Adds the server's feeds listed in `sync/feeds.json` to `config.feeds`,
 /// after the config's own; one whose id a config feed has is left out. A
 /// missing or unreadable list adds none: the next `kanbao sync` writes it.
