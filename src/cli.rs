@@ -165,14 +165,14 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::feed::fetch::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
         jobs: u16,
     },
-    /// Sync with the feed server of `[sync]` (TT-RSS): its feeds and new
-    /// items into the archive, read and starred marks both ways.
+    /// Sync with the feed server of `[sync]` (TT-RSS or Fever): its feeds
+    /// and new items into the archive, read and starred marks both ways.
     ///
     /// Marks made since the last sync, here or on the server, are kept on
     /// both sides; when the server cannot be reached they wait for the
     /// next sync.
     Sync {
-        /// Also subscribe the server to the config's web feeds.
+        /// Also subscribe the server to the config's web feeds (TT-RSS).
         #[arg(long)]
         push_subscriptions: bool,
     },
@@ -1311,8 +1311,8 @@ fn sync(
     let config = load_config(config_path)?;
     let Some(settings) = &config.sync else {
         return Err(Error::Input(format!(
-            "no [sync] table in {}; add one with kind = \"ttrss\", url, user and \
-             password_command (see the README)",
+            "no [sync] table in {}; add one with kind = \"ttrss\" or \"fever\", url, user \
+             and password_command (see the README)",
             safe(&config.display)
         )));
     };

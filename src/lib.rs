@@ -36,7 +36,7 @@
 //!   browser, script, sanitize, model.
 //! - [`feed`]: web feeds and e-paper editions, the network side — HTTP,
 //!   fetching into stores, OPML → source, config, atomic, io_message.
-//! - [`sync`]: two-way sync with a feed server (TT-RSS): its feeds into
+//! - [`sync`]: two-way sync with a feed server (TT-RSS, Fever): its feeds into
 //!   the archive, read and starred marks both ways → feed, library, marks,
 //!   source, config, atomic, io_message, sanitize.
 //! - [`index`]: the archive's index under the cache folder — start-up

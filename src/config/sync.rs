@@ -3,7 +3,7 @@
 //!
 //! ```toml
 //! [sync]
-//! kind = "ttrss"
+//! kind = "ttrss"                         # or "fever"
 //! url = "https://rss.example.org/tt-rss/"
 //! user = "me"
 //! password_command = ["pass", "show", "tt-rss"]

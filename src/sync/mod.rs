@@ -12,10 +12,12 @@
 //! wrong password, a connection cut — leaves the marks to push where they
 //! were, and pushes them the next time.
 //!
-//! Only the client ([`ttrss`]) speaks the server's language; the rest is
-//! plain data.
+//! Only the clients ([`ttrss`], [`fever`]) speak a server's language,
+//! each behind [`Remote`]; the rest is plain data.
 
 pub mod base;
+pub mod fever;
+pub mod md5;
 pub mod ttrss;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,7 +35,7 @@ use crate::source::html;
 use crate::source::item::{Item, StoredLink, StoredPhoto};
 
 use base::{Agreed, Base};
-use ttrss::{Client, Field, ViewMode};
+use ttrss::Client;
 
 /// Why a sync stopped, on one line, with what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,12 +206,49 @@ pub fn run(
     };
     match sync.kind {
         SyncKind::Ttrss => run_ttrss(config, sync, marks, base, push_subscriptions, progress),
-        SyncKind::Fever => Err(SyncError(format!(
-            "kind = \"fever\" in [sync] ({}) is not supported by this kanbao yet; use a \
-             TT-RSS server (kind = \"ttrss\")",
-            sync.location
-        ))),
+        SyncKind::Fever => run_fever(config, sync, marks, base, push_subscriptions, progress),
     }
+}
+
+/// One article as a server lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemoteItem {
+    pub id: i64,
+    pub feed_id: i64,
+    pub read: bool,
+    pub starred: bool,
+    /// Unix seconds; 0 when unknown.
+    pub time: i64,
+    pub title: String,
+    pub link: String,
+    pub author: String,
+    /// The article's HTML.
+    pub html: String,
+}
+
+/// A mark kanbao keeps and servers know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    Read,
+    Starred,
+}
+
+/// What a sync asks of a server, whatever its API.
+pub trait Remote {
+    /// Its subscriptions, with ids `<kind>-<server id>` and their
+    /// categories as sections.
+    fn feeds(&mut self) -> Result<Vec<ServerFeed>, SyncError>;
+    /// Articles of id above `since_id`, at most `max`.
+    fn new_items(
+        &mut self,
+        since_id: i64,
+        max: usize,
+        progress: &dyn Fn(&str),
+    ) -> Result<Vec<RemoteItem>, SyncError>;
+    /// The ids of all its unread articles and of all its starred ones.
+    fn marks(&mut self) -> Result<(HashSet<i64>, HashSet<i64>), SyncError>;
+    /// Sets `mark` of the articles `ids` on or off.
+    fn set(&mut self, ids: &[i64], mark: Mark, on: bool) -> Result<(), SyncError>;
 }
 
 fn run_ttrss(
@@ -220,11 +259,10 @@ fn run_ttrss(
     push_subscriptions: bool,
     progress: &dyn Fn(&str),
 ) -> Result<Synced, SyncError> {
-    let mut report = Report::default();
     let mut client = Client::new(sync, password(sync)?);
     progress("logging in");
     client.login()?;
-    if push_subscriptions {
+    let subscribed = if push_subscriptions {
         progress("subscribing");
         let mut asked = 0;
         let mut added = 0;
@@ -244,76 +282,66 @@ fn run_ttrss(
                 }
             }
         }
-        report.subscribed = Some((asked, added));
+        Some((asked, added))
+    } else {
+        None
+    };
+    let mut synced = run_with(&mut client, config, sync, marks, base, progress)?;
+    synced.report.subscribed = subscribed;
+    Ok(synced)
+}
+
+fn run_fever(
+    config: &Config,
+    sync: &SyncConfig,
+    marks: &Marks,
+    base: &Base,
+    push_subscriptions: bool,
+    progress: &dyn Fn(&str),
+) -> Result<Synced, SyncError> {
+    if push_subscriptions {
+        return Err(SyncError(format!(
+            "the Fever API cannot subscribe to feeds; add them in the server's own pages, or \
+             sync without --push-subscriptions ([sync] at {})",
+            sync.location
+        )));
     }
+    let mut client = fever::Client::new(sync, &password(sync)?);
+    progress("logging in");
+    client.check_key()?;
+    run_with(&mut client, config, sync, marks, base, progress)
+}
+
+/// The sync itself, over any server's API.
+fn run_with(
+    remote: &mut dyn Remote,
+    config: &Config,
+    sync: &SyncConfig,
+    marks: &Marks,
+    base: &Base,
+    progress: &dyn Fn(&str),
+) -> Result<Synced, SyncError> {
+    let mut report = Report::default();
     progress("reading feeds");
-    let categories: HashMap<i64, String> = client
-        .categories()?
-        .into_iter()
-        .map(|c| (c.id, c.title))
-        .collect();
-    let server_feeds: Vec<ServerFeed> = client
-        .feeds()?
-        .into_iter()
-        .map(|f| ServerFeed {
-            id: format!("ttrss-{}", f.id),
-            server_id: f.id,
-            title: plain(&f.title).unwrap_or(f.feed_url),
-            section: f
-                .cat_id
-                .filter(|c| *c > 0)
-                .and_then(|c| categories.get(&c))
-                .filter(|t| !t.trim().is_empty())
-                .cloned(),
-        })
-        .collect();
+    let server_feeds = remote.feeds()?;
     report.feeds = server_feeds.len();
     let feed_ids: HashMap<i64, &str> = server_feeds
         .iter()
         .map(|f| (f.server_id, f.id.as_str()))
         .collect();
 
-    // New articles, the newest first, at most max_items of them.
-    let mut headlines = Vec::new();
-    while headlines.len() < sync.max_items {
-        progress(&format!("items {}", headlines.len()));
-        let page = client.headlines(
-            ttrss::ALL_ARTICLES,
-            ViewMode::AllArticles,
-            true,
-            base.since_id,
-            headlines.len(),
-        )?;
-        let last = page.len() < ttrss::PAGE;
-        headlines.extend(page.into_iter().filter(|h| h.id > base.since_id));
-        if last {
-            break;
-        }
-    }
+    let mut headlines = remote.new_items(base.since_id, sync.max_items, progress)?;
+    headlines.retain(|h| h.id > base.since_id);
     headlines.truncate(sync.max_items);
     let new: HashSet<i64> = headlines.iter().map(|h| h.id).collect();
 
     // The server's marks of the articles kanbao had already.
-    let mut unread = HashSet::new();
-    let mut starred = HashSet::new();
-    if base.items.keys().any(|id| !new.contains(id)) {
+    let (unread, starred) = if base.items.keys().any(|id| !new.contains(id)) {
         progress("reading marks");
-        for (feed, mode, set) in [
-            (ttrss::ALL_ARTICLES, ViewMode::Unread, &mut unread),
-            (ttrss::STARRED, ViewMode::AllArticles, &mut starred),
-        ] {
-            let mut skip = 0;
-            loop {
-                let page = client.headlines(feed, mode, false, 0, skip)?;
-                skip += page.len();
-                let last = page.len() < ttrss::PAGE;
-                set.extend(page.into_iter().map(|h| h.id));
-                if last {
-                    break;
-                }
-            }
-        }
-    }
+        remote.marks()?
+    } else {
+        (HashSet::new(), HashSet::new())
+    };
 
     let mut items: BTreeMap<i64, Agreed> = base.items.clone();
     let mut server_marks: BTreeMap<i64, (bool, bool)> = base
@@ -322,13 +350,14 @@ fn run_ttrss(
         .map(|id| (*id, (!unread.contains(id), starred.contains(id))))
         .collect();
     let mut stored: BTreeMap<&str, Vec<Item>> = BTreeMap::new();
+    let kind = sync.kind.name();
     for h in &headlines {
         let Some(feed) = feed_ids.get(&h.feed_id) else {
             continue;
         };
-        let guid = format!("ttrss:{}", h.id);
+        let guid = format!("{kind}:{}", h.id);
         let id = article_id(feed, &bundle::file_name(&guid), 0);
-        server_marks.insert(h.id, (!h.unread, h.marked));
+        server_marks.insert(h.id, (h.read, h.starred));
         items.entry(h.id).or_insert(Agreed {
             id,
             read: false,
@@ -339,7 +368,7 @@ fn run_ttrss(
     report.new_items = stored.values().map(Vec::len).sum();
 
     // Each mark decided; kanbao's changes pushed in groups.
-    let mut pushes: BTreeMap<(u8, bool), Vec<i64>> = BTreeMap::new();
+    let mut pushes: BTreeMap<(Mark, bool), Vec<i64>> = BTreeMap::new();
     let mut changes = Vec::new();
     let mut agreed = BTreeMap::new();
     for (server_id, (server_read, server_starred)) in &server_marks {
@@ -359,13 +388,13 @@ fn run_ttrss(
             read: None,
             starred: None,
         };
-        for (decision, field, slot) in [
-            (read, 0u8, &mut change.read),
-            (star, 1, &mut change.starred),
+        for (decision, mark, slot) in [
+            (read, Mark::Read, &mut change.read),
+            (star, Mark::Starred, &mut change.starred),
         ] {
             match decision {
                 Decision::Agreed(_) => {}
-                Decision::Push(on) => pushes.entry((field, on)).or_default().push(*server_id),
+                Decision::Push(on) => pushes.entry((mark, on)).or_default().push(*server_id),
                 Decision::Pull(on) => *slot = Some(on),
             }
         }
@@ -385,15 +414,9 @@ fn run_ttrss(
         .iter()
         .map(|c| usize::from(c.read.is_some()) + usize::from(c.starred.is_some()))
         .sum();
-    for ((field, on), ids) in &pushes {
+    for ((mark, on), ids) in &pushes {
         progress(&format!("pushing {} marks", ids.len()));
-        // TT-RSS keeps "unread", kanbao "read".
-        let (field, value) = if *field == 0 {
-            (Field::Unread, !on)
-        } else {
-            (Field::Starred, *on)
-        };
-        client.update_articles(ids, field, value)?;
+        remote.set(ids, *mark, *on)?;
         report.pushed += ids.len();
     }
 
@@ -431,18 +454,18 @@ fn run_ttrss(
     })
 }
 
-/// A headline as a stored item: its HTML through the feeds' item HTML →
+/// An article as a stored item: its HTML through the feeds' item HTML →
 /// paragraphs path (numeric entities decoded on the way).
-fn item(h: &ttrss::Headline, guid: String) -> Item {
+fn item(h: &RemoteItem, guid: String) -> Item {
     let link = Some(h.link.clone()).filter(|l| l.starts_with("http"));
-    let content = html::to_content(&h.content, link.as_deref());
+    let content = html::to_content(&h.html, link.as_deref());
     Item {
         guid,
         title: plain(&h.title),
         link,
         author: plain(&h.author),
-        published: DateTime::from_timestamp(h.updated, 0)
-            .filter(|_| h.updated > 0)
+        published: DateTime::from_timestamp(h.time, 0)
+            .filter(|_| h.time > 0)
             .map(|d| d.to_rfc3339()),
         photos: content.photos.iter().map(StoredPhoto::from).collect(),
         links: content

@@ -13,9 +13,11 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 use ureq::Agent;
 
-use crate::config::SyncConfig;
+use std::collections::{HashMap, HashSet};
 
-use super::SyncError;
+use crate::config::{ServerFeed, SyncConfig};
+
+use super::{Mark, Remote, RemoteItem, SyncError};
 
 /// Headlines a call returns at most (the API's own cap).
 pub const PAGE: usize = 200;
@@ -148,7 +150,7 @@ impl Client {
             .collect())
     }
 
-    pub fn feeds(&mut self) -> Result<Vec<Feed>, SyncError> {
+    pub fn subscriptions(&mut self) -> Result<Vec<Feed>, SyncError> {
         // cat_id -3: every feed, whatever its category.
         let content = self.call("getFeeds", json!({"cat_id": -3, "include_nested": false}))?;
         Ok(array(&content)
@@ -338,6 +340,97 @@ impl Client {
              of tt-rss itself, such as https://host/tt-rss/",
             self.endpoint
         ))
+    }
+}
+
+impl Remote for Client {
+    fn feeds(&mut self) -> Result<Vec<ServerFeed>, SyncError> {
+        let categories: HashMap<i64, String> = self
+            .categories()?
+            .into_iter()
+            .map(|c| (c.id, c.title))
+            .collect();
+        Ok(self
+            .subscriptions()?
+            .into_iter()
+            .map(|f| ServerFeed {
+                id: format!("ttrss-{}", f.id),
+                server_id: f.id,
+                title: super::plain(&f.title).unwrap_or(f.feed_url),
+                // 0 is TT-RSS's "Uncategorized": no section.
+                section: f
+                    .cat_id
+                    .filter(|c| *c > 0)
+                    .and_then(|c| categories.get(&c))
+                    .filter(|t| !t.trim().is_empty())
+                    .cloned(),
+            })
+            .collect())
+    }
+
+    /// The newest first, 200 a request (`since_id`, `skip`).
+    fn new_items(
+        &mut self,
+        since_id: i64,
+        max: usize,
+        progress: &dyn Fn(&str),
+    ) -> Result<Vec<RemoteItem>, SyncError> {
+        let mut items = Vec::new();
+        while items.len() < max {
+            progress(&format!("items {}", items.len()));
+            let page = self.headlines(
+                ALL_ARTICLES,
+                ViewMode::AllArticles,
+                true,
+                since_id,
+                items.len(),
+            )?;
+            let last = page.len() < PAGE;
+            items.extend(page.into_iter().map(|h| RemoteItem {
+                id: h.id,
+                feed_id: h.feed_id,
+                read: !h.unread,
+                starred: h.marked,
+                time: h.updated,
+                title: h.title,
+                link: h.link,
+                author: h.author,
+                html: h.content,
+            }));
+            if last {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    fn marks(&mut self) -> Result<(HashSet<i64>, HashSet<i64>), SyncError> {
+        let mut unread = HashSet::new();
+        let mut starred = HashSet::new();
+        for (feed, mode, set) in [
+            (ALL_ARTICLES, ViewMode::Unread, &mut unread),
+            (STARRED, ViewMode::AllArticles, &mut starred),
+        ] {
+            let mut skip = 0;
+            loop {
+                let page = self.headlines(feed, mode, false, 0, skip)?;
+                skip += page.len();
+                let last = page.len() < PAGE;
+                set.extend(page.into_iter().map(|h| h.id));
+                if last {
+                    break;
+                }
+            }
+        }
+        Ok((unread, starred))
+    }
+
+    fn set(&mut self, ids: &[i64], mark: Mark, on: bool) -> Result<(), SyncError> {
+        // TT-RSS keeps "unread", kanbao "read".
+        match mark {
+            Mark::Read => self.update_articles(ids, Field::Unread, !on),
+            Mark::Starred => self.update_articles(ids, Field::Starred, on),
+        }
     }
 }
 
