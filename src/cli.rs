@@ -165,6 +165,17 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::feed::fetch::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
         jobs: u16,
     },
+    /// Sync with the feed server of `[sync]` (TT-RSS or Fever): its feeds
+    /// and new items into the archive, read and starred marks both ways.
+    ///
+    /// Marks made since the last sync, here or on the server, are kept on
+    /// both sides; when the server cannot be reached they wait for the
+    /// next sync.
+    Sync {
+        /// Also subscribe the server to the config's web feeds (TT-RSS).
+        #[arg(long)]
+        push_subscriptions: bool,
+    },
     /// Add feeds from another feed reader to the config.
     Import {
         #[command(subcommand)]
@@ -403,6 +414,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Outcome, Error> {
             };
             fetch(config_path, &feeds, &when, out)
         }
+        Some(Command::Sync { push_subscriptions }) => sync(config_path, push_subscriptions, out),
         Some(Command::Import {
             what: ImportCommand::Opml { file },
         }) => import_opml(config_path, &file, out),
@@ -1255,11 +1267,20 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
     let library = Library::load(&config);
     for feed in &library.feeds {
         let pages = if feed.pages == 1 { "page" } else { "pages" };
+        let from_server = config
+            .feeds
+            .iter()
+            .any(|f| f.id == feed.id && f.is_from_server());
         writeln!(
             out,
-            "feed {} ({}): {} — {} {pages}, {} articles",
+            "feed {} ({}){}: {} — {} {pages}, {} articles",
             feed.id,
             safe(&feed.title),
+            if from_server {
+                " from the sync server"
+            } else {
+                ""
+            },
             safe(feed.folder.display()),
             feed.pages,
             feed.articles
@@ -1271,7 +1292,18 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
     for w in &library.warnings {
         writeln!(out, "warning: {}", safe(w))?;
     }
-    let problems = library.warnings.len();
+    let mut problems = library.warnings.len();
+    if let Some(sync) = &config.sync
+        && matches!(sync.password, config::Password::Plain(_))
+    {
+        problems += 1;
+        writeln!(
+            out,
+            "warning: {}: [sync] password is stored in plain text; use password_command = \
+             [\"pass\", \"show\", \"…\"] to keep it out of the file",
+            safe(&sync.location)
+        )?;
+    }
     if problems == 0 {
         writeln!(out, "ok: {} articles, no problems", library.articles.len())?;
         Ok(Outcome::Clean)
@@ -1284,6 +1316,58 @@ fn check(config_path: Option<&Path>, out: &mut impl Write) -> Result<Outcome, Er
         )?;
         Ok(Outcome::Problems)
     }
+}
+
+/// `kanbao sync`: one sync with the `[sync]` server; the marks it brings
+/// are saved to state.json before the sync state, so that a failure
+/// between the two pushes them again rather than losing any.
+fn sync(
+    config_path: Option<&Path>,
+    push_subscriptions: bool,
+    out: &mut impl Write,
+) -> Result<Outcome, Error> {
+    let config = load_config(config_path)?;
+    let Some(settings) = &config.sync else {
+        return Err(Error::Input(format!(
+            "no [sync] table in {}; add one with kind = \"ttrss\" or \"fever\", url, user \
+             and password_command (see the README)",
+            safe(&config.display)
+        )));
+    };
+    let (store, mut marks, warnings) = marks::open();
+    for w in &warnings {
+        eprintln!("kanbao: warning: {}", safe(w));
+    }
+    let Some(store) = store else {
+        return Err(Error::Input(
+            "cannot sync without a state folder for the marks; set $HOME or $XDG_STATE_HOME"
+                .to_owned(),
+        ));
+    };
+    let folder = store.path().parent().unwrap_or(Path::new("")).to_path_buf();
+    let key = crate::sync::server_key(settings);
+    let base = crate::sync::base::Base::load(&folder, &key).map_err(|e| Error::Input(e.0))?;
+    let progress = |stage: &str| {
+        if io::stderr().is_terminal() {
+            eprint!("\r\x1b[2Ksync: {stage}");
+        }
+    };
+    let result = crate::sync::run(&config, &marks, &base, push_subscriptions, &progress);
+    if io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+    let synced = result.map_err(|e| Error::Input(format!("sync: {}", safe(e))))?;
+    crate::sync::apply(&mut marks, &synced.changes);
+    store.save(&marks).map_err(Error::Input)?;
+    synced.base.save(&folder).map_err(Error::Input)?;
+    writeln!(
+        out,
+        "synced with {} at {}: {}",
+        settings.kind.name(),
+        safe(&settings.url),
+        synced.report
+    )?;
+    Ok(Outcome::Clean)
 }
 
 /// `kanbao init`: the commented config, written where kanbao looks first.
@@ -1388,6 +1472,11 @@ fn fetch(
                     ids.join(", ")
                 )));
             }
+            Some(f) if f.is_from_server() => {
+                return Err(Error::Input(format!(
+                    "feed \"{id}\" comes from the [sync] server; `kanbao sync` fetches it"
+                )));
+            }
             Some(f) if !f.kind.is_fetched() => {
                 return Err(Error::Input(format!(
                     "feed \"{id}\" is a folder of stored pages; only feeds of kind \"feed\" are fetched"
@@ -1399,7 +1488,7 @@ fn fetch(
     let feeds: Vec<&crate::config::FeedConfig> = config
         .feeds
         .iter()
-        .filter(|f| f.kind.is_fetched())
+        .filter(|f| f.is_fetched_here())
         .filter(|f| wanted.is_empty() || wanted.contains(&f.id))
         .collect();
     if config.feeds.is_empty() {

@@ -27,6 +27,9 @@ use toml::de::{DeTable, DeValue};
 use crate::keymap::{Action, Key, KeyError, Keymap};
 use crate::script::Script;
 
+mod sync;
+pub use sync::{Password, SyncConfig, SyncKind};
+
 /// A checked configuration file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -40,6 +43,8 @@ pub struct Config {
     pub keymap: Keymap,
     pub theme: Theme,
     pub ui: Ui,
+    /// `[sync]`: the feed server to keep in step with, if any.
+    pub sync: Option<SyncConfig>,
 }
 
 /// One `[[feeds]]` entry.
@@ -80,6 +85,87 @@ pub enum FeedKind {
     Epaper,
 }
 
+impl FeedConfig {
+    /// Whether the feed is a subscription on the `[sync]` server.
+    pub fn is_from_server(&self) -> bool {
+        matches!(self.source, Some(FeedSource::Server(_)))
+    }
+
+    /// Whether `kanbao fetch` (and `R`'s fetch) fetches it: web feeds and
+    /// editions of the config, not the server's subscriptions.
+    pub fn is_fetched_here(&self) -> bool {
+        self.kind.is_fetched() && !self.is_from_server()
+    }
+}
+
+/// A subscription on the `[sync]` server as `kanbao sync` lists it in
+/// `sync/feeds.json` beside the config file, so that every command reads
+/// the server's feeds from the archive without asking the server.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct ServerFeed {
+    /// `ttrss-12`, `fever-3`: the kind and the server's feed id.
+    pub id: String,
+    pub server_id: i64,
+    pub title: String,
+    /// The server's category of the feed, the section of its items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// The folder under which `kanbao sync` keeps the server's feeds: `sync/`
+/// beside the config file.
+pub fn sync_folder(config: &Config) -> PathBuf {
+    config.path.parent().unwrap_or(Path::new("")).join("sync")
+}
+
+/// Lists the server's feeds in `config.feeds` as `sync/feeds.json` has
+/// them now, after a sync changed it.
+pub fn refresh_server_feeds(config: &mut Config) {
+    config.feeds.retain(|f| !f.is_from_server());
+    add_server_feeds(config);
+}
+
+/// Adds the server's feeds listed in `sync/feeds.json` to `config.feeds`,
+/// after the config's own; one whose id a config feed has is left out. A
+/// missing or unreadable list adds none: the next `kanbao sync` writes it.
+fn add_server_feeds(config: &mut Config) {
+    if config.sync.is_none() {
+        return;
+    }
+    let folder = sync_folder(config);
+    let Ok(bytes) = fs::read(folder.join("feeds.json")) else {
+        return;
+    };
+    let Ok(listed) = serde_json::from_slice::<Vec<ServerFeed>>(&bytes) else {
+        return;
+    };
+    let location = config
+        .sync
+        .as_ref()
+        .map(|s| s.location.clone())
+        .unwrap_or_default();
+    for feed in listed {
+        let valid = !feed.id.is_empty()
+            && feed
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid || config.feeds.iter().any(|f| f.id == feed.id) {
+            continue;
+        }
+        config.feeds.push(FeedConfig {
+            path: folder.join(&feed.id),
+            id: feed.id,
+            title: feed.title,
+            kind: FeedKind::Feed,
+            source: Some(FeedSource::Server(feed.server_id)),
+            section: feed.section,
+            fetch: FetchOptions::default(),
+            location: location.clone(),
+        });
+    }
+}
+
 impl FeedKind {
     pub const ALL: [FeedKind; 3] = [FeedKind::Pages, FeedKind::Feed, FeedKind::Epaper];
 
@@ -105,6 +191,9 @@ pub enum FeedSource {
     Url(String),
     /// `path`: a local feed file, resolved against the config file's folder.
     File(PathBuf),
+    /// A subscription on the `[sync]` server, by the server's feed id:
+    /// `kanbao sync` fetches it, `kanbao fetch` leaves it alone.
+    Server(i64),
 }
 
 /// How a web feed is fetched: `interval`, `timeout`, `max_items`,
@@ -508,7 +597,9 @@ pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    parse(text, path, display)
+    let mut config = parse(text, path, display)?;
+    add_server_feeds(&mut config);
+    Ok(config)
 }
 
 fn read_error(error: &io::Error, display: &str) -> ConfigError {
@@ -540,6 +631,13 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Config, ConfigErr
         ids.push(id);
     }
     let keymap = keymap(&source, &raw.keys)?;
+    let sync = match raw.sync {
+        Some(table) => {
+            let span = table.span();
+            Some(table.into_inner().check(&source, span)?)
+        }
+        None => None,
+    };
     Ok(Config {
         path: path.to_path_buf(),
         display: display.to_owned(),
@@ -548,6 +646,7 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Config, ConfigErr
         keymap,
         theme: raw.theme,
         ui: raw.ui,
+        sync,
     })
 }
 
@@ -560,6 +659,7 @@ struct RawConfig {
     keys: RawKeys,
     theme: Theme,
     ui: Ui,
+    sync: Option<Spanned<sync::RawSync>>,
 }
 
 /// `[keys]` as written: the actions named and their keys, with their places.
@@ -1529,8 +1629,8 @@ impl Source<'_> {
         for (key, value) in document {
             let key = key.get_ref().as_ref();
             let misfit = match (key, value.get_ref()) {
-                ("text" | "keys" | "theme" | "ui", DeValue::Table(_)) => None,
-                ("text" | "keys" | "theme" | "ui", other) => Some((value, other)),
+                ("text" | "keys" | "theme" | "ui" | "sync", DeValue::Table(_)) => None,
+                ("text" | "keys" | "theme" | "ui" | "sync", other) => Some((value, other)),
                 ("feeds", DeValue::Array(entries)) => entries
                     .iter()
                     .find(|entry| !entry.get_ref().is_table())

@@ -29,14 +29,17 @@
 //! (`A → B` means A uses B):
 //!
 //! - [`cli`]: the command-line subcommands, printing only
-//!   → ui, feed, index, library, marks, typeset, source, config, script,
+//!   → ui, sync, feed, index, library, marks, typeset, source, config, script,
 //!   atomic, model.
 //! - [`ui`]: the terminal reader (ratatui): state, update, views, terminal,
-//!   workers → feed, index, library, marks, typeset, config, keymap,
+//!   workers → sync, feed, index, library, marks, typeset, config, keymap,
 //!   browser, script, sanitize, photo, model.
 //! - [`feed`]: web feeds and e-paper editions, the network side — HTTP,
 //!   fetching into stores, photos into the image cache, OPML → source,
 //!   config, atomic, io_message.
+//! - [`sync`]: two-way sync with a feed server (TT-RSS, Fever): its feeds into
+//!   the archive, read and starred marks both ways → feed, library, marks,
+//!   source, config, atomic, io_message, sanitize.
 //! - [`index`]: the archive's index under the cache folder — start-up
 //!   without parsing, Chinese full-text search → library, source, config,
 //!   atomic, io_message, model.
@@ -83,5 +86,6 @@ pub mod photo;
 pub mod sanitize;
 pub mod script;
 pub mod source;
+pub mod sync;
 pub mod typeset;
 pub mod ui;

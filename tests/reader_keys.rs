@@ -1055,3 +1055,45 @@ fn photos_are_asked_for_only_when_an_article_is_opened() {
     assert!(app.reader.pictures.article.is_none());
     assert!(!app.reader.lines.iter().any(|l| l.text.starts_with("[图 1")));
 }
+
+/// A sync's marks (issue 19) change the lists at once, and the loop is
+/// asked to save the marks and then the sync state, in that order.
+#[test]
+fn a_sync_changes_marks_and_saves_them_before_its_state() {
+    use kanbao::sync::{MarkChange, Report, Synced, base::Base};
+
+    let mut app = common::screen::sample(80, 24);
+    let first = app.archive.articles[0].id.clone();
+    let second = app.archive.articles[1].id.clone();
+    let base = Base::new("ttrss http://127.0.0.1/ me");
+    let synced = Synced {
+        changes: vec![
+            MarkChange {
+                id: first.clone(),
+                read: Some(true),
+                starred: None,
+            },
+            MarkChange {
+                id: second.clone(),
+                read: None,
+                starred: Some(true),
+            },
+            MarkChange {
+                id: "not-yet-here".into(),
+                read: Some(true),
+                starred: Some(true),
+            },
+        ],
+        base: base.clone(),
+        report: Report::default(),
+    };
+    let effects = update(&mut app, Msg::Synced(Box::new(synced)));
+    assert_eq!(effects, [Effect::SaveSynced(Box::new(base))]);
+    assert!(app.archive.is_read(0));
+    assert!(app.archive.marks().is_starred(&second));
+    assert!(!app.archive.marks().is_read(&second));
+    // An article the sync stored but the lists do not hold yet keeps its
+    // marks for when it arrives.
+    assert!(app.archive.marks().is_read("not-yet-here"));
+    assert!(app.archive.marks().is_starred("not-yet-here"));
+}

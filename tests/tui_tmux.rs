@@ -31,6 +31,7 @@ use kanbao::typeset::str_width;
 mod common;
 
 use common::server::{Response, Server};
+use common::ttrss;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kanbao");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -1925,4 +1926,70 @@ fn images_off_shows_captions_only() {
     tmux.keys(&["C-c"]);
     let (status, screen) = tmux.wait_for_exit();
     assert_eq!(status, 0, "{screen}");
+}
+
+/// `R` syncs with a real TT-RSS too (issue 19): the server's feed appears,
+/// and a sync that fails says so in the status line and `W` says why.
+#[test]
+fn shift_r_syncs_with_ttrss_and_w_tells_why_a_sync_failed() {
+    let Some(mut server) = ttrss::start("reader") else {
+        return;
+    };
+    let feeds = Server::start();
+    let origin = feeds.url("").trim_end_matches('/').to_owned();
+    let rss = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+         <title>同步日报</title><link>{origin}/</link><description>同步</description>\
+         <image><url>{origin}/icon.png</url><title>同步日报</title><link>{origin}/</link></image>\
+         <item><title>服务器上的新闻</title><link>{origin}/1.html</link><guid>{origin}/1.html</guid>\
+         <pubDate>Sat, 05 Dec 2026 08:00:00 +0000</pubDate>\
+         <description><![CDATA[<p>经由服务器同步的正文。</p>]]></description></item>\
+         </channel></rss>"
+    );
+    feeds
+        .route(
+            "/feed.xml",
+            Response::ok(rss).header("Content-Type", "application/rss+xml"),
+        )
+        .route(
+            "/icon.png",
+            Response::ok(b"\x89PNG\r\n\x1a\n").header("Content-Type", "image/png"),
+        );
+    server.api(
+        "subscribeToFeed",
+        serde_json::json!({"feed_url": feeds.url("/feed.xml")}),
+    );
+    server.update();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let config = dir.path().join("config.toml");
+    let pages = Path::new(ROOT).join("feeds/zhumadian-daily");
+    let text = format!(
+        "[[feeds]]\nid = \"zmd\"\ntitle = \"驻马店日报\"\nkind = \"pages\"\npath = {:?}\n\n\
+         [sync]\nkind = \"ttrss\"\nurl = {:?}\nuser = {:?}\npassword_command = [\"cat\", {:?}]\n",
+        pages.to_string_lossy(),
+        server.url,
+        server.user,
+        server.password_file().to_string_lossy(),
+    );
+    std::fs::write(&config, text).expect("config written");
+    let Some(tmux) = Tmux::start_with("sync", 120, 30, &config) else {
+        return;
+    };
+    tmux.wait_for_headlines();
+    tmux.keys(&["R"]);
+    tmux.wait_for("the sync over and the server's feed listed", |s| {
+        s.contains("fetched 1 feed: 1 new") && s.contains("同步日报")
+    });
+    server.stop();
+    tmux.keys(&["R"]);
+    tmux.wait_for("the failed sync in the status line", |s| {
+        s.contains("1 failed (W shows why)")
+    });
+    tmux.keys(&["W"]);
+    tmux.wait_for("why, under W", |s| {
+        s.contains("fetch sync") && s.contains("cannot reach TT-RSS")
+    });
+    tmux.keys(&["q", "q"]);
+    let (status, _) = tmux.wait_for_exit();
+    assert_eq!(status, 0);
 }

@@ -105,6 +105,12 @@ fn fetch_feed_into(feed: &FeedConfig, force: bool, warnings: &mut Vec<String>) -
                 ));
             }
         },
+        FeedSource::Server(_) => {
+            return Outcome::Failed(format!(
+                "feed \"{}\" comes from the [sync] server; `kanbao sync` fetches it",
+                feed.id
+            ));
+        }
         FeedSource::Url(url) => {
             let mut request = http::Request::with_options(url.clone(), &feed.fetch);
             request.etag = state.etag.clone();

@@ -14,6 +14,7 @@ use crate::index::search::{Hit, Query, QueryError, Search};
 use crate::library::Library;
 use crate::marks::{Marks, Place};
 use crate::model::{Article, Warning};
+use crate::sync::MarkChange;
 use crate::typeset::Context;
 
 /// A feed's articles of one date and section.
@@ -505,6 +506,38 @@ impl Archive {
     /// Where article `id` is now.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.articles.iter().position(|a| a.id == id)
+    }
+
+    /// Takes the marks a sync brought: those of articles shown change
+    /// where they are shown too; the others wait in the marks for the
+    /// articles to arrive.
+    pub fn apply_sync(&mut self, changes: &[MarkChange]) {
+        let at: HashMap<&str, usize> = self
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(n, a)| (a.id.as_str(), n))
+            .collect();
+        let mut found = Vec::with_capacity(changes.len());
+        for change in changes {
+            found.push(at.get(change.id.as_str()).copied());
+        }
+        for (change, index) in changes.iter().zip(found) {
+            if let Some(read) = change.read {
+                match index {
+                    Some(index) => {
+                        self.set_read(index, read);
+                    }
+                    None => self.marks.set_read(&change.id, read),
+                }
+            }
+            if let Some(starred) = change.starred {
+                self.marks.set_starred(&change.id, starred);
+                if let Some(shown) = index.and_then(|index| self.starred.get_mut(index)) {
+                    *shown = starred;
+                }
+            }
+        }
     }
 }
 

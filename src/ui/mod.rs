@@ -39,6 +39,7 @@ pub mod update;
 pub mod view;
 pub mod worker;
 
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
@@ -179,6 +180,9 @@ fn event_loop(
     store: Option<&StateStore>,
     fresh_start: bool,
 ) -> Result<(), Error> {
+    // The server's feeds change with each sync: the loop keeps its own.
+    let mut owned = config.clone();
+    let config = &mut owned;
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     app.status.indexing = Some((0, 0));
@@ -194,10 +198,30 @@ fn event_loop(
                             pending.push(Msg::Saved(result));
                         }
                     }
-                    Effect::StartFetch => pending.push(start_fetch(config, &fetch_tx)),
+                    Effect::SaveSynced(base) => {
+                        // The marks first: a base saved without them
+                        // would take them for agreed and lose them.
+                        if let Some(store) = store {
+                            let saved = store.save(app.archive.marks()).and_then(|()| {
+                                base.save(store.path().parent().unwrap_or(Path::new("")))
+                            });
+                            pending.push(Msg::Saved(saved));
+                        }
+                    }
+                    Effect::StartFetch => {
+                        let sync = SyncJob {
+                            marks: app.archive.marks().clone(),
+                            state: store.map(|s| s.path().parent().unwrap_or(Path::new("")).into()),
+                        };
+                        pending.push(start_fetch(config, sync, &fetch_tx));
+                    }
                     Effect::Reload => {
                         // New items: the index takes them in on a worker,
-                        // and the lists change when it is done.
+                        // and the lists change when it is done. A sync
+                        // may have brought feeds of the server's.
+                        if config.sync.is_some() {
+                            crate::config::refresh_server_feeds(config);
+                        }
                         app.status.indexing = Some((0, 0));
                         start_reindex(config, &fetch_tx);
                     }
@@ -480,23 +504,71 @@ const FRONT_ARTICLES: usize = 400;
 /// How often the loop looks for fetch progress while a fetch runs.
 const FETCH_POLL: Duration = Duration::from_millis(50);
 
-/// Starts fetching the web feeds on a worker thread that reports through
-/// `tx`; returns the message that says so (or why not).
-fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
+/// What a sync started by `R` works from: the marks as they are now,
+/// and the state folder (`None`: there is none).
+struct SyncJob {
+    marks: marks::Marks,
+    state: Option<PathBuf>,
+}
+
+/// The name a sync goes by among the feeds of a fetch (status line, `W`).
+const SYNC_FEED: &str = "sync";
+
+/// Syncs with the `[sync]` server, for `R`: the outcome as a feed's, and
+/// what to keep when it worked.
+fn sync_now(config: &Config, job: &SyncJob, tx: &mpsc::Sender<Msg>) -> fetch::Outcome {
+    let Some(state) = &job.state else {
+        return fetch::Outcome::Failed(
+            "cannot sync without a state folder for the marks; set $HOME or $XDG_STATE_HOME"
+                .to_owned(),
+        );
+    };
+    let Some(settings) = &config.sync else {
+        return fetch::Outcome::Failed("no [sync] table".to_owned());
+    };
+    let base = match crate::sync::base::Base::load(state, &crate::sync::server_key(settings)) {
+        Ok(base) => base,
+        Err(e) => return fetch::Outcome::Failed(e.0),
+    };
+    let progress = |stage: &str| {
+        let _ = tx.send(Msg::Fetch(fetch::Event::Step {
+            feed: SYNC_FEED.to_owned(),
+            stage: stage.to_owned(),
+        }));
+    };
+    match crate::sync::run(config, &job.marks, &base, false, &progress) {
+        Ok(synced) => {
+            let report = crate::feed::store::StoreReport {
+                new: synced.report.new_items,
+                ..Default::default()
+            };
+            let _ = tx.send(Msg::Synced(Box::new(synced)));
+            fetch::Outcome::Stored(report)
+        }
+        Err(e) => fetch::Outcome::Failed(e.0),
+    }
+}
+
+/// Starts fetching the web feeds, then syncing with the `[sync]` server if
+/// there is one, on a worker thread that reports through `tx`; returns the
+/// message that says so (or why not).
+fn start_fetch(config: &Config, sync: SyncJob, tx: &mpsc::Sender<Msg>) -> Msg {
     let feeds: Vec<FeedConfig> = config
         .feeds
         .iter()
-        .filter(|f| f.kind.is_fetched())
+        .filter(|f| f.is_fetched_here())
         .cloned()
         .collect();
-    if feeds.is_empty() {
+    if feeds.is_empty() && config.sync.is_none() {
         return Msg::Notice(format!(
             "no web feeds to fetch: add a [[feeds]] table with kind = \"feed\" to {}",
             config.display
         ));
     }
-    let total = feeds.len();
+    let syncing = config.sync.is_some();
+    let total = feeds.len() + usize::from(syncing);
     let worker_tx = tx.clone();
+    let config = config.clone();
     let spawned = worker::spawn(Worker::Fetch, tx, move || {
         let tx = worker_tx;
         let refs: Vec<&FeedConfig> = feeds.iter().collect();
@@ -506,7 +578,18 @@ fn start_fetch(config: &Config, tx: &mpsc::Sender<Msg>) -> Msg {
                 let _ = tx.send(Msg::Fetch(event));
             }
         };
-        let results = fetch::fetch_all(&refs, fetch::DEFAULT_CONCURRENCY, false, &progress);
+        let mut results = fetch::fetch_all(&refs, fetch::DEFAULT_CONCURRENCY, false, &progress);
+        if syncing {
+            progress(fetch::Event::Started {
+                feed: SYNC_FEED.to_owned(),
+            });
+            let outcome = sync_now(&config, &sync, &tx);
+            progress(fetch::Event::Finished {
+                feed: SYNC_FEED.to_owned(),
+                outcome: outcome.clone(),
+            });
+            results.push((SYNC_FEED.to_owned(), outcome));
+        }
         let _ = tx.send(Msg::FetchDone(results));
     });
     match spawned {

@@ -12,6 +12,7 @@ use crate::feed::fetch;
 use crate::index::Opened;
 use crate::keymap::Action;
 use crate::model::{Article, Warning};
+use crate::sync::Synced;
 
 use super::app::Typeset;
 use super::pictures::Shown;
@@ -46,6 +47,10 @@ pub enum Msg {
     FetchStarted(usize),
     /// Progress of the background fetch.
     Fetch(fetch::Event),
+    /// The sync with the `[sync]` server worked: the marks it brought
+    /// and what both sides now agree on (its outcome comes with
+    /// [`Msg::FetchDone`] as the feed `sync`).
+    Synced(Box<Synced>),
     /// The background fetch is over; the outcome of each feed.
     FetchDone(Vec<(String, fetch::Outcome)>),
     /// Progress of the index's refresh: files read, files to read.
@@ -90,6 +95,9 @@ pub enum Msg {
 pub enum Effect {
     /// Read or starred marks changed: write them to disk.
     SaveMarks,
+    /// A sync brought marks: write them to disk, then (only if that
+    /// worked) what both sides now agree on, `sync.json`.
+    SaveSynced(Box<crate::sync::base::Base>),
     /// Fetch the web feeds in the background.
     StartFetch,
     /// Load the archive again (new items arrived).

@@ -8,11 +8,15 @@
 //! - [`text`]: an article's text and its Han characters;
 //! - [`keys`]: keys as a user types them, into the reader's `update`;
 //! - [`papers`]: a synthetic archive of two papers over several days;
-//! - [`screen`]: the sample's reader drawn on a test terminal.
+//! - [`screen`]: the sample's reader drawn on a test terminal;
+//! - [`ttrss`], [`coldsweat`]: real feed servers for the sync tests
+//!   (TT-RSS, a Fever server), started and stopped by PID.
 
+pub mod coldsweat;
 pub mod keys;
 pub mod papers;
 pub mod run;
 pub mod screen;
 pub mod server;
 pub mod text;
+pub mod ttrss;

@@ -39,6 +39,11 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
             });
         }
         Msg::Fetch(event) => fetch_progress(app, event),
+        Msg::Synced(synced) => {
+            let synced = *synced;
+            app.archive.apply_sync(&synced.changes);
+            effects.push(Effect::SaveSynced(Box::new(synced.base)));
+        }
         Msg::FetchDone(results) => {
             fetch_done(app, &results);
             effects.push(Effect::Reload);
