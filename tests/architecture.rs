@@ -66,11 +66,14 @@ fn paths(module: &Module, text: &str) -> Vec<Module> {
         }
         let code = code.split(" //").next().unwrap_or(code);
         for start in ["crate::", "super::"] {
-            let mut rest = code;
-            while let Some(at) = rest.find(start) {
-                let before = rest[..at].chars().last();
-                let tail = &rest[at..];
-                rest = &rest[at + start.len()..];
+            let mut from = 0;
+            while let Some(found_at) = code[from..].find(start) {
+                let at = from + found_at;
+                // What precedes it in the line, not in what is left of it:
+                // the second `super::` of `super::super::` follows `::`.
+                let before = code[..at].chars().last();
+                let tail = &code[at..];
+                from = at + start.len();
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
                     continue;
                 }
@@ -374,4 +377,20 @@ fn update_and_the_state_it_changes_do_no_io() {
         modules[&vec!["ui".to_owned()]].contains("read_article"),
         "the loop in ui/mod.rs reads the bodies (the check looks for the right name)"
     );
+}
+
+#[test]
+fn a_super_super_path_names_one_module() {
+    let module: Module = ["ui", "update", "keys"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let found = paths(&module, "use super::super::app::App;");
+    let want: Vec<Module> = vec![
+        ["ui", "app", "App"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    ];
+    assert_eq!(found, want, "not also ui::update::app");
 }
