@@ -46,6 +46,11 @@
 //!   article, and 10 articles spread through the archive are starred.
 //! - `loop/step/j-k`: `j` and `k` alternately in the article list, for
 //!   comparison: the selection moves and the reader's preview changes.
+//! - `loop/search/创`, `…/创新`, `…/创新平`, `…/创新平台`: after `/`, one
+//!   character typed with the ones before it already there: the search
+//!   runs over the index and every section's list is narrowed to its
+//!   hits. `loop/search/创新-committed`: the two characters at once, as an
+//!   input method commits a word.
 //!
 //! Run with `cargo bench --bench loop`; see `benches/README.md`, "The
 //! daily reading loop (issue 18)".
@@ -420,6 +425,51 @@ fn bench_step(group: &mut BenchmarkGroup<'_, WallTime>, pristine: &App) {
     });
 }
 
+/// The characters of the search typed after `/`, one at a time.
+const SEARCH: &str = "创新平台";
+
+/// `/` then the search's characters: each character's `Text` message is
+/// timed with the ones before it typed (untimed), then taken back with a
+/// `Backspace` (untimed); and the whole word as an input method commits
+/// it (`创新` in one `Text`).
+fn bench_search(group: &mut BenchmarkGroup<'_, WallTime>, pristine: &App) {
+    let mut app = pristine.clone();
+    update(&mut app, Msg::Action(Action::Filter));
+    let chars: Vec<String> = SEARCH.chars().map(String::from).collect();
+    for (n, c) in chars.iter().enumerate() {
+        let typed: String = chars[..=n].concat();
+        group.bench_function(format!("search/{typed}"), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let started = Instant::now();
+                    black_box(update(&mut app, Msg::Text(c.clone())));
+                    spent += started.elapsed();
+                    assert_eq!(app.archive.query(), typed);
+                    update(&mut app, Msg::Backspace);
+                }
+                spent
+            });
+        });
+        update(&mut app, Msg::Text(c.clone()));
+    }
+    let mut app = pristine.clone();
+    update(&mut app, Msg::Action(Action::Filter));
+    group.bench_function("search/创新-committed", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                black_box(update(&mut app, Msg::Text("创新".to_owned())));
+                spent += started.elapsed();
+                update(&mut app, Msg::Backspace);
+                update(&mut app, Msg::Backspace);
+            }
+            spent
+        });
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let (dir, synthetic) = archive_dir();
     let pristine = load(&dir);
@@ -435,6 +485,7 @@ fn bench(c: &mut Criterion) {
     bench_mark_read(&mut group, &pristine);
     bench_view(&mut group, &pristine);
     bench_step(&mut group, &pristine);
+    bench_search(&mut group, &pristine);
     group.finish();
 }
 

@@ -123,7 +123,34 @@ pub struct Found {
     /// Ranked: headline hits first, then the newest.
     pub hits: Vec<Hit>,
     /// The articles hit, for counting them per section.
-    pub articles: HashSet<usize>,
+    pub articles: Marked,
+}
+
+/// A set of articles (indices into [`Archive::articles`]), one bit each:
+/// a search at a million articles lets hundreds of thousands through,
+/// and every section asks about each of its articles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marked {
+    bits: Vec<u64>,
+}
+
+impl Marked {
+    /// The set of `articles`, among `len`.
+    pub fn of(articles: impl Iterator<Item = usize>, len: usize) -> Marked {
+        let mut bits = vec![0u64; len.div_ceil(64)];
+        for i in articles {
+            if let Some(word) = bits.get_mut(i / 64) {
+                *word |= 1 << (i % 64);
+            }
+        }
+        Marked { bits }
+    }
+
+    pub fn contains(&self, article: usize) -> bool {
+        self.bits
+            .get(article / 64)
+            .is_some_and(|word| word & (1 << (article % 64)) != 0)
+    }
 }
 
 /// Everything the reader shows, as loaded.
@@ -362,7 +389,7 @@ impl Archive {
             (Some(search), false) => Some(match Query::parse(typed) {
                 Ok(query) => {
                     let hits = search.find(&query);
-                    let articles = hits.iter().map(|h| h.article).collect();
+                    let articles = Marked::of(hits.iter().map(|h| h.article), self.articles.len());
                     Ok(Found {
                         query,
                         hits,
@@ -464,7 +491,7 @@ impl Archive {
         };
         let articles = section.articles.iter().copied().filter(viewed);
         match &self.found {
-            Some(Ok(found)) => articles.filter(|i| found.articles.contains(i)).collect(),
+            Some(Ok(found)) => articles.filter(|&i| found.articles.contains(i)).collect(),
             Some(Err(_)) => Vec::new(),
             None => articles
                 .filter(|&i| self.matches(&self.articles[i]))
@@ -616,4 +643,18 @@ fn tree(sections: &mut [Section]) -> (Vec<Feed>, Vec<Day>) {
         }
     }
     (feeds, days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Marked;
+
+    #[test]
+    fn marked_holds_what_it_was_given_and_nothing_else() {
+        let marked = Marked::of([0, 63, 64, 129, 500].into_iter(), 130);
+        let held: Vec<usize> = (0..200).filter(|&i| marked.contains(i)).collect();
+        // 500 is past the 130 articles: not held, and no panic.
+        assert_eq!(held, [0, 63, 64, 129]);
+        assert!(!Marked::default().contains(0));
+    }
 }
