@@ -297,8 +297,9 @@ peak() { # the reader's VmHWM and VmRSS, in MiB
 }
 
 # The reader pane's first row shows the headline of the article
-# previewed: the text after the last "│" starts with it.
-headline_row() { printf '*│ %s*' "${1:0:8}"; }
+# previewed: the text after the last "│" starts with it, after the
+# margin that centres the measure ([ui] measure) in a wide pane.
+headline_row() { printf '*│ *%s*' "${1:0:8}"; }
 
 echo
 echo "== reader 1: no read marks"
