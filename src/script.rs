@@ -3,17 +3,34 @@
 //! Stored text, JSON and the index keep the characters as the source wrote
 //! them; the typesetter and the list views pass what they show through
 //! [`Script::convert`]. Conversion is OpenCC's, phrase by phrase (头发 →
-//! 頭髮, 发展 → 發展), through `ferrous-opencc`, whose dictionaries are
-//! built into the binary. A converter is built once per direction, on
-//! first use, and shared.
+//! 頭髮, 发展 → 發展): its dictionaries (`data/opencc/`, OpenCC 1.3.0) are
+//! compiled by `build.rs` into one matcher per step (`matcher`), and each
+//! script is a chain of steps, as OpenCC's configurations chain them and as
+//! `ferrous-opencc` 0.4 runs them (the converter this replaced: tests in
+//! `differential` check that both give the same text). A step's matcher is
+//! loaded on first use, from bytes in the binary (about 2 ms for the
+//! phrases from simplified, well under 1 ms for each of the others), and
+//! shared.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use clap::ValueEnum;
-use ferrous_opencc::OpenCC;
-use ferrous_opencc::config::BuiltinConfig;
 use serde::Deserialize;
+
+use matcher::Step;
+
+mod matcher;
+
+#[cfg(test)]
+mod differential;
+
+/// OpenCC's configurations, as the steps they chain.
+const S2T: &[Step] = &[Step::S2t];
+const T2S: &[Step] = &[Step::T2s];
+const S2TW: &[Step] = &[Step::S2t, Step::Tw];
+const S2HK: &[Step] = &[Step::S2t, Step::Hk];
+const T2TW: &[Step] = &[Step::Tw];
+const T2HK: &[Step] = &[Step::Hk];
 
 /// The script article text is shown in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ValueEnum)]
@@ -72,42 +89,26 @@ impl Script {
     }
 
     /// `text` in this script. Text with nothing to convert (no character
-    /// outside ASCII, or as stored) comes back borrowed. Were the built-in
-    /// dictionaries ever unreadable, text would be shown as stored.
+    /// outside ASCII, none the dictionaries change, or as stored) comes
+    /// back borrowed. Were the built-in dictionaries ever unreadable, text
+    /// would be shown as stored.
     pub fn convert(self, text: &str) -> Cow<'_, str> {
         if text.is_ascii() {
             return Cow::Borrowed(text);
         }
-        match self.converter() {
-            Some(opencc) => Cow::Owned(opencc.convert(text)),
-            None => Cow::Borrowed(text),
+        matcher::run(self.chain(), text)
+    }
+
+    /// The steps of OpenCC's configuration for this script.
+    fn chain(self) -> &'static [Step] {
+        match self {
+            Script::AsStored => &[],
+            Script::Simplified => T2S,
+            Script::Traditional => S2T,
+            Script::ZhTw => S2TW,
+            Script::ZhHk => S2HK,
         }
     }
-
-    fn converter(self) -> Option<&'static OpenCC> {
-        static S2T: OnceLock<Option<OpenCC>> = OnceLock::new();
-        static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
-        static S2TW: OnceLock<Option<OpenCC>> = OnceLock::new();
-        static S2HK: OnceLock<Option<OpenCC>> = OnceLock::new();
-        let (cell, config) = match self {
-            Script::AsStored => return None,
-            Script::Simplified => (&T2S, BuiltinConfig::T2s),
-            Script::Traditional => (&S2T, BuiltinConfig::S2t),
-            Script::ZhTw => (&S2TW, BuiltinConfig::S2tw),
-            Script::ZhHk => (&S2HK, BuiltinConfig::S2hk),
-        };
-        built(cell, config)
-    }
-}
-
-/// The converter of `config`, built on first use; none were the built-in
-/// dictionaries ever unreadable.
-fn built(
-    cell: &'static OnceLock<Option<OpenCC>>,
-    config: BuiltinConfig,
-) -> Option<&'static OpenCC> {
-    cell.get_or_init(|| OpenCC::from_config(config).ok())
-        .as_ref()
 }
 
 /// `text` in every script a search looks for it in: as given, simplified,
@@ -115,37 +116,24 @@ fn built(
 /// (phrase by phrase, as [`Script::convert`] converts), without repeats,
 /// the given form first.
 ///
-/// Built for a command's start-up: the phrase dictionary from simplified
-/// (the one costly to load, about 1 ms) is loaded once and the regional
-/// forms are derived from its result, where [`Script::convert`] would
-/// load it three times over.
+/// The regional forms are derived from the traditional one (OpenCC's
+/// `t2tw` and `t2hk`), so the phrase step from simplified runs once.
 pub fn forms(text: &str) -> Vec<String> {
-    static S2T: OnceLock<Option<OpenCC>> = OnceLock::new();
-    static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
-    static T2TW: OnceLock<Option<OpenCC>> = OnceLock::new();
-    static T2HK: OnceLock<Option<OpenCC>> = OnceLock::new();
     let mut forms = vec![text.to_owned()];
     if text.is_ascii() {
         return forms;
     }
-    let mut add = |form: String| {
-        if !forms.contains(&form) {
-            forms.push(form);
+    let mut add = |form: Cow<'_, str>| {
+        if !forms.iter().any(|f| *f == form) {
+            forms.push(form.into_owned());
         }
     };
-    let convert = |cell, config, text: &str| built(cell, config).map(|c| c.convert(text));
-    let Some(simplified) = convert(&T2S, BuiltinConfig::T2s, text) else {
-        return forms;
-    };
+    let simplified = matcher::run(T2S, text);
     add(simplified.clone());
-    let Some(traditional) = convert(&S2T, BuiltinConfig::S2t, &simplified) else {
-        return forms;
-    };
+    let traditional = matcher::run(S2T, &simplified);
     add(traditional.clone());
-    for (cell, config) in [(&T2TW, BuiltinConfig::T2tw), (&T2HK, BuiltinConfig::T2hk)] {
-        if let Some(regional) = convert(cell, config, &traditional) {
-            add(regional);
-        }
+    for chain in [T2TW, T2HK] {
+        add(matcher::run(chain, &traditional));
     }
     forms
 }
