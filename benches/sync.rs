@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+#[path = "../tests/common/process.rs"]
+mod process;
 #[path = "../tests/common/server.rs"]
 mod server;
 #[path = "../tests/common/ttrss.rs"]

@@ -183,14 +183,7 @@ pub(super) fn item(
             .first()
             .map(|c| plain(c.label.as_deref().unwrap_or(&c.term))),
         photos,
-        links: content
-            .links
-            .iter()
-            .map(|l| StoredLink {
-                text: l.text.clone(),
-                url: l.url.clone(),
-            })
-            .collect(),
+        links: content.links.iter().map(StoredLink::from).collect(),
         paragraphs: content.paragraphs,
         ..Item::default()
     }

@@ -111,6 +111,16 @@ pub struct StoredLink {
     pub url: String,
 }
 
+impl From<&Link> for StoredLink {
+    /// A link of an item's text as the front matter stores it.
+    fn from(l: &Link) -> StoredLink {
+        StoredLink {
+            text: l.text.clone(),
+            url: l.url.clone(),
+        }
+    }
+}
+
 impl Item {
     /// The file's text: front matter, blank line, paragraphs.
     pub fn to_file(&self) -> String {

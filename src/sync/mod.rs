@@ -468,14 +468,7 @@ fn item(h: &RemoteItem, guid: String) -> Item {
             .filter(|_| h.time > 0)
             .map(|d| d.to_rfc3339()),
         photos: content.photos.iter().map(StoredPhoto::from).collect(),
-        links: content
-            .links
-            .iter()
-            .map(|l| StoredLink {
-                text: l.text.clone(),
-                url: l.url.clone(),
-            })
-            .collect(),
+        links: content.links.iter().map(StoredLink::from).collect(),
         paragraphs: content.paragraphs,
         ..Item::default()
     }

@@ -9,11 +9,9 @@
 
 #![allow(dead_code, reason = "each test crate uses a subset")]
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -113,17 +111,7 @@ impl Coldsweat {
 
     /// Stops the server by its PID and waits until the port is closed.
     pub fn stop(&mut self) {
-        if let Some(pid) = self.pid.take() {
-            // SAFETY: kill(2) with a PID this harness started.
-            unsafe {
-                libc::kill(pid, libc::SIGTERM);
-            }
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
+        super::process::stop(&mut self.pid, self.port);
     }
 
     /// Serves the same database again on the same port, after a stop.

@@ -10,11 +10,12 @@
 //! - [`papers`]: a synthetic archive of two papers over several days;
 //! - [`screen`]: the sample's reader drawn on a test terminal;
 //! - [`ttrss`], [`coldsweat`]: real feed servers for the sync tests
-//!   (TT-RSS, a Fever server), started and stopped by PID.
+//!   (TT-RSS, a Fever server), started and stopped by PID ([`process`]).
 
 pub mod coldsweat;
 pub mod keys;
 pub mod papers;
+pub mod process;
 pub mod run;
 pub mod screen;
 pub mod server;

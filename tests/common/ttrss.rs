@@ -10,11 +10,10 @@
 
 #![allow(dead_code, reason = "each test crate uses a subset")]
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -104,17 +103,7 @@ impl Ttrss {
 
     /// Stops `php -S` by its PID and waits until the port is closed.
     pub fn stop(&mut self) {
-        if let Some(pid) = self.pid.take() {
-            // SAFETY: kill(2) with a PID this harness started.
-            unsafe {
-                libc::kill(pid, libc::SIGTERM);
-            }
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
+        super::process::stop(&mut self.pid, self.port);
     }
 
     /// Serves again on the same port, after [`Ttrss::stop`].
