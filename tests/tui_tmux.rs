@@ -1630,37 +1630,6 @@ fn gradient_png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-/// A PNG whose header claims `width` × `height` pixels (its checksums
-/// right), followed by a little image data (a zlib stream of stored zeros)
-/// and its end: a decompression bomb before it is inflated.
-fn bomb_png(width: u32, height: u32) -> Vec<u8> {
-    let crc = |chunk: &[u8]| common::server::gzip::crc32(chunk.iter().copied());
-    let mut header = width.to_be_bytes().to_vec();
-    header.extend(height.to_be_bytes());
-    header.extend([8, 2, 0, 0, 0]);
-    let zeros = [0u8; 64];
-    let (a, b) = zeros.iter().fold((1u32, 0u32), |(a, b), &x| {
-        let a = (a + u32::from(x)) % 65_521;
-        (a, (b + a) % 65_521)
-    });
-    let mut data = vec![0x78, 0x01, 1, 64, 0, !64, 0xff];
-    data.extend(zeros);
-    data.extend(((b << 16) | a).to_be_bytes());
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, body) in [
-        (b"IHDR", &header[..]),
-        (b"IDAT", &data[..]),
-        (b"IEND", &[][..]),
-    ] {
-        let mut chunk = kind.to_vec();
-        chunk.extend(body);
-        bytes.extend((body.len() as u32).to_be_bytes());
-        bytes.extend(&chunk);
-        bytes.extend(crc(&chunk).to_be_bytes());
-    }
-    bytes
-}
-
 /// A feed whose store holds one item with `photos` (address, caption), and
 /// a config for it with `extra` lines in the feed's table and `ui` lines in
 /// `[ui]`. Returns the folder and the config's path.
@@ -1821,7 +1790,7 @@ fn broken_photos_are_notes_and_the_reader_keeps_answering() {
     server
         .route(
             "/bomb.png",
-            Response::ok(bomb_png(100_000, 100_000)).header("Content-Type", "image/png"),
+            Response::ok(common::png::bomb(100_000, 100_000)).header("Content-Type", "image/png"),
         )
         .route(
             "/page.png",

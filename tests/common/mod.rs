@@ -8,6 +8,7 @@
 //! - [`text`]: an article's text and its Han characters;
 //! - [`keys`]: keys as a user types them, into the reader's `update`;
 //! - [`papers`]: a synthetic archive of two papers over several days;
+//! - [`png`]: a plain PNG and a decompression bomb, for the photo tests;
 //! - [`screen`]: the sample's reader drawn on a test terminal;
 //! - [`ttrss`], [`coldsweat`]: real feed servers for the sync tests
 //!   (TT-RSS, a Fever server), started and stopped by PID ([`process`]).
@@ -15,6 +16,7 @@
 pub mod coldsweat;
 pub mod keys;
 pub mod papers;
+pub mod png;
 pub mod process;
 pub mod run;
 pub mod screen;
