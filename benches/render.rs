@@ -95,10 +95,12 @@ fn longest(app: &App) -> (String, usize, usize) {
     let mut best: Option<(String, usize, usize)> = None;
     for section in 0..app.archive.sections.len() {
         for (position, index) in app.archive.visible(section).iter().copied().enumerate() {
-            let article = &app.archive.articles[index];
+            let Some(article) = app.archive.article(index) else {
+                continue;
+            };
             let lines = typeset::layout(
-                article,
-                app.archive.context(article),
+                &article,
+                app.archive.context(&article),
                 width,
                 &app.prefs.text,
             )

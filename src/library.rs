@@ -12,15 +12,102 @@ use crate::config::{Config, FeedConfig, FeedKind};
 use crate::model::{Article, Warning};
 use crate::source::{self, page::ParsedPage};
 
-/// Everything loaded from the configured feeds.
+mod shelf;
+
+pub use shelf::Shelf;
+
+/// Everything loaded from the configured feeds: the articles decoded
+/// (`Vec<Article>`, what commands use), or kept compact for the reader
+/// ([`Shelf`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Library {
+pub struct Library<A = Vec<Article>> {
     pub feeds: Vec<FeedSummary>,
     /// Ordered by feed (as configured), date (newest first), page,
     /// position; a web feed's items by date, section and time
     /// (`Library::add_feed_with`), so that a group is one run.
-    pub articles: Vec<Article>,
+    pub articles: A,
     pub warnings: Vec<Warning>,
+}
+
+/// Where a library keeps its articles.
+pub trait Articles: Default {
+    fn count(&self) -> usize;
+    /// Makes room for `n` more articles.
+    fn reserve(&mut self, n: usize);
+    /// Adds articles at the end.
+    fn add(&mut self, articles: Vec<Article>);
+    /// Sorts the articles from `start` on (a web feed's items) by date,
+    /// section and time; returns the order applied: position `start + n`
+    /// now holds what was at `start + order[n]`.
+    fn order_items(&mut self, start: usize) -> Vec<usize>;
+    /// All are in: what was set aside for adding more can go.
+    fn done(&mut self) {}
+}
+
+impl Articles for Vec<Article> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve(self, n);
+    }
+
+    fn add(&mut self, articles: Vec<Article>) {
+        self.extend(articles);
+    }
+
+    fn order_items(&mut self, start: usize) -> Vec<usize> {
+        let items = &mut self[start..];
+        let order = item_order(items.len(), |n| {
+            let a = &items[n];
+            (
+                a.date.as_deref(),
+                a.section.as_deref(),
+                a.published.as_deref(),
+            )
+        });
+        permute(items, &order);
+        order
+    }
+}
+
+impl Articles for Shelf {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        Shelf::reserve(self, n);
+    }
+
+    fn add(&mut self, articles: Vec<Article>) {
+        for article in articles {
+            self.push(article);
+        }
+    }
+
+    fn order_items(&mut self, start: usize) -> Vec<usize> {
+        let order = item_order(self.len() - start, |n| self.item_key(start + n));
+        self.permute_from(start, &order);
+        order
+    }
+
+    fn done(&mut self) {
+        self.shrink();
+    }
+}
+
+impl From<Library> for Library<Shelf> {
+    fn from(library: Library) -> Library<Shelf> {
+        let mut articles = Shelf::default();
+        articles.add(library.articles);
+        Library {
+            feeds: library.feeds,
+            articles,
+            warnings: library.warnings,
+        }
+    }
 }
 
 /// What was found for one feed.
@@ -177,7 +264,9 @@ impl Library {
     pub(crate) fn add_feed(&mut self, feed: &FeedConfig, pages: Vec<(PageKey, Vec<Article>)>) {
         self.add_feed_with(feed, pages, |articles, out| out.extend(articles));
     }
+}
 
+impl<A: Articles> Library<A> {
     /// [`Library::add_feed`] for pages whose articles are elsewhere: `put`
     /// appends a page's articles to the library's. Returns where the
     /// feed's articles start and, for a web feed whose items were then
@@ -187,26 +276,26 @@ impl Library {
         &mut self,
         feed: &FeedConfig,
         mut pages: Vec<(PageKey, P)>,
-        mut put: impl FnMut(P, &mut Vec<Article>),
+        mut put: impl FnMut(P, &mut A),
     ) -> (usize, Option<Vec<usize>>) {
         let mut summary = FeedSummary::new(feed);
         summary.pages = pages.len();
         pages.sort_by_cached_key(|(key, _)| key.sort_key());
-        let start = self.articles.len();
+        let start = self.articles.count();
         for (_, page) in pages {
             put(page, &mut self.articles);
         }
-        summary.articles = self.articles.len() - start;
+        summary.articles = self.articles.count() - start;
         self.feeds.push(summary);
         if feed.kind != FeedKind::Feed {
             return (start, None);
         }
-        let items = &mut self.articles[start..];
-        let order = item_order(items);
-        permute(items, &order);
+        let order = self.articles.order_items(start);
         (start, Some(order))
     }
+}
 
+impl Library {
     /// The articles grouped by feed, date and section, in library order.
     pub fn groups(&self) -> Vec<Group<'_>> {
         let mut groups: Vec<Group<'_>> = Vec::new();
@@ -472,31 +561,30 @@ impl PageKey {
 /// last); within a date, sections by their newest item; within a section,
 /// items newest first. Ties keep the page order (the sort is stable).
 /// Position `n` of the result is the index of the item listed `n`th.
-fn item_order(items: &[Article]) -> Vec<usize> {
+fn item_order<'a>(
+    len: usize,
+    key: impl Fn(usize) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>),
+) -> Vec<usize> {
     use std::cmp::Reverse;
     use std::collections::HashMap;
     type Run<'a> = (Option<&'a str>, Option<&'a str>);
     // Each run's newest time and where it first appears.
     let mut runs: HashMap<Run<'_>, (Option<&str>, usize)> = HashMap::new();
-    for (n, a) in items.iter().enumerate() {
-        let key = (a.date.as_deref(), a.section.as_deref());
-        let published = a.published.as_deref();
-        let run = runs.entry(key).or_insert((published, n));
+    for n in 0..len {
+        let (date, section, published) = key(n);
+        let run = runs.entry((date, section)).or_insert((published, n));
         run.0 = run.0.max(published);
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
+    let mut order: Vec<usize> = (0..len).collect();
     order.sort_by_cached_key(|&n| {
-        let a = &items[n];
-        let (newest, first) = runs
-            .get(&(a.date.as_deref(), a.section.as_deref()))
-            .copied()
-            .unwrap_or((None, n));
+        let (date, section, published) = key(n);
+        let (newest, first) = runs.get(&(date, section)).copied().unwrap_or((None, n));
         (
-            a.date.is_none(),
-            Reverse(a.date.as_deref()),
+            date.is_none(),
+            Reverse(date),
             Reverse(newest),
             first,
-            Reverse(a.published.as_deref()),
+            Reverse(published),
         )
     });
     order
@@ -733,10 +821,19 @@ mod tests {
                 Some("2023-09-30T23:00:00+08:00"),
             ),
         ];
-        let order = item_order(&items);
+        let order = items.to_vec().order_items(0);
         // 国际's newest (11:00) is newer than 要闻's (10:00); undated last,
         // its sections in the order they first appear.
         assert_eq!(order, [5, 1, 7, 3, 8, 0, 4, 2, 6]);
+        // The reader's compact articles are put in the same order.
+        let mut shelf = Shelf::default();
+        shelf.add(items.to_vec());
+        assert_eq!(shelf.order_items(0), order);
+        let sorted: Vec<Article> = order.iter().map(|&n| items[n].clone()).collect();
+        let shelved: Vec<Article> = (0..shelf.len())
+            .filter_map(|n| shelf.get(n).map(|a| a.into_owned()))
+            .collect();
+        assert_eq!(shelved, sorted);
     }
 
     #[test]

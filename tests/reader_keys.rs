@@ -27,8 +27,16 @@ fn config(text: &str) -> Config {
 }
 
 fn app_for(config: &Config, width: u16, height: u16) -> App {
+    app_with(config, width, height, |_| {})
+}
+
+/// [`app_for`] with the library changed by `edit` before the reader
+/// takes it.
+fn app_with(config: &Config, width: u16, height: u16, edit: impl FnOnce(&mut Library)) -> App {
     let prefs = Prefs::from_config(config, false);
-    let archive = Archive::new(Library::load(config), Marks::default(), Vec::new(), None);
+    let mut library = Library::load(config);
+    edit(&mut library);
+    let archive = Archive::new(library, Marks::default(), Vec::new(), None);
     let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
     app
@@ -78,7 +86,7 @@ fn section(app: &App) -> usize {
 
 fn title(app: &App) -> Option<String> {
     let index = app.reader.article.or_else(|| app.selected())?;
-    app.archive.articles[index].title.clone()
+    app.archive.article(index)?.title.clone()
 }
 
 #[test]
@@ -111,7 +119,7 @@ fn open_shows_the_article_marks_it_read_and_asks_to_save() {
         title(&app).as_deref(),
         Some("学用结合 推进科技工作上新台阶")
     );
-    let id = app.archive.articles[1].id.clone();
+    let id = app.archive.id(1).to_owned();
     assert!(app.archive.marks().is_read(&id));
     assert_eq!(effects, [Effect::SaveMarks]);
     // Opening it again changes nothing on disk.
@@ -270,11 +278,7 @@ fn shift_j_k_while_reading_open_the_first_article_of_the_next_or_previous_sectio
         "the reader follows the section"
     );
     assert_ne!(title(&app), first);
-    assert!(
-        app.archive
-            .marks()
-            .is_read(&app.archive.articles[opened].id)
-    );
+    assert!(app.archive.marks().is_read(app.archive.id(opened)));
     press(&mut app, "K");
     assert_eq!((section(&app), title(&app)), (0, first));
 }
@@ -287,7 +291,7 @@ fn n_and_shift_n_read_the_next_and_previous_articles_across_sections() {
     press(&mut app, "nn");
     assert_eq!(title(&app).as_deref(), Some("巾帼竞芬芳 灿烂耀春晖"));
     assert!(
-        app.archive.marks().is_read(&app.archive.articles[2].id),
+        app.archive.marks().is_read(app.archive.id(2)),
         "n opens and marks read"
     );
     press(&mut app, "n");
@@ -339,7 +343,7 @@ fn pasted_text_goes_into_the_filter() {
 #[test]
 fn r_and_s_toggle_read_and_star_and_ask_to_save() {
     let mut app = sample();
-    let id = app.archive.articles[0].id.clone();
+    let id = app.archive.id(0).to_owned();
     assert_eq!(press(&mut app, "r"), [Effect::SaveMarks]);
     assert!(app.archive.marks().is_read(&id));
     press(&mut app, "r");
@@ -618,12 +622,16 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
     );
 
     // The archive loads again; the selected article stays selected.
-    let selected = app.selected().map(|i| app.archive.articles[i].id.clone());
+    let selected = app.selected().map(|i| app.archive.id(i).to_owned());
     let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
     let opened = kanbao::index::in_memory(&config(&text), &|_| {});
+    let opened = kanbao::index::Opened {
+        library: opened.library.into(),
+        search: opened.search,
+    };
     update(&mut app, Msg::Indexed(Some(Box::new(opened))));
     assert_eq!(
-        app.selected().map(|i| app.archive.articles[i].id.clone()),
+        app.selected().map(|i| app.archive.id(i).to_owned()),
         selected
     );
     assert!(
@@ -670,7 +678,11 @@ fn a_long_article_is_typeset_on_a_worker_and_its_head_shows_meanwhile() {
     press(&mut app, "G");
 
     // What the worker sends back: a layout at another width is not used…
-    let article = app.archive.articles[index].clone();
+    let article = app
+        .archive
+        .article(index)
+        .map(|a| a.into_owned())
+        .expect("the article is there");
     let lines_at = |w: usize| {
         kanbao::typeset::layout(&article, app.archive.context(&article), w, &app.prefs.text)
     };
@@ -706,9 +718,10 @@ fn worker_failed(worker: Worker) -> Msg {
 fn a_fetch_that_panicked_ends_the_fetch_keeps_the_marks_and_says_so_on_one_line() {
     let mut app = sample();
     press(&mut app, "<Enter>");
-    let id = app.archive.articles[app.reader.article.expect("an article is open")]
-        .id
-        .clone();
+    let id = app
+        .archive
+        .id(app.reader.article.expect("an article is open"))
+        .to_owned();
     assert!(app.archive.marks().is_read(&id));
     update(&mut app, Msg::FetchStarted(1));
     let effects = update(&mut app, worker_failed(Worker::Fetch));
@@ -736,18 +749,16 @@ fn a_fetch_that_panicked_ends_the_fetch_keeps_the_marks_and_says_so_on_one_line(
 fn an_index_that_panicked_ends_the_indexing_and_keeps_the_lists() {
     let mut app = sample();
     app.status.indexing = Some((3, 10));
-    let before: Vec<String> = app.archive.articles.iter().map(|a| a.id.clone()).collect();
+    let ids = |app: &App| -> Vec<String> {
+        (0..app.archive.len())
+            .map(|i| app.archive.id(i).to_owned())
+            .collect()
+    };
+    let before = ids(&app);
     let effects = update(&mut app, worker_failed(Worker::Index));
     assert_eq!(effects, []);
     assert!(app.status.indexing.is_none());
-    assert_eq!(
-        app.archive
-            .articles
-            .iter()
-            .map(|a| a.id.clone())
-            .collect::<Vec<_>>(),
-        before
-    );
+    assert_eq!(ids(&app), before);
     let message = app.status.message.clone().unwrap_or_default();
     assert!(
         message.starts_with("indexing stopped on an internal error; the lists are as they were."),
@@ -763,7 +774,7 @@ fn a_typeset_that_panicked_leaves_the_head_shown_and_stops_waiting() {
     press(&mut app, "<Enter>");
     let index = app.reader.article.expect("an article is open");
     let width = app.reader.width;
-    let id = app.archive.articles[index].id.clone();
+    let id = app.archive.id(index).to_owned();
     assert_eq!(app.reader.typesetting, Some(width));
     let head = app.reader.lines.len();
 
@@ -982,15 +993,18 @@ fn opening_an_article_without_its_text_asks_the_loop_to_read_it() {
     use kanbao::ui::msg::Then;
     let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
     let config = config(&text);
-    let mut app = app_for(&config, 80, 24);
-    let whole = app.archive.articles[0].clone();
-    let counts = whole.counts();
-    let article = &mut app.archive.articles[0];
-    article.stub = Some(Stub {
-        lead: whole.paragraphs[0].clone(),
-        counts,
+    let mut whole = None;
+    let mut app = app_with(&config, 80, 24, |library| {
+        let article = &mut library.articles[0];
+        whole = Some(article.clone());
+        article.stub = Some(Stub {
+            lead: article.paragraphs[0].clone(),
+            counts: article.counts(),
+        });
+        article.paragraphs.clear();
     });
-    article.paragraphs.clear();
+    let whole = whole.expect("the sample has articles");
+    let paragraphs = |app: &App| app.archive.article(0).map(|a| a.paragraphs.clone());
 
     // Opening marks it read (saved by the loop) and asks for its text.
     let effects = press(&mut app, "\n");
@@ -1005,11 +1019,11 @@ fn opening_an_article_without_its_text_asks_the_loop_to_read_it() {
         ]
     );
     assert_eq!(app.focus, Focus::Reader);
-    assert!(app.archive.articles[0].paragraphs.is_empty());
+    assert_eq!(paragraphs(&app), Some(Vec::new()));
 
     let msg = kanbao::ui::read_article(&app, &config.feeds, 0, Then::Show);
     assert!(update(&mut app, msg).is_empty());
-    assert_eq!(app.archive.articles[0].paragraphs, whole.paragraphs);
+    assert_eq!(paragraphs(&app), Some(whole.paragraphs));
     assert!(
         app.reader
             .lines
@@ -1025,12 +1039,7 @@ fn opening_an_article_without_its_text_asks_the_loop_to_read_it() {
 /// them again at the new size.
 #[test]
 fn photos_are_asked_for_only_when_an_article_is_opened() {
-    let mut app = sample_at(120, 40);
-    for article in &mut app.archive.articles {
-        for (n, photo) in article.photos.iter_mut().enumerate() {
-            photo.url = Some(format!("http://127.0.0.1/{n}.png"));
-        }
-    }
+    let mut app = common::screen::sample_with(120, 40, common::screen::with_photo_addresses);
     let photos = |effects: &[Effect]| {
         effects
             .iter()
@@ -1063,8 +1072,8 @@ fn a_sync_changes_marks_and_saves_them_before_its_state() {
     use kanbao::sync::{MarkChange, Report, Synced, base::Base};
 
     let mut app = common::screen::sample(80, 24);
-    let first = app.archive.articles[0].id.clone();
-    let second = app.archive.articles[1].id.clone();
+    let first = app.archive.id(0).to_owned();
+    let second = app.archive.id(1).to_owned();
     let base = Base::new("ttrss http://127.0.0.1/ me");
     let synced = Synced {
         changes: vec![

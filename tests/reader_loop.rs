@@ -142,7 +142,11 @@ fn a_date_typed_after_colon_is_selected_and_opened() {
     let (_dir, config) = archive();
     let mut app = app(&config);
     let third = days(&app, 0)[2];
-    let date = app.archive.days[third].date.clone().unwrap_or_default();
+    let date = app.archive.days[third]
+        .date
+        .as_deref()
+        .unwrap_or_default()
+        .to_owned();
     press(&mut app, ":");
     assert_eq!(app.input, Input::Date(String::new()));
     press(&mut app, &format!("{date}\n"));
@@ -178,11 +182,7 @@ fn u_goes_to_the_next_unread_article_across_sections_and_dates() {
     let mut app = app(&config);
     // Everything of the newest date is read but one article of the next.
     let newest = app.archive.days[0].sections.clone();
-    let last = app.archive.sections[newest.end - 1]
-        .articles
-        .last()
-        .copied()
-        .unwrap_or(0);
+    let last = app.archive.sections[newest.end - 1].articles.end - 1;
     for i in 0..=last + 2 {
         if i != last + 2 {
             app.archive.set_read(i, true);
@@ -270,7 +270,7 @@ fn the_unread_view_hides_what_is_read_and_its_counts_follow() {
     let mut app = app(&config);
     // The first section read, and one article of the second.
     press(&mut app, "A");
-    let second = app.archive.sections[1].articles[0];
+    let second = app.archive.sections[1].articles.start;
     app.archive.set_read(second, true);
     let total_unread = app.archive.counts(0..app.archive.sections.len()).0;
     press(&mut app, "v");
@@ -340,7 +340,7 @@ fn the_article_being_read_is_opened_again_at_its_place_on_the_next_start() {
     kanbao::ui::update::remember_place(&mut app);
     app.archive.set_last(Some(index));
     let marks = app.archive.marks().clone();
-    let id = app.archive.articles[index].id.clone();
+    let id = app.archive.id(index).to_owned();
     assert_eq!(marks.last(), Some(id.as_str()));
 
     let again = app_with(&config, marks.clone(), 41, 15);

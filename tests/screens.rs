@@ -56,12 +56,7 @@ fn reader_at_the_photo_captions(#[case] width: u16, #[case] height: u16) {
 fn reader_with_photos(#[case] width: u16, #[case] height: u16) {
     use kanbao::ui::pictures::{HALFBLOCKS, Shown, encode};
     use kanbao::ui::update::Effect;
-    let mut app = sample(width, height);
-    for article in &mut app.archive.articles {
-        for (n, photo) in article.photos.iter_mut().enumerate() {
-            photo.url = Some(format!("http://127.0.0.1/{n}.png"));
-        }
-    }
+    let mut app = common::screen::sample_with(width, height, common::screen::with_photo_addresses);
     let asked = press(&mut app, "jj");
     assert!(
         !asked.iter().any(|e| matches!(e, Effect::Photos { .. })),
@@ -73,7 +68,7 @@ fn reader_with_photos(#[case] width: u16, #[case] height: u16) {
     else {
         panic!("opening asks for the photos: {asked:?}");
     };
-    let id = app.archive.articles[index].id.clone();
+    let id = app.archive.id(index).to_owned();
     let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(320, 240, |x, y| {
         image::Rgb([(y * 255 / 240) as u8, (x * 255 / 320) as u8, 128])
     }));

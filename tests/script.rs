@@ -160,9 +160,13 @@ fn t_cycles_the_script_in_the_reader_and_the_status_line_names_it() {
         .reader
         .article
         .unwrap_or_else(|| panic!("an article is open"));
+    let article = app
+        .archive
+        .article(index)
+        .unwrap_or_else(|| panic!("article {index} is there"));
     assert_eq!(
-        app.archive.articles[index].display_title(),
-        Script::Simplified.convert(app.archive.articles[index].display_title())
+        article.display_title(),
+        Script::Simplified.convert(article.display_title())
     );
     press(&mut app, "j");
     app.status.message = None;
@@ -185,9 +189,11 @@ fn the_lists_are_shown_in_the_script_too() {
     app.status.message = None;
     let after = text_of(&screen(&app));
     assert_ne!(before, after);
-    let first = app.archive.articles[app.listed()[0]]
-        .display_title()
-        .to_owned();
+    let first = app
+        .archive
+        .article(app.listed()[0])
+        .map(|a| a.display_title().to_owned())
+        .unwrap_or_default();
     let converted = Script::Traditional.convert(&first);
     let head: String = converted.chars().take(6).collect();
     assert!(after.contains(&head), "{head}\n{after}");

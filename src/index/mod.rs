@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
 use crate::config::{Config, FeedConfig};
-use crate::library::{self, Library, PageKey};
+use crate::library::{self, Articles, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
 
@@ -120,15 +120,15 @@ impl std::fmt::Display for IndexError {
 
 /// The library and its search, from the index or built in memory.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Opened {
-    pub library: Library,
+pub struct Opened<A = Vec<Article>> {
+    pub library: Library<A>,
     pub search: Search,
 }
 
-impl std::fmt::Debug for Opened {
+impl<A: Articles> std::fmt::Debug for Opened<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Opened")
-            .field("articles", &self.library.articles.len())
+            .field("articles", &self.library.articles.count())
             .finish()
     }
 }
@@ -204,6 +204,12 @@ impl Index {
         self.load_with(config, &[])
     }
 
+    /// [`Index::load`], the articles kept as `A` (the reader keeps them
+    /// compact).
+    pub fn load_as<A: Articles>(&self, config: &Config) -> Result<Opened<A>, IndexError> {
+        self.load_with(config, &[])
+    }
+
     /// The first `articles` articles of the library (and a few more, to
     /// the end of a page), for a first screen: the rest are not read.
     /// The search of a front is empty.
@@ -218,11 +224,11 @@ impl Index {
 
     /// [`Index::load`], with the warnings of a walk of the folders put
     /// where a fresh load would give them.
-    pub fn load_with(
+    pub fn load_with<A: Articles>(
         &self,
         config: &Config,
         walk_warnings: &[Warning],
-    ) -> Result<Opened, IndexError> {
+    ) -> Result<Opened<A>, IndexError> {
         let segments = self.read_segments_retrying(true, &Roots::of(config))?;
         Ok(assemble(config, segments, walk_warnings))
     }
@@ -625,8 +631,13 @@ fn open_segment(
 /// missing or damaged. Where no index can be kept (no home, a read-only
 /// cache), everything is read into memory and a warning says why.
 pub fn open(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
+    open_as(config, progress)
+}
+
+/// [`open`], the articles kept as `A` (the reader keeps them compact).
+pub fn open_as<A: Articles>(config: &Config, progress: &dyn Fn(Progress)) -> Opened<A> {
     let Some(dir) = locate(config) else {
-        let mut opened = in_memory(config, progress);
+        let mut opened = in_memory_as(config, progress);
         opened.library.warnings.push(Warning::new(
             "index",
             None,
@@ -634,12 +645,21 @@ pub fn open(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
         ));
         return opened;
     };
-    open_with(&Index::at(dir), config, progress, Freshness::Full)
+    open_with_as(&Index::at(dir), config, progress, Freshness::Full)
 }
 
 /// [`open`] with the index given.
 pub fn open_at(index: &Index, config: &Config, progress: &dyn Fn(Progress)) -> Opened {
-    open_with(index, config, progress, Freshness::Full)
+    open_at_as(index, config, progress)
+}
+
+/// [`open_at`], the articles kept as `A`.
+pub fn open_at_as<A: Articles>(
+    index: &Index,
+    config: &Config,
+    progress: &dyn Fn(Progress),
+) -> Opened<A> {
+    open_with_as(index, config, progress, Freshness::Full)
 }
 
 /// [`open_at`], looking at the folders as thoroughly as `freshness` says.
@@ -649,6 +669,15 @@ pub fn open_with(
     progress: &dyn Fn(Progress),
     freshness: Freshness,
 ) -> Opened {
+    open_with_as(index, config, progress, freshness)
+}
+
+fn open_with_as<A: Articles>(
+    index: &Index,
+    config: &Config,
+    progress: &dyn Fn(Progress),
+    freshness: Freshness,
+) -> Opened<A> {
     let result = match index.refresh_keeping(config, progress, freshness, None) {
         Ok((r, Some(segments))) => Ok(assemble(config, segments, &r.warnings)),
         Ok((r, None)) => index.load_with(config, &r.warnings),
@@ -657,7 +686,7 @@ pub fn open_with(
     match result {
         Ok(opened) => opened,
         Err(e) => {
-            let mut opened = in_memory(config, progress);
+            let mut opened = in_memory_as(config, progress);
             opened.library.warnings.push(Warning::new(
                 &index.dir.display().to_string(),
                 None,
@@ -670,15 +699,26 @@ pub fn open_with(
 
 /// The library and search built in memory, for when no index can be kept.
 pub fn in_memory(config: &Config, progress: &dyn Fn(Progress)) -> Opened {
+    in_memory_as(config, progress)
+}
+
+fn in_memory_as<A: Articles>(config: &Config, progress: &dyn Fn(Progress)) -> Opened<A> {
     match memory_segments(config, progress) {
         Ok((segments, warnings)) => assemble(config, segments, &warnings),
         Err(e) => {
             // Memory cannot fail to write; keep going without search.
-            let mut library = Library::load(config);
-            library.warnings.push(Warning::new("index", None, e));
+            let library = Library::load(config);
+            let mut articles = A::default();
+            articles.add(library.articles);
+            let mut warnings = library.warnings;
+            warnings.push(Warning::new("index", None, e));
             Opened {
                 search: Search::empty(),
-                library,
+                library: Library {
+                    feeds: library.feeds,
+                    articles,
+                    warnings,
+                },
             }
         }
     }
@@ -1686,8 +1726,16 @@ type PageRef = (PageKey, (u32, u32));
 
 /// The library (in library order) and its search from open segments: what
 /// the reader holds.
-fn assemble(config: &Config, segments: Vec<Segment>, walk_warnings: &[Warning]) -> Opened {
-    let mut library = Library::default();
+/// Sources decoded between two lets-go of the records read (see
+/// [`assemble`]).
+const RELEASE_EVERY: usize = 4096;
+
+fn assemble<A: Articles>(
+    config: &Config,
+    mut segments: Vec<Segment>,
+    walk_warnings: &[Warning],
+) -> Opened<A> {
+    let mut library = Library::<A>::default();
     let mut pages: Vec<Vec<PageRef>> = config.feeds.iter().map(|_| Vec::new()).collect();
     let live = live(config, &segments);
     for (seg_no, segment) in segments.iter().enumerate() {
@@ -1721,15 +1769,23 @@ fn assemble(config: &Config, segments: Vec<Segment>, walk_warnings: &[Warning]) 
     // Each article's place in file order, before a web feed's items are
     // sorted by time: what breaks ties in search.
     let mut file_order: Vec<(u32, u32)> = Vec::new();
+    // The records decoded are let go of every so often: a million
+    // articles' records would otherwise all count in the reader's memory
+    // by the end.
+    let mut decoded = 0usize;
     for (feed_no, feed) in config.feeds.iter().enumerate() {
         let feed_pages = std::mem::take(&mut pages[feed_no]);
         let (start, order) = library.add_feed_with(feed, feed_pages, |(seg, n), out| {
             let segment = &segments[seg as usize];
+            decoded += 1;
+            if decoded.is_multiple_of(RELEASE_EVERY) {
+                segments.iter().for_each(Segment::release_records);
+            }
             match segment.articles(n as usize) {
                 Ok(articles) => {
                     let first = segment.sources()[n as usize].first;
                     origin.extend((0..articles.len() as u32).map(|i| (seg, first + i)));
-                    out.extend(articles);
+                    out.add(articles);
                 }
                 Err(why) => damaged.push(Warning::new(
                     &segment.sources()[n as usize].path,
@@ -1748,11 +1804,13 @@ fn assemble(config: &Config, segments: Vec<Segment>, walk_warnings: &[Warning]) 
         }
     }
     library.warnings.append(&mut damaged);
+    library.articles.done();
     let positions = numbered(&segments, &origin);
     let ties = numbered(&segments, &file_order);
     // Every record was read; the reader reads them no more.
-    for segment in &segments {
+    for segment in &mut segments {
         segment.release_all();
+        segment.forget_sources();
     }
     let segments = segments.into_iter().map(Arc::new).collect();
     Opened {

@@ -110,7 +110,7 @@ impl Snapshot {
         only: Option<&str>,
         whole: bool,
     ) -> Library {
-        let mut library = Library {
+        let mut library: Library = Library {
             warnings: self.warnings.clone(),
             ..Library::default()
         };

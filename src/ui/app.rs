@@ -303,14 +303,14 @@ impl App {
     fn scope_articles(&self) -> std::ops::Range<usize> {
         let scope = self.scope();
         let sections = &self.archive.sections;
-        let first = sections.get(scope.start).and_then(|s| s.articles.first());
+        let first = sections.get(scope.start).map(|s| s.articles.start);
         let last = scope
             .end
             .checked_sub(1)
             .and_then(|s| sections.get(s))
-            .and_then(|s| s.articles.last());
+            .map(|s| s.articles.end);
         match (first, last) {
-            (Some(&first), Some(&last)) => first..last + 1,
+            (Some(first), Some(last)) => first..last,
             _ => 0..0,
         }
     }

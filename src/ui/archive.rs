@@ -7,11 +7,13 @@
 //! search narrows them) and how many of those are unread are worked out
 //! once per change, never per frame.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::index::search::{Hit, Query, QueryError, Search};
-use crate::library::Library;
+use crate::library::{Library, Shelf};
 use crate::marks::{Marks, Place};
 use crate::model::{Article, Warning};
 use crate::sync::MarkChange;
@@ -20,15 +22,16 @@ use crate::typeset::Context;
 /// A feed's articles of one date and section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    pub feed_title: String,
-    pub date: Option<String>,
+    /// Names a million articles' sections share are held once.
+    pub feed_title: Arc<str>,
+    pub date: Option<Arc<str>>,
     /// The 版面 number, kept where two 版面 of a date share a name (`01版
     /// 要闻`, `02版 要闻`): a section is one 版面.
-    pub page: Option<String>,
-    pub name: Option<String>,
-    /// Indices into [`Archive::articles`], in page order: a run of
-    /// consecutive articles.
-    pub articles: Vec<usize>,
+    pub page: Option<Arc<str>>,
+    pub name: Option<Arc<str>>,
+    /// Its articles (indices into the archive's articles), in page order:
+    /// a run of consecutive articles.
+    pub articles: Range<usize>,
     /// The day (index into [`Archive::days`]) it belongs to.
     pub day: usize,
 }
@@ -56,7 +59,7 @@ impl Section {
 pub struct Day {
     /// Index into [`Archive::feeds`].
     pub feed: usize,
-    pub date: Option<String>,
+    pub date: Option<Arc<str>>,
     /// Its sections (indices into [`Archive::sections`]).
     pub sections: Range<usize>,
 }
@@ -156,10 +159,10 @@ impl Marked {
 /// Everything the reader shows, as loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Archive {
-    /// Ordered by feed, date (newest first), page and place on the page.
-    /// Only an article's body may change in place (read from its file);
-    /// a new library comes through [`Archive::replace`].
-    pub articles: Vec<Article>,
+    /// Ordered by feed, date (newest first), page and place on the page,
+    /// kept compact. Only an article's text may come in place (read from
+    /// its file); a new library comes through [`Archive::replace`].
+    articles: Shelf,
     pub sections: Vec<Section>,
     /// The sections tree's feeds and days, in library order.
     pub feeds: Vec<Feed>,
@@ -180,14 +183,17 @@ pub struct Archive {
     /// Which articles the view lets through.
     view: View,
     /// Per article: its section.
-    section_of: Vec<usize>,
+    section_of: Vec<u32>,
     /// Per article: whether `marks` has it read, and starred. The views
     /// and the unread counts test every article; a set of ids would be
     /// searched 100,000 times per change at 100,000 articles.
     read: Vec<bool>,
     starred: Vec<bool>,
-    /// Per section: the articles shown, and how many of them are unread.
-    shown: Vec<Vec<usize>>,
+    /// The articles shown, section after section, and where each
+    /// section's start (one vector: a million articles' sections are
+    /// hundreds of thousands); per section, how many of them are unread.
+    shown: Vec<usize>,
+    shown_at: Vec<usize>,
     unread: Vec<usize>,
 }
 
@@ -195,11 +201,12 @@ impl Archive {
     /// The archive of `library` with its `marks`, the warnings from
     /// loading it and its search index, if one is open.
     pub fn new(
-        library: Library,
+        library: impl Into<Library<Shelf>>,
         marks: Marks,
         warnings: Vec<Warning>,
         search: Option<Search>,
     ) -> Archive {
+        let library = library.into();
         let mut archive = Archive {
             marks,
             search,
@@ -217,12 +224,12 @@ impl Archive {
     /// library it was opened with) in place of the articles (after a
     /// fetch, or when the index has more), with its feeds' titles and
     /// sections; the search is run again. Warnings are the caller's to set.
-    pub fn replace(&mut self, library: Library, search: Option<Search>) {
+    pub fn replace(&mut self, library: Library<Shelf>, search: Option<Search>) {
         self.search = search;
         self.take(library);
     }
 
-    fn take(&mut self, library: Library) {
+    fn take(&mut self, library: Library<Shelf>) {
         self.feed_titles = library
             .feeds
             .iter()
@@ -232,22 +239,50 @@ impl Archive {
         (self.feeds, self.days) = tree(&mut self.sections);
         self.section_of = vec![0; library.articles.len()];
         for (n, s) in self.sections.iter().enumerate() {
-            for &i in &s.articles {
-                self.section_of[i] = n;
+            for slot in self
+                .section_of
+                .get_mut(s.articles.clone())
+                .into_iter()
+                .flatten()
+            {
+                *slot = u32::try_from(n).unwrap_or(u32::MAX);
             }
         }
         self.articles = library.articles;
-        self.read = self
-            .articles
-            .iter()
-            .map(|a| self.marks.is_read(&a.id))
-            .collect();
-        self.starred = self
-            .articles
-            .iter()
-            .map(|a| self.marks.is_starred(&a.id))
-            .collect();
+        let ids = (0..self.articles.len()).map(|i| self.articles.id(i));
+        self.read = ids.clone().map(|id| self.marks.is_read(id)).collect();
+        self.starred = ids.map(|id| self.marks.is_starred(id)).collect();
         self.run_search();
+    }
+
+    /// How many articles there are.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// Article `index`: with its text once that was read, else what the
+    /// index keeps of it (the lists' fields, [`Article::stub`]).
+    pub fn article(&self, index: usize) -> Option<Cow<'_, Article>> {
+        self.articles.get(index)
+    }
+
+    /// Article `index`'s id; empty past the end.
+    pub fn id(&self, index: usize) -> &str {
+        self.articles.id(index)
+    }
+
+    /// Keeps article `index` with its text, read from its file.
+    pub fn set_text(&mut self, index: usize, article: Article) {
+        self.articles.set_whole(index, article);
+    }
+
+    /// Whether article `index`'s text has been read.
+    pub fn has_text(&self, index: usize) -> bool {
+        self.articles.is_whole(index)
     }
 
     /// The warnings from before loading, which every reload shows too.
@@ -267,16 +302,13 @@ impl Archive {
     /// Marks article `index` read or unread; returns whether that changed
     /// it. The article stays shown whatever the view.
     pub fn set_read(&mut self, index: usize, read: bool) -> bool {
-        let Some(article) = self.articles.get(index) else {
-            return false;
-        };
-        if self.read[index] == read {
+        if self.read.get(index).is_none_or(|&r| r == read) {
             return false;
         }
-        self.marks.set_read(&article.id, read);
+        self.marks.set_read(self.articles.id(index), read);
         self.read[index] = read;
-        let section = self.section_of[index];
-        if self.shown[section].binary_search(&index).is_ok() {
+        let section = self.section_of[index] as usize;
+        if self.visible(section).binary_search(&index).is_ok() {
             let unread = &mut self.unread[section];
             *unread = if read {
                 unread.saturating_sub(1)
@@ -298,11 +330,10 @@ impl Archive {
     /// Turns article `index`'s star over; returns whether it is now
     /// starred.
     pub fn toggle_star(&mut self, index: usize) -> bool {
-        match self.articles.get(index) {
-            Some(article) => {
-                let starred = self.marks.toggle_star(&article.id);
-                self.starred[index] = starred;
-                starred
+        match self.starred.get_mut(index) {
+            Some(shown) => {
+                *shown = self.marks.toggle_star(self.articles.id(index));
+                *shown
             }
             None => false,
         }
@@ -310,35 +341,37 @@ impl Archive {
 
     /// The section article `index` is in.
     pub fn section_of(&self, index: usize) -> Option<usize> {
-        self.section_of.get(index).copied()
+        self.section_of.get(index).map(|&s| s as usize)
     }
 
     /// Where the reader left article `index`.
     pub fn place(&self, index: usize) -> Option<Place> {
-        self.articles
-            .get(index)
-            .and_then(|a| self.marks.place(&a.id))
+        (index < self.articles.len())
+            .then(|| self.marks.place(self.articles.id(index)))
+            .flatten()
     }
 
     /// Remembers where the reader left article `index`.
     pub fn set_place(&mut self, index: usize, place: Place) {
-        if let Some(article) = self.articles.get(index) {
-            self.marks.set_place(&article.id, place);
+        if index < self.articles.len() {
+            self.marks.set_place(self.articles.id(index), place);
         }
     }
 
     /// Remembers the article open when the reader quits.
     pub fn set_last(&mut self, index: Option<usize>) {
         let id = index
-            .and_then(|i| self.articles.get(i))
-            .map(|a| a.id.as_str());
+            .filter(|&i| i < self.articles.len())
+            .map(|i| self.articles.id(i));
         self.marks.set_last(id);
     }
 
     /// Drops the places of articles no longer in the archive (call with
     /// the whole archive, never a first screen of it).
     pub fn forget_gone_places(&mut self) {
-        let ids: HashSet<&str> = self.articles.iter().map(|a| a.id.as_str()).collect();
+        let ids: HashSet<&str> = (0..self.articles.len())
+            .map(|i| self.articles.id(i))
+            .collect();
         self.marks.retain_places(|id| ids.contains(id));
     }
 
@@ -406,7 +439,11 @@ impl Archive {
     /// them (indices into [`Archive::articles`]). Without an index (while
     /// it is first built) the search narrows by headline and byline.
     pub fn visible(&self, section: usize) -> &[usize] {
-        self.shown.get(section).map_or(&[], Vec::as_slice)
+        let at = |s: usize| self.shown_at.get(s).copied();
+        match (at(section), at(section + 1)) {
+            (Some(start), Some(end)) => self.shown.get(start..end).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// Unread articles among a section's visible ones.
@@ -416,10 +453,8 @@ impl Archive {
 
     /// Whether the search and the view show article `index`.
     pub fn shows(&self, index: usize) -> bool {
-        self.section_of
-            .get(index)
-            .and_then(|&s| self.shown.get(s))
-            .is_some_and(|shown| shown.binary_search(&index).is_ok())
+        self.section_of(index)
+            .is_some_and(|s| self.visible(s).binary_search(&index).is_ok())
     }
 
     /// The first unread article shown after (before) article `from`, in
@@ -466,57 +501,54 @@ impl Archive {
         })
     }
 
+    /// Works out which articles each section shows, and how many of
+    /// them are unread.
     fn count_shown(&mut self) {
-        let shown = (0..self.sections.len())
-            .map(|s| self.let_through(&self.sections[s]))
-            .collect();
+        let query = self.query.trim().to_lowercase();
+        let mut shown = std::mem::take(&mut self.shown);
+        shown.clear();
+        let mut shown_at = Vec::with_capacity(self.sections.len() + 1);
+        let mut unread = Vec::with_capacity(self.sections.len());
+        for section in &self.sections {
+            let start = shown.len();
+            shown_at.push(start);
+            shown.extend(
+                section
+                    .articles
+                    .clone()
+                    .filter(|&i| self.lets_through(i, &query)),
+            );
+            unread.push(shown[start..].iter().filter(|&&i| !self.read[i]).count());
+        }
+        shown_at.push(shown.len());
         self.shown = shown;
-        self.count_unread();
+        self.shown_at = shown_at;
+        self.unread = unread;
     }
 
-    fn count_unread(&mut self) {
-        self.unread = self
-            .shown
-            .iter()
-            .map(|s| s.iter().filter(|&&i| !self.read[i]).count())
-            .collect();
-    }
-
-    /// A section's articles that the search and the view let through.
-    fn let_through(&self, section: &Section) -> Vec<usize> {
-        let viewed = |i: &usize| match self.view {
+    /// Whether the search and the view let article `index` through
+    /// (`query` is the search in lower case, for when there is no index).
+    fn lets_through(&self, index: usize, query: &str) -> bool {
+        let viewed = match self.view {
             View::All => true,
-            View::Unread => !self.read[*i],
-            View::Starred => self.starred[*i],
+            View::Unread => !self.read[index],
+            View::Starred => self.starred[index],
         };
-        let articles = section.articles.iter().copied().filter(viewed);
-        match &self.found {
-            Some(Ok(found)) => articles.filter(|&i| found.articles.contains(i)).collect(),
-            Some(Err(_)) => Vec::new(),
-            None => articles
-                .filter(|&i| self.matches(&self.articles[i]))
-                .collect(),
-        }
+        viewed
+            && match &self.found {
+                Some(Ok(found)) => found.articles.contains(index),
+                Some(Err(_)) => false,
+                None => self.matches(index, query),
+            }
     }
 
-    /// Whether an article's heads or byline hold the query (the narrowing
-    /// used while there is no index).
-    fn matches(&self, article: &Article) -> bool {
-        let query = self.query.trim();
-        if query.is_empty() {
-            return true;
-        }
-        let query = query.to_lowercase();
-        [
-            &article.kicker,
-            &article.title,
-            &article.subtitle,
-            &article.column,
-        ]
-        .into_iter()
-        .flatten()
-        .chain(article.byline.as_ref().map(|b| &b.text))
-        .any(|s| s.to_lowercase().contains(&query))
+    /// Whether article `index`'s heads or byline hold `query` (lower
+    /// case): the narrowing used while there is no index.
+    fn matches(&self, index: usize, query: &str) -> bool {
+        query.is_empty()
+            || self
+                .articles
+                .any_head(index, |s| s.to_lowercase().contains(query))
     }
 
     /// The context the typesetter puts in the meta line.
@@ -532,18 +564,15 @@ impl Archive {
 
     /// Where article `id` is now.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.articles.iter().position(|a| a.id == id)
+        self.articles.position(id)
     }
 
     /// Takes the marks a sync brought: those of articles shown change
     /// where they are shown too; the others wait in the marks for the
     /// articles to arrive.
     pub fn apply_sync(&mut self, changes: &[MarkChange]) {
-        let at: HashMap<&str, usize> = self
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(n, a)| (a.id.as_str(), n))
+        let at: HashMap<&str, usize> = (0..self.articles.len())
+            .map(|n| (self.articles.id(n), n))
             .collect();
         let mut found = Vec::with_capacity(changes.len());
         for change in changes {
@@ -569,26 +598,38 @@ impl Archive {
 }
 
 /// Groups articles (already in library order) into sections.
-fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Section> {
+fn sections(articles: &Shelf, titles: &HashMap<String, String>) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
-    for (i, a) in articles.iter().enumerate() {
-        let feed = a.feed.as_deref().unwrap_or("");
+    let mut names: HashSet<Arc<str>> = HashSet::new();
+    let mut held = |name: &str| -> Arc<str> {
+        match names.get(name) {
+            Some(held) => Arc::clone(held),
+            None => {
+                let held: Arc<str> = name.into();
+                names.insert(Arc::clone(&held));
+                held
+            }
+        }
+    };
+    for i in 0..articles.len() {
+        let [feed, date, page, name] = articles.group(i);
+        let feed = feed.unwrap_or("");
         let feed_title = titles.get(feed).map_or(feed, String::as_str);
         match out.last_mut() {
             Some(s)
-                if s.feed_title == feed_title
-                    && s.date == a.date
-                    && s.page == a.page
-                    && s.name == a.section =>
+                if *s.feed_title == *feed_title
+                    && s.date.as_deref() == date
+                    && s.page.as_deref() == page
+                    && s.name.as_deref() == name =>
             {
-                s.articles.push(i);
+                s.articles.end = i + 1;
             }
             _ => out.push(Section {
-                feed_title: feed_title.to_owned(),
-                date: a.date.clone(),
-                page: a.page.clone(),
-                name: a.section.clone(),
-                articles: vec![i],
+                feed_title: held(feed_title),
+                date: date.map(&mut held),
+                page: page.map(&mut held),
+                name: name.map(&mut held),
+                articles: i..i + 1,
                 day: 0,
             }),
         }
@@ -597,13 +638,13 @@ fn sections(articles: &[Article], titles: &HashMap<String, String>) -> Vec<Secti
     let mut count: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
     for s in &out {
         *count
-            .entry((&s.feed_title, s.date.as_deref(), s.name.as_deref()))
+            .entry((&*s.feed_title, s.date.as_deref(), s.name.as_deref()))
             .or_default() += 1;
     }
     let shared: Vec<bool> = out
         .iter()
         .map(|s| {
-            let key = (s.feed_title.as_str(), s.date.as_deref(), s.name.as_deref());
+            let key = (&*s.feed_title, s.date.as_deref(), s.name.as_deref());
             count.get(&key).is_some_and(|n| *n > 1)
         })
         .collect();
@@ -621,10 +662,10 @@ fn tree(sections: &mut [Section]) -> (Vec<Feed>, Vec<Day>) {
     let mut feeds: Vec<Feed> = Vec::new();
     let mut days: Vec<Day> = Vec::new();
     for (n, s) in sections.iter_mut().enumerate() {
-        let same_feed = feeds.last().is_some_and(|f| f.title == s.feed_title);
+        let same_feed = feeds.last().is_some_and(|f| *f.title == *s.feed_title);
         if !same_feed {
             feeds.push(Feed {
-                title: s.feed_title.clone(),
+                title: s.feed_title.to_string(),
                 days: days.len()..days.len(),
             });
         }

@@ -286,12 +286,12 @@ fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> 
 /// Reads the text of article `index` from its file, for [`Effect::Read`]:
 /// a page is a few kilobytes, read before the next frame.
 pub fn read_article(app: &App, feeds: &[FeedConfig], index: usize, then: Then) -> Msg {
-    let Some(article) = app.archive.articles.get(index) else {
+    let Some(article) = app.archive.article(index) else {
         return Msg::Notice("the article is no longer in the list".to_owned());
     };
     Msg::Read {
         id: article.id.clone(),
-        result: crate::library::read_article(feeds, article).map(Box::new),
+        result: crate::library::read_article(feeds, &article).map(Box::new),
         then,
     }
 }
@@ -305,7 +305,7 @@ fn start_typeset(
     width: usize,
     tx: &mpsc::Sender<Msg>,
 ) {
-    let Some(article) = app.archive.articles.get(index).cloned() else {
+    let Some(article) = app.archive.article(index).map(|a| a.into_owned()) else {
         return;
     };
     let feeds = feeds.to_vec();
@@ -370,8 +370,7 @@ fn start_photos(
     area: (u16, u16),
     tx: &mpsc::Sender<Msg>,
 ) {
-    let (Some(article), Some(graphics)) = (app.archive.articles.get(index), app.prefs.graphics)
-    else {
+    let (Some(article), Some(graphics)) = (app.archive.article(index), app.prefs.graphics) else {
         return;
     };
     let pictures = &app.reader.pictures;
@@ -464,21 +463,21 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
             }
         };
         let index = index::locate(&config).map(Index::at);
-        if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load(&config).ok()) {
+        if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load_as(&config).ok()) {
             let _ = tx.send(Msg::Loaded(Box::new(full)));
         }
         let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
         let opened = match (index, refreshed) {
             (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => None,
-            (Some(index), _) => Some(index::open_at(&index, &config, &progress)),
-            (None, _) => Some(index::open(&config, &progress)),
+            (Some(index), _) => Some(index::open_at_as(&index, &config, &progress)),
+            (None, _) => Some(index::open_as(&config, &progress)),
         };
         let _ = tx.send(Msg::Indexed(opened.map(Box::new)));
     });
     if spawned.is_err() {
         // No thread: read everything now, as the reader did before it
         // had an index.
-        let opened = index::open(config, &|_| {});
+        let opened = index::open_as(config, &|_| {});
         let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
     }
 }
@@ -489,11 +488,11 @@ fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
     let owned = config.clone();
     let worker_tx = tx.clone();
     let spawned = worker::spawn(Worker::Index, tx, move || {
-        let opened = index::open(&owned, &|_| {});
+        let opened = index::open_as(&owned, &|_| {});
         let _ = worker_tx.send(Msg::Indexed(Some(Box::new(opened))));
     });
     if spawned.is_err() {
-        let opened = index::open(config, &|_| {});
+        let opened = index::open_as(config, &|_| {});
         let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
     }
 }

@@ -11,6 +11,7 @@ use crate::browser::OpenError;
 use crate::feed::fetch;
 use crate::index::Opened;
 use crate::keymap::Action;
+use crate::library::Shelf;
 use crate::model::{Article, Warning};
 use crate::sync::Synced;
 
@@ -57,10 +58,10 @@ pub enum Msg {
     Indexing(usize, usize),
     /// The whole archive from the index, after a first screen of it; the
     /// index is still being checked.
-    Loaded(Box<Opened>),
+    Loaded(Box<Opened<Shelf>>),
     /// The index refresh is over: the archive as it now is (`None` when
     /// nothing changed).
-    Indexed(Option<Box<Opened>>),
+    Indexed(Option<Box<Opened<Shelf>>>),
     /// An article's text read from its file (or why it could not be), and
     /// what waited for it.
     Read {

@@ -26,7 +26,7 @@ impl Folds {
     fn day_key(archive: &Archive, day: usize) -> Option<(String, Option<String>)> {
         let d = archive.days.get(day)?;
         let feed = archive.feeds.get(d.feed)?;
-        Some((feed.title.clone(), d.date.clone()))
+        Some((feed.title.clone(), d.date.as_deref().map(str::to_owned)))
     }
 
     /// Whether day `day`'s sections are shown.

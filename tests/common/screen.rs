@@ -18,14 +18,31 @@ use ratatui::backend::TestBackend;
 /// The reader on the repository's `config.toml` (the sample page), laid
 /// out for `width` × `height`.
 pub fn sample(width: u16, height: u16) -> App {
+    sample_with(width, height, |_| {})
+}
+
+/// [`sample`] with the library changed by `edit` before the reader takes
+/// it.
+pub fn sample_with(width: u16, height: u16, edit: impl FnOnce(&mut Library)) -> App {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
     let prefs = Prefs::from_config(&config, false);
-    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut library = Library::load(&config);
+    edit(&mut library);
+    let archive = Archive::new(library, Marks::default(), Vec::new(), None);
     let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
     app
+}
+
+/// Gives every photo of the library an address on 127.0.0.1.
+pub fn with_photo_addresses(library: &mut Library) {
+    for article in &mut library.articles {
+        for (n, photo) in article.photos.iter_mut().enumerate() {
+            photo.url = Some(format!("http://127.0.0.1/{n}.png"));
+        }
+    }
 }
 
 /// `app` drawn on a test terminal of its size.

@@ -2,10 +2,12 @@
 //! end, the index's progress and the archive it brings, opened links, and
 //! workers that stopped on a panic.
 
+use std::sync::Arc;
+
 use crate::browser::{OpenError, Refusal};
 use crate::feed::fetch;
 use crate::index::{Opened, Search};
-use crate::library::Library;
+use crate::library::{Library, Shelf};
 use crate::model::Warning;
 use crate::typeset::{sanitize, str_width, truncate};
 
@@ -80,7 +82,7 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
 /// Shows the archive the index brings in place of the one shown, keeping
 /// the fetch's warnings, the selection, the article being read and the
 /// places by article id.
-fn reloaded(app: &mut App, opened: Opened) {
+fn reloaded(app: &mut App, opened: Opened<Shelf>) {
     let Opened {
         mut library,
         search,
@@ -103,8 +105,8 @@ fn reloaded(app: &mut App, opened: Opened) {
 /// Replaces the archive and its search index, keeping the selection (the
 /// tree's row and the article), the article being read, and the places of
 /// the articles still there.
-fn replace_library(app: &mut App, library: Library, search: Search) {
-    let id_of = |i: usize| app.archive.articles[i].id.clone();
+fn replace_library(app: &mut App, library: Library<Shelf>, search: Search) {
+    let id_of = |i: usize| app.archive.id(i).to_owned();
     let selected = app.selected().map(id_of);
     let reading = app.reader.article.map(id_of);
     let row = RowKey::of(app);
@@ -136,8 +138,13 @@ fn replace_library(app: &mut App, library: Library, search: Search) {
 /// A row of the sections tree by what it shows, which outlives a reload.
 enum RowKey {
     Feed(String),
-    Day(String, Option<String>),
-    Section(String, Option<String>, Option<String>, Option<String>),
+    Day(String, Option<Arc<str>>),
+    Section(
+        Arc<str>,
+        Option<Arc<str>>,
+        Option<Arc<str>>,
+        Option<Arc<str>>,
+    ),
 }
 
 impl RowKey {
@@ -289,7 +296,7 @@ fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Ve
             ("indexing", "the lists are as they were")
         }
         Worker::Typeset { id, width } => {
-            let shown = app.reader.article.and_then(|i| app.archive.articles.get(i));
+            let shown = app.reader.article.and_then(|i| app.archive.article(i));
             if shown.is_some_and(|a| a.id == *id) && app.reader.typesetting == Some(*width) {
                 app.reader.typesetting = None;
             }

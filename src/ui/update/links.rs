@@ -11,12 +11,7 @@ pub(super) fn open_link(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(index) = app.target() else {
         return;
     };
-    if app
-        .archive
-        .articles
-        .get(index)
-        .is_some_and(|a| a.stub.is_some())
-    {
+    if app.archive.article(index).is_some_and(|a| a.stub.is_some()) {
         effects.push(Effect::Read {
             index,
             then: Then::OpenLink,
@@ -28,7 +23,7 @@ pub(super) fn open_link(app: &mut App, effects: &mut Vec<Effect>) {
 
 /// The link `o` opens for article `index`, or the prompt, as it has them.
 pub(super) fn choose_link(app: &mut App, index: usize, effects: &mut Vec<Effect>) {
-    let Some(article) = app.archive.articles.get(index) else {
+    let Some(article) = app.archive.article(index) else {
         return;
     };
     match (&article.url, article.links.is_empty()) {
@@ -41,7 +36,7 @@ pub(super) fn choose_link(app: &mut App, index: usize, effects: &mut Vec<Effect>
 /// Enter in the link prompt: link n, or without a number the article's
 /// address (link 1 when it has none).
 pub(super) fn submit_link(app: &mut App, typed: &str, effects: &mut Vec<Effect>) {
-    let Some(article) = app.target().and_then(|i| app.archive.articles.get(i)) else {
+    let Some(article) = app.target().and_then(|i| app.archive.article(i)) else {
         return;
     };
     let links = &article.links;

@@ -22,10 +22,10 @@ pub(super) fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     let index = app.reader.article;
     let article = index
         .filter(|_| app.reader.opened && app.prefs.graphics.is_some())
-        .and_then(|i| app.archive.articles.get(i))
+        .and_then(|i| app.archive.article(i))
         .filter(|a| a.stub.is_none())
         .filter(|a| a.photos.iter().any(|p| has_address(p.url.as_deref())));
-    let wanted = article.map(|a| a.id.clone());
+    let wanted = article.as_ref().map(|a| a.id.clone());
     if wanted != app.reader.pictures.article {
         let items = article
             .map(|a| {

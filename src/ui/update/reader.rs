@@ -65,8 +65,10 @@ pub(super) fn lay_out(app: &mut App, effects: &mut Vec<Effect>) {
     let width = usize::from(text.width);
     app.reader.height = usize::from(text.height);
     if width != app.reader.width || app.reader.lines.is_empty() {
-        let article = &app.archive.articles[index];
-        if is_long(article) {
+        let Some(article) = app.archive.article(index) else {
+            return;
+        };
+        if is_long(&article) {
             app.reader.width = width;
             if app.reader.typesetting != Some(width) {
                 app.reader.typesetting = Some(width);
@@ -85,8 +87,8 @@ pub(super) fn lay_out(app: &mut App, effects: &mut Vec<Effect>) {
             app.reader.width = width;
             app.reader.typesetting = None;
             let lines = typeset::layout(
-                article,
-                app.archive.context(article),
+                &article,
+                app.archive.context(&article),
                 width,
                 &app.prefs.text,
             );
@@ -118,7 +120,7 @@ pub(super) fn read(
     }
     match result {
         Ok(full) => {
-            app.archive.articles[index] = *full;
+            app.archive.set_text(index, *full);
             if shown {
                 app.reader.lines.clear();
             }
@@ -135,10 +137,12 @@ pub(super) fn read(
             if shown && let Some(text) = app.panes.reader.map(|p| p.text()) {
                 // The head, as the index knows it.
                 let width = usize::from(text.width);
-                let article = &app.archive.articles[index];
+                let Some(article) = app.archive.article(index) else {
+                    return;
+                };
                 let lines = typeset::layout(
-                    article,
-                    app.archive.context(article),
+                    &article,
+                    app.archive.context(&article),
                     width,
                     &app.prefs.text,
                 );
@@ -261,18 +265,12 @@ fn is_long(article: &Article) -> bool {
 /// What the reader shows while a long article is typeset: its head block
 /// and how long its text is.
 fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
-    let characters = app.archive.articles[index].counts().characters;
-    let article = &mut app.archive.articles[index];
-    let paragraphs = std::mem::take(&mut article.paragraphs);
-    let photos = std::mem::take(&mut article.photos);
-    let links = std::mem::take(&mut article.links);
-    let article = &app.archive.articles[index];
-    let mut lines = typeset::layout(
-        article,
-        app.archive.context(article),
-        width,
-        &app.prefs.text,
-    );
+    let Some(article) = app.archive.article(index) else {
+        return Vec::new();
+    };
+    let characters = article.counts().characters;
+    let head = article.head();
+    let mut lines = typeset::layout(&head, app.archive.context(&head), width, &app.prefs.text);
     let note = format!("正在排版全文 · {characters} 字 · typesetting…");
     let block = lines.last().map_or(0, |l| l.block + 1);
     for text in typeset::wrap(&note, width, 0, app.prefs.text.ambiguous_width.columns()) {
@@ -282,10 +280,6 @@ fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
             block,
         });
     }
-    let article = &mut app.archive.articles[index];
-    article.paragraphs = paragraphs;
-    article.photos = photos;
-    article.links = links;
     lines
 }
 
@@ -296,9 +290,9 @@ pub(super) fn typeset_done(app: &mut App, done: Typeset) {
         return;
     };
     if let Some(full) = done.article
-        && app.archive.articles[index].stub.is_some()
+        && !app.archive.has_text(index)
     {
-        app.archive.articles[index] = full;
+        app.archive.set_text(index, full);
     }
     let current = app.reader.article == Some(index)
         && app.reader.typesetting == Some(done.width)

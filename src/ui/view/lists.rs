@@ -152,8 +152,8 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             }
             (Some(Ok(_)), _) => "Nothing found; Esc clears the search.",
             (None, _) if app.prefs.no_feeds => "The config has no feeds: W shows one to add.",
-            (None, Some(_)) if app.archive.articles.is_empty() => "Indexing the archive…",
-            (None, _) if app.archive.articles.is_empty() => {
+            (None, Some(_)) if app.archive.is_empty() => "Indexing the archive…",
+            (None, _) if app.archive.is_empty() => {
                 "No articles: add page files to a feed folder (see kanbao check)."
             }
             (None, _) if app.archive.view() == View::Unread => {
@@ -179,7 +179,9 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         .skip(app.nav.article_offset)
         .take(usize::from(pane.body.height))
     {
-        let article = &app.archive.articles[index];
+        let Some(article) = app.archive.article(index) else {
+            continue;
+        };
         let selected = row == app.nav.article;
         let screen_row = (row - app.nav.article_offset) as u16;
         let base = match (selected, focused) {
@@ -240,7 +242,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 }
             }
             None => {
-                let (title, byline) = row_text(article, room, amb, script);
+                let (title, byline) = row_text(&article, room, amb, script);
                 let query = script.convert(app.archive.query().trim()).into_owned();
                 pieces.extend(
                     highlighted(&title, &query, base, highlight)

@@ -154,8 +154,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
 
 /// ` open link (1-3, Enter = article): 2▏ Esc cancel`
 fn link_prompt(app: &App, typed: &str) -> String {
-    let article = app.target().and_then(|i| app.archive.articles.get(i));
-    let links = article.map_or(0, |a| a.links.len());
+    let article = app.target().and_then(|i| app.archive.article(i));
+    let links = article.as_ref().map_or(0, |a| a.links.len());
     let numbers = if links == 1 {
         "1".to_owned()
     } else {
