@@ -194,6 +194,15 @@ impl Search {
         Search::default()
     }
 
+    /// Lets go of every page of the index the searches so far have read
+    /// (the rank keys and headlines of every hit): they stay in the page
+    /// cache, but not in the memory of a reader kept open for hours.
+    pub fn release(&self) {
+        for segment in &self.segments {
+            segment.release_all();
+        }
+    }
+
     /// The articles matching every term of `query`, ranked: headline hits
     /// first, then newest first (by date, then publication time), then in
     /// file order (feeds as configured, pages as listed, articles as on
@@ -301,6 +310,7 @@ impl Search {
                     (article != NONE).then_some((doc, article))
                 })
                 .collect();
+            hits.reserve(candidates.len());
             let check = |part: &[(u32, u32)], out: &mut Vec<Hit>| {
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
@@ -348,7 +358,7 @@ impl Search {
             // Many texts to read: two threads share them.
             if !exact && candidates.len() >= PARALLEL_CHECKS {
                 let (a, b) = candidates.split_at(candidates.len() / 2);
-                let mut second = Vec::new();
+                let mut second = Vec::with_capacity(b.len());
                 std::thread::scope(|scope| {
                     scope.spawn(|| check(b, &mut second));
                     check(a, &mut hits);
@@ -357,10 +367,14 @@ impl Search {
             } else {
                 check(&candidates, &mut hits);
             }
-            // The postings read stay in the page cache but no longer count
-            // in this process's memory (the texts were let go as read).
-            segment.release_postings();
+            // The postings, rank keys and headlines read stay in the page
+            // cache but no longer count in this process's memory (the
+            // texts were let go as read).
+            segment.release_all();
         }
+        // Room was made for every candidate; a search in a reader keeps
+        // its hits.
+        hits.shrink_to_fit();
         hits
     }
 

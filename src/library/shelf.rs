@@ -33,18 +33,21 @@ pub struct Shelf {
     whole: HashMap<usize, Box<Article>>,
 }
 
-/// What an article keeps besides its strings.
+/// What an article keeps besides its strings: 32 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Slot {
-    /// Where its strings start in [`Shelf::bytes`].
-    at: usize,
+    /// Where its strings start in [`Shelf::bytes`]; [`NONE`] past 4 GiB of
+    /// strings (some 35 million articles), where articles are kept whole.
+    at: u32,
     /// Its (feed, date, page, section), in [`Shelf::groups`].
     group: u32,
     /// Its source file, in [`Shelf::paths`].
     path: u32,
     lines: [u32; 2],
-    /// Paragraphs, photos, links, characters.
-    counts: [u32; 4],
+    /// Paragraphs, photos and links (at most 65,535 counted), and
+    /// characters.
+    parts: [u16; 3],
+    characters: u32,
 }
 
 /// No name: the field is `None`.
@@ -115,7 +118,10 @@ impl Shelf {
             self.paths.push(article.source.path.as_str().into());
         }
         let counts = article.counts();
-        let at = self.bytes.len();
+        let at = match u32::try_from(self.bytes.len()) {
+            Ok(at) if at != NONE => at,
+            _ => return self.push_whole(group, article),
+        };
         let lead = article.stub.as_ref().map(|s| s.lead.as_str());
         let out = &mut self.bytes;
         put(out, Some(&article.id));
@@ -148,17 +154,27 @@ impl Shelf {
             group,
             path: narrow(self.paths.len().saturating_sub(1)),
             lines: [article.source.first_line, article.source.last_line].map(narrow),
-            counts: [
-                counts.paragraphs,
-                counts.photos,
-                counts.links,
-                counts.characters,
-            ]
-            .map(narrow),
+            parts: [counts.paragraphs, counts.photos, counts.links]
+                .map(|n| u16::try_from(n).unwrap_or(u16::MAX)),
+            characters: narrow(counts.characters),
         });
         if article.stub.is_none() {
             self.whole.insert(self.slots.len() - 1, Box::new(article));
         }
+    }
+
+    /// Adds `article` kept whole only (its strings would lie past what a
+    /// slot can point to).
+    fn push_whole(&mut self, group: u32, article: Article) {
+        self.slots.push(Slot {
+            at: NONE,
+            group,
+            path: narrow(self.paths.len().saturating_sub(1)),
+            lines: [0; 2],
+            parts: [0; 3],
+            characters: 0,
+        });
+        self.whole.insert(self.slots.len() - 1, Box::new(article));
     }
 
     fn name(&mut self, name: &str) -> u32 {
@@ -181,7 +197,8 @@ impl Shelf {
         let [feed, date, page, section] = self.group_of(slot);
         let string = |field| self.string(slot, field).map(str::to_owned);
         let byline = self.byline(slot);
-        let [paragraphs, photos, links, characters] = slot.counts.map(|n| n as usize);
+        let [paragraphs, photos, links] = slot.parts.map(usize::from);
+        let characters = slot.characters as usize;
         Some(Cow::Owned(Article {
             id: string(ID).unwrap_or_default(),
             feed: feed.map(str::to_owned),
@@ -228,10 +245,11 @@ impl Shelf {
 
     /// Article `index`'s id; empty past the end.
     pub fn id(&self, index: usize) -> &str {
-        self.slots
-            .get(index)
-            .and_then(|slot| self.string(slot, ID))
-            .unwrap_or("")
+        match self.slots.get(index) {
+            Some(slot) if slot.at == NONE => self.whole.get(&index).map_or("", |a| &a.id),
+            Some(slot) => self.string(slot, ID).unwrap_or(""),
+            None => "",
+        }
     }
 
     /// Where the article with id `id` is.
@@ -250,10 +268,13 @@ impl Shelf {
     /// a web feed's items.
     pub fn item_key(&self, index: usize) -> (Option<&str>, Option<&str>, Option<&str>) {
         let [_, date, _, section] = self.group(index);
-        let published = self
-            .slots
-            .get(index)
-            .and_then(|slot| self.string(slot, PUBLISHED));
+        let published = match self.whole.get(&index) {
+            Some(whole) => whole.published.as_deref(),
+            None => self
+                .slots
+                .get(index)
+                .and_then(|slot| self.string(slot, PUBLISHED)),
+        };
         (date, section, published)
     }
 
@@ -312,7 +333,10 @@ impl Shelf {
     /// String `field` of the article at `slot` (the byline's text for
     /// [`BYLINE`]).
     fn string(&self, slot: &Slot, field: usize) -> Option<&str> {
-        let mut at = slot.at;
+        if slot.at == NONE {
+            return None;
+        }
+        let mut at = slot.at as usize;
         for _ in 0..field {
             at = skip(&self.bytes, at);
         }
@@ -320,7 +344,10 @@ impl Shelf {
     }
 
     fn byline(&self, slot: &Slot) -> Option<Byline> {
-        let mut at = slot.at;
+        if slot.at == NONE {
+            return None;
+        }
+        let mut at = slot.at as usize;
         for _ in 0..BYLINE {
             at = skip(&self.bytes, at);
         }
