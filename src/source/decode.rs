@@ -11,6 +11,7 @@
 //! All offsets in [`DecodeError`] count bytes from the start of the file,
 //! byte-order mark included.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -90,10 +91,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return decode_utf16(encoding, body, bom_len);
         }
         check_binary(body, bom_len)?;
-        return match std::str::from_utf8(body) {
+        return match valid_utf8(body) {
             Ok(text) => Ok(utf8(text)),
-            Err(err) => Err(DecodeError::Undecodable {
-                offset: bom_len + err.valid_up_to(),
+            Err(valid_up_to) => Err(DecodeError::Undecodable {
+                offset: bom_len + valid_up_to,
             }),
         };
     }
@@ -101,11 +102,21 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     check_binary(bytes, 0)?;
-    match std::str::from_utf8(bytes) {
+    match valid_utf8(bytes) {
         Ok(text) => Ok(utf8(text)),
-        Err(err) => decode_legacy(bytes).ok_or(DecodeError::Undecodable {
-            offset: err.valid_up_to(),
+        Err(valid_up_to) => decode_legacy(bytes).ok_or(DecodeError::Undecodable {
+            offset: valid_up_to,
         }),
+    }
+}
+
+/// `bytes` as UTF-8 text, or how many of them are valid UTF-8. Checked
+/// with encoding_rs's SIMD validator: several times faster than the
+/// standard library's on Chinese text, and every page is checked.
+fn valid_utf8(bytes: &[u8]) -> Result<&str, usize> {
+    match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(Cow::Borrowed(text)) => Ok(text),
+        _ => Err(std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len)),
     }
 }
 
