@@ -80,13 +80,13 @@ impl Postings {
         }
         // A key takes at least two bytes of the text (a word and what ends
         // it; a CJK character is three): the table is at most half full,
-        // and small enough for the fastest cache.
+        // and, sized for this article, small enough for the fastest cache.
         let slots = text_len.next_power_of_two().max(1024);
         if self.seen.len() < slots {
             self.seen = vec![0; slots];
         }
-        let shift = 64 - self.seen.len().trailing_zeros();
-        let mask = self.seen.len() - 1;
+        let shift = 64 - slots.trailing_zeros();
+        let mask = slots - 1;
         let rel = u64::from(doc - self.base);
         let (seen, used, pairs, words) = (
             &mut self.seen,
