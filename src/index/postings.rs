@@ -149,6 +149,11 @@ impl Postings {
     /// delta-encoded varints (the first from 0), until `f` fails.
     pub fn for_each<E>(&mut self, mut f: impl FnMut(u64, &[u8]) -> Result<(), E>) -> Result<(), E> {
         self.flush();
+        // No article comes after: the batch's buffers (32 MB) go before
+        // the segment is written.
+        self.pairs = Vec::new();
+        self.spare = Vec::new();
+        self.seen = Vec::new();
         let mut readers: Vec<RunReader> = self.runs.iter().map(RunReader::new).collect();
         // Lowest key first, and of one key the earliest run first.
         let mut heap: BinaryHeap<Reverse<(u64, usize)>> = readers
