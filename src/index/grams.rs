@@ -77,14 +77,35 @@ pub fn fold(c: char) -> char {
 /// `out`. Runs that need no folding (most Chinese text) are copied whole.
 pub fn normalize(text: &str, out: &mut String) {
     out.reserve(text.len());
+    let bytes = text.as_bytes();
     let mut clean = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // U+3000 to U+9FFF (Chinese, kana, CJK punctuation), three bytes
+        // led by E3 to E9, fold to themselves: skipped without decoding.
+        if (0xE3..=0xE9).contains(&b) {
+            i += 3;
+            continue;
+        }
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                out.push_str(&text[clean..i]);
+                out.push(char::from(b.to_ascii_lowercase()));
+                clean = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let folded = fold(c);
         if folded != c {
             out.push_str(&text[clean..i]);
             out.push(folded);
             clean = i + c.len_utf8();
         }
+        i += c.len_utf8();
     }
     out.push_str(&text[clean..]);
 }
@@ -141,6 +162,18 @@ pub fn keys(text: &str, mut emit: impl FnMut(u64)) {
         }
     };
     for (i, c) in text.char_indices() {
+        // CJK first: it is most of the text, and never part of a word.
+        if is_cjk(c) {
+            if let Some(start) = word_start.take() {
+                emit(word(&text[start..i]));
+            }
+            if let Some(p) = prev {
+                emit(bigram(p, c));
+            }
+            prev = Some(c);
+            run += 1;
+            continue;
+        }
         if is_word(c) {
             end_run(prev, run, &mut emit);
             prev = None;
@@ -151,17 +184,9 @@ pub fn keys(text: &str, mut emit: impl FnMut(u64)) {
         if let Some(start) = word_start.take() {
             emit(word(&text[start..i]));
         }
-        if is_cjk(c) {
-            if let Some(p) = prev {
-                emit(bigram(p, c));
-            }
-            prev = Some(c);
-            run += 1;
-        } else {
-            end_run(prev, run, &mut emit);
-            prev = None;
-            run = 0;
-        }
+        end_run(prev, run, &mut emit);
+        prev = None;
+        run = 0;
     }
     if let Some(start) = word_start {
         emit(word(&text[start..]));
@@ -286,6 +311,18 @@ mod tests {
         assert_eq!(t[1].pieces.len(), 1);
         assert!(terms("，。！？…… ——").is_empty());
         assert_eq!(terms("院")[0].pieces, vec![Piece::Char('院')]);
+    }
+
+    #[test]
+    fn the_characters_normalize_skips_fold_to_themselves() {
+        for u in 0x3000..=0x9FFF {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(fold(c), c, "U+{u:04X}");
+            }
+        }
+        let mut out = String::new();
+        normalize("ＧＤＰ院士Ａb，Ｃ", &mut out);
+        assert_eq!(out, "gdp院士ab，c");
     }
 
     #[test]

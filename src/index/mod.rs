@@ -22,6 +22,7 @@
 pub mod format;
 pub mod fresh;
 pub mod grams;
+mod postings;
 pub mod search;
 pub mod segment;
 pub mod snapshot;

@@ -45,15 +45,16 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::model::{Article, Byline, Counts, SourceRef, Stub, Warning};
 
-use super::format::{Corrupt, In, Out, checksum, corrupt, get_varint, put_varint};
+use super::format::{Corrupt, In, Out, checksum, corrupt, get_varint};
 use super::grams;
+use super::postings::Postings;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
@@ -266,18 +267,10 @@ pub struct Builder<W: Write + Seek> {
     meta: Out,
     sources: Vec<SourceInfo>,
     doc_count: u32,
-    postings: HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>,
+    postings: Postings,
     norm: String,
     raw: String,
     wide: Vec<u8>,
-}
-
-/// The postings of one key while building: the last article added and the
-/// delta-encoded list.
-#[derive(Default)]
-struct Posting {
-    last: Option<u32>,
-    bytes: Vec<u8>,
 }
 
 /// Keys are already well mixed in their low bits for bigrams; one multiply
@@ -316,7 +309,7 @@ impl<W: Write + Seek> Builder<W> {
             meta: Out::default(),
             sources: Vec::new(),
             doc_count: 0,
-            postings: HashMap::default(),
+            postings: Postings::default(),
             norm: String::new(),
             raw: String::new(),
             wide: Vec::new(),
@@ -394,15 +387,7 @@ impl<W: Write + Seek> Builder<W> {
         let title_len = self.norm.len();
         grams::normalize(&self.raw[raw_title_len..], &mut self.norm);
         let clean = self.norm == self.raw;
-        let postings = &mut self.postings;
-        grams::keys(&self.norm, |key| {
-            let p = postings.entry(key).or_default();
-            if p.last != Some(doc) {
-                let delta = p.last.map_or(doc, |last| doc - last);
-                put_varint(&mut p.bytes, u64::from(delta));
-                p.last = Some(doc);
-            }
-        });
+        self.postings.add(doc, &self.norm);
         let title_off = u32::try_from(self.titles.len()).unwrap_or(u32::MAX);
         self.titles
             .extend_from_slice(&self.norm.as_bytes()[..title_len]);
@@ -487,38 +472,41 @@ impl<W: Write + Seek> Builder<W> {
         self.out.write_all(&rows)?;
         let meta_off = ids_off + (ids.len() + rows.len()) as u64;
         self.out.write_all(&meta.buf)?;
-        // Keys and postings.
-        let mut keys: Vec<(u64, Posting)> = self.postings.drain().collect();
-        keys.sort_unstable_by_key(|(k, _)| *k);
+        // Keys and postings: the table first (so each list's length), then
+        // the lists.
         let keys_off = meta_off + meta.buf.len() as u64;
         let bitmap_len = (self.doc_count as usize).div_ceil(8);
-        let mut table = Vec::with_capacity((keys.len() + 1) * KEY_ROW);
+        let mut table = Vec::new();
         let mut offset = 0u64;
-        for (key, p) in &keys {
-            let bitmap = p.bytes.len() > bitmap_len;
+        let mut key_count = 0u64;
+        self.postings.for_each(|key, list| {
+            let bitmap = list.len() > bitmap_len;
             table.extend_from_slice(&key.to_le_bytes());
             table.extend_from_slice(&(offset | if bitmap { BITMAP } else { 0 }).to_le_bytes());
-            offset += p.bytes.len().min(bitmap_len) as u64;
-        }
+            offset += list.len().min(bitmap_len) as u64;
+            key_count += 1;
+            Ok::<_, io::Error>(())
+        })?;
         table.extend_from_slice(&u64::MAX.to_le_bytes());
         table.extend_from_slice(&offset.to_le_bytes());
         self.out.write_all(&table)?;
-        let post_off = keys_off + table.len() as u64;
+        drop(table);
+        let post_off = keys_off + (key_count as usize + 1) as u64 * KEY_ROW as u64;
         let mut bits = vec![0u8; bitmap_len];
-        for (_, p) in &keys {
-            if p.bytes.len() <= bitmap_len {
-                self.out.write_all(&p.bytes)?;
-                continue;
+        let out = &mut self.out;
+        self.postings.for_each(|_, list| {
+            if list.len() <= bitmap_len {
+                return out.write_all(list);
             }
             bits.fill(0);
-            let (mut list, mut doc) = (&p.bytes[..], 0u64);
+            let (mut list, mut doc) = (list, 0u64);
             while let Ok((delta, used)) = get_varint(list) {
                 doc += delta;
                 bits[(doc / 8) as usize] |= 1 << (doc % 8);
                 list = &list[used..];
             }
-            self.out.write_all(&bits)?;
-        }
+            out.write_all(&bits)
+        })?;
         let file_len = post_off + offset;
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
@@ -540,7 +528,7 @@ impl<W: Write + Seek> Builder<W> {
             meta_sum,
             rows_sum,
             keys_off,
-            keys.len() as u64,
+            key_count,
             post_off,
             file_len,
         ] {

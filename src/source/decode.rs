@@ -11,6 +11,7 @@
 //! All offsets in [`DecodeError`] count bytes from the start of the file,
 //! byte-order mark included.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -90,10 +91,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return decode_utf16(encoding, body, bom_len);
         }
         check_binary(body, bom_len)?;
-        return match std::str::from_utf8(body) {
+        return match valid_utf8(body) {
             Ok(text) => Ok(utf8(text)),
-            Err(err) => Err(DecodeError::Undecodable {
-                offset: bom_len + err.valid_up_to(),
+            Err(valid_up_to) => Err(DecodeError::Undecodable {
+                offset: bom_len + valid_up_to,
             }),
         };
     }
@@ -101,11 +102,21 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     check_binary(bytes, 0)?;
-    match std::str::from_utf8(bytes) {
+    match valid_utf8(bytes) {
         Ok(text) => Ok(utf8(text)),
-        Err(err) => decode_legacy(bytes).ok_or(DecodeError::Undecodable {
-            offset: err.valid_up_to(),
+        Err(valid_up_to) => decode_legacy(bytes).ok_or(DecodeError::Undecodable {
+            offset: valid_up_to,
         }),
+    }
+}
+
+/// `bytes` as UTF-8 text, or how many of them are valid UTF-8. Checked
+/// with encoding_rs's SIMD validator: several times faster than the
+/// standard library's on Chinese text, and every page is checked.
+fn valid_utf8(bytes: &[u8]) -> Result<&str, usize> {
+    match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(Cow::Borrowed(text)) => Ok(text),
+        _ => Err(std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len)),
     }
 }
 
@@ -125,7 +136,7 @@ fn check_binary(body: &[u8], base: usize) -> Result<(), DecodeError> {
         return Err(DecodeError::Binary { offset: base + pos });
     }
     let sniff = body.get(..SNIFF_LEN).unwrap_or(body);
-    let controls = sniff.iter().filter(|&&b| is_binary_control(b)).count();
+    let controls = count_binary_controls(sniff);
     if controls * CONTROL_RATIO > sniff.len() {
         let first = sniff.iter().position(|&b| is_binary_control(b));
         return Err(DecodeError::Binary {
@@ -136,9 +147,25 @@ fn check_binary(body: &[u8], base: usize) -> Result<(), DecodeError> {
 }
 
 /// Control bytes that do not occur in text: all of C0 except tab, line
-/// feed, carriage return, form feed and escape.
+/// feed, carriage return, form feed and escape. Without branches (`&`,
+/// `|`), so that [`count_binary_controls`] is vectorised.
 fn is_binary_control(b: u8) -> bool {
-    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)
+    (b < 0x20) & !((b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0c) | (b == 0x1b))
+}
+
+/// How many of `bytes` are [`is_binary_control`]: the start of every file
+/// is counted, 255 bytes at a time in a byte each, which the compiler
+/// turns into vector instructions.
+fn count_binary_controls(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            let count = chunk
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(is_binary_control(b))));
+            usize::from(count)
+        })
+        .sum()
 }
 
 /// Decodes the body of a file that starts with a UTF-16 byte-order mark.
@@ -337,4 +364,22 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(sample, sample.len() == bytes.len());
     detector.guess(None, Utf8Detection::Deny)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bytes_are_counted_as_one_by_one() {
+        let by_one = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
+        for b in 0..=u8::MAX {
+            assert_eq!(is_binary_control(b), by_one(b), "{b:#04x}");
+        }
+        // Longer than a chunk of 255, and with more controls than a u8 holds.
+        let bytes: Vec<u8> = (0..3000u32).map(|n| (n * 7 % 256) as u8).collect();
+        let expected = bytes.iter().filter(|&&b| by_one(b)).count();
+        assert_eq!(count_binary_controls(&bytes), expected);
+        assert_eq!(count_binary_controls(&[1; 600]), 600);
+    }
 }

@@ -280,6 +280,9 @@ pub fn looks_like_feed(bytes: &[u8]) -> bool {
         Some(text) => text,
         // XML in EBCDIC: only a feed would be.
         None if codepage::is_ebcdic_xml(head) => return true,
+        // Most files are pages of text: settled by their first character,
+        // without decoding the whole head.
+        None if !starts_like_markup(head) => return false,
         None => String::from_utf8_lossy(head).into_owned(),
     };
     let rest = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
@@ -295,6 +298,25 @@ pub fn looks_like_feed(bytes: &[u8]) -> bool {
         // A prolog or root tag longer than the head: decide on what was seen.
         None => rest.starts_with('<') && (head.contains("<rss") || head.contains("<feed")),
     }
+}
+
+/// Whether the first character of UTF-8 `head` other than spaces and
+/// byte-order marks is `<` or `{`: no feed starts otherwise (an invalid
+/// byte is not one of them).
+fn starts_like_markup(head: &[u8]) -> bool {
+    let mut rest = head;
+    while !rest.is_empty() {
+        // One character at a time: a page is settled by its first.
+        let next = rest.get(..4).unwrap_or(rest).utf8_chunks().next();
+        let Some(c) = next.and_then(|chunk| chunk.valid().chars().next()) else {
+            return false;
+        };
+        if !(c.is_whitespace() || c == '\u{feff}') {
+            return c == '<' || c == '{';
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    false
 }
 
 fn describe(error: &feed_rs::parser::ParseFeedError, text: &str) -> String {
@@ -500,6 +522,23 @@ fn as_utf8_xml(mut text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_is_told_from_a_feed_by_its_first_character() {
+        for feed in [
+            "<rss version=\"2.0\">",
+            " \u{3000}\u{feff}\n<?xml version=\"1.0\"?><feed>",
+            "{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+        ] {
+            assert!(looks_like_feed(feed.as_bytes()), "{feed}");
+        }
+        for page in ["　　本报讯 <rss>", "", "  \n", "{}", "<html>"] {
+            assert!(!looks_like_feed(page.as_bytes()), "{page}");
+        }
+        assert!(!looks_like_feed(b"\xff<rss>"));
+        assert!(!starts_like_markup("\u{3000}本".as_bytes()));
+        assert!(starts_like_markup("\u{3000}\u{feff}<".as_bytes()));
+    }
 
     #[test]
     fn xml_declaration_encodings() {
