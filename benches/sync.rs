@@ -25,7 +25,7 @@ mod server;
 #[path = "../tests/common/ttrss.rs"]
 mod ttrss;
 
-use server::{Response, Server};
+use server::Server;
 
 const ITEMS: usize = 1_000;
 
@@ -81,20 +81,8 @@ fn bench(c: &mut Criterion) {
     };
     let feeds = Server::start();
     let origin = feeds.url("").trim_end_matches('/').to_owned();
-    feeds
-        .route(
-            "/feed.xml",
-            Response::ok(feed(&origin)).header("Content-Type", "application/rss+xml"),
-        )
-        .route(
-            "/icon.png",
-            Response::ok(b"\x89PNG\r\n\x1a\n").header("Content-Type", "image/png"),
-        );
-    server.api(
-        "subscribeToFeed",
-        serde_json::json!({"feed_url": feeds.url("/feed.xml")}),
-    );
-    server.update();
+    feeds.serve_feed(feed(&origin));
+    server.subscribe(&feeds.url("/feed.xml"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let config = format!(
         "[sync]\nkind = \"ttrss\"\nurl = {:?}\nuser = {:?}\npassword_command = [\"cat\", {:?}]\n",

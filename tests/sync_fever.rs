@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use common::coldsweat::{self, Coldsweat};
-use common::server::{Response, Server};
+use common::server::Server;
 
 /// A feed of `n` items with Chinese text and a square icon, on 127.0.0.1.
 fn feeds(n: usize) -> Server {
@@ -36,15 +36,7 @@ fn feeds(n: usize) -> Server {
          <image><url>{origin}/icon.png</url><title>福报</title><link>{origin}/</link>\
          <width>16</width><height>16</height></image>{items}</channel></rss>"
     );
-    server
-        .route(
-            "/feed.xml",
-            Response::ok(rss).header("Content-Type", "application/rss+xml"),
-        )
-        .route(
-            "/icon.png",
-            Response::ok(b"\x89PNG\r\n\x1a\n").header("Content-Type", "image/png"),
-        );
+    server.serve_feed(rss);
     server
 }
 

@@ -1915,20 +1915,8 @@ fn shift_r_syncs_with_ttrss_and_w_tells_why_a_sync_failed() {
          <description><![CDATA[<p>经由服务器同步的正文。</p>]]></description></item>\
          </channel></rss>"
     );
-    feeds
-        .route(
-            "/feed.xml",
-            Response::ok(rss).header("Content-Type", "application/rss+xml"),
-        )
-        .route(
-            "/icon.png",
-            Response::ok(b"\x89PNG\r\n\x1a\n").header("Content-Type", "image/png"),
-        );
-    server.api(
-        "subscribeToFeed",
-        serde_json::json!({"feed_url": feeds.url("/feed.xml")}),
-    );
-    server.update();
+    feeds.serve_feed(rss);
+    server.subscribe(&feeds.url("/feed.xml"));
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = dir.path().join("config.toml");
     let pages = Path::new(ROOT).join("feeds/zhumadian-daily");

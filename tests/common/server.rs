@@ -105,6 +105,19 @@ impl Server {
         self
     }
 
+    /// Serves the RSS `rss` at /feed.xml and a PNG at /icon.png, the icon
+    /// its channel names (a feed server fetches it with the feed).
+    pub fn serve_feed(&self, rss: impl AsRef<[u8]>) -> &Server {
+        self.route(
+            "/feed.xml",
+            Response::ok(rss).header("Content-Type", "application/rss+xml"),
+        )
+        .route(
+            "/icon.png",
+            Response::ok(b"\x89PNG\r\n\x1a\n").header("Content-Type", "image/png"),
+        )
+    }
+
     /// `http://127.0.0.1:<port><path>`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)

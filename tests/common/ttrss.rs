@@ -119,6 +119,12 @@ impl Ttrss {
         self.pid = pid.trim().parse().ok();
     }
 
+    /// Subscribes the test's user to the feed at `url` and fetches it.
+    pub fn subscribe(&self, url: &str) {
+        self.api("subscribeToFeed", serde_json::json!({ "feed_url": url }));
+        self.update();
+    }
+
     /// Fetches every subscribed feed now (`update.php --feeds`).
     pub fn update(&self) {
         let output = Command::new("bash")
