@@ -100,13 +100,7 @@ impl Articles for Shelf {
 
 impl From<Library> for Library<Shelf> {
     fn from(library: Library) -> Library<Shelf> {
-        let mut articles = Shelf::default();
-        articles.add(library.articles);
-        Library {
-            feeds: library.feeds,
-            articles,
-            warnings: library.warnings,
-        }
+        library.kept()
     }
 }
 
@@ -257,6 +251,17 @@ impl Library {
             }
         }
         self.add_feed(feed, pages);
+    }
+
+    /// The same library with its articles kept as `A`.
+    pub fn kept<A: Articles>(self) -> Library<A> {
+        let mut articles = A::default();
+        articles.add(self.articles);
+        Library {
+            feeds: self.feeds,
+            articles,
+            warnings: self.warnings,
+        }
     }
 
     /// Adds a feed's pages (each with its articles in page order, in any

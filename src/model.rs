@@ -190,32 +190,6 @@ impl Article {
         }
     }
 
-    /// The article without its text, photos and links: its head block.
-    pub fn head(&self) -> Article {
-        Article {
-            id: self.id.clone(),
-            feed: self.feed.clone(),
-            date: self.date.clone(),
-            section: self.section.clone(),
-            page: self.page.clone(),
-            column: self.column.clone(),
-            kicker: self.kicker.clone(),
-            title: self.title.clone(),
-            subtitle: self.subtitle.clone(),
-            byline: self.byline.clone(),
-            paragraphs: Vec::new(),
-            roles: self.roles.clone(),
-            source_note: self.source_note.clone(),
-            editor_code: self.editor_code.clone(),
-            photos: Vec::new(),
-            url: self.url.clone(),
-            published: self.published.clone(),
-            links: Vec::new(),
-            source: self.source.clone(),
-            stub: self.stub.clone(),
-        }
-    }
-
     /// The headline, or a stand-in taken from the text for untitled pieces.
     pub fn display_title(&self) -> &str {
         self.title

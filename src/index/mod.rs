@@ -708,18 +708,11 @@ fn in_memory_as<A: Articles>(config: &Config, progress: &dyn Fn(Progress)) -> Op
         Ok((segments, warnings)) => assemble(config, segments, &warnings),
         Err(e) => {
             // Memory cannot fail to write; keep going without search.
-            let library = Library::load(config);
-            let mut articles = A::default();
-            articles.add(library.articles);
-            let mut warnings = library.warnings;
-            warnings.push(Warning::new("index", None, e));
+            let mut library = Library::load(config).kept::<A>();
+            library.warnings.push(Warning::new("index", None, e));
             Opened {
                 search: Search::empty(),
-                library: Library {
-                    feeds: library.feeds,
-                    articles,
-                    warnings,
-                },
+                library,
             }
         }
     }

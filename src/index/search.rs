@@ -194,15 +194,6 @@ impl Search {
         Search::default()
     }
 
-    /// Lets go of every page of the index the searches so far have read
-    /// (the rank keys and headlines of every hit): they stay in the page
-    /// cache, but not in the memory of a reader kept open for hours.
-    pub fn release(&self) {
-        for segment in &self.segments {
-            segment.release_all();
-        }
-    }
-
     /// The articles matching every term of `query`, ranked: headline hits
     /// first, then newest first (by date, then publication time), then in
     /// file order (feeds as configured, pages as listed, articles as on

@@ -424,7 +424,6 @@ impl Archive {
             (Some(search), false) => Some(match Query::parse(typed) {
                 Ok(query) => {
                     let hits = search.find(&query);
-                    search.release();
                     let articles = Marked::of(hits.iter().map(|h| h.article), self.articles.len());
                     Ok(Found {
                         query,

@@ -269,7 +269,11 @@ fn head_lines(app: &mut App, index: usize, width: usize) -> Vec<typeset::Line> {
         return Vec::new();
     };
     let characters = article.counts().characters;
-    let head = article.head();
+    // Its head block only: the text, photos and links are left out.
+    let mut head = article.into_owned();
+    head.paragraphs.clear();
+    head.photos.clear();
+    head.links.clear();
     let mut lines = typeset::layout(&head, app.archive.context(&head), width, &app.prefs.text);
     let note = format!("正在排版全文 · {characters} 字 · typesetting…");
     let block = lines.last().map_or(0, |l| l.block + 1);
