@@ -336,6 +336,60 @@ fn the_first_20_hits_are_the_same_with_and_without_rank_keys() {
     drop(papers_dir);
 }
 
+/// The reader's search (`find_all`, its hits ordered by one number each
+/// once `rank_all` has ranked every article) lists the same articles in
+/// the same order as `find`, headline hits and ties included, and so
+/// does it before the ranking.
+#[test]
+fn the_readers_ranked_search_orders_as_find_does() {
+    let (papers_dir, papers) = common::papers::papers();
+    let fixture =
+        config::load(&fixture_config(), "config.toml").unwrap_or_else(|e| panic!("{e:?}"));
+    for config in [fixture, papers] {
+        let cache = TempDir::new().expect("a temporary folder");
+        let index = Index::at(cache.path().join("index"));
+        let opened = index::open_at(&index, &config, &quiet);
+        let mut ranked = opened.search.clone();
+        ranked.rank_all();
+        assert_ne!(ranked, opened.search, "ranked whole");
+        for word in [
+            "院士",
+            "科技",
+            "创新平台",
+            "院",
+            "创新高地",
+            "工作",
+            "的",
+            "2023",
+            "㐀",
+        ] {
+            let query = Query::parse(word).unwrap_or_else(|e| panic!("{word}: {e}"));
+            let expected: Vec<(usize, bool)> = opened
+                .search
+                .find(&query)
+                .iter()
+                .map(|h| (h.article, h.in_title))
+                .collect();
+            for search in [&opened.search, &ranked] {
+                let got: Vec<(usize, bool)> = search
+                    .find_all(&query)
+                    .iter()
+                    .map(|h| (h.article(), h.in_title()))
+                    .collect();
+                assert_eq!(got, expected, "{word}");
+            }
+            // The ranking changes nothing `find` gives.
+            let again: Vec<(usize, bool)> = ranked
+                .find(&query)
+                .iter()
+                .map(|h| (h.article, h.in_title))
+                .collect();
+            assert_eq!(again, expected, "{word}");
+        }
+    }
+    drop(papers_dir);
+}
+
 #[test]
 fn the_index_and_memory_find_the_same() {
     let f = fixture();

@@ -23,6 +23,7 @@ pub mod format;
 pub mod fresh;
 pub mod grams;
 mod postings;
+mod radix;
 pub mod search;
 pub mod segment;
 pub mod snapshot;

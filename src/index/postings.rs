@@ -14,7 +14,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::format::put_varint;
-use super::grams;
+use super::{grams, radix};
 
 /// Pairs a batch holds before it is sorted into a run: 16 MB of pairs
 /// (and as much again while sorting), large enough that runs are few.
@@ -32,9 +32,8 @@ const CHARS_MASK: u64 = (1 << CHARS_BITS) - 1;
 /// The kind of a word's key, in the top two bits.
 const WORD_KIND: u64 = 3;
 
-/// Bits sorted by one radix pass, and the passes that sort a packed
-/// bigram or unigram key (43 bits above the article's [`DOC_BITS`]).
-const RADIX_BITS: u32 = 11;
+/// The radix passes (of 11 bits) that sort a packed bigram or unigram key
+/// (43 bits above the article's [`DOC_BITS`]).
 const RADIX_PASSES: u32 = 4;
 
 /// Collects the keys of a segment's articles, added in article order.
@@ -125,7 +124,9 @@ impl Postings {
         if self.pairs.is_empty() && self.words.is_empty() {
             return;
         }
-        radix_sort(&mut self.pairs, &mut self.spare);
+        radix::sort_by_key(&mut self.pairs, &mut self.spare, RADIX_PASSES, |&v| {
+            v >> DOC_BITS
+        });
         // Pairs come in article order, and a key once per article: sorted
         // by key, then article.
         self.words.sort_unstable();
@@ -192,40 +193,6 @@ fn pack(key: u64) -> u64 {
 
 fn unpack(packed: u64) -> u64 {
     (((packed >> CHARS_BITS) + 1) << 62) | (packed & CHARS_MASK)
-}
-
-/// Sorts packed pairs by their key bits (above [`DOC_BITS`]), keeping the
-/// order of equal keys: LSD radix, skipping a digit all share.
-fn radix_sort(items: &mut Vec<u64>, spare: &mut Vec<u64>) {
-    const BUCKETS: usize = 1 << RADIX_BITS;
-    let digit =
-        |v: u64, pass: u32| ((v >> (DOC_BITS + pass * RADIX_BITS)) as usize) & (BUCKETS - 1);
-    let mut counts = vec![[0usize; BUCKETS]; RADIX_PASSES as usize];
-    for &v in items.iter() {
-        for pass in 0..RADIX_PASSES {
-            counts[pass as usize][digit(v, pass)] += 1;
-        }
-    }
-    spare.clear();
-    spare.resize(items.len(), 0);
-    for pass in 0..RADIX_PASSES {
-        let count = &counts[pass as usize];
-        if count.contains(&items.len()) {
-            continue;
-        }
-        let mut next = [0usize; BUCKETS];
-        let mut sum = 0;
-        for (n, c) in next.iter_mut().zip(count) {
-            *n = sum;
-            sum += c;
-        }
-        for &v in items.iter() {
-            let d = digit(v, pass);
-            spare[next[d]] = v;
-            next[d] += 1;
-        }
-        std::mem::swap(items, spare);
-    }
 }
 
 /// Writes a run's entries from (key, article) pairs in order.

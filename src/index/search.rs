@@ -16,6 +16,9 @@ const RELEASE_BYTES: usize = 8 << 20;
 
 /// Candidates to check against their text before a second thread helps.
 const PARALLEL_CHECKS: usize = 4096;
+/// Hits of a query that reads no text (one character, one bigram) before
+/// a second thread helps with their headlines and rank keys.
+const PARALLEL_TITLES: usize = 32_768;
 
 /// In a position table: the article is not in the library (replaced by a
 /// newer segment's copy).
@@ -31,8 +34,11 @@ pub struct Search {
     /// Per segment, per article number: its place in file order (feed by
     /// feed as configured, pages in library order, articles as on the
     /// page), which breaks ties in ranking; empty when not worked out
-    /// (then the caller of [`Search::find_ranked`] breaks them).
+    /// (then the caller of [`Search::find_ranked`] breaks them). Once
+    /// [`Search::rank_all`] has run: its place in rank order instead.
     ties: Vec<Vec<u32>>,
+    /// Whether `ties` holds places in rank order.
+    ranked: bool,
 }
 
 /// One article found.
@@ -59,6 +65,52 @@ impl Hit {
         (!self.in_title, std::cmp::Reverse(self.rank))
     }
 }
+/// What a hit's place is in the index, for its snippet.
+pub trait Placed {
+    /// The segment and the article number there.
+    fn place(&self) -> (usize, u32);
+}
+
+impl Placed for Hit {
+    fn place(&self) -> (usize, u32) {
+        Hit::place(self)
+    }
+}
+
+/// One article found by [`Search::find_all`], as a reader keeps it: 16
+/// bytes where a [`Hit`] takes 40, for the hundreds of thousands of
+/// articles one character finds in a large archive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ranked {
+    /// Its place in the ranking of every article (see
+    /// [`Search::rank_all`]), with the top bit set when not every term is
+    /// in its headline: what orders the hits.
+    key: u32,
+    article: u32,
+    segment: u32,
+    doc: u32,
+}
+
+impl Ranked {
+    const NOT_IN_TITLE: u32 = 1 << 31;
+
+    /// Index among the articles opened (see [`Search::new`]).
+    pub fn article(&self) -> usize {
+        self.article as usize
+    }
+
+    /// Every term is in the headline.
+    pub fn in_title(&self) -> bool {
+        self.key & Self::NOT_IN_TITLE == 0
+    }
+}
+
+impl Placed for Ranked {
+    fn place(&self) -> (usize, u32) {
+        (self.segment as usize, self.doc)
+    }
+}
+
 /// Why a query found nothing to look for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
@@ -161,6 +213,7 @@ impl PartialEq for Search {
     fn eq(&self, other: &Search) -> bool {
         self.positions == other.positions
             && self.ties == other.ties
+            && self.ranked == other.ranked
             && self.segments.len() == other.segments.len()
             && self
                 .segments
@@ -186,6 +239,7 @@ impl Search {
             segments,
             positions,
             ties,
+            ranked: false,
         }
     }
 
@@ -199,6 +253,7 @@ impl Search {
     /// file order (feeds as configured, pages as listed, articles as on
     /// the page). Needs the ties of [`Search::new`].
     pub fn find(&self, query: &Query) -> Vec<Hit> {
+        // In rank order, the place breaks ties as file order did.
         self.find_ranked(query, usize::MAX, |h| {
             self.ties
                 .get(h.segment)
@@ -206,6 +261,90 @@ impl Search {
                 .copied()
                 .unwrap_or(u32::MAX)
         })
+    }
+
+    /// Ranks every article once, so that [`Search::find_all`] orders its
+    /// hits by one number each: the place each article's tie holds
+    /// becomes its place in the order of [`Search::find`] without the
+    /// headline (newest first, then file order). Takes a sort of every
+    /// article (about 16 MB and a tenth of a second at a million), on
+    /// the reader's worker thread; no more memory is kept.
+    pub fn rank_all(&mut self) {
+        if self.ranked {
+            return;
+        }
+        #[derive(Clone, Copy)]
+        struct Entry {
+            published: i64,
+            date: i32,
+            tie: u32,
+        }
+        let mut entries: Vec<Entry> = Vec::with_capacity(self.ties.iter().map(Vec::len).sum());
+        for (segment, ties) in self.segments.iter().zip(&self.ties) {
+            for (doc, &tie) in ties.iter().enumerate() {
+                if tie != NONE {
+                    let rank = segment.rank(doc);
+                    entries.push(Entry {
+                        published: rank.published,
+                        date: rank.date,
+                        tie,
+                    });
+                }
+            }
+            segment.release_all();
+        }
+        entries.sort_unstable_by_key(|e| (std::cmp::Reverse((e.date, e.published)), e.tie));
+        // From each tie (a place in file order, each used once) to its
+        // place in rank order.
+        let len = entries
+            .iter()
+            .map(|e| e.tie as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut place = vec![NONE; len];
+        for (n, e) in entries.iter().enumerate() {
+            if let Some(slot) = place.get_mut(e.tie as usize) {
+                *slot = n as u32;
+            }
+        }
+        drop(entries);
+        for tie in self.ties.iter_mut().flatten() {
+            if let Some(&n) = place.get(*tie as usize) {
+                *tie = n;
+            }
+        }
+        self.ranked = true;
+    }
+
+    /// Every article matching `query`, in the order of [`Search::find`],
+    /// kept small ([`Ranked`]). Fastest after [`Search::rank_all`]: the
+    /// hits are then put in order by their keys alone, with no look at
+    /// their dates.
+    pub fn find_all(&self, query: &Query) -> Vec<Ranked> {
+        if !self.ranked {
+            return self
+                .find(query)
+                .into_iter()
+                .enumerate()
+                .map(|(n, h)| Ranked {
+                    key: n as u32 | if h.in_title { 0 } else { Ranked::NOT_IN_TITLE },
+                    article: h.article as u32,
+                    segment: h.segment as u32,
+                    doc: h.doc,
+                })
+                .collect();
+        }
+        let mut hits = self.matches_with(query, |article, segment, doc, in_title| {
+            let place = self.ties[segment][doc as usize];
+            Ranked {
+                key: place | if in_title { 0 } else { Ranked::NOT_IN_TITLE },
+                article,
+                segment: segment as u32,
+                doc,
+            }
+        });
+        super::radix::sort_by_key(&mut hits, &mut Vec::new(), 3, |h| u64::from(h.key));
+        hits
     }
 
     /// [`Search::find`] with the file order given by `tie` (any key that
@@ -257,6 +396,23 @@ impl Search {
 
     /// Every article matching `query`, unranked.
     fn matches(&self, query: &Query) -> Vec<Hit> {
+        self.matches_with(query, |article, s, doc, in_title| Hit {
+            article: article as usize,
+            in_title,
+            rank: self.segments[s].rank(doc as usize),
+            segment: s,
+            doc,
+        })
+    }
+
+    /// Every article matching `query`, unranked, each made by `hit` from
+    /// its index among the articles opened, its segment and number there,
+    /// and whether every term is in its headline.
+    fn matches_with<T: Send>(
+        &self,
+        query: &Query,
+        hit: impl Fn(u32, usize, u32, bool) -> T + Sync,
+    ) -> Vec<T> {
         // Titles are stored in UTF-8, texts in UTF-16LE.
         // Per term, a finder per form.
         let finders: Vec<Vec<Finder<'_>>> = query
@@ -302,7 +458,7 @@ impl Search {
                 })
                 .collect();
             hits.reserve(candidates.len());
-            let check = |part: &[(u32, u32)], out: &mut Vec<Hit>| {
+            let check = |part: &[(u32, u32)], out: &mut Vec<T>| {
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
                 // pages read are let go.
@@ -331,23 +487,24 @@ impl Search {
                         }
                     }
                     let title = segment.title(doc as usize);
-                    out.push(Hit {
-                        article: article as usize,
-                        in_title: finders
-                            .iter()
-                            .all(|forms| forms.iter().any(|f| f.find(title).is_some())),
-                        rank: segment.rank(doc as usize),
-                        segment: s,
-                        doc,
-                    });
+                    let in_title = finders
+                        .iter()
+                        .all(|forms| forms.iter().any(|f| f.find(title).is_some()));
+                    out.push(hit(article, s, doc, in_title));
                 }
                 if let Some(&(last, _)) = part.last().filter(|_| !exact) {
                     let (text, _, _) = segment.text(last as usize);
                     segment.release(read_from..segment.text_start(last as usize) + text.len());
                 }
             };
-            // Many texts to read: two threads share them.
-            if !exact && candidates.len() >= PARALLEL_CHECKS {
+            // Many texts to read, or many headlines: two threads share
+            // them.
+            let parallel = if exact {
+                PARALLEL_TITLES
+            } else {
+                PARALLEL_CHECKS
+            };
+            if candidates.len() >= parallel {
                 let (a, b) = candidates.split_at(candidates.len() / 2);
                 let mut second = Vec::with_capacity(b.len());
                 std::thread::scope(|scope| {
@@ -373,11 +530,18 @@ impl Search {
     /// there): up to `before` characters before it and the rest up to
     /// `chars` characters, on one line, as the article writes it, the
     /// matches of every term marked.
-    pub fn snippet(&self, hit: &Hit, query: &Query, before: usize, chars: usize) -> Snippet {
-        let Some(segment) = self.segments.get(hit.segment) else {
+    pub fn snippet(
+        &self,
+        hit: &impl Placed,
+        query: &Query,
+        before: usize,
+        chars: usize,
+    ) -> Snippet {
+        let (at, doc) = hit.place();
+        let Some(segment) = self.segments.get(at) else {
             return Snippet::default();
         };
-        let (text, title_len, _) = segment.text(hit.doc as usize);
+        let (text, title_len, _) = segment.text(doc as usize);
         let title_len = title_len.min(text.len());
         let (title, rest) = text.split_at(title_len);
         // Folding maps one character to one: positions in characters are
