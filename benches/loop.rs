@@ -348,7 +348,7 @@ fn bench_mark_read(group: &mut BenchmarkGroup<'_, WallTime>, pristine: &App) {
             act(&mut app, Action::Up);
         }
         assert_eq!(app.nav.row, row);
-        let listed = app.listed();
+        let listed = app.listed().to_vec();
         update(&mut app, a.clone());
         let marked = format!("marked {} read", listed.len());
         assert!(message(&app).starts_with(&marked), "{}", message(&app));

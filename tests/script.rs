@@ -191,7 +191,7 @@ fn the_lists_are_shown_in_the_script_too() {
     assert_ne!(before, after);
     let first = app
         .archive
-        .article(app.listed()[0])
+        .article(app.listed().to_vec()[0])
         .map(|a| a.display_title().to_owned())
         .unwrap_or_default();
     let converted = Script::Traditional.convert(&first);

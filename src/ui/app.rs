@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use crate::config::{TextOptions, Theme};
-use crate::index::search::Hit;
+use crate::index::search::Ranked;
 use crate::keymap::Action;
 use crate::keymap::Keymap;
 use crate::model::{Article, Warning};
@@ -318,22 +318,26 @@ impl App {
     /// What the article list shows: the search hits (everywhere, or in the
     /// selected row's sections) in rank order, else the selected row's
     /// articles that the view lets through.
-    pub fn listed(&self) -> Vec<usize> {
+    pub fn listed(&self) -> Listed<'_> {
         match self.archive.found() {
+            Some(Ok(found)) if self.nav.everywhere => Listed::Hits(&found.hits),
             Some(Ok(found)) => {
-                let scope = (!self.nav.everywhere).then(|| self.scope_articles());
-                found
-                    .hits
-                    .iter()
-                    .map(|h| h.article)
-                    .filter(|i| scope.as_ref().is_none_or(|s| s.contains(i)))
-                    .collect()
+                let scope = self.scope_articles();
+                Listed::Articles(
+                    found
+                        .hits
+                        .iter()
+                        .map(Ranked::article)
+                        .filter(|i| scope.contains(i))
+                        .collect(),
+                )
             }
-            Some(Err(_)) => Vec::new(),
-            None => self
-                .scope()
-                .flat_map(|s| self.archive.visible(s).iter().copied())
-                .collect(),
+            Some(Err(_)) => Listed::Articles(Vec::new()),
+            None => Listed::Articles(
+                self.scope()
+                    .flat_map(|s| self.archive.visible(s).iter().copied())
+                    .collect(),
+            ),
         }
     }
 
@@ -369,12 +373,12 @@ impl App {
     }
 
     /// The hit behind row `row` of [`App::listed`], while searching.
-    pub fn hit(&self, article: usize) -> Option<(&Found, &Hit)> {
+    pub fn hit(&self, article: usize) -> Option<(&Found, &Ranked)> {
         match self.archive.found() {
             Some(Ok(found)) => found
                 .hits
                 .iter()
-                .find(|h| h.article == article)
+                .find(|h| h.article() == article)
                 .map(|h| (found, h)),
             _ => None,
         }
@@ -391,7 +395,7 @@ impl App {
 
     /// The selected article (index into [`Archive::articles`]).
     pub fn selected(&self) -> Option<usize> {
-        self.listed().get(self.nav.article).copied()
+        self.listed().get(self.nav.article)
     }
 
     /// The article that marks and links apply to: the one being read, else
@@ -400,6 +404,60 @@ impl App {
         match self.focus {
             Focus::Reader => self.reader.article,
             _ => self.selected(),
+        }
+    }
+}
+
+/// What the article list shows ([`App::listed`]): the search's hits as
+/// they are kept (a million of them are not copied for each question
+/// about the list), or the articles picked out.
+pub enum Listed<'a> {
+    Hits(&'a [Ranked]),
+    Articles(Vec<usize>),
+}
+
+impl Listed<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Listed::Hits(hits) => hits.len(),
+            Listed::Articles(articles) => articles.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The article on row `row` of the list.
+    pub fn get(&self, row: usize) -> Option<usize> {
+        match self {
+            Listed::Hits(hits) => hits.get(row).map(Ranked::article),
+            Listed::Articles(articles) => articles.get(row).copied(),
+        }
+    }
+
+    /// The row article `article` is on.
+    pub fn position(&self, article: usize) -> Option<usize> {
+        match self {
+            Listed::Hits(hits) => hits.iter().position(|h| h.article() == article),
+            Listed::Articles(articles) => articles.iter().position(|&i| i == article),
+        }
+    }
+
+    pub fn contains(&self, article: usize) -> bool {
+        self.position(article).is_some()
+    }
+
+    /// The articles, row by row.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).filter_map(|row| self.get(row))
+    }
+
+    /// The articles, row by row, in a vector of their own.
+    pub fn to_vec(&self) -> Vec<usize> {
+        match self {
+            Listed::Hits(hits) => hits.iter().map(Ranked::article).collect(),
+            Listed::Articles(articles) => articles.clone(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::index::search::{Hit, Query, QueryError, Search};
+use crate::index::search::{Query, QueryError, Ranked, Search};
 use crate::library::{Library, Shelf};
 use crate::marks::{Marks, Place};
 use crate::model::{Article, Warning};
@@ -124,9 +124,17 @@ impl View {
 pub struct Found {
     pub query: Query,
     /// Ranked: headline hits first, then the newest.
-    pub hits: Vec<Hit>,
+    pub hits: Vec<Ranked>,
     /// The articles hit, for counting them per section.
     pub articles: Marked,
+}
+
+/// `search` ranked whole, so that each search orders its hits by one
+/// number apiece ([`Search::rank_all`]; already done on the worker thread
+/// that opened it, in the reader).
+fn ranked(mut search: Search) -> Search {
+    search.rank_all();
+    search
 }
 
 /// A set of articles (indices into [`Archive::articles`]), one bit each:
@@ -153,6 +161,20 @@ impl Marked {
         self.bits
             .get(article / 64)
             .is_some_and(|word| word & (1 << (article % 64)) != 0)
+    }
+
+    /// The articles in the set, in order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(n, &word)| {
+            let mut left = word;
+            std::iter::from_fn(move || {
+                (left != 0).then(|| {
+                    let bit = left.trailing_zeros() as usize;
+                    left &= left - 1;
+                    n * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -209,7 +231,7 @@ impl Archive {
         let library = library.into();
         let mut archive = Archive {
             marks,
-            search,
+            search: search.map(ranked),
             startup_warnings: warnings.clone(),
             ..Archive::default()
         };
@@ -225,7 +247,7 @@ impl Archive {
     /// fetch, or when the index has more), with its feeds' titles and
     /// sections; the search is run again. Warnings are the caller's to set.
     pub fn replace(&mut self, library: Library<Shelf>, search: Option<Search>) {
-        self.search = search;
+        self.search = search.map(ranked);
         self.take(library);
     }
 
@@ -423,8 +445,9 @@ impl Archive {
             (_, true) | (None, _) => None,
             (Some(search), false) => Some(match Query::parse(typed) {
                 Ok(query) => {
-                    let hits = search.find(&query);
-                    let articles = Marked::of(hits.iter().map(|h| h.article), self.articles.len());
+                    let hits = search.find_all(&query);
+                    let articles =
+                        Marked::of(hits.iter().map(Ranked::article), self.articles.len());
                     Ok(Found {
                         query,
                         hits,
@@ -506,6 +529,10 @@ impl Archive {
     /// Works out which articles each section shows, and how many of
     /// them are unread.
     fn count_shown(&mut self) {
+        if matches!(self.found, Some(Ok(_))) {
+            self.count_found();
+            return;
+        }
         let query = self.query.trim().to_lowercase();
         let mut shown = std::mem::take(&mut self.shown);
         shown.clear();
@@ -528,15 +555,51 @@ impl Archive {
         self.unread = unread;
     }
 
-    /// Whether the search and the view let article `index` through
-    /// (`query` is the search in lower case, for when there is no index).
-    fn lets_through(&self, index: usize, query: &str) -> bool {
-        let viewed = match self.view {
+    /// [`Archive::count_shown`] while a search narrows the lists: from
+    /// the articles it hit (in order, so section by section), not from
+    /// every article of every section.
+    fn count_found(&mut self) {
+        let mut shown = std::mem::take(&mut self.shown);
+        shown.clear();
+        let mut shown_at = vec![0; self.sections.len() + 1];
+        let mut unread = vec![0; self.sections.len()];
+        let Some(Ok(found)) = &self.found else {
+            return;
+        };
+        for i in found.articles.iter() {
+            let Some(&section) = self.section_of.get(i) else {
+                continue;
+            };
+            if self.viewed(i)
+                && let Some(at) = shown_at.get_mut(section as usize + 1)
+            {
+                shown.push(i);
+                *at += 1;
+                unread[section as usize] += usize::from(!self.read[i]);
+            }
+        }
+        // Counts to offsets.
+        for n in 1..shown_at.len() {
+            shown_at[n] += shown_at[n - 1];
+        }
+        self.shown = shown;
+        self.shown_at = shown_at;
+        self.unread = unread;
+    }
+
+    /// Whether the view lets article `index` through.
+    fn viewed(&self, index: usize) -> bool {
+        match self.view {
             View::All => true,
             View::Unread => !self.read[index],
             View::Starred => self.starred[index],
-        };
-        viewed
+        }
+    }
+
+    /// Whether the search and the view let article `index` through
+    /// (`query` is the search in lower case, for when there is no index).
+    fn lets_through(&self, index: usize, query: &str) -> bool {
+        self.viewed(index)
             && match &self.found {
                 Some(Ok(found)) => found.articles.contains(index),
                 Some(Err(_)) => false,

@@ -464,7 +464,7 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
         };
         let index = index::locate(&config).map(Index::at);
         if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load_as(&config).ok()) {
-            let _ = tx.send(Msg::Loaded(Box::new(full)));
+            let _ = tx.send(Msg::Loaded(ranked(full)));
         }
         let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
         let opened = match (index, refreshed) {
@@ -472,13 +472,13 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
             (Some(index), _) => Some(index::open_at_as(&index, &config, &progress)),
             (None, _) => Some(index::open_as(&config, &progress)),
         };
-        let _ = tx.send(Msg::Indexed(opened.map(Box::new)));
+        let _ = tx.send(Msg::Indexed(opened.map(ranked)));
     });
     if spawned.is_err() {
         // No thread: read everything now, as the reader did before it
         // had an index.
         let opened = index::open_as(config, &|_| {});
-        let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
+        let _ = tx.send(Msg::Indexed(Some(ranked(opened))));
     }
 }
 
@@ -489,12 +489,22 @@ fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
     let worker_tx = tx.clone();
     let spawned = worker::spawn(Worker::Index, tx, move || {
         let opened = index::open_as(&owned, &|_| {});
-        let _ = worker_tx.send(Msg::Indexed(Some(Box::new(opened))));
+        let _ = worker_tx.send(Msg::Indexed(Some(ranked(opened))));
     });
     if spawned.is_err() {
         let opened = index::open_as(config, &|_| {});
-        let _ = tx.send(Msg::Indexed(Some(Box::new(opened))));
+        let _ = tx.send(Msg::Indexed(Some(ranked(opened))));
     }
+}
+
+/// `opened` with its search ranked whole ([`index::search::Search::rank_all`]), here on
+/// the worker thread rather than on the event loop's when the archive
+/// takes it.
+fn ranked(
+    mut opened: index::Opened<crate::library::Shelf>,
+) -> Box<index::Opened<crate::library::Shelf>> {
+    opened.search.rank_all();
+    Box::new(opened)
 }
 
 /// Articles read from the index for the first screen.

@@ -369,11 +369,11 @@ pub(super) fn select_article(app: &mut App, index: usize) {
     };
     // A day or a feed that holds the article stays selected.
     // (The list is in rank order while a search is shown: no binary search.)
-    if !app.scope().contains(&section) || !app.listed().contains(&index) {
+    if !app.scope().contains(&section) || !app.listed().contains(index) {
         app.nav.folds.reveal(&app.archive, section);
         select_row(app, Row::Section(section));
     }
-    if let Some(at) = app.listed().iter().position(|&i| i == index) {
+    if let Some(at) = app.listed().position(index) {
         app.nav.article = at;
     }
 }
@@ -404,10 +404,9 @@ fn next_unread(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
 /// `A`: every article the list shows is marked read; the next key may
 /// take it back (Esc).
 fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
-    let listed = app.listed();
+    let listed = app.listed().to_vec();
     let marked: Vec<usize> = listed
-        .iter()
-        .copied()
+        .into_iter()
         .filter(|&i| app.archive.set_read(i, true))
         .collect();
     let what = app.scope_label();

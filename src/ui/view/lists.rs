@@ -173,12 +173,11 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
         );
         return;
     }
-    for (row, &index) in visible
-        .iter()
-        .enumerate()
-        .skip(app.nav.article_offset)
-        .take(usize::from(pane.body.height))
-    {
+    let rows = app.nav.article_offset..visible.len();
+    for row in rows.take(usize::from(pane.body.height)) {
+        let Some(index) = visible.get(row) else {
+            continue;
+        };
         let Some(article) = app.archive.article(index) else {
             continue;
         };
