@@ -28,6 +28,7 @@ pub mod search;
 pub mod segment;
 pub mod snapshot;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
@@ -895,7 +896,6 @@ fn snapshot_in_memory(config: &Config, progress: &dyn Fn(Progress), why: Warning
 struct FileStat {
     feed: usize,
     path: PathBuf,
-    display: String,
     size: u64,
     mtime: i64,
 }
@@ -942,7 +942,7 @@ fn newest<'a>(files: impl Iterator<Item = &'a FileStat>) -> Vec<(String, u64, i6
     }
     by_time
         .into_iter()
-        .map(|f| (f.display.clone(), f.size, f.mtime))
+        .map(|f| (f.display().into_owned(), f.size, f.mtime))
         .collect()
 }
 
@@ -1043,7 +1043,7 @@ impl Delta {
                 }
             }
         }
-        let touched: HashSet<&str> = self.touched.iter().map(|f| f.display.as_str()).collect();
+        let touched: HashSet<Cow<str>> = self.touched.iter().map(FileStat::display).collect();
         let mut carried = Vec::new();
         let mut marked: HashSet<String> = HashSet::new();
         for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
@@ -1064,7 +1064,6 @@ impl Delta {
                         carried.push(FileStat {
                             feed: *feed as usize,
                             path: PathBuf::from(&info.path),
-                            display: info.path,
                             size: info.size,
                             mtime: info.mtime,
                         });
@@ -1098,7 +1097,7 @@ impl Delta {
         all.extend(
             self.listed
                 .iter()
-                .map(|f| (f.display.clone(), f.size, f.mtime)),
+                .map(|f| (f.display().into_owned(), f.size, f.mtime)),
         );
         let keep = fresh::RECENT_FILES.min(all.len());
         if keep < all.len() {
@@ -1152,7 +1151,7 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
     let merging = stays.iter().any(|s| !s);
     let mut wanted: Vec<&FileStat> = Vec::new();
     for file in files {
-        match live.get(file.display.as_str()) {
+        match live.get(&*file.display()) {
             Some(&(seg, info)) => {
                 let same = info.size == file.size && info.mtime == file.mtime;
                 if !same || !stays[seg] {
@@ -1162,7 +1161,7 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
             None => wanted.push(file),
         }
     }
-    let walked: HashSet<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    let walked: HashSet<Cow<str>> = files.iter().map(FileStat::display).collect();
     let mut removed: Vec<(String, String)> = Vec::new();
     if merging {
         // Every file a staying segment still lists and that is gone:
@@ -1178,7 +1177,7 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
         }
     } else {
         for (path, &(_, info)) in &live {
-            if !walked.contains(path) {
+            if !walked.contains(*path) {
                 removed.push(((*path).to_owned(), info.feed.clone()));
             }
         }
@@ -1186,7 +1185,7 @@ fn plan_full<'a>(files: &'a [FileStat], segments: &[Segment]) -> Plan<'a> {
     removed.sort_unstable();
     // Without a merge, `removed` is exactly the live files gone.
     let removed_count = if merging {
-        live.keys().filter(|p| !walked.contains(*p)).count()
+        live.keys().filter(|p| !walked.contains(**p)).count()
     } else {
         removed.len()
     };
@@ -1226,13 +1225,13 @@ fn plan_delta<'a>(config: &Config, delta: &'a Delta, segments: &[Segment]) -> Pl
         .iter()
         .filter(|f| {
             indexed
-                .get(&f.display)
+                .get(&*f.display())
                 .is_none_or(|&(size, mtime, _, stays)| !stays || (size, mtime) != (f.size, f.mtime))
         })
         .chain(&delta.touched)
         .chain(&delta.carried)
         .collect();
-    let listed: HashSet<&str> = delta.listed.iter().map(|f| f.display.as_str()).collect();
+    let listed: HashSet<Cow<str>> = delta.listed.iter().map(FileStat::display).collect();
     let mut removed: Vec<(String, String)> = indexed
         .iter()
         .filter(|(path, _)| !listed.contains(path.as_str()))
@@ -1339,7 +1338,6 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
         .map(|(path, feed, _, (size, mtime))| FileStat {
             feed: *feed,
             path: PathBuf::from(path),
-            display: path.clone(),
             size: *size,
             mtime: *mtime,
         })
@@ -1414,11 +1412,17 @@ impl FileStat {
         };
         FileStat {
             feed,
-            display: path.display().to_string(),
             path,
             size,
             mtime,
         }
+    }
+
+    /// Its path as the index names it (as `Path::display` writes it). Not
+    /// kept beside the path: a walk of a million articles' files holds
+    /// 200,000 of them while the reader has its library loaded.
+    fn display(&self) -> Cow<'_, str> {
+        self.path.to_string_lossy()
     }
 }
 
@@ -1575,7 +1579,7 @@ fn build<W: io::Write + io::Seek>(
 fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>) {
     let relative = library::relative_name(&feed.path, &file.path);
     let mut info = SourceInfo {
-        path: file.display.clone(),
+        path: file.display().into_owned(),
         feed: feed.id.clone(),
         size: file.size,
         mtime: file.mtime,
@@ -1587,7 +1591,7 @@ fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>)
         meta_at: 0,
         records_sum: 0,
     };
-    match source::read_page(&file.path, &file.display) {
+    match source::read_page(&file.path, &file.display()) {
         Ok(parsed) => {
             let key = PageKey::from_relative(&relative);
             let articles = library::place(parsed, feed, &key, &relative, &mut info.warnings);
@@ -1888,7 +1892,6 @@ mod tests {
             .map(|i| FileStat {
                 feed: 0,
                 path: PathBuf::from(format!("{i}.txt")),
-                display: format!("{i}.txt"),
                 size,
                 mtime: 0,
             })
