@@ -49,7 +49,9 @@
 //! - `loop/search/创`, `…/创新`, `…/创新平`, `…/创新平台`: after `/`, one
 //!   character typed with the ones before it already there: the search
 //!   runs over the index and every section's list is narrowed to its
-//!   hits. `loop/search/创新-committed`: the two characters at once, as an
+//!   hits. As in the reader, a query read in the texts (three characters
+//!   and more) confirms its first `FIRST_HITS` hits there and leaves the
+//!   rest to a worker, which is not run here. `loop/search/创新-committed`: the two characters at once, as an
 //!   input method commits a word.
 //!
 //! Run with `cargo bench --bench loop`; see `benches/README.md`, "The
@@ -138,6 +140,7 @@ fn load(dir: &Path) -> App {
         Some(opened.search),
     );
     let mut app = App::new(archive, Prefs::from_config(&config, false));
+    app.archive.answer_first(kanbao::ui::FIRST_HITS);
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     app
 }

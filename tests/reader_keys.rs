@@ -629,7 +629,7 @@ fn shift_r_fetches_in_the_background_and_reloads_keeping_the_place() {
         library: opened.library.into(),
         search: opened.search,
     };
-    update(&mut app, Msg::Indexed(Some(Box::new(opened))));
+    update(&mut app, Msg::Indexed(Box::new(opened)));
     assert_eq!(
         app.selected().map(|i| app.archive.id(i).to_owned()),
         selected
@@ -1105,4 +1105,65 @@ fn a_sync_changes_marks_and_saves_them_before_its_state() {
     // marks for when it arrives.
     assert!(app.archive.marks().is_read("not-yet-here"));
     assert!(app.archive.marks().is_starred("not-yet-here"));
+}
+
+/// At scale, a search answers each key with its first hits confirmed and
+/// the rest as candidates; a worker confirms them and the lists take the
+/// answer, unless another search was typed meanwhile.
+#[test]
+fn a_search_shows_its_first_hits_at_once_and_takes_the_rest_when_confirmed() {
+    let (dir, config) = common::papers::candidates(10);
+    let mut app = common::screen::searchable(&config);
+    app.archive.answer_first(2);
+    update(&mut app, Msg::Resize(100, 30));
+    update(&mut app, Msg::Action(Action::Filter));
+    let effects = update(&mut app, Msg::Text("创新平台".to_owned()));
+    let confirm = effects.iter().find_map(|e| match e {
+        Effect::Confirm {
+            query,
+            search,
+            ticket,
+        } => Some((query.clone(), search.clone(), ticket.clone())),
+        _ => None,
+    });
+    let Some((query, search, ticket)) = confirm else {
+        panic!("no worker asked to confirm: {effects:?}");
+    };
+    assert_eq!(query, "创新平台");
+    assert!(ticket.is_current());
+    // Two hits confirmed (page 1 dropped), pages 3 to 9 to confirm.
+    assert_eq!(app.listed().len(), 9);
+    assert!(
+        app.archive
+            .found()
+            .is_some_and(|f| f.as_ref().is_ok_and(|f| !f.complete))
+    );
+    // Asked once.
+    assert!(
+        !update(&mut app, Msg::Resize(100, 30))
+            .iter()
+            .any(|e| matches!(e, Effect::Confirm { .. }))
+    );
+    let parsed = kanbao::index::search::Query::parse(&query).expect("a query");
+    let hits = search.find_all(&parsed);
+    let expected: Vec<usize> = hits.iter().map(|h| h.article()).collect();
+    // An answer for another search is not taken.
+    update(
+        &mut app,
+        Msg::Confirmed {
+            query: "创新".to_owned(),
+            hits: hits[..1].to_vec(),
+        },
+    );
+    assert_eq!(app.listed().len(), 9);
+    update(&mut app, Msg::Confirmed { query, hits });
+    assert_eq!(app.listed().to_vec(), expected);
+    let shown: usize = (0..app.archive.sections.len())
+        .map(|s| app.archive.visible(s).len())
+        .sum();
+    assert_eq!(shown, 5, "the sections count the hits only");
+    // Another search: a worker still confirming this one stops.
+    update(&mut app, Msg::Backspace);
+    assert!(!ticket.is_current());
+    drop(dir);
 }

@@ -408,14 +408,7 @@ fn slash_in_the_reader_finds_in_the_article_and_n_moves_between_matches() {
 #[test]
 fn an_article_opened_from_the_search_shows_its_first_match_and_empty_sections_hide() {
     let (_dir, config) = archive();
-    let opened = kanbao::index::in_memory(&config, &|_| {});
-    let archive = Archive::new(
-        opened.library,
-        Marks::default(),
-        Vec::new(),
-        Some(opened.search),
-    );
-    let mut app = App::new(archive, Prefs::from_config(&config, false));
+    let mut app = common::screen::searchable(&config);
     let asked = update(&mut app, Msg::Resize(80, 24));
     perform_reads(&mut app, asked, &config.feeds);
     // 院士 is in the sample's text; the hits' sections only are shown.

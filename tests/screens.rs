@@ -132,15 +132,7 @@ fn searchable(width: u16, height: u16) -> (App, Vec<kanbao::config::FeedConfig>)
     let path = root.join("config.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let config = config::parse(&text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
-    let prefs = Prefs::from_config(&config, false);
-    let opened = kanbao::index::in_memory(&config, &|_| {});
-    let archive = Archive::new(
-        opened.library,
-        Marks::default(),
-        Vec::new(),
-        Some(opened.search),
-    );
-    let mut app = App::new(archive, prefs);
+    let mut app = common::screen::searchable(&config);
     let asked = update(&mut app, Msg::Resize(width, height));
     perform_reads(&mut app, asked, &config.feeds);
     (app, config.feeds)

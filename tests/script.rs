@@ -344,20 +344,10 @@ fn a_term_only_one_page_holds_finds_only_that_page_in_either_script() {
 
 /// The reader on the script fixture, with its search, at 80×24.
 fn scripts_app() -> kanbao::ui::app::App {
-    use kanbao::ui::app::{App, Prefs};
-    use kanbao::ui::archive::Archive;
     use kanbao::ui::update::{Msg, update};
     let path = Path::new(ROOT).join(SCRIPTS_CONFIG);
     let config = kanbao::config::load(&path, "config.toml").unwrap_or_else(|e| panic!("{e:?}"));
-    let opened = kanbao::index::in_memory(&config, &|_| {});
-    let prefs = Prefs::from_config(&config, false);
-    let archive = Archive::new(
-        opened.library,
-        kanbao::marks::Marks::default(),
-        Vec::new(),
-        Some(opened.search),
-    );
-    let mut app = App::new(archive, prefs);
+    let mut app = common::screen::searchable(&config);
     update(&mut app, Msg::Resize(80, 24));
     app
 }

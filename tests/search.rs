@@ -24,7 +24,7 @@ use std::process::Command;
 use common::run::{Run, keys};
 use kanbao::config::{self, Config};
 use kanbao::index::grams;
-use kanbao::index::search::{Query, QueryError};
+use kanbao::index::search::{Query, QueryError, Ranked};
 use kanbao::index::{self, Index, Opened, Progress};
 use kanbao::library;
 use serde_json::Value;
@@ -299,6 +299,18 @@ fn ranked_from_articles(opened: &Opened, query: &Query) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Queries of one to four characters, Han and digits, common and rare.
+const WORDS: [&str; 8] = [
+    "院士",
+    "科技",
+    "创新平台",
+    "院",
+    "创新高地",
+    "工作",
+    "的",
+    "2023",
+];
+
 #[test]
 fn the_first_20_hits_are_the_same_with_and_without_rank_keys() {
     let (papers_dir, papers) = common::papers::papers();
@@ -311,16 +323,7 @@ fn the_first_20_hits_are_the_same_with_and_without_rank_keys() {
         let index = Index::at(cache.path().join("index"));
         let opened = index::open_at(&index, &config, &quiet);
         let snapshot = index::snapshot_at(&index, &config, &quiet, index::fresh::Freshness::Quick);
-        for word in [
-            "院士",
-            "科技",
-            "创新平台",
-            "院",
-            "创新高地",
-            "工作",
-            "的",
-            "2023",
-        ] {
+        for word in WORDS {
             let query = Query::parse(word).unwrap_or_else(|e| panic!("{word}: {e}"));
             let expected = ranked_from_articles(&opened, &query);
             let found = snapshot.search(&query, Some(20));
@@ -352,17 +355,7 @@ fn the_readers_ranked_search_orders_as_find_does() {
         let mut ranked = opened.search.clone();
         ranked.rank_all();
         assert_ne!(ranked, opened.search, "ranked whole");
-        for word in [
-            "院士",
-            "科技",
-            "创新平台",
-            "院",
-            "创新高地",
-            "工作",
-            "的",
-            "2023",
-            "㐀",
-        ] {
+        for word in WORDS.into_iter().chain(["㐀"]) {
             let query = Query::parse(word).unwrap_or_else(|e| panic!("{word}: {e}"));
             let expected: Vec<(usize, bool)> = opened
                 .search
@@ -388,6 +381,39 @@ fn the_readers_ranked_search_orders_as_find_does() {
         }
     }
     drop(papers_dir);
+}
+
+/// The reader's two-step search (`find_first`): the first hits confirmed
+/// in their texts, the rest candidates in rank order that hold every hit.
+#[test]
+fn a_search_answers_with_its_first_hits_confirmed_and_the_rest_as_candidates() {
+    let (dir, config) = common::papers::candidates(10);
+    let cache = TempDir::new().expect("a temporary folder");
+    let index = Index::at(cache.path().join("index"));
+    let mut search = index::open_at(&index, &config, &quiet).search;
+    search.rank_all();
+    let query = Query::parse("创新平台").expect("a query");
+    let articles = |hits: &[Ranked]| hits.iter().map(Ranked::article).collect::<Vec<_>>();
+    let all = articles(&search.find_all(&query));
+    assert_eq!(all.len(), 5, "the even pages");
+    // Page 0, 1 (not a hit, dropped), 2 read: two confirmed, then pages
+    // 3 to 9 as candidates.
+    let (hits, complete) = search.find_first(&query, 2);
+    let got = articles(&hits);
+    assert!(!complete);
+    assert_eq!(got.len(), 9);
+    assert_eq!(got[..2], all[..2]);
+    let kept: Vec<usize> = got.iter().copied().filter(|a| all.contains(a)).collect();
+    assert_eq!(kept, all, "every hit, in rank order");
+    // Enough room for every candidate: all confirmed at once.
+    let (hits, complete) = search.find_first(&query, 10);
+    assert!(complete);
+    assert_eq!(articles(&hits), all);
+    // A query of one bigram reads no text: always complete.
+    let (hits, complete) = search.find_first(&Query::parse("创新").expect("a query"), 1);
+    assert!(complete);
+    assert_eq!(hits.len(), 10);
+    drop(dir);
 }
 
 #[test]

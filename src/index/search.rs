@@ -16,6 +16,13 @@ const RELEASE_BYTES: usize = 8 << 20;
 
 /// Candidates to check against their text before a second thread helps.
 const PARALLEL_CHECKS: usize = 4096;
+/// Articles whose rows and headlines a search reads before it lets their
+/// pages go (about 4 MB).
+const RELEASE_DOCS: usize = 1 << 16;
+
+/// Candidates checked between two looks at whether to stop.
+const STOP_EVERY: usize = 4096;
+
 /// Hits of a query that reads no text (one character, one bigram) before
 /// a second thread helps with their headlines and rank keys.
 const PARALLEL_TITLES: usize = 32_768;
@@ -188,6 +195,23 @@ impl Query {
         Ok(Query { terms })
     }
 
+    /// Each term's forms in UTF-16LE, as texts are stored.
+    fn wide(&self) -> Vec<Vec<Vec<u8>>> {
+        self.terms
+            .iter()
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| {
+                        let mut out = Vec::new();
+                        encode_utf16(&t.text, &mut out);
+                        out
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The normalised terms in every form looked for (see [`Query`]).
     pub fn terms(&self) -> impl Iterator<Item = &str> {
         self.terms.iter().flatten().map(|t| t.text.as_str())
@@ -334,7 +358,34 @@ impl Search {
                 })
                 .collect();
         }
-        let mut hits = self.matches_with(query, |article, segment, doc, in_title| {
+        self.ranked_matches(query, true, &|| false)
+    }
+
+    /// [`Search::find_all`] that gives up, with `None`, once `stop` says
+    /// so (it is asked every few thousand articles): the worker confirming
+    /// a search in the reader, when another search was typed meanwhile.
+    pub fn find_all_unless(
+        &self,
+        query: &Query,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Ranked>> {
+        if !self.ranked {
+            return (!stop()).then(|| self.find_all(query));
+        }
+        let hits = self.ranked_matches(query, true, stop);
+        (!stop()).then_some(hits)
+    }
+
+    /// The matches of `query` (with `texts`, confirmed in their texts;
+    /// else the candidates) in rank order; needs [`Search::rank_all`].
+    /// Cut short once `stop` says so.
+    fn ranked_matches(
+        &self,
+        query: &Query,
+        texts: bool,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<Ranked> {
+        let mut hits = self.matches_with(query, texts, stop, |article, segment, doc, in_title| {
             let place = self.ties[segment][doc as usize];
             Ranked {
                 key: place | if in_title { 0 } else { Ranked::NOT_IN_TITLE },
@@ -345,6 +396,46 @@ impl Search {
         });
         super::radix::sort_by_key(&mut hits, &mut Vec::new(), 3, |h| u64::from(h.key));
         hits
+    }
+
+    /// [`Search::find_all`] in two steps for a reader that must answer
+    /// each key at once: when the query's hits must be confirmed in their
+    /// texts (more than one bigram) and there are more than `first`
+    /// candidates, every candidate from the postings is ranked and only
+    /// the first ones are read, until `first` hits are confirmed (the
+    /// candidates among them that are no hits dropped). Past those, the
+    /// hits are candidates: a superset of the hits, in rank order, that
+    /// [`Search::find_all`] (on a worker) replaces. The second value says
+    /// whether the hits are all confirmed.
+    pub fn find_first(&self, query: &Query, first: usize) -> (Vec<Ranked>, bool) {
+        if query.exact() || !self.ranked {
+            return (self.find_all(query), true);
+        }
+        let mut hits = self.ranked_matches(query, false, &|| false);
+        if hits.len() <= first {
+            return (self.find_all(query), true);
+        }
+        let wide = query.wide();
+        let finders = finders_of(&wide);
+        let mut folded = Vec::new();
+        let mut confirmed = 0;
+        let mut checked = 0;
+        while confirmed < first && checked < hits.len() {
+            let h = hits[checked];
+            let holds = self
+                .segments
+                .get(h.segment as usize)
+                .is_some_and(|s| text_holds(s, h.doc, &finders, &mut folded));
+            if holds {
+                hits[confirmed] = h;
+                confirmed += 1;
+            }
+            checked += 1;
+        }
+        let complete = checked == hits.len();
+        hits.drain(confirmed..checked);
+        self.segments.iter().for_each(|s| s.release_all());
+        (hits, complete)
     }
 
     /// [`Search::find`] with the file order given by `tie` (any key that
@@ -396,7 +487,7 @@ impl Search {
 
     /// Every article matching `query`, unranked.
     fn matches(&self, query: &Query) -> Vec<Hit> {
-        self.matches_with(query, |article, s, doc, in_title| Hit {
+        self.matches_with(query, true, &|| false, |article, s, doc, in_title| Hit {
             article: article as usize,
             in_title,
             rank: self.segments[s].rank(doc as usize),
@@ -408,9 +499,14 @@ impl Search {
     /// Every article matching `query`, unranked, each made by `hit` from
     /// its index among the articles opened, its segment and number there,
     /// and whether every term is in its headline.
+    /// Without `texts`, a query of more than one bigram gives its
+    /// candidates, unconfirmed (see [`Search::find_first`]). Once `stop`
+    /// says so, what is left is skipped.
     fn matches_with<T: Send>(
         &self,
         query: &Query,
+        texts: bool,
+        stop: &(dyn Fn() -> bool + Sync),
         hit: impl Fn(u32, usize, u32, bool) -> T + Sync,
     ) -> Vec<T> {
         // Titles are stored in UTF-8, texts in UTF-16LE.
@@ -425,28 +521,15 @@ impl Search {
                     .collect()
             })
             .collect();
-        let wide: Vec<Vec<Vec<u8>>> = query
-            .terms
-            .iter()
-            .map(|forms| {
-                forms
-                    .iter()
-                    .map(|t| {
-                        let mut out = Vec::new();
-                        encode_utf16(&t.text, &mut out);
-                        out
-                    })
-                    .collect()
-            })
-            .collect();
-        let wide_finders: Vec<Vec<Finder<'_>>> = wide
-            .iter()
-            .map(|forms| forms.iter().map(Finder::new).collect())
-            .collect();
-        let exact = query.exact();
+        let wide = query.wide();
+        let wide_finders = finders_of(&wide);
+        let exact = !texts || query.exact();
         let mut hits = Vec::new();
         let mut scratch = Vec::new();
         for (s, segment) in self.segments.iter().enumerate() {
+            if stop() {
+                break;
+            }
             let Some(positions) = self.positions.get(s) else {
                 continue;
             };
@@ -457,7 +540,12 @@ impl Search {
                     (article != NONE).then_some((doc, article))
                 })
                 .collect();
-            hits.reserve(candidates.len());
+            // The postings are read.
+            segment.release_postings();
+            // Exactly: doubling would leave room for as many hits again
+            // (8 MB at half a million), and the copy that gives it back
+            // would double the peak.
+            hits.reserve_exact(candidates.len());
             let check = |part: &[(u32, u32)], out: &mut Vec<T>| {
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
@@ -465,24 +553,23 @@ impl Search {
                 let mut read_from = part
                     .first()
                     .map_or(0, |&(d, _)| segment.text_start(d as usize));
-                for &(doc, article) in part {
+                // Rows and headlines too, every RELEASE_DOCS articles.
+                let mut docs_from = part.first().map_or(0, |&(d, _)| d as usize);
+                for (n, &(doc, article)) in part.iter().enumerate() {
+                    if n % STOP_EVERY == 0 && stop() {
+                        break;
+                    }
+                    if doc as usize >= docs_from + RELEASE_DOCS {
+                        segment.release_docs(docs_from..doc as usize);
+                        docs_from = doc as usize;
+                    }
                     if !exact {
                         let at = segment.text_start(doc as usize);
                         if at >= read_from + RELEASE_BYTES {
                             segment.release(read_from..at);
                             read_from = at;
                         }
-                        let (text, _, clean) = segment.text(doc as usize);
-                        let text = if clean {
-                            text
-                        } else {
-                            fold_utf16(text, &mut folded_wide);
-                            &folded_wide
-                        };
-                        if !wide_finders
-                            .iter()
-                            .all(|forms| forms.iter().any(|f| holds(f, text)))
-                        {
+                        if !text_holds(segment, doc, &wide_finders, &mut folded_wide) {
                             continue;
                         }
                     }
@@ -594,6 +681,34 @@ impl Search {
         }
         Snippet { text: out, marks }
     }
+}
+
+/// Finders of each term's forms, as [`Query::wide`] gives them.
+fn finders_of(wide: &[Vec<Vec<u8>>]) -> Vec<Vec<Finder<'_>>> {
+    wide.iter()
+        .map(|forms| forms.iter().map(Finder::new).collect())
+        .collect()
+}
+
+/// Whether article `doc` of `segment` holds every term (any of its forms,
+/// `finders` as [`finders_of`] makes them) in its text; `folded` is
+/// scratch room.
+fn text_holds(
+    segment: &Segment,
+    doc: u32,
+    finders: &[Vec<Finder<'_>>],
+    folded: &mut Vec<u8>,
+) -> bool {
+    let (text, _, clean) = segment.text(doc as usize);
+    let text = if clean {
+        text
+    } else {
+        fold_utf16(text, folded);
+        folded
+    };
+    finders
+        .iter()
+        .all(|forms| forms.iter().any(|f| holds(f, text)))
 }
 
 /// UTF-16LE `text` folded ([`grams::fold`], one character to one) into

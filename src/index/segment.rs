@@ -978,8 +978,22 @@ impl Segment {
     /// Checks every source's article records against their checksums
     /// (opening checks only the sources).
     pub fn check_records(&self) -> Result<(), Corrupt> {
+        /// Records read before their pages are let go: a segment of a
+        /// quarter of a million articles holds about 50 MB of them, which
+        /// a reader with a million articles loaded would otherwise hold
+        /// twice over while its refresh checks two segments at once.
+        const RELEASE_BYTES: usize = 8 << 20;
         let sources = self.decode_sources()?;
-        let checked = (0..sources.len()).try_for_each(|n| self.records(n, &sources[n]).map(|_| ()));
+        let mut read_from = self.articles_off;
+        let checked = (0..sources.len()).try_for_each(|n| {
+            let records = self.records(n, &sources[n])?;
+            let end = self.articles_off.saturating_add(sources[n].meta_at) + records.len();
+            if end >= read_from + RELEASE_BYTES {
+                self.release(read_from..end);
+                read_from = end;
+            }
+            Ok(())
+        });
         // What was read to check stops counting in this process's memory
         // until it is decoded.
         self.release_records();
@@ -1169,6 +1183,26 @@ impl Segment {
     /// Lets go of the postings read so far (see [`Segment::release`]).
     pub fn release_postings(&self) {
         self.release(self.post_off..self.file_len);
+    }
+
+    /// Lets go of the rows (rank keys, where each text and headline is)
+    /// and the headlines of articles `docs` (see [`Segment::release`]): a
+    /// search that reads half a million of them lets them go as it goes.
+    pub fn release_docs(&self, docs: std::ops::Range<usize>) {
+        let (start, end) = (docs.start.min(self.docs), docs.end.min(self.docs));
+        if start >= end {
+            return;
+        }
+        self.release(self.docs_off + start * DOC_ROW..self.docs_off + end * DOC_ROW);
+        let titles = self.docs_off + self.docs * DOC_ROW;
+        let title_at = |doc: usize| {
+            if doc >= self.docs {
+                self.ids_off
+            } else {
+                titles.saturating_add(self.u32_at(self.docs_off + doc * DOC_ROW + 8) as usize)
+            }
+        };
+        self.release(title_at(start)..title_at(end));
     }
 
     /// Article `doc`'s headline (normalised, as searched); empty if the

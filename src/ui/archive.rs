@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::index::search::{Query, QueryError, Ranked, Search};
 use crate::library::{Library, Shelf};
@@ -127,6 +128,12 @@ pub struct Found {
     pub hits: Vec<Ranked>,
     /// The articles hit, for counting them per section.
     pub articles: Marked,
+    /// Every hit is confirmed in its text; else the first are, and the
+    /// rest are candidates until a worker has confirmed them (see
+    /// [`Archive::answer_first`]).
+    pub complete: bool,
+    /// A worker was asked to confirm them.
+    asked: bool,
 }
 
 /// `search` ranked whole, so that each search orders its hits by one
@@ -136,6 +143,28 @@ fn ranked(mut search: Search) -> Search {
     search.rank_all();
     search
 }
+
+/// Which search a worker confirms, and whether it is still the one
+/// shown: a worker for a search typed over stops.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    current: Arc<AtomicU64>,
+    mine: u64,
+}
+
+impl Ticket {
+    pub fn is_current(&self) -> bool {
+        self.current.load(Ordering::SeqCst) == self.mine
+    }
+}
+
+impl PartialEq for Ticket {
+    fn eq(&self, other: &Ticket) -> bool {
+        Arc::ptr_eq(&self.current, &other.current) && self.mine == other.mine
+    }
+}
+
+impl Eq for Ticket {}
 
 /// A set of articles (indices into [`Archive::articles`]), one bit each:
 /// a search at a million articles lets hundreds of thousands through,
@@ -196,8 +225,14 @@ pub struct Archive {
     /// reload keeps.
     startup_warnings: Vec<Warning>,
     marks: Marks,
-    /// The archive's search index, once it is open.
-    search: Option<Search>,
+    /// The archive's search index, once it is open (shared with the worker
+    /// that confirms a search's hits).
+    search: Option<Arc<Search>>,
+    /// Hits a search confirms at once before a worker confirms the rest;
+    /// `None`: all at once.
+    first: Option<usize>,
+    /// Searches run so far: what makes a [`Ticket`] current.
+    searches: Arc<AtomicU64>,
     /// The search typed after `/`; empty for none.
     query: String,
     /// The search being shown (or why it found nothing to look for).
@@ -231,7 +266,7 @@ impl Archive {
         let library = library.into();
         let mut archive = Archive {
             marks,
-            search: search.map(ranked),
+            search: search.map(ranked).map(Arc::new),
             startup_warnings: warnings.clone(),
             ..Archive::default()
         };
@@ -247,7 +282,7 @@ impl Archive {
     /// fetch, or when the index has more), with its feeds' titles and
     /// sections; the search is run again. Warnings are the caller's to set.
     pub fn replace(&mut self, library: Library<Shelf>, search: Option<Search>) {
-        self.search = search.map(ranked);
+        self.search = search.map(ranked).map(Arc::new);
         self.take(library);
     }
 
@@ -416,7 +451,50 @@ impl Archive {
 
     /// The archive's search index, once it is open.
     pub fn search(&self) -> Option<&Search> {
-        self.search.as_ref()
+        self.search.as_deref()
+    }
+
+    /// Lets a search answer with its first `first` hits confirmed in
+    /// their texts and the rest as candidates (a superset, in rank order),
+    /// which a worker then confirms ([`Archive::take_confirm`],
+    /// [`Archive::confirmed`]): at a million articles, reading the texts
+    /// of 300,000 candidates takes longer than a key may. What the reader
+    /// does; without it (tests, benches of one update), every hit is
+    /// confirmed at once.
+    pub fn answer_first(&mut self, first: usize) {
+        self.first = Some(first);
+    }
+
+    /// The search to confirm on a worker and the index to do it with, once
+    /// per search that needs it.
+    pub fn take_confirm(&mut self) -> Option<(String, Arc<Search>, Ticket)> {
+        let search = self.search.clone()?;
+        let ticket = Ticket {
+            current: Arc::clone(&self.searches),
+            mine: self.searches.load(Ordering::SeqCst),
+        };
+        match &mut self.found {
+            Some(Ok(found)) if !found.complete && !found.asked => {
+                found.asked = true;
+                Some((self.query.trim().to_owned(), search, ticket))
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes the confirmed `hits` of the search `query`, if it is still
+    /// the one shown.
+    pub fn confirmed(&mut self, query: &str, hits: Vec<Ranked>) {
+        let current = self.query.trim() == query;
+        if let Some(Ok(found)) = &mut self.found
+            && current
+            && !found.complete
+        {
+            found.articles = Marked::of(hits.iter().map(Ranked::article), self.articles.len());
+            found.hits = hits;
+            found.complete = true;
+            self.count_shown();
+        }
     }
 
     /// The search typed after `/`.
@@ -440,18 +518,25 @@ impl Archive {
     fn run_search(&mut self) {
         // The hits shown so far go first: a million of them take 40 MB.
         self.found = None;
+        // A worker still confirming the last search stops.
+        self.searches.fetch_add(1, Ordering::SeqCst);
         let typed = self.query.trim();
         self.found = match (&self.search, typed.is_empty()) {
             (_, true) | (None, _) => None,
             (Some(search), false) => Some(match Query::parse(typed) {
                 Ok(query) => {
-                    let hits = search.find_all(&query);
+                    let (hits, complete) = match self.first {
+                        Some(first) => search.find_first(&query, first),
+                        None => (search.find_all(&query), true),
+                    };
                     let articles =
                         Marked::of(hits.iter().map(Ranked::article), self.articles.len());
                     Ok(Found {
                         query,
                         hits,
                         articles,
+                        complete,
+                        asked: false,
                     })
                 }
                 Err(e) => Err(e),

@@ -40,7 +40,7 @@ pub mod view;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use crossterm::event;
@@ -127,7 +127,6 @@ pub fn run(config: &Config) -> Result<(), Error> {
         Some(opened) => (opened.library, Some(opened.search)),
         None => (Library::default(), None),
     };
-    let fresh_start = search.is_none();
     let mut app = App::new(Archive::new(library, marks, warnings, search), prefs);
     let mut tui = terminal::init(app.prefs.mouse).map_err(Error::Terminal)?;
     if app.prefs.text.ambiguous_width == AmbiguousWidth::Auto {
@@ -156,7 +155,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     app.prefs.graphics = pictures::choose(config.ui.images, &screen, &answers);
     let result = terminal::watch_signals()
         .map_err(Error::Signals)
-        .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref(), fresh_start));
+        .and_then(|()| event_loop(&mut tui, &mut app, config, store.as_ref()));
     // Where the reader was: the article open and each article's place.
     update::remember_place(&mut app);
     let open = app.reader.article.filter(|_| app.reader.opened);
@@ -178,7 +177,6 @@ fn event_loop(
     app: &mut App,
     config: &Config,
     store: Option<&StateStore>,
-    fresh_start: bool,
 ) -> Result<(), Error> {
     // The server's feeds change with each sync: the loop keeps its own.
     let mut owned = config.clone();
@@ -186,7 +184,8 @@ fn event_loop(
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
     app.status.indexing = Some((0, 0));
-    start_indexing(config, fresh_start, &fetch_tx);
+    start_indexing(config, &fetch_tx);
+    app.archive.answer_first(FIRST_HITS);
     let size = tui.size().map_err(Error::Io)?;
     let mut pending = vec![Msg::Resize(size.width, size.height)];
     loop {
@@ -234,6 +233,11 @@ fn event_loop(
                     Effect::Photos { index, area } => {
                         start_photos(app, config, index, area, &fetch_tx)
                     }
+                    Effect::Confirm {
+                        query,
+                        search,
+                        ticket,
+                    } => start_confirm(query, search, ticket, &fetch_tx),
                     Effect::OpenLink(url) => {
                         let result = browser.open(&url).map(|()| browser.name());
                         pending.push(Msg::LinkOpened { url, result });
@@ -449,9 +453,8 @@ fn picture(
 }
 
 /// Brings the index up to date on a worker thread that reports through
-/// `tx`: progress while files are read, then the archive if it changed (or
-/// always, when the reader started without an index).
-fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
+/// `tx`: progress while files are read, then the whole archive.
+fn start_indexing(config: &Config, tx: &mpsc::Sender<Msg>) {
     let owned = config.clone();
     let worker_tx = tx.clone();
     let spawned = worker::spawn(Worker::Index, tx, move || {
@@ -462,23 +465,28 @@ fn start_indexing(config: &Config, fresh_start: bool, tx: &mpsc::Sender<Msg>) {
                 let _ = tx.send(Msg::Indexing(p.done, p.total));
             }
         };
+        // The index is brought up to date before the library is loaded
+        // from it: the full walk's tables (a million articles' files and
+        // sources, 75 MB) then never sit beside the loaded library, and a
+        // changed archive is loaded once, not before and after.
         let index = index::locate(&config).map(Index::at);
-        if !fresh_start && let Some(full) = index.as_ref().and_then(|i| i.load_as(&config).ok()) {
-            let _ = tx.send(Msg::Loaded(ranked(full)));
-        }
         let refreshed = index.as_ref().map(|i| i.refresh(&config, &progress));
-        let opened = match (index, refreshed) {
-            (Some(_), Some(Ok(r))) if !r.changed() && r.warnings.is_empty() && !fresh_start => None,
-            (Some(index), _) => Some(index::open_at_as(&index, &config, &progress)),
-            (None, _) => Some(index::open_as(&config, &progress)),
+        let loaded = match (&index, refreshed) {
+            (Some(index), Some(Ok(r))) if r.warnings.is_empty() => index.load_as(&config).ok(),
+            _ => None,
         };
-        let _ = tx.send(Msg::Indexed(opened.map(ranked)));
+        let opened = match (loaded, index) {
+            (Some(loaded), _) => loaded,
+            (None, Some(index)) => index::open_at_as(&index, &config, &progress),
+            (None, None) => index::open_as(&config, &progress),
+        };
+        let _ = tx.send(Msg::Indexed(ranked(opened)));
     });
     if spawned.is_err() {
         // No thread: read everything now, as the reader did before it
         // had an index.
         let opened = index::open_as(config, &|_| {});
-        let _ = tx.send(Msg::Indexed(Some(ranked(opened))));
+        let _ = tx.send(Msg::Indexed(ranked(opened)));
     }
 }
 
@@ -489,11 +497,11 @@ fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
     let worker_tx = tx.clone();
     let spawned = worker::spawn(Worker::Index, tx, move || {
         let opened = index::open_as(&owned, &|_| {});
-        let _ = worker_tx.send(Msg::Indexed(Some(ranked(opened))));
+        let _ = worker_tx.send(Msg::Indexed(ranked(opened)));
     });
     if spawned.is_err() {
         let opened = index::open_as(config, &|_| {});
-        let _ = tx.send(Msg::Indexed(Some(ranked(opened))));
+        let _ = tx.send(Msg::Indexed(ranked(opened)));
     }
 }
 
@@ -505,6 +513,46 @@ fn ranked(
 ) -> Box<index::Opened<crate::library::Shelf>> {
     opened.search.rank_all();
     Box::new(opened)
+}
+
+/// Hits a search in the reader confirms in their texts before it answers
+/// (more than a screen holds, and a page down); a worker confirms the rest.
+pub const FIRST_HITS: usize = 200;
+
+/// Confirms every hit of the search `query` on a worker, which sends them
+/// back as [`Msg::Confirmed`] unless another search was asked for before
+/// it is done (then it stops).
+fn start_confirm(
+    query: String,
+    search: Arc<index::search::Search>,
+    ticket: archive::Ticket,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let worker_tx = tx.clone();
+    let job = Worker::Search {
+        query: query.clone(),
+    };
+    fn confirm(
+        search: &index::search::Search,
+        query: String,
+        stop: &(dyn Fn() -> bool + Sync),
+        tx: &mpsc::Sender<Msg>,
+    ) {
+        let parsed = index::search::Query::parse(&query);
+        if let Some(hits) = parsed.ok().and_then(|q| search.find_all_unless(&q, stop)) {
+            let _ = tx.send(Msg::Confirmed { query, hits });
+        }
+    }
+    let (again, query_again) = (Arc::clone(&search), query.clone());
+    let spawned = worker::spawn(job, tx, move || {
+        // Typed over: the next search's worker takes over.
+        let stop = || !ticket.is_current();
+        confirm(&search, query, &stop, &worker_tx);
+    });
+    if spawned.is_err() {
+        // No thread: confirm them now.
+        confirm(&again, query_again, &|| false, tx);
+    }
 }
 
 /// Articles read from the index for the first screen.

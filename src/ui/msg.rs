@@ -56,12 +56,15 @@ pub enum Msg {
     FetchDone(Vec<(String, fetch::Outcome)>),
     /// Progress of the index's refresh: files read, files to read.
     Indexing(usize, usize),
-    /// The whole archive from the index, after a first screen of it; the
-    /// index is still being checked.
-    Loaded(Box<Opened<Shelf>>),
-    /// The index refresh is over: the archive as it now is (`None` when
-    /// nothing changed).
-    Indexed(Option<Box<Opened<Shelf>>>),
+    /// The hits of the search `query`, every one confirmed in its text
+    /// (see [`Effect::Confirm`]).
+    Confirmed {
+        query: String,
+        hits: Vec<crate::index::search::Ranked>,
+    },
+    /// The index refresh is over: the whole archive as it now is, after
+    /// a first screen of it.
+    Indexed(Box<Opened<Shelf>>),
     /// An article's text read from its file (or why it could not be), and
     /// what waited for it.
     Read {
@@ -111,6 +114,14 @@ pub enum Effect {
     Typeset { index: usize, width: usize },
     /// Open a link in the browser (if it is a web address: the loop checks).
     OpenLink(String),
+    /// Confirm the hits of the search `query` in their texts on a worker
+    /// (the search shows its first hits confirmed, the rest as candidates
+    /// until then); they come back as [`Msg::Confirmed`].
+    Confirm {
+        query: String,
+        search: std::sync::Arc<crate::index::search::Search>,
+        ticket: super::archive::Ticket,
+    },
     /// Fetch, decode and encode the photos of article `index` on a worker,
     /// each fitted in `area` (columns, rows); they come back one by one as
     /// [`Msg::Picture`].

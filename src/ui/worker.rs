@@ -29,6 +29,8 @@ pub enum Worker {
     Typeset { id: String, width: usize },
     /// Fetching and decoding the photos of the article `id`.
     Photos { id: String },
+    /// Confirming the hits of the search `query` in their texts.
+    Search { query: String },
 }
 
 impl Worker {
@@ -39,6 +41,7 @@ impl Worker {
             Self::Index => "index",
             Self::Typeset { .. } => "typeset",
             Self::Photos { .. } => "photos",
+            Self::Search { .. } => "search",
         }
     }
 }

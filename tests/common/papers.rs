@@ -20,3 +20,30 @@ pub fn papers() -> (TempDir, Config) {
         .unwrap_or_else(|e| panic!("{e}"));
     (dir, config)
 }
+
+/// `pages` pages whose texts hold `创新`, `新平` and `平台`, and
+/// `创新平台` in every other one: a search for `创新平台` has `pages`
+/// candidates, and its hits are the even pages, newest first (page 0 is
+/// of 2026-11-30, each next one a day older). One paper, one article per
+/// page, in a temporary folder; and its config.
+pub fn candidates(pages: usize) -> (TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    for n in 0..pages {
+        let day = dir
+            .path()
+            .join(format!("daily/2026-{:02}-{:02}", 11 - n / 28, 30 - n % 28));
+        std::fs::create_dir_all(&day).unwrap_or_else(|e| panic!("{}: {e}", day.display()));
+        let body = if n % 2 == 0 {
+            "全市要建好创新平台，引来更多人才。"
+        } else {
+            "全市要推动创新，建好新平台，引来更多人才。"
+        };
+        let page = format!("第{n}篇报道\n\n记者 李华\n\n　　{body}\n");
+        std::fs::write(day.join("01-要闻.txt"), page).unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    let path = dir.path().join("config.toml");
+    let text = "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"daily\"\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
+    let config = config::load(&path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    (dir, config)
+}

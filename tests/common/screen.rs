@@ -36,6 +36,19 @@ pub fn sample_with(width: u16, height: u16, edit: impl FnOnce(&mut Library)) -> 
     app
 }
 
+/// The reader on `config`'s archive with its search (an index in memory),
+/// not yet laid out: the caller sends the first `Msg::Resize`.
+pub fn searchable(config: &config::Config) -> App {
+    let opened = kanbao::index::in_memory(config, &|_| {});
+    let archive = Archive::new(
+        opened.library,
+        Marks::default(),
+        Vec::new(),
+        Some(opened.search),
+    );
+    App::new(archive, Prefs::from_config(config, false))
+}
+
 /// Gives every photo of the library an address on 127.0.0.1.
 pub fn with_photo_addresses(library: &mut Library) {
     for article in &mut library.articles {

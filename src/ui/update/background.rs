@@ -51,12 +51,10 @@ pub(super) fn report(app: &mut App, msg: Msg, effects: &mut Vec<Effect>) {
             effects.push(Effect::Reload);
         }
         Msg::Indexing(done, total) => app.status.indexing = Some((done, total)),
-        Msg::Loaded(opened) => reloaded(app, *opened),
+        Msg::Confirmed { query, hits } => app.archive.confirmed(&query, hits),
         Msg::Indexed(opened) => {
             app.status.indexing = None;
-            if let Some(opened) = opened {
-                reloaded(app, *opened);
-            }
+            reloaded(app, *opened);
             // The whole archive is here: an article to restore that it
             // does not hold is gone.
             super::restore(app, effects);
@@ -306,6 +304,10 @@ fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Ve
             super::photos::stopped(app, id);
             ("fetching photos", "the captions are shown")
         }
+        Worker::Search { .. } => (
+            "confirming the search's hits",
+            "past its first hits, the list may hold articles without the words",
+        ),
     };
     app.status.message = Some(format!(
         "{job} stopped on an internal error; {kept}. Please report this: {}",

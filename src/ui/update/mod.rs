@@ -132,6 +132,13 @@ fn settle(app: &mut App, effects: &mut Vec<Effect>) {
     }
     reader::lay_out(app, effects);
     photos::settle(app, effects);
+    if let Some((query, search, ticket)) = app.archive.take_confirm() {
+        effects.push(Effect::Confirm {
+            query,
+            search,
+            ticket,
+        });
+    }
     keep_lists_in_view(app);
     // A message the status line cannot hold whole is kept for `W`.
     let room = usize::from(app.size.width).saturating_sub(1);
