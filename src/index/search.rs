@@ -61,17 +61,13 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// The segment and the article number there.
-    pub(crate) fn place(&self) -> (usize, u32) {
-        (self.segment, self.doc)
-    }
-
     /// What ranks it before ties are broken: headline hits first, then
     /// the newest.
     fn coarse(&self) -> (bool, std::cmp::Reverse<Rank>) {
         (!self.in_title, std::cmp::Reverse(self.rank))
     }
 }
+
 /// What a hit's place is in the index, for its snippet.
 pub trait Placed {
     /// The segment and the article number there.
@@ -80,7 +76,7 @@ pub trait Placed {
 
 impl Placed for Hit {
     fn place(&self) -> (usize, u32) {
-        Hit::place(self)
+        (self.segment, self.doc)
     }
 }
 
@@ -412,9 +408,6 @@ impl Search {
             return (self.find_all(query), true);
         }
         let mut hits = self.ranked_matches(query, false, &|| false);
-        if hits.len() <= first {
-            return (self.find_all(query), true);
-        }
         let wide = query.wide();
         let finders = finders_of(&wide);
         let mut folded = Vec::new();
@@ -523,7 +516,7 @@ impl Search {
             .collect();
         let wide = query.wide();
         let wide_finders = finders_of(&wide);
-        let exact = !texts || query.exact();
+        let read_texts = texts && !query.exact();
         let mut hits = Vec::new();
         let mut scratch = Vec::new();
         for (s, segment) in self.segments.iter().enumerate() {
@@ -563,7 +556,7 @@ impl Search {
                         segment.release_docs(docs_from..doc as usize);
                         docs_from = doc as usize;
                     }
-                    if !exact {
+                    if read_texts {
                         let at = segment.text_start(doc as usize);
                         if at >= read_from + RELEASE_BYTES {
                             segment.release(read_from..at);
@@ -579,17 +572,17 @@ impl Search {
                         .all(|forms| forms.iter().any(|f| f.find(title).is_some()));
                     out.push(hit(article, s, doc, in_title));
                 }
-                if let Some(&(last, _)) = part.last().filter(|_| !exact) {
+                if let Some(&(last, _)) = part.last().filter(|_| read_texts) {
                     let (text, _, _) = segment.text(last as usize);
                     segment.release(read_from..segment.text_start(last as usize) + text.len());
                 }
             };
             // Many texts to read, or many headlines: two threads share
             // them.
-            let parallel = if exact {
-                PARALLEL_TITLES
-            } else {
+            let parallel = if read_texts {
                 PARALLEL_CHECKS
+            } else {
+                PARALLEL_TITLES
             };
             if candidates.len() >= parallel {
                 let (a, b) = candidates.split_at(candidates.len() / 2);

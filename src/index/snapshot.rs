@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::library::{self, FindError, Library, MIN_ID_PREFIX, PageKey};
 use crate::model::{Article, Warning};
 
-use super::search::{self, Hit, Query, Search, Snippet};
+use super::search::{self, Hit, Placed, Query, Search, Snippet};
 use super::segment::{Rank, Segment};
 
 /// The open index of one archive, for one command.

@@ -372,16 +372,19 @@ impl App {
         self.archive.feeds.get(feed).map(|f| f.title.as_str())
     }
 
-    /// The hit behind row `row` of [`App::listed`], while searching.
-    pub fn hit(&self, article: usize) -> Option<(&Found, &Ranked)> {
-        match self.archive.found() {
-            Some(Ok(found)) => found
-                .hits
-                .iter()
-                .find(|h| h.article() == article)
-                .map(|h| (found, h)),
-            _ => None,
-        }
+    /// The hit behind row `row` of [`App::listed`] (article `article`),
+    /// while searching: the row's own when the list is every hit, so that
+    /// drawing rows deep in half a million hits looks none up.
+    pub fn hit(&self, row: usize, article: usize) -> Option<(&Found, &Ranked)> {
+        let Some(Ok(found)) = self.archive.found() else {
+            return None;
+        };
+        found
+            .hits
+            .get(row)
+            .filter(|h| h.article() == article)
+            .or_else(|| found.hits.iter().find(|h| h.article() == article))
+            .map(|h| (found, h))
     }
 
     /// The selected section, when a section (not a day or a feed) is

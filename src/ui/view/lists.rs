@@ -207,7 +207,7 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             (star.to_owned(), star_style),
             (" ".to_owned(), base),
         ];
-        match app.hit(index) {
+        match app.hit(row, index) {
             Some((found, hit)) => {
                 // A hit: the headline, then the text around the match.
                 // Shown in the reader's script, the terms converted alike
