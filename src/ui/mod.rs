@@ -129,29 +129,27 @@ pub fn run(config: &Config) -> Result<(), Error> {
     };
     let mut app = App::new(Archive::new(library, marks, warnings, search), prefs);
     let mut tui = terminal::init(app.prefs.mouse).map_err(Error::Terminal)?;
-    if app.prefs.text.ambiguous_width == AmbiguousWidth::Auto {
-        // In raw mode, before anything reads the terminal's input.
-        let answer = std::fs::File::options()
-            .read(true)
-            .write(true)
-            .open("/dev/tty")
-            .ok()
-            .and_then(|mut tty| probe::ambiguous_width(&mut tty, probe::DEADLINE));
-        app.prefs.text.ambiguous_width = AmbiguousWidth::Columns(answer.unwrap_or(1));
-    }
-    // Which protocol draws photos: asked of the terminal only for `auto`
-    // outside tmux, within the same deadline.
+    // How wide the terminal draws ambiguous characters, and which protocol
+    // draws photos (asked only for `auto` outside tmux): asked at once, in
+    // raw mode, before anything reads the terminal's input.
+    let ambiguous = app.prefs.text.ambiguous_width == AmbiguousWidth::Auto;
     let screen = pictures::Terminal::from_env();
-    let answers = if screen.worth_asking(config.ui.images) {
+    let graphics = screen
+        .worth_asking(config.ui.images)
+        .then(|| screen.may_be_kitty());
+    let (width, answers) = if ambiguous || graphics.is_some() {
         std::fs::File::options()
             .read(true)
             .write(true)
             .open("/dev/tty")
-            .map(|mut tty| probe::graphics(&mut tty, probe::DEADLINE, screen.may_be_kitty()))
+            .map(|mut tty| probe::ask(&mut tty, probe::DEADLINE, ambiguous, graphics))
             .unwrap_or_default()
     } else {
-        probe::Answers::default()
+        (None, probe::Answers::default())
     };
+    if ambiguous {
+        app.prefs.text.ambiguous_width = AmbiguousWidth::Columns(width.unwrap_or(1));
+    }
     app.prefs.graphics = pictures::choose(config.ui.images, &screen, &answers);
     let result = terminal::watch_signals()
         .map_err(Error::Signals)

@@ -17,9 +17,11 @@
 //! of terminals that name themselves kitty-like, since an answer after the
 //! deadline would arrive as typed text), how large
 //! its cells are in pixels (`ESC [ 16 t`), and its device attributes
-//! (`ESC [ c`, which every terminal answers, and whose `4` means sixel);
-//! the answer to the last ends the wait. What the answers mean for the
-//! photos is decided in [`super::pictures::choose`].
+//! (`ESC [ c`, whose `4` means sixel). [`ask`] sends both probes in one
+//! write with the cursor position query last, whose answer ends the wait:
+//! a terminal that ignores the graphics queries costs nothing more, and
+//! one over a slow link one round trip in all. What the answers mean for
+//! the photos is decided in [`super::pictures::choose`].
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -31,6 +33,9 @@ pub const DEADLINE: Duration = Duration::from_millis(50);
 
 /// What the probe prints: home, the ambiguous `“`, the position query.
 const QUERY: &[u8] = "\x1b[H\u{201c}\x1b[6n".as_bytes();
+
+/// The cursor position query alone, which ends the graphics queries.
+const POSITION: &[u8] = b"\x1b[6n";
 
 /// What it prints after: home, and the first row cleared.
 const CLEAR: &[u8] = b"\x1b[H\x1b[2K";
@@ -61,25 +66,58 @@ pub fn width_from_column(column: u16) -> Option<u8> {
 /// for a line end) and reads the answer for at most `deadline`: the width
 /// the terminal gives ambiguous characters, or `None` when it did not say.
 pub fn ambiguous_width(tty: &mut File, deadline: Duration) -> Option<u8> {
+    ask(tty, deadline, true, None).0
+}
+
+/// Asks `tty` (in raw mode) the ambiguous width probe when `ambiguous`,
+/// and the graphics queries when `graphics` is given (with the kitty one
+/// when it is true), all in one write, the cursor position query last:
+/// a terminal answers in order, and every terminal answers that query, so
+/// its answer ends the wait for all of them, and one that ignores the
+/// others (or sits at the far end of a slow link) costs one round trip,
+/// not the deadline. Reads for at most `deadline`.
+pub fn ask(
+    tty: &mut File,
+    deadline: Duration,
+    ambiguous: bool,
+    graphics: Option<bool>,
+) -> (Option<u8>, Answers) {
     let start = Instant::now();
-    tty.write_all(QUERY).and_then(|()| tty.flush()).ok()?;
+    let mut query = Vec::new();
+    if let Some(kitty) = graphics {
+        if kitty {
+            query.extend_from_slice(KITTY_QUERY);
+        }
+        query.extend_from_slice(GRAPHICS_QUERY);
+    }
+    query.extend_from_slice(if ambiguous { QUERY } else { POSITION });
+    if tty.write_all(&query).and_then(|()| tty.flush()).is_err() {
+        return (None, Answers::default());
+    }
     let mut reply = Vec::new();
-    let answer = loop {
+    let column = loop {
         if let Some(column) = reported_column(&reply) {
-            break width_from_column(column);
+            break Some(column);
         }
         let left = deadline.saturating_sub(start.elapsed());
         if left.is_zero() || !readable(tty, left) {
             break None;
         }
-        let mut buf = [0u8; 64];
+        let mut buf = [0u8; 256];
         match tty.read(&mut buf) {
             Ok(0) | Err(_) => break None,
             Ok(n) => reply.extend_from_slice(&buf[..n]),
         }
     };
-    let _ = tty.write_all(CLEAR).and_then(|()| tty.flush());
-    answer
+    if ambiguous {
+        let _ = tty.write_all(CLEAR).and_then(|()| tty.flush());
+    }
+    let width = column.filter(|_| ambiguous).and_then(width_from_column);
+    let answers = match graphics {
+        Some(_) => graphics_answers(&reply),
+        None => Answers::default(),
+    };
+    (width, answers)
 }
 
 /// What the terminal answered to the graphics queries.
@@ -140,30 +178,9 @@ pub fn graphics_answers(reply: &[u8]) -> Answers {
 }
 
 /// Asks `tty` (in raw mode) the graphics queries, the kitty one only when
-/// `kitty`, and reads the answers for at most `deadline`.
+/// `kitty`, and reads the answers for at most `deadline` (see [`ask`]).
 pub fn graphics(tty: &mut File, deadline: Duration, kitty: bool) -> Answers {
-    let start = Instant::now();
-    let query = if kitty {
-        [KITTY_QUERY, GRAPHICS_QUERY].concat()
-    } else {
-        GRAPHICS_QUERY.to_vec()
-    };
-    if tty.write_all(&query).and_then(|()| tty.flush()).is_err() {
-        return Answers::default();
-    }
-    let mut reply = Vec::new();
-    loop {
-        let answers = graphics_answers(&reply);
-        let left = deadline.saturating_sub(start.elapsed());
-        if answers.complete || left.is_zero() || !readable(tty, left) {
-            return answers;
-        }
-        let mut buf = [0u8; 256];
-        match tty.read(&mut buf) {
-            Ok(0) | Err(_) => return answers,
-            Ok(n) => reply.extend_from_slice(&buf[..n]),
-        }
-    }
+    ask(tty, deadline, false, Some(kitty)).1
 }
 
 /// Whether `tty` has something to read within `wait`.
