@@ -36,7 +36,8 @@ use std::io::{self, BufWriter, Cursor};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::UNIX_EPOCH;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, UNIX_EPOCH};
 
 use crate::config::{Config, FeedConfig};
 use crate::library::{self, Articles, Library, PageKey};
@@ -1442,6 +1443,9 @@ const FILES_PER_THREAD: usize = 256;
 /// at a time as there are threads.
 const PART_BYTES: u64 = 640 << 20;
 
+/// How often a build in progress reports how far it is.
+const PROGRESS_EVERY: Duration = Duration::from_millis(20);
+
 /// The threads that build at once.
 fn build_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
@@ -1505,33 +1509,38 @@ fn build_parts<W: io::Write + io::Seek + Send>(
     let next = AtomicUsize::new(0);
     let done: Vec<std::sync::Mutex<Option<io::Result<W>>>> =
         parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    // Each thread holds a sender until it ends (a panic drops it too): the
+    // channel closes when the last one ends, which wakes the progress
+    // loop at once; a small build (a day's edition) takes a few
+    // milliseconds, less than one wait between reports.
+    let (running, ended) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..build_threads().min(parts.len()))
-            .map(|_| {
-                let (make, counters, next, done) = (&make, &counters, &next, &done);
-                scope.spawn(move || {
-                    loop {
-                        let n = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(files) = parts.get(n) else { break };
-                        let removed = if n == 0 { removed } else { &[] };
-                        let built = make(n)
-                            .and_then(|out| Builder::new(out, parser, generation))
-                            .and_then(|builder| build(builder, config, files, removed, counters));
-                        let failed = built.is_err();
-                        if let Ok(mut slot) = done[n].lock() {
-                            *slot = Some(built);
-                        }
-                        if failed {
-                            // No part is started after one failed.
-                            next.store(parts.len(), Ordering::Relaxed);
-                            break;
-                        }
+        for _ in 0..build_threads().min(parts.len()) {
+            let (make, counters, next, done) = (&make, &counters, &next, &done);
+            let running = running.clone();
+            scope.spawn(move || {
+                let _running = running;
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(files) = parts.get(n) else { break };
+                    let removed = if n == 0 { removed } else { &[] };
+                    let built = make(n)
+                        .and_then(|out| Builder::new(out, parser, generation))
+                        .and_then(|builder| build(builder, config, files, removed, counters));
+                    let failed = built.is_err();
+                    if let Ok(mut slot) = done[n].lock() {
+                        *slot = Some(built);
                     }
-                })
-            })
-            .collect();
-        while !handles.iter().all(|h| h.is_finished()) {
-            std::thread::sleep(std::time::Duration::from_millis(20));
+                    if failed {
+                        // No part is started after one failed.
+                        next.store(parts.len(), Ordering::Relaxed);
+                        break;
+                    }
+                }
+            });
+        }
+        drop(running);
+        while let Err(RecvTimeoutError::Timeout) = ended.recv_timeout(PROGRESS_EVERY) {
             progress(report());
         }
     });
