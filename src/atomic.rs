@@ -39,6 +39,28 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_folder(folder)
 }
 
+/// Writes `bytes` over `path` as [`write`] does, through a temporary file
+/// renamed into place, but syncs nothing: for a cache that can be made
+/// again, whose reader checks what it reads (a crash may leave it empty or
+/// cut, never half old and half new for a reader meanwhile). Syncing a
+/// file of a few megabytes and its folder costs milliseconds on every
+/// refresh that writes it.
+pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (temp, mut file) = create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
+    let written = file.write_all(bytes).and_then(|()| {
+        drop(file);
+        fs::rename(&temp, path)
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
 /// Writes each `(path, bytes)` atomically; all paths are in `folder`. Every
 /// temporary file is written first, then all are flushed to disk at once,
 /// then renamed into place, then the folder is synced. On an error, the
@@ -253,6 +275,20 @@ mod tests {
             .unwrap_or_default();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_replaced_file_has_the_new_content_and_no_temporary_file_is_left() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("FOLDERS");
+        replace(&path, b"old").unwrap_or_else(|e| panic!("{e}"));
+        replace(&path, "新的".as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("新的"));
+        assert_eq!(names(dir.path()), ["FOLDERS"]);
+        // A folder that is not there: the error, and nothing made.
+        let missing = dir.path().join("gone").join("FOLDERS");
+        assert!(replace(&missing, b"x").is_err());
+        assert_eq!(names(dir.path()), ["FOLDERS"]);
     }
 
     #[test]

@@ -415,7 +415,7 @@ impl Index {
         let _lock = Lock::take(&self.dir.join("LOCK")).map_err(|e| io_error("lock", e))?;
         let check = freshness == Freshness::Full;
         let (walked_at, seen, looked) = match looked.filter(|_| !check) {
-            Some(Looked { at, seen, look }) => (at, Some(seen), Some(look)),
+            Some(Looked { at, seen, look }) => (at, Some(seen), look),
             None => {
                 // A record made with the feeds' folders named otherwise
                 // (the config named by another path) names other folders:
@@ -803,7 +803,8 @@ pub fn snapshot_with<T>(
 struct Looked {
     at: i64,
     seen: Seen,
-    look: Look,
+    /// `None` when the look is left to the refresh.
+    look: Option<Look>,
 }
 
 impl Index {
@@ -819,6 +820,20 @@ impl Index {
         let seen = Seen::read(&self.dir)
             .filter(|seen| seen.roots == fresh::roots(config))
             .ok_or(None)?;
+        // A feed's folder changed (a day's folder added or removed, the
+        // usual change): the work on the index as it stands would be
+        // thrown away, and meanwhile take a core from the look.
+        let root_changed =
+            seen.folders
+                .iter()
+                .filter(|(_, depth, _)| *depth == 0)
+                .any(|(path, _, then)| {
+                    *then < 0 || fresh::folder_mtime(Path::new(path)) != Some(*then)
+                });
+        if root_changed {
+            let look = None;
+            return Err(Some(Box::new(Looked { at, seen, look })));
+        }
         let (done, look) = std::thread::scope(|scope| {
             let looking = scope.spawn(|| look(&seen));
             let done = self
@@ -834,7 +849,11 @@ impl Index {
         });
         match done {
             Some(done) if !changed(config, &seen, &look) => Ok(done),
-            _ => Err(Some(Box::new(Looked { at, seen, look }))),
+            _ => Err(Some(Box::new(Looked {
+                at,
+                seen,
+                look: Some(look),
+            }))),
         }
     }
 }
@@ -1010,6 +1029,10 @@ type SizeTime = (u64, i64);
 /// Keys ([`segment::key_of`]) are hashes already: a table of them need
 /// not hash them again.
 type KeyState = std::hash::BuildHasherDefault<segment::KeyHasher>;
+
+/// Sets of the folders' paths (tens of thousands at a million articles)
+/// hash them eight bytes at a time ([`fresh::PathHasher`]).
+type PathState = std::hash::BuildHasherDefault<fresh::PathHasher>;
 
 impl Delta {
     /// Whether source `row` of feed `feed` lies in a folder looked at
@@ -1264,9 +1287,11 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
         return None;
     }
     let Look { now, recent } = look;
-    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
     let changed = changed_folders(seen, &now);
-    let new_roots = new_roots(config, &known);
+    let new_roots = new_roots(config, seen);
+    // The folders the last walk saw: a sub-folder of a changed folder not
+    // among them is new, and walked.
+    let known: HashSet<&str, PathState> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
     let feed_of = |path: &Path| config.feeds.iter().position(|f| path.starts_with(&f.path));
     let roots = Roots::of(config);
     let mut delta = Delta {
@@ -1307,8 +1332,11 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
             match entry {
                 library::Entry::Page(file) => delta.listed.push(FileStat::of(feed, file)),
                 library::Entry::Folder(sub) => {
-                    let name = sub.display().to_string();
-                    if known.contains(name.as_str()) || *depth as usize >= library::MAX_DEPTH {
+                    let known = match sub.to_str() {
+                        Some(name) => known.contains(name),
+                        None => known.contains(sub.display().to_string().as_str()),
+                    };
+                    if known || *depth as usize >= library::MAX_DEPTH {
                         continue;
                     }
                     walk_new(feed, &sub, *depth as usize + 1, walked_at, &mut delta);
@@ -1358,13 +1386,12 @@ fn changed(config: &Config, seen: &Seen, look: &Look) -> bool {
     if recent_changed || !changed_folders(seen, &look.now).is_empty() {
         return true;
     }
-    let known: HashSet<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
-    !new_roots(config, &known).is_empty()
+    !new_roots(config, seen).is_empty()
 }
 
 /// The folders of `seen` whose time is not as recorded `now` (or was
 /// not to be trusted).
-fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str> {
+fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str, PathState> {
     seen.folders
         .iter()
         .zip(now)
@@ -1373,14 +1400,21 @@ fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str> 
         .collect()
 }
 
-/// The feeds whose folder the last walk did not find (`known` holds the
-/// folders it did) and that are there now.
-fn new_roots<'a>(config: &'a Config, known: &HashSet<&str>) -> Vec<(usize, &'a FeedConfig)> {
+/// The feeds whose folder the last walk (`seen`) did not find and that
+/// are there now.
+fn new_roots<'a>(config: &'a Config, seen: &Seen) -> Vec<(usize, &'a FeedConfig)> {
+    // A feed's folder is a folder of depth 0: a few among thousands.
+    let roots: Vec<&str> = seen
+        .folders
+        .iter()
+        .filter(|(_, depth, _)| *depth == 0)
+        .map(|(p, _, _)| p.as_str())
+        .collect();
     config
         .feeds
         .iter()
         .enumerate()
-        .filter(|(_, f)| !known.contains(f.path.display().to_string().as_str()) && f.path.is_dir())
+        .filter(|(_, f)| !roots.contains(&f.path.display().to_string().as_str()) && f.path.is_dir())
         .collect()
 }
 
