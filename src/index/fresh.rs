@@ -58,7 +58,7 @@ pub struct Seen {
     pub roots: Vec<String>,
     /// Every folder listed: path, depth below its feed's folder, and its
     /// modification time (-1: look again next time).
-    pub folders: Vec<(String, u32, i64)>,
+    pub folders: FolderList,
     /// The most recently changed files: path, size, time.
     pub recent: Vec<(String, u64, i64)>,
 }
@@ -92,12 +92,12 @@ impl Seen {
         let n = r.len(body.len()).ok()?;
         let roots = (0..n).map(|_| r.string().ok()).collect::<Option<_>>()?;
         let n = r.len(body.len()).ok()?;
-        let mut folders = Vec::with_capacity(n);
+        let mut folders = FolderList::with_capacity(n, body.len());
         for _ in 0..n {
-            let path = r.string().ok()?;
+            let path = r.str().ok()?;
             let depth = r.varint().ok()? as u32;
             let mtime = r.varint().ok()? as i64;
-            folders.push((path, depth, mtime));
+            folders.push(path, depth, mtime);
         }
         let n = r.len(body.len()).ok()?;
         let mut recent = Vec::with_capacity(n);
@@ -124,10 +124,10 @@ impl Seen {
             body.str(root);
         }
         body.varint(self.folders.len() as u64);
-        for (path, depth, mtime) in &self.folders {
+        for (path, depth, mtime) in self.folders.iter() {
             body.str(path);
-            body.varint(u64::from(*depth));
-            body.varint(*mtime as u64);
+            body.varint(u64::from(depth));
+            body.varint(mtime as u64);
         }
         body.varint(self.recent.len() as u64);
         for (path, size, mtime) in &self.recent {
@@ -143,6 +143,54 @@ impl Seen {
         // A cache: a crash that leaves it cut fails its checksum, and the
         // next check walks every folder.
         crate::atomic::replace(&dir.join(FILE), &bytes)
+    }
+}
+
+/// Folders as a walk saw them, in its order: path, depth below the feed's
+/// folder and time, the paths kept in one string. A million articles' archive
+/// has tens of thousands of folders, and every command reads and compares
+/// them: one allocation, not one a path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderList {
+    paths: String,
+    /// Where each path ends in `paths`, its depth and its time.
+    rows: Vec<(usize, u32, i64)>,
+}
+
+impl FolderList {
+    /// An empty list with room for `folders` folders whose paths take
+    /// `bytes` in all.
+    pub fn with_capacity(folders: usize, bytes: usize) -> FolderList {
+        FolderList {
+            paths: String::with_capacity(bytes),
+            rows: Vec::with_capacity(folders),
+        }
+    }
+
+    pub fn push(&mut self, path: &str, depth: u32, mtime: i64) {
+        self.paths.push_str(path);
+        self.rows.push((self.paths.len(), depth, mtime));
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each folder: its path, depth and time.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32, i64)> + '_ {
+        let starts = std::iter::once(0).chain(self.rows.iter().map(|&(end, _, _)| end));
+        starts.zip(&self.rows).map(|(start, &(end, depth, mtime))| {
+            (self.paths.get(start..end).unwrap_or(""), depth, mtime)
+        })
+    }
+
+    /// Each folder's path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> + '_ {
+        self.iter().map(|(path, _, _)| path)
     }
 }
 
@@ -317,5 +365,45 @@ impl Folders {
     #[cfg(not(unix))]
     fn stat(&mut self, dir: &Path, name: &std::ffi::OsStr) -> Option<Stat> {
         stat_path(&dir.join(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_of_the_folders_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut folders = FolderList::default();
+        folders.push("/报纸/日报", 0, 1_700_000_000_000_000_000);
+        folders.push("/报纸/日报/2023-03-10", 1, -1);
+        folders.push("", 2, 7);
+        folders.push("/报纸/日报/2023-03-11", 1, 42);
+        let seen = Seen {
+            walked_at: 1_800_000_000_000_000_000,
+            roots: vec!["/报纸/日报".to_owned()],
+            folders,
+            recent: vec![("/报纸/日报/2023-03-11/01.txt".to_owned(), 3_000, 41)],
+        };
+        assert!(seen.write(dir.path()).is_ok());
+        let read = Seen::read(dir.path());
+        assert_eq!(read.as_ref(), Some(&seen));
+        let listed: Vec<(&str, u32, i64)> = seen.folders.iter().collect();
+        assert_eq!(
+            listed,
+            [
+                ("/报纸/日报", 0, 1_700_000_000_000_000_000),
+                ("/报纸/日报/2023-03-10", 1, -1),
+                ("", 2, 7),
+                ("/报纸/日报/2023-03-11", 1, 42),
+            ]
+        );
+        assert_eq!(seen.folders.paths().nth(3), Some("/报纸/日报/2023-03-11"));
+        // A cut or changed record is not trusted.
+        let file = dir.path().join(FILE);
+        let bytes = fs::read(&file).unwrap_or_default();
+        assert!(fs::write(&file, &bytes[..bytes.len() - 1]).is_ok());
+        assert_eq!(Seen::read(dir.path()), None);
     }
 }

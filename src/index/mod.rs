@@ -44,7 +44,7 @@ use crate::library::{self, Articles, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
 
-use fresh::{Freshness, Seen};
+use fresh::{FolderList, Freshness, Seen};
 pub use search::Search;
 use segment::{Builder, OpenError, Roots, Segment, SourceInfo};
 pub use snapshot::{Snapshot, Unrefreshed};
@@ -480,7 +480,7 @@ impl Index {
                         let warnings = std::mem::take(&mut delta.warnings);
                         let folders = std::mem::take(&mut delta.folders);
                         delta.carry(config, &segments);
-                        (Walk::Delta(delta), warnings, folders)
+                        (Walk::Delta(Box::new(delta)), warnings, folders)
                     }
                 }
             }
@@ -823,13 +823,11 @@ impl Index {
         // A feed's folder changed (a day's folder added or removed, the
         // usual change): the work on the index as it stands would be
         // thrown away, and meanwhile take a core from the look.
-        let root_changed =
-            seen.folders
-                .iter()
-                .filter(|(_, depth, _)| *depth == 0)
-                .any(|(path, _, then)| {
-                    *then < 0 || fresh::folder_mtime(Path::new(path)) != Some(*then)
-                });
+        let root_changed = seen
+            .folders
+            .iter()
+            .filter(|&(_, depth, _)| depth == 0)
+            .any(|(path, _, then)| then < 0 || fresh::folder_mtime(Path::new(path)) != Some(then));
         if root_changed {
             let look = None;
             return Err(Some(Box::new(Looked { at, seen, look })));
@@ -933,9 +931,9 @@ fn walk_feeds_seen(
     config: &Config,
     warnings: &mut Vec<Warning>,
     walked_at: i64,
-) -> (Vec<FileStat>, Vec<(String, u32, i64)>) {
+) -> (Vec<FileStat>, FolderList) {
     let mut out = Vec::new();
-    let mut folders = Vec::new();
+    let mut folders = FolderList::default();
     for (n, feed) in config.feeds.iter().enumerate() {
         if !feed.path.is_dir() {
             continue;
@@ -944,7 +942,7 @@ fn walk_feeds_seen(
         let mut folder = |dir: &Path, depth: usize, listed: bool| {
             let mtime = listed.then(|| fresh::folder_mtime(dir)).flatten();
             let time = Seen::folder_time(walked_at, mtime);
-            folders.push((dir.display().to_string(), depth as u32, time));
+            folders.push(&dir.display().to_string(), depth as u32, time);
         };
         library::walk_from(&feed.path, 0, &mut paths, &mut folder, warnings);
         out.extend(paths.into_iter().map(|path| FileStat::of(n, path)));
@@ -976,7 +974,7 @@ struct Look {
 
 /// Looks at the folders and the newest files `seen` lists.
 fn look(seen: &Seen) -> Look {
-    let paths: Vec<&str> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    let paths: Vec<&str> = seen.folders.paths().collect();
     let now = fresh::stat_all(&paths)
         .into_iter()
         .map(|s| s.filter(|s| s.folder).map(|s| s.mtime))
@@ -993,7 +991,7 @@ fn look(seen: &Seen) -> Look {
 /// only what changed since the last refresh (a quick one).
 enum Walk {
     Full(Vec<FileStat>),
-    Delta(Delta),
+    Delta(Box<Delta>),
 }
 
 /// What the quick check ([`Freshness::Quick`]) found changed since the
@@ -1020,7 +1018,7 @@ struct Delta {
     recent: Vec<(String, usize, SizeTime, SizeTime)>,
     warnings: Vec<Warning>,
     /// The folders, as [`Seen::folders`] records them.
-    folders: Vec<(String, u32, i64)>,
+    folders: FolderList,
 }
 
 /// A file's size and modification time (ns).
@@ -1291,7 +1289,9 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
     let new_roots = new_roots(config, seen);
     // The folders the last walk saw: a sub-folder of a changed folder not
     // among them is new, and walked.
-    let known: HashSet<&str, PathState> = seen.folders.iter().map(|(p, _, _)| p.as_str()).collect();
+    let mut known: HashSet<&str, PathState> =
+        HashSet::with_capacity_and_hasher(seen.folders.len(), PathState::default());
+    known.extend(seen.folders.paths());
     let feed_of = |path: &Path| config.feeds.iter().position(|f| path.starts_with(&f.path));
     let roots = Roots::of(config);
     let mut delta = Delta {
@@ -1303,12 +1303,12 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
         changed: config.feeds.iter().map(|_| HashSet::default()).collect(),
         recent: Vec::new(),
         warnings: Vec::new(),
-        folders: Vec::new(),
+        folders: FolderList::with_capacity(seen.folders.len(), 0),
     };
     // Changed folders listed again; folders new to them walked.
     for ((path, depth, then), now) in seen.folders.iter().zip(&now) {
-        if !changed.contains(path.as_str()) {
-            delta.folders.push((path.clone(), *depth, *then));
+        if !changed.contains(path) {
+            delta.folders.push(path, depth, then);
             continue;
         }
         let dir = Path::new(path);
@@ -1321,13 +1321,13 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
             Ok(entries) => entries,
             Err(w) => {
                 delta.warnings.push(w);
-                delta.folders.push((path.clone(), *depth, -1));
+                delta.folders.push(path, depth, -1);
                 continue;
             }
         };
         delta
             .folders
-            .push((path.clone(), *depth, Seen::folder_time(walked_at, *now)));
+            .push(path, depth, Seen::folder_time(walked_at, *now));
         for entry in entries {
             match entry {
                 library::Entry::Page(file) => delta.listed.push(FileStat::of(feed, file)),
@@ -1336,10 +1336,10 @@ fn quick_walk(config: &Config, seen: &Seen, look: Look, walked_at: i64) -> Optio
                         Some(name) => known.contains(name),
                         None => known.contains(sub.display().to_string().as_str()),
                     };
-                    if known || *depth as usize >= library::MAX_DEPTH {
+                    if known || depth as usize >= library::MAX_DEPTH {
                         continue;
                     }
-                    walk_new(feed, &sub, *depth as usize + 1, walked_at, &mut delta);
+                    walk_new(feed, &sub, depth as usize + 1, walked_at, &mut delta);
                 }
             }
         }
@@ -1395,8 +1395,8 @@ fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str, 
     seen.folders
         .iter()
         .zip(now)
-        .filter(|((_, _, then), now)| *then < 0 || **now != Some(*then))
-        .map(|((path, _, _), _)| path.as_str())
+        .filter(|&((_, _, then), now)| then < 0 || *now != Some(then))
+        .map(|((path, _, _), _)| path)
         .collect()
 }
 
@@ -1407,8 +1407,8 @@ fn new_roots<'a>(config: &'a Config, seen: &Seen) -> Vec<(usize, &'a FeedConfig)
     let roots: Vec<&str> = seen
         .folders
         .iter()
-        .filter(|(_, depth, _)| *depth == 0)
-        .map(|(p, _, _)| p.as_str())
+        .filter(|&(_, depth, _)| depth == 0)
+        .map(|(p, _, _)| p)
         .collect();
     config
         .feeds
@@ -1425,11 +1425,11 @@ fn walk_new(feed: usize, dir: &Path, depth: usize, walked_at: i64, delta: &mut D
     let folders = &mut delta.folders;
     let mut folder = |dir: &Path, depth: usize, listed: bool| {
         let mtime = listed.then(|| fresh::folder_mtime(dir)).flatten();
-        folders.push((
-            dir.display().to_string(),
+        folders.push(
+            &dir.display().to_string(),
             depth as u32,
             Seen::folder_time(walked_at, mtime),
-        ));
+        );
     };
     library::walk_from(dir, depth, &mut paths, &mut folder, &mut delta.warnings);
     delta
