@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::config::{self, Config, ConfigSource, TextOptions};
+use crate::index::search::Hit;
+use crate::index::snapshot::Snapshot;
 use crate::index::{self, fresh::Freshness};
 use crate::library::{self, Library};
 use crate::marks::{self, Marks};
@@ -1118,12 +1120,12 @@ const PROGRESS_MIN_FILES: usize = 200;
 
 /// A hit as `search --json` prints it.
 #[derive(Serialize)]
-struct JsonHit<'a> {
-    id: &'a str,
-    feed: Option<&'a str>,
-    date: Option<&'a str>,
-    section: Option<&'a str>,
-    title: &'a str,
+struct JsonHit {
+    id: String,
+    feed: Option<String>,
+    date: Option<String>,
+    section: Option<String>,
+    title: String,
     in_title: bool,
     snippet: String,
     /// Character ranges of `snippet` that match, `[start, end)`.
@@ -1131,11 +1133,40 @@ struct JsonHit<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonHits<'a> {
+#[serde(bound = "")]
+struct JsonHits<'a, F: Fn(&Hit) -> Option<JsonHit>> {
     query: &'a str,
     count: usize,
-    hits: Vec<JsonHit<'a>>,
+    hits: EachHit<'a, F>,
     warnings: &'a [Warning],
+}
+
+/// Hits written as they are read, one at a time: `--limit 0` on a common
+/// word prints hundreds of thousands.
+struct EachHit<'a, F> {
+    hits: &'a [Hit],
+    snapshot: &'a Snapshot,
+    read: F,
+}
+
+impl<F: Fn(&Hit) -> Option<JsonHit>> Serialize for EachHit<'_, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.hits.iter().enumerate().filter_map(|(n, hit)| {
+            release_every(self.snapshot, n);
+            (self.read)(hit)
+        }))
+    }
+}
+
+/// Hits printed between two releases of the index's pages read.
+const RELEASE_HITS: usize = 4096;
+
+/// After every [`RELEASE_HITS`] hits printed, the pages read for them are
+/// let go: what the output holds stays bounded however many it prints.
+fn release_every(snapshot: &Snapshot, n: usize) {
+    if n > 0 && n.is_multiple_of(RELEASE_HITS) {
+        snapshot.release();
+    }
 }
 
 /// Characters of context before a hit in `kanbao search`.
@@ -1166,37 +1197,38 @@ fn search(
                 .unwrap_or_else(|_| index::search::Query::parse(query))
         })
     };
-    let (snapshot, found) = open_snapshot_with(&config, fresh, |s| match query_of() {
-        Ok(q) => s.search(q, limit),
+    let (snapshot, (count, hits)) = open_snapshot_with(&config, fresh, |s| match query_of() {
+        Ok(q) => s.ranked(q, limit),
         Err(_) => Default::default(),
     });
     let parsed = query_of().clone()?;
-    let count = found.count;
-    let snippet = |hit| snapshot.snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
+    let snippet = |hit: &Hit| snapshot.snippet(hit, &parsed, SNIPPET_BEFORE, SNIPPET_CHARS);
     if json {
-        let hits = found
-            .hits
-            .iter()
-            .map(|(h, a)| {
-                let snippet = snippet(h);
-                let chars = |b: usize| snippet.text[..b].chars().count();
-                let marks = snippet
-                    .marks
-                    .iter()
-                    .map(|m| [chars(m.start), chars(m.end)])
-                    .collect();
-                JsonHit {
-                    id: &a.id,
-                    feed: a.feed.as_deref(),
-                    date: a.date.as_deref(),
-                    section: a.section.as_deref(),
-                    title: a.display_title(),
-                    in_title: h.in_title,
-                    snippet: snippet.text,
-                    marks,
-                }
+        let read = |h: &Hit| {
+            let a = snapshot.article(h)?;
+            let snippet = snippet(h);
+            let chars = |b: usize| snippet.text[..b].chars().count();
+            let marks = snippet
+                .marks
+                .iter()
+                .map(|m| [chars(m.start), chars(m.end)])
+                .collect();
+            Some(JsonHit {
+                title: a.display_title().to_owned(),
+                id: a.id,
+                feed: a.feed,
+                date: a.date,
+                section: a.section,
+                in_title: h.in_title,
+                snippet: snippet.text,
+                marks,
             })
-            .collect();
+        };
+        let hits = EachHit {
+            hits: &hits,
+            snapshot: &snapshot,
+            read,
+        };
         serde_json::to_writer_pretty(
             &mut *out,
             &JsonHits {
@@ -1217,7 +1249,7 @@ fn search(
         None => line,
     };
     let noun = if count == 1 { "article" } else { "articles" };
-    let shown = found.hits.len();
+    let shown = hits.len();
     if shown < count {
         writeln!(
             out,
@@ -1227,7 +1259,11 @@ fn search(
     } else {
         writeln!(out, "{count} {noun} match \"{}\"", safe(query))?;
     }
-    for (hit, a) in &found.hits {
+    for (n, hit) in hits.iter().enumerate() {
+        release_every(&snapshot, n);
+        let Some(a) = snapshot.article(hit) else {
+            continue;
+        };
         let place = [a.date.as_deref(), a.section.as_deref()]
             .into_iter()
             .flatten()

@@ -1759,3 +1759,45 @@ fn list_limit_gives_the_first_articles_of_the_whole_list() {
     }
     assert!(!text.stdout.contains(all[5].as_str()), "{}", text.stdout);
 }
+
+#[test]
+fn search_limit_zero_prints_every_hit_once_in_rank_order() {
+    // More hits than the output reads between two releases of the index's
+    // pages (4,096): every one printed once, ranked as the first ones are,
+    // and the same whether printed as text or JSON.
+    let dir = TempDir::new().expect("a temporary folder");
+    let options = kanbao_synth::Options {
+        articles: 6000,
+        seed: 5,
+        feeds: 2,
+    };
+    kanbao_synth::generate(dir.path(), &options).expect("a synthetic archive");
+    let run = kanbao(dir.path(), &["search", "--json", "--limit", "0", "的"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let hits = all["hits"].as_array().expect("hits");
+    let count = all["count"].as_u64().expect("a count") as usize;
+    assert!(count > 4096, "{count} hits: too few to cross a release");
+    assert_eq!(hits.len(), count);
+    let ids: Vec<&str> = hits
+        .iter()
+        .map(|h| h["id"].as_str().expect("an id"))
+        .collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "a hit printed twice");
+    let first = kanbao(dir.path(), &["search", "--json", "--limit", "50", "的"]);
+    let first: Value = serde_json::from_str(&first.stdout).expect("JSON");
+    assert_eq!(first["count"], all["count"]);
+    assert_eq!(first["hits"].as_array().map(|h| &h[..]), Some(&hits[..50]));
+    // The text output lists the same ids in the same order.
+    let text = kanbao(dir.path(), &["search", "--limit", "0", "的"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let listed: Vec<&str> = text
+        .stdout
+        .lines()
+        .skip(1)
+        .step_by(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(listed, ids);
+}

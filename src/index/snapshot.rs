@@ -80,16 +80,38 @@ impl Snapshot {
     /// The articles matching `query`, ranked as the reader ranks them
     /// ([`Search::find`]); the first `limit` (all for `None`) are read.
     pub fn search(&self, query: &Query, limit: Option<usize>) -> Found {
-        let hits = self
+        let (count, hits) = self.ranked(query, limit);
+        let hits = hits
+            .iter()
+            .filter_map(|h| Some((*h, self.article(h)?)))
+            .collect();
+        Found { count, hits }
+    }
+
+    /// How many articles match `query`, and the first `limit` hits (all
+    /// for `None`) ranked as [`Snapshot::search`] ranks them, no article
+    /// read: a long list is read hit by hit ([`Snapshot::article`]).
+    pub fn ranked(&self, query: &Query, limit: Option<usize>) -> (usize, Vec<Hit>) {
+        let mut hits = self
             .search
             .find_ranked(query, limit.unwrap_or(usize::MAX), |h| self.file_order(h));
         let count = hits.len();
-        let shown = limit.unwrap_or(count).min(count);
-        let hits = hits[..shown]
-            .iter()
-            .filter_map(|h| Some((*h, self.article_at(h.place())?)))
-            .collect();
-        Found { count, hits }
+        hits.truncate(limit.unwrap_or(count));
+        (count, hits)
+    }
+
+    /// The article `hit` found, without its body.
+    pub fn article(&self, hit: &Hit) -> Option<Article> {
+        self.article_at(hit.place())
+    }
+
+    /// Lets go of the index's pages read so far (read again from the file
+    /// when needed): printing every hit of a common word reads the records
+    /// and texts of hundreds of thousands of articles.
+    pub fn release(&self) {
+        for segment in &self.segments {
+            segment.release_all();
+        }
     }
 
     /// The first `limit` articles of the library, in its order (of feed
