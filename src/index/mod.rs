@@ -1602,6 +1602,10 @@ fn build<W: io::Write + io::Seek>(
     removed: &[(&str, &str)],
     counters: &Counters,
 ) -> io::Result<W> {
+    let bytes = files
+        .iter()
+        .fold(0u64, |sum, f| sum.saturating_add(f.size.min(u64::MAX / 4)));
+    builder.expect_source_bytes(bytes);
     for file in files {
         let feed = &config.feeds[file.feed];
         let (info, articles) = read_source(feed, file);

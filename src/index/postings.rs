@@ -20,6 +20,14 @@ use super::{grams, radix};
 /// (and as much again while sorting), large enough that runs are few.
 const BATCH_PAIRS: usize = 2 << 20;
 
+/// The smallest batch [`Postings::for_source_bytes`] chooses.
+const MIN_BATCH_PAIRS: usize = 64 << 10;
+
+/// Source bytes per pair of a batch sized for a build: a build's
+/// articles give about a key for every CJK character (three bytes), so a
+/// small build comes to some twenty runs instead of one 32 MB batch.
+const BYTES_PER_BATCH_PAIR: u64 = 64;
+
 /// Bits of a packed pair that hold the article, counted from the batch's
 /// first: a batch ends before it would need more.
 const DOC_BITS: u32 = 20;
@@ -52,6 +60,8 @@ pub struct Postings {
     /// Reused by the sort.
     spare: Vec<u64>,
     runs: Vec<Run>,
+    /// Pairs a batch holds ([`BATCH_PAIRS`] when 0).
+    batch: usize,
 }
 
 /// A sorted batch: for each of its keys in order, the key's difference
@@ -65,11 +75,28 @@ struct Run {
 }
 
 impl Postings {
+    /// Postings for a build of `bytes` of source text, its batches sized
+    /// to it: a build of a few megabytes (a first fetch, a small archive)
+    /// never holds the 32 MB a large one's batches take; from 128 MB up
+    /// they are the largest.
+    pub fn for_source_bytes(bytes: u64) -> Postings {
+        let pairs = usize::try_from(bytes / BYTES_PER_BATCH_PAIR).unwrap_or(usize::MAX);
+        Postings {
+            batch: pairs.clamp(MIN_BATCH_PAIRS, BATCH_PAIRS),
+            ..Postings::default()
+        }
+    }
+
     /// Adds the keys of article `doc`'s normalised search text. Articles
     /// come in increasing order.
     pub fn add(&mut self, doc: u32, text: &str) {
         let text_len = text.len();
-        if self.pairs.len() + self.words.len() + text_len > BATCH_PAIRS
+        let batch = if self.batch == 0 {
+            BATCH_PAIRS
+        } else {
+            self.batch
+        };
+        if self.pairs.len() + self.words.len() + text_len > batch
             || u64::from(doc - self.base) + 1 >= DOC_MASK
         {
             self.flush();
@@ -364,6 +391,38 @@ mod tests {
         for every in [1, 2, 3, 100] {
             assert_eq!(built(&texts, every), want, "a run every {every}");
         }
+    }
+
+    #[test]
+    fn a_small_build_has_small_batches_and_the_same_postings() {
+        assert_eq!(Postings::for_source_bytes(0).batch, MIN_BATCH_PAIRS);
+        assert_eq!(Postings::for_source_bytes(8 << 20).batch, 128 << 10);
+        assert_eq!(Postings::for_source_bytes(640 << 20).batch, BATCH_PAIRS);
+        assert_eq!(Postings::for_source_bytes(u64::MAX).batch, BATCH_PAIRS);
+        // Articles of a few thousand distinct characters each: more keys
+        // than the smallest batch holds, so that it fills several times.
+        let texts: Vec<String> = (0..300u32)
+            .map(|n| {
+                (0..1500u32)
+                    .filter_map(|i| char::from_u32(0x4E00 + (n * 37 + i * 11) % 20000))
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut postings = Postings::for_source_bytes(0);
+        for (doc, text) in texts.iter().enumerate() {
+            postings.add(doc as u32, text);
+        }
+        assert!(postings.runs.len() >= 3, "{} runs", postings.runs.len());
+        assert!(postings.pairs.capacity() <= 2 * MIN_BATCH_PAIRS);
+        let mut map = BTreeMap::new();
+        postings
+            .for_each(|key, list| {
+                map.insert(key, decode(list));
+                Ok::<_, ()>(())
+            })
+            .ok();
+        assert_eq!(map, expected(&texts));
     }
 
     #[test]

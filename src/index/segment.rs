@@ -316,6 +316,15 @@ impl<W: Write + Seek> Builder<W> {
         })
     }
 
+    /// Sizes the postings' batches for a segment of about `bytes` of
+    /// source text ([`Postings::for_source_bytes`]); before the first
+    /// source is added.
+    pub fn expect_source_bytes(&mut self, bytes: u64) {
+        if self.doc_count == 0 {
+            self.postings = Postings::for_source_bytes(bytes);
+        }
+    }
+
     /// Adds a source file and its articles (already placed: ids, feed,
     /// date, section filled in).
     pub fn add(&mut self, mut info: SourceInfo, articles: &[Article]) -> io::Result<()> {
