@@ -18,10 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Writes `bytes` to a new temporary file in `path`'s folder and renames it
 /// over `path`; removes the temporary file if anything fails.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let folder = folder_of(path);
     fs::create_dir_all(folder)?;
     let (temp, file) = create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
     // The new content keeps the old file's permissions: a config holding
@@ -46,10 +43,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// file of a few megabytes and its folder costs milliseconds on every
 /// refresh that writes it.
 pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let folder = folder_of(path);
     let (temp, mut file) = create_temp(folder, path.file_name().unwrap_or(OsStr::new("file")))?;
     let written = file.write_all(bytes).and_then(|()| {
         drop(file);
@@ -59,6 +53,14 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     written
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Writes each `(path, bytes)` atomically; all paths are in `folder`. Every

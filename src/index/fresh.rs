@@ -192,6 +192,14 @@ impl FolderList {
     pub fn paths(&self) -> impl Iterator<Item = &str> + '_ {
         self.iter().map(|(path, _, _)| path)
     }
+
+    /// The feeds' own folders (depth 0), a few among thousands: path and
+    /// time.
+    pub fn roots(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
+        self.iter()
+            .filter(|&(_, depth, _)| depth == 0)
+            .map(|(path, _, mtime)| (path, mtime))
+    }
 }
 
 /// The feeds' folders as `config` names them, in its order.

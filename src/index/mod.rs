@@ -825,9 +825,8 @@ impl Index {
         // thrown away, and meanwhile take a core from the look.
         let root_changed = seen
             .folders
-            .iter()
-            .filter(|&(_, depth, _)| depth == 0)
-            .any(|(path, _, then)| then < 0 || fresh::folder_mtime(Path::new(path)) != Some(then));
+            .roots()
+            .any(|(path, then)| then < 0 || fresh::folder_mtime(Path::new(path)) != Some(then));
         if root_changed {
             let look = None;
             return Err(Some(Box::new(Looked { at, seen, look })));
@@ -1403,13 +1402,7 @@ fn changed_folders<'a>(seen: &'a Seen, now: &[Option<i64>]) -> HashSet<&'a str, 
 /// The feeds whose folder the last walk (`seen`) did not find and that
 /// are there now.
 fn new_roots<'a>(config: &'a Config, seen: &Seen) -> Vec<(usize, &'a FeedConfig)> {
-    // A feed's folder is a folder of depth 0: a few among thousands.
-    let roots: Vec<&str> = seen
-        .folders
-        .iter()
-        .filter(|&(_, depth, _)| depth == 0)
-        .map(|(p, _, _)| p)
-        .collect();
+    let roots: Vec<&str> = seen.folders.roots().map(|(path, _)| path).collect();
     config
         .feeds
         .iter()

@@ -3,7 +3,7 @@
 //! take among the reader's lines.
 //!
 //! [`choose`] decides the protocol from the environment and the
-//! terminal's answers at start-up ([`super::probe::graphics`]): tmux gets
+//! terminal's answers at start-up ([`super::probe::ask`]): tmux gets
 //! half-blocks (its passthrough is off by default and would need changing
 //! the user's tmux); kitty graphics, sixel or iTerm2 only when the terminal
 //! said so and told its cell size; half-blocks everywhere else.
@@ -94,7 +94,7 @@ impl Terminal {
             || self.program == "tmux"
     }
 
-    /// Whether the terminal is worth asking ([`super::probe::graphics`]):
+    /// Whether the terminal is worth asking ([`super::probe::ask`]):
     /// only for `auto`, and never through tmux.
     pub fn worth_asking(&self, setting: Images) -> bool {
         setting == Images::Auto && !self.multiplexed() && self.term != "dumb"

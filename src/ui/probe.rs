@@ -12,7 +12,7 @@
 //! one column wide, and an answer that comes later is dropped by
 //! crossterm's own parser. Then the corner is cleared.
 //!
-//! [`graphics`] asks, within the same kind of deadline, whether the
+//! The graphics queries ask, within the same kind of deadline, whether the
 //! terminal draws kitty graphics (a query image, answered `OK`; asked only
 //! of terminals that name themselves kitty-like, since an answer after the
 //! deadline would arrive as typed text), how large
@@ -175,12 +175,6 @@ pub fn graphics_answers(reply: &[u8]) -> Answers {
         }
     }
     answers
-}
-
-/// Asks `tty` (in raw mode) the graphics queries, the kitty one only when
-/// `kitty`, and reads the answers for at most `deadline` (see [`ask`]).
-pub fn graphics(tty: &mut File, deadline: Duration, kitty: bool) -> Answers {
-    ask(tty, deadline, false, Some(kitty)).1
 }
 
 /// Whether `tty` has something to read within `wait`.
