@@ -105,8 +105,13 @@ fn index_segments() {
                 let _ = segment.articles(n);
             }
             let mut out = Vec::new();
+            let mut bits = vec![0u64; segment.len().div_ceil(64)];
             for i in 0..segment.key_count() {
                 segment.postings(i, &mut out);
+                segment.postings_into(i, &mut bits);
+            }
+            for needle in ["新", "创新", "a"] {
+                segment.titles_holding(needle.as_bytes(), &mut bits);
             }
         }
     });

@@ -383,6 +383,85 @@ fn the_readers_ranked_search_orders_as_find_does() {
     drop(papers_dir);
 }
 
+/// Pages indexed in three refreshes (three segments, searched side by
+/// side), the last two each in one script: one- and two-character
+/// searches find and rank what one build of the same pages finds,
+/// headline hits of either script first, through `find` and through the
+/// reader's ranked `find_all` and `find_first`.
+#[test]
+fn segments_in_either_script_are_searched_as_one_build_is() {
+    let dir = TempDir::new().expect("a temporary folder");
+    copy_tree(
+        &Path::new(MANIFEST_DIR).join("tests/fixtures/search"),
+        dir.path(),
+    );
+    let config = config::load(&dir.path().join("config.toml"), "config.toml")
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let index = Index::at(dir.path().join("cache/index"));
+    index::open_at(&index, &config, &quiet);
+    let pages = [
+        (
+            "2023-03-12/04-园区.txt",
+            "创新园区开工建设\n\n记者 王平\n\n　　本报讯 新区今天开工，推动科技创新。\n\n\n\
+             新区道路通车\n\n记者 王平\n\n　　本报讯 道路通车，方便创业者出行。\n",
+        ),
+        (
+            "2023-03-13/05-港口.txt",
+            "創新中心揭牌\n\n記者 陳明\n\n　　本報訊 中心今天揭牌，服務科技創新。\n\n\n\
+             港口貨運增長\n\n記者 陳明\n\n　　本報訊 港口貨運增長，創下新高。\n",
+        ),
+    ];
+    for (path, text) in pages {
+        let path = dir.path().join("daily").join(path);
+        fs::create_dir_all(path.parent().expect("a folder")).expect("create");
+        fs::write(&path, text).expect("write");
+        index::open_at(&index, &config, &quiet);
+    }
+    let segments = fs::read_dir(dir.path().join("cache/index"))
+        .expect("the index")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("seg-"))
+        })
+        .count();
+    assert_eq!(segments, 3, "one segment a refresh");
+    let opened = index::open_at(&index, &config, &quiet);
+    assert_eq!(opened.library.warnings, []);
+    let memory = index::in_memory(&config, &quiet);
+    let mut ranked = opened.search.clone();
+    ranked.rank_all();
+    let headlines = |hits: &[Ranked]| -> Vec<(String, bool)> {
+        hits.iter()
+            .map(|h| {
+                let title = opened.library.articles[h.article()].display_title();
+                (title.to_owned(), h.in_title())
+            })
+            .collect()
+    };
+    for q in ["创", "創", "创新", "科技", "本报讯", "院"] {
+        let expected = search(&memory, q);
+        assert_eq!(search(&opened, q), expected, "{q}");
+        let query = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert_eq!(headlines(&ranked.find_all(&query)), expected, "{q}");
+        let (first, complete) = ranked.find_first(&query, 100);
+        assert!(complete, "{q}: room for every hit");
+        assert_eq!(headlines(&first), expected, "{q}");
+    }
+    // Either script's headline hits first, the newest first; then the
+    // rest, the newest first.
+    assert_eq!(
+        search(&opened, "创"),
+        [
+            ("創新中心揭牌".to_owned(), true),
+            ("创新园区开工建设".to_owned(), true),
+            ("港口貨運增長".to_owned(), false),
+            ("新区道路通车".to_owned(), false),
+            (MEETING.to_owned(), false),
+        ]
+    );
+    drop(memory);
+}
+
 /// The reader's two-step search (`find_first`): the first hits confirmed
 /// in their texts, the rest candidates in rank order that hold every hit.
 #[test]

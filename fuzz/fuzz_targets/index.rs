@@ -1,6 +1,7 @@
 //! Bytes → `index::segment::Segment::from_bytes`; if it opens, every
 //! source's articles, every doc's rank, source, text and title, id lookups,
-//! every key's postings.
+//! every key's postings (as a list and as bits), headlines searched in one
+//! pass.
 #![no_main]
 
 use kanbao::index::PARSER_VERSION;
@@ -31,11 +32,16 @@ fuzz_target!(|data: &[u8]| {
         let _ = segment.ids_with_prefix(prefix);
     }
     let mut out = Vec::new();
+    let mut bits = vec![0u64; segment.len().div_ceil(64)];
     for i in 0..segment.key_count() {
         let key = segment.key(i);
         let _ = segment.find_key(key);
         let _ = segment.lower_bound(key);
         out.clear();
         segment.postings(i, &mut out);
+        let _ = segment.postings_into(i, &mut bits);
+    }
+    for needle in ["新", "创新", "a"] {
+        segment.titles_holding(needle.as_bytes(), &mut bits);
     }
 });

@@ -3,7 +3,7 @@
 //! thousands of them (the postings of a batch, a search's hits).
 
 /// Bits sorted by one pass.
-const BITS: u32 = 11;
+pub const BITS: u32 = 11;
 const BUCKETS: usize = 1 << BITS;
 
 /// Sorts `items` by the low `passes` × 11 bits of `key`, keeping the

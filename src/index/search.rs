@@ -3,7 +3,8 @@
 //! hits ranked: title hits first, then newest first.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use memchr::memmem::Finder;
 
@@ -19,6 +20,10 @@ const PARALLEL_CHECKS: usize = 4096;
 /// Articles whose rows and headlines a search reads before it lets their
 /// pages go (about 4 MB).
 const RELEASE_DOCS: usize = 1 << 16;
+
+/// A segment's headlines are read in one pass (per form of each term)
+/// when at least one article in this many is a candidate.
+const SCAN_TITLES: usize = 8;
 
 /// Candidates checked between two looks at whether to stop.
 const STOP_EVERY: usize = 4096;
@@ -390,7 +395,16 @@ impl Search {
                 doc,
             }
         });
-        super::radix::sort_by_key(&mut hits, &mut Vec::new(), 3, |h| u64::from(h.key));
+        // Sorted by place within headline hits and the rest: as few
+        // passes as the places need (two up to four million articles).
+        let places = self.ties.iter().map(Vec::len).sum::<usize>().max(1);
+        let bits = usize::BITS - places.leading_zeros();
+        let last = (1u64 << bits) - 1;
+        let passes = (bits + 1).div_ceil(super::radix::BITS);
+        super::radix::sort_by_key(&mut hits, &mut Vec::new(), passes, |h| {
+            let place = u64::from(h.key & !Ranked::NOT_IN_TITLE).min(last);
+            place | u64::from(!h.in_title()) << bits
+        });
         hits
     }
 
@@ -517,28 +531,35 @@ impl Search {
         let wide = query.wide();
         let wide_finders = finders_of(&wide);
         let read_texts = texts && !query.exact();
-        let mut hits = Vec::new();
-        let mut scratch = Vec::new();
-        for (s, segment) in self.segments.iter().enumerate() {
+        let found = self.all_candidates(&query.terms, &finders, stop);
+        // Exactly: doubling would leave room for as many hits again (8 MB
+        // at half a million), and the copy that gives it back would
+        // double the peak.
+        let mut hits = Vec::with_capacity(found.iter().map(|f| f.docs.len()).sum());
+        for found in found {
             if stop() {
                 break;
             }
-            let Some(positions) = self.positions.get(s) else {
+            let s = found.segment;
+            let Some(segment) = self.segments.get(s) else {
                 continue;
             };
-            let candidates: Vec<(u32, u32)> = candidates(segment, &query.terms, &mut scratch)
-                .into_iter()
-                .filter_map(|doc| {
-                    let article = *positions.get(doc as usize)?;
-                    (article != NONE).then_some((doc, article))
+            let candidates = found.docs;
+            // A headline can hold only the forms some article here holds
+            // (headlines are indexed with the text): a paper printed in
+            // one script is not searched for the other's.
+            let finders: Vec<Vec<&Finder<'_>>> = finders
+                .iter()
+                .zip(&found.forms)
+                .map(|(forms, held)| {
+                    forms
+                        .iter()
+                        .zip(held)
+                        .filter(|(_, held)| **held)
+                        .map(|(f, _)| f)
+                        .collect()
                 })
                 .collect();
-            // The postings are read.
-            segment.release_postings();
-            // Exactly: doubling would leave room for as many hits again
-            // (8 MB at half a million), and the copy that gives it back
-            // would double the peak.
-            hits.reserve_exact(candidates.len());
             let check = |part: &[(u32, u32)], out: &mut Vec<T>| {
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
@@ -566,10 +587,20 @@ impl Search {
                             continue;
                         }
                     }
-                    let title = segment.title(doc as usize);
-                    let in_title = finders
-                        .iter()
-                        .all(|forms| forms.iter().any(|f| f.find(title).is_some()));
+                    let in_title = match &found.titles {
+                        Some(terms) => terms.iter().all(|forms| {
+                            forms.iter().any(|bits| {
+                                bits.get(doc as usize / 64)
+                                    .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+                            })
+                        }),
+                        None => {
+                            let title = segment.title(doc as usize);
+                            finders
+                                .iter()
+                                .all(|forms| forms.iter().any(|f| f.find(title).is_some()))
+                        }
+                    };
                     out.push(hit(article, s, doc, in_title));
                 }
                 if let Some(&(last, _)) = part.last().filter(|_| read_texts) {
@@ -604,6 +635,89 @@ impl Search {
         // its hits.
         hits.shrink_to_fit();
         hits
+    }
+
+    /// The candidates of `terms` in every segment, in segment order: two
+    /// threads take a segment at a time (a common character's postings
+    /// at a million articles take milliseconds a segment to read). Once
+    /// `stop` says so, no more segments are started.
+    fn all_candidates(
+        &self,
+        terms: &[Vec<Term>],
+        finders: &[Vec<Finder<'_>>],
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<Candidates> {
+        let next = AtomicUsize::new(0);
+        let found = Mutex::new(Vec::with_capacity(self.segments.len()));
+        let work = || {
+            let mut scratch = Vec::new();
+            loop {
+                let s = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(segment), Some(positions)) =
+                    (self.segments.get(s), self.positions.get(s))
+                else {
+                    break;
+                };
+                if stop() {
+                    break;
+                }
+                let (docs, forms) = candidates(segment, terms, &mut scratch);
+                // Most articles to look at: their headlines are read in
+                // one pass per form instead.
+                let titles = (docs.len() >= segment.len() / SCAN_TITLES).then(|| {
+                    let words = segment.len().div_ceil(64);
+                    finders
+                        .iter()
+                        .zip(&forms)
+                        .map(|(finders, held)| {
+                            finders
+                                .iter()
+                                .zip(held)
+                                .filter(|(_, held)| **held)
+                                .map(|(finder, _)| {
+                                    let mut bits = vec![0u64; words];
+                                    segment.titles_holding(finder.needle(), &mut bits);
+                                    bits
+                                })
+                                .collect()
+                        })
+                        .collect()
+                });
+                if titles.is_some() {
+                    // Every headline was read; they are not read again.
+                    segment.release_docs(0..segment.len());
+                }
+                let docs = docs
+                    .into_iter()
+                    .filter_map(|doc| {
+                        let article = *positions.get(doc as usize)?;
+                        (article != NONE).then_some((doc, article))
+                    })
+                    .collect();
+                // The postings are read.
+                segment.release_postings();
+                found
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(Candidates {
+                        segment: s,
+                        docs,
+                        forms,
+                        titles,
+                    });
+            }
+        };
+        if self.segments.len() > 1 {
+            std::thread::scope(|scope| {
+                scope.spawn(work);
+                work();
+            });
+        } else {
+            work();
+        }
+        let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+        found.sort_unstable_by_key(|f| f.segment);
+        found
     }
 
     /// The text around `hit`'s first match (in the body if there is one
@@ -761,24 +875,47 @@ fn find_chars(hay: &[char], needle: &[char]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// A segment's candidates for a query: (article number there, index
+/// among the articles opened), ascending; and per term, which of its
+/// forms some article of the segment holds.
+struct Candidates {
+    segment: usize,
+    docs: Vec<(u32, u32)>,
+    forms: Vec<Vec<bool>>,
+    /// When most articles are candidates: per term, per form held, the
+    /// articles whose headline holds it, one bit each
+    /// ([`Segment::titles_holding`]).
+    titles: Option<Vec<Vec<Vec<u64>>>>,
+}
+
 /// The articles of `segment` that hold, for every term, every key of one
-/// of its forms.
-fn candidates(segment: &Segment, terms: &[Vec<Term>], scratch: &mut Vec<u32>) -> Vec<u32> {
+/// of its forms; and per term, which of its forms some article here
+/// holds.
+fn candidates(
+    segment: &Segment,
+    terms: &[Vec<Term>],
+    scratch: &mut Vec<u32>,
+) -> (Vec<u32>, Vec<Vec<bool>>) {
     let mut result: Option<Vec<u32>> = None;
+    let mut held = Vec::with_capacity(terms.len());
     for forms in terms {
         let mut docs: Vec<u32> = Vec::new();
+        let mut here = Vec::with_capacity(forms.len());
         for form in forms {
-            docs = union(&docs, &form_docs(segment, form, scratch));
+            let of_form = form_docs(segment, form, scratch);
+            here.push(!of_form.is_empty());
+            docs = union(&docs, &of_form);
         }
+        held.push(here);
         result = Some(match result {
             None => docs,
             Some(prev) => intersect(&prev, &docs),
         });
         if result.as_ref().is_some_and(Vec::is_empty) {
-            return Vec::new();
+            return (Vec::new(), held);
         }
     }
-    result.unwrap_or_default()
+    (result.unwrap_or_default(), held)
 }
 
 /// The articles of `segment` that hold every key of `term`.
@@ -847,35 +984,31 @@ fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u
             docs
         }
         Piece::Char(c) => {
-            // Every bigram holding the character, and its unigram.
-            let mut seen = vec![false; segment.len()];
-            let mut add = |i: usize, scratch: &mut Vec<u32>| {
-                scratch.clear();
-                segment.postings(i, scratch);
-                for &d in scratch.iter() {
-                    if let Some(s) = seen.get_mut(d as usize) {
-                        *s = true;
-                    }
-                }
-            };
+            // Every bigram holding the character, and its unigram, one bit
+            // per article: a common character's lists are bitmaps, taken
+            // a word at a time.
+            let mut bits = vec![0u64; segment.len().div_ceil(64)];
             // Every key is read (a scan): every RELEASE_BYTES of postings
             // the pages read are let go.
             let mut read = 0;
             for i in 0..segment.key_count() {
                 if grams::holds(segment.key(i), *c) {
-                    add(i, scratch);
-                    read += scratch.len();
+                    read += segment.postings_into(i, &mut bits);
                     if read >= RELEASE_BYTES {
                         segment.release_postings();
                         read = 0;
                     }
                 }
             }
-            seen.iter()
-                .enumerate()
-                .filter(|(_, s)| **s)
-                .map(|(d, _)| d as u32)
-                .collect()
+            let mut docs = Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());
+            for (n, &word) in bits.iter().enumerate() {
+                let mut left = word;
+                while left != 0 {
+                    docs.push((n * 64) as u32 + left.trailing_zeros());
+                    left &= left - 1;
+                }
+            }
+            docs
         }
     }
 }

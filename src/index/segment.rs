@@ -50,6 +50,8 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
+
 use crate::model::{Article, Byline, Counts, SourceRef, Stub, Warning};
 
 use super::format::{Corrupt, In, Out, checksum, corrupt, get_varint};
@@ -1214,6 +1216,63 @@ impl Segment {
         self.release(title_at(start)..title_at(end));
     }
 
+    /// Sets in `bits` the articles whose headline holds `needle` (article
+    /// `d` is bit `d % 64` of word `d / 64`): one pass
+    /// over the headlines, stored one after another in article order,
+    /// for a search that would otherwise look in most of them one by
+    /// one. A match running from one headline into the next counts for
+    /// neither.
+    pub fn titles_holding(&self, needle: &[u8], bits: &mut [u64]) {
+        let finder = Finder::new(needle);
+        let len = needle.len();
+        let titles = self
+            .docs_off
+            .saturating_add(self.docs.saturating_mul(DOC_ROW));
+        let Some(all) = self.data.bytes().get(titles..self.ids_off) else {
+            return;
+        };
+        if len == 0 || self.docs == 0 {
+            return;
+        }
+        let row = |doc: usize| self.docs_off + doc * DOC_ROW;
+        let start = |doc: usize| self.u32_at(row(doc) + 8) as usize;
+        let mut doc = 0;
+        let mut from = 0;
+        while let Some(found) = all.get(from..).and_then(|rest| finder.find(rest)) {
+            let at = from + found;
+            // The last article whose headline starts at or before `at`:
+            // onwards from the last one found, in steps that double, then
+            // halving the last step.
+            let (mut lo, mut step) = (doc, 1);
+            let mut hi = lo + 1;
+            while hi < self.docs && start(hi) <= at {
+                lo = hi;
+                hi = lo + step;
+                step *= 2;
+            }
+            let mut hi = hi.min(self.docs);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if start(mid) <= at {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            doc = lo;
+            let end = start(doc).saturating_add(self.u32_at(row(doc) + 12) as usize);
+            if at + len <= end {
+                if let Some(word) = bits.get_mut(doc / 64) {
+                    *word |= 1 << (doc % 64);
+                }
+                // One match a headline is enough: on to the next.
+                from = end;
+            } else {
+                from = at + 1;
+            }
+        }
+    }
+
     /// Article `doc`'s headline (normalised, as searched); empty if the
     /// file is damaged there.
     pub fn title(&self, doc: usize) -> &[u8] {
@@ -1274,20 +1333,31 @@ impl Segment {
         lo
     }
 
-    /// The articles holding the `i`th key, ascending; stops early (and
-    /// drops what is out of range) if the list is damaged.
-    pub fn postings(&self, i: usize, out: &mut Vec<u32>) {
+    /// The stored list of the `i`th key's articles, and whether it is a
+    /// bitmap (else deltas as varints); `None` past the keys or when its
+    /// place is damaged.
+    fn list(&self, i: usize) -> Option<(&[u8], bool)> {
         if i >= self.keys {
-            return;
+            return None;
         }
         let (start, end) = (self.key_at(i).1, self.key_at(i + 1).1);
         let bitmap = start & BITMAP != 0;
         let (start, end) = ((start & !BITMAP) as usize, (end & !BITMAP) as usize);
         let len = self.file_len - self.post_off;
-        if !range_ok(start, end, len) {
+        range_ok(start, end, len).then(|| {
+            (
+                &self.data.bytes()[self.post_off + start..self.post_off + end],
+                bitmap,
+            )
+        })
+    }
+
+    /// The articles holding the `i`th key, ascending; stops early (and
+    /// drops what is out of range) if the list is damaged.
+    pub fn postings(&self, i: usize, out: &mut Vec<u32>) {
+        let Some((list, bitmap)) = self.list(i) else {
             return;
-        }
-        let mut list = &self.data.bytes()[self.post_off + start..self.post_off + end];
+        };
         if bitmap {
             for (n, chunk) in list.chunks(8).enumerate() {
                 let mut word = [0u8; 8];
@@ -1304,6 +1374,42 @@ impl Segment {
             }
             return;
         }
+        self.each_delta(list, |doc| out.push(doc));
+    }
+
+    /// Adds the articles holding the `i`th key to `bits` (article `d` is
+    /// bit `d % 64` of word `d / 64`; articles past `bits` are dropped):
+    /// a dense list is a bitmap stored, taken in a word at a time.
+    /// Returns the bytes of postings read.
+    pub fn postings_into(&self, i: usize, bits: &mut [u64]) -> usize {
+        let Some((list, bitmap)) = self.list(i) else {
+            return 0;
+        };
+        // No article past the segment's own.
+        let words = self.docs.div_ceil(64).min(bits.len());
+        if bitmap {
+            for (n, chunk) in list.chunks(8).take(words).enumerate() {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                let mut word = u64::from_le_bytes(word);
+                if n + 1 == self.docs.div_ceil(64) && !self.docs.is_multiple_of(64) {
+                    word &= (1 << (self.docs % 64)) - 1;
+                }
+                bits[n] |= word;
+            }
+        } else {
+            self.each_delta(list, |doc| {
+                if let Some(word) = bits.get_mut(doc as usize / 64) {
+                    *word |= 1 << (doc % 64);
+                }
+            });
+        }
+        list.len()
+    }
+
+    /// Calls `each` with the articles of a list of deltas, ascending;
+    /// stops at a damaged delta or one past the segment's articles.
+    fn each_delta(&self, mut list: &[u8], mut each: impl FnMut(u32)) {
         let mut doc: u64 = 0;
         let mut first = true;
         while !list.is_empty() {
@@ -1319,7 +1425,7 @@ impl Segment {
             if doc >= self.docs as u64 {
                 return;
             }
-            out.push(doc as u32);
+            each(doc as u32);
         }
     }
 }
@@ -1504,4 +1610,147 @@ fn decode_article(
         },
         stub: Some(Stub { lead, counts }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// A segment of one source whose articles have `titles` as headlines.
+    fn segment_of(titles: &[String]) -> Segment {
+        let mut builder =
+            Builder::new(Cursor::new(Vec::new()), 1, 1).unwrap_or_else(|e| panic!("{e}"));
+        let articles: Vec<Article> = titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| Article {
+                id: format!("{n:012x}"),
+                title: Some(title.clone()),
+                ..Article::new("p.txt", n, n)
+            })
+            .collect();
+        let info = SourceInfo {
+            path: "p.txt".to_owned(),
+            feed: "f".to_owned(),
+            size: 1,
+            mtime: 0,
+            removed: false,
+            failed: false,
+            warnings: Vec::new(),
+            first: 0,
+            count: 0,
+            meta_at: 0,
+            records_sum: 0,
+        };
+        builder
+            .add(info, &articles)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let roots = Roots::default();
+        let bytes = builder
+            .finish(&roots)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_inner();
+        Segment::from_bytes(bytes, 1, &roots).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// `titles_holding` marks exactly the articles whose own headline
+    /// holds the text: not one whose headline ends where a match begins
+    /// that runs into the next, while the next one's own match (after or
+    /// overlapping it) counts; headlines looked at one by one agree.
+    #[test]
+    fn titles_holding_marks_the_headlines_that_hold_it() {
+        let mut titles: Vec<String> = vec![
+            "创新园区".into(),
+            "科技创".into(), // 创 | 新 across two headlines
+            "新闻发布".into(),
+            "哈".into(), // 哈 | 哈哈: the next holds 哈哈 itself
+            "哈哈镜".into(),
+            "".into(),
+            "创新创新".into(),
+        ];
+        titles.extend((0..140).map(|n| {
+            if n % 9 == 0 {
+                format!("第{n}届创新大会")
+            } else {
+                format!("第{n}届运动会")
+            }
+        }));
+        let segment = segment_of(&titles);
+        for needle in ["创新", "哈哈", "创", "新闻", "会", "不在"] {
+            let finder = Finder::new(needle);
+            let mut bits = vec![0u64; segment.len().div_ceil(64)];
+            segment.titles_holding(needle.as_bytes(), &mut bits);
+            let got: Vec<usize> = (0..segment.len())
+                .filter(|&d| bits[d / 64] & (1 << (d % 64)) != 0)
+                .collect();
+            let expected: Vec<usize> = (0..segment.len())
+                .filter(|&d| finder.find(segment.title(d)).is_some())
+                .collect();
+            assert_eq!(got, expected, "{needle}");
+            let by_hand: Vec<usize> = titles
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.contains(needle))
+                .map(|(d, _)| d)
+                .collect();
+            assert_eq!(got, by_hand, "{needle}");
+        }
+        let mut bits = vec![0u64; segment.len().div_ceil(64)];
+        segment.titles_holding("创新".as_bytes(), &mut bits);
+        assert_eq!(bits[0] & 0b111_1111, 0b100_0001, "not 科技创 | 新闻发布");
+        segment.titles_holding("哈哈".as_bytes(), &mut bits);
+        assert_eq!(bits[0] & 0b111_1111, 0b101_0001, "哈哈镜, not 哈");
+    }
+
+    /// `postings_into` sets the bits of exactly the articles `postings`
+    /// lists, for lists stored as bitmaps (a key in most articles) and as
+    /// deltas (a key in a few), the last word of a bitmap cut at the
+    /// segment's end; a smaller set of bits takes what fits.
+    #[test]
+    fn postings_into_bits_are_the_postings() {
+        // 130 articles (not a multiple of 64): 新闻 in all but every
+        // thirteenth, 院士 in every thirtieth.
+        let titles: Vec<String> = (0..130)
+            .map(|n| {
+                let common = if n % 13 == 0 { "天气" } else { "新闻" };
+                let rare = if n % 30 == 0 { "院士" } else { "晴朗" };
+                format!("{common}{n}{rare}")
+            })
+            .collect();
+        let segment = segment_of(&titles);
+        assert_eq!(segment.len(), 130);
+        let mut kinds = (0, 0);
+        for key in ["新闻", "院士", "天气"] {
+            let mut keys = Vec::new();
+            grams::keys(key, |k| keys.push(k));
+            let i = segment
+                .find_key(keys[0])
+                .unwrap_or_else(|| panic!("{key} is a key"));
+            let Some((list, bitmap)) = segment.list(i) else {
+                panic!("{key}'s list");
+            };
+            if bitmap {
+                kinds.0 += 1;
+            } else {
+                kinds.1 += 1;
+            }
+            let mut expected = Vec::new();
+            segment.postings(i, &mut expected);
+            let mut bits = vec![0u64; 3];
+            assert_eq!(segment.postings_into(i, &mut bits), list.len());
+            let got: Vec<u32> = (0..192u32)
+                .filter(|&d| bits[d as usize / 64] & (1 << (d % 64)) != 0)
+                .collect();
+            assert_eq!(got, expected, "{key}");
+            let mut two = vec![0u64; 1];
+            segment.postings_into(i, &mut two);
+            assert_eq!(
+                two[0].count_ones() as usize,
+                expected.iter().filter(|&&d| d < 64).count(),
+                "{key}"
+            );
+        }
+        assert_eq!(kinds, (1, 2), "one bitmap, two lists of deltas");
+    }
 }
