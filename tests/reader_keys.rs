@@ -17,7 +17,7 @@ use kanbao::ui::archive::{Archive, Row};
 use kanbao::ui::input::translate;
 use kanbao::ui::layout::Focus;
 use kanbao::ui::update::{Effect, Msg, update};
-use kanbao::ui::worker::Worker;
+use kanbao::ui::worker::{Failure, Worker};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -1131,6 +1131,8 @@ fn a_search_shows_its_first_hits_at_once_and_takes_the_rest_when_confirmed() {
     };
     assert_eq!(query, "创新平台");
     assert!(ticket.is_current());
+    // The loop looks for the worker's answer between keys.
+    assert!(app.awaits_worker(), "the confirmed hits are awaited");
     // Two hits confirmed (page 1 dropped), pages 3 to 9 to confirm.
     assert_eq!(app.listed().len(), 9);
     assert!(
@@ -1156,8 +1158,10 @@ fn a_search_shows_its_first_hits_at_once_and_takes_the_rest_when_confirmed() {
         },
     );
     assert_eq!(app.listed().len(), 9);
+    assert!(app.awaits_worker(), "still awaited");
     update(&mut app, Msg::Confirmed { query, hits });
     assert_eq!(app.listed().to_vec(), expected);
+    assert!(!app.awaits_worker(), "taken: nothing more is awaited");
     let shown: usize = (0..app.archive.sections.len())
         .map(|s| app.archive.visible(s).len())
         .sum();
@@ -1165,5 +1169,28 @@ fn a_search_shows_its_first_hits_at_once_and_takes_the_rest_when_confirmed() {
     // Another search: a worker still confirming this one stops.
     update(&mut app, Msg::Backspace);
     assert!(!ticket.is_current());
+    // Its own worker stopping on an error: no answer is awaited any more,
+    // and the status line says what that means.
+    let effects = update(&mut app, Msg::Text("台".to_owned()));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Confirm { .. })));
+    assert!(app.awaits_worker());
+    update(
+        &mut app,
+        Msg::from(Failure {
+            worker: Worker::Search {
+                query: "创新平台".to_owned(),
+            },
+            message: "a panic".to_owned(),
+        }),
+    );
+    assert!(!app.awaits_worker(), "not awaited after its failure");
+    assert!(
+        app.status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("confirming the search's hits stopped")),
+        "{:?}",
+        app.status.message
+    );
     drop(dir);
 }

@@ -315,6 +315,19 @@ impl App {
         }
     }
 
+    /// Whether an answer from a worker is awaited: a fetch's progress, the
+    /// index's, a long article's layout, photos, or a search's hits being
+    /// confirmed. The loop then looks for it between keys; an answer it
+    /// did not look for would wait in the channel, and the lists would
+    /// show a search's candidates as its hits.
+    pub fn awaits_worker(&self) -> bool {
+        self.status.fetching.is_some()
+            || self.status.indexing.is_some()
+            || self.reader.typesetting.is_some()
+            || self.reader.pictures.waiting(self.prefs.graphics)
+            || self.archive.confirming()
+    }
+
     /// What the article list shows: the search hits (everywhere, or in the
     /// selected row's sections) in rank order, else the selected row's
     /// articles that the view lets through.

@@ -134,6 +134,8 @@ pub struct Found {
     pub complete: bool,
     /// A worker was asked to confirm them.
     asked: bool,
+    /// The worker stopped on an error: the rest stay candidates.
+    stopped: bool,
 }
 
 /// `search` ranked whole, so that each search orders its hits by one
@@ -482,6 +484,20 @@ impl Archive {
         }
     }
 
+    /// Whether a worker is confirming the hits of the search shown: its
+    /// answer is awaited.
+    pub fn confirming(&self) -> bool {
+        matches!(&self.found, Some(Ok(found)) if found.asked && !found.complete && !found.stopped)
+    }
+
+    /// The worker confirming the search's hits stopped on an error: its
+    /// answer is no longer awaited (the rest of the hits stay candidates).
+    pub fn confirm_stopped(&mut self) {
+        if let Some(Ok(found)) = &mut self.found {
+            found.stopped = true;
+        }
+    }
+
     /// Takes the confirmed `hits` of the search `query`, if it is still
     /// the one shown.
     pub fn confirmed(&mut self, query: &str, hits: Vec<Ranked>) {
@@ -537,6 +553,7 @@ impl Archive {
                         articles,
                         complete,
                         asked: false,
+                        stopped: false,
                     })
                 }
                 Err(e) => Err(e),

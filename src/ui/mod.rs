@@ -262,16 +262,12 @@ fn event_loop(
     }
 }
 
-/// The next message: a terminal event, or, while a fetch runs, its progress.
-/// Without a fetch this blocks until the terminal has something: an idle
-/// reader uses no CPU.
+/// The next message: a terminal event, or, while a worker's answer is
+/// awaited ([`App::awaits_worker`]), that answer. Otherwise this blocks
+/// until the terminal has something: an idle reader uses no CPU.
 fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
     loop {
-        if app.status.fetching.is_some()
-            || app.status.indexing.is_some()
-            || app.reader.typesetting.is_some()
-            || app.reader.pictures.waiting(app.prefs.graphics)
-        {
+        if app.awaits_worker() {
             if let Ok(msg) = fetch.try_recv() {
                 return Ok(msg);
             }

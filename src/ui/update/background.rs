@@ -304,10 +304,13 @@ fn worker_failed(app: &mut App, worker: &Worker, message: &str, effects: &mut Ve
             super::photos::stopped(app, id);
             ("fetching photos", "the captions are shown")
         }
-        Worker::Search { .. } => (
-            "confirming the search's hits",
-            "past its first hits, the list may hold articles without the words",
-        ),
+        Worker::Search { .. } => {
+            app.archive.confirm_stopped();
+            (
+                "confirming the search's hits",
+                "past its first hits, the list may hold articles without the words",
+            )
+        }
     };
     app.status.message = Some(format!(
         "{job} stopped on an internal error; {kept}. Please report this: {}",
