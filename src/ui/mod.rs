@@ -114,6 +114,7 @@ pub fn no_feeds_warning(config: &Config) -> Option<crate::model::Warning> {
 /// when it is done. Without a usable index the reader opens at once with
 /// the count of files indexed so far, and fills when the index is built.
 pub fn run(config: &Config) -> Result<(), Error> {
+    return_large_blocks();
     let index = index::locate(config).map(Index::at);
     // The first screen needs only the first articles; the whole library
     // and its search follow from the worker thread.
@@ -507,6 +508,26 @@ fn ranked(
 ) -> Box<index::Opened<crate::library::Shelf>> {
     opened.search.rank_all();
     Box::new(opened)
+}
+
+/// Blocks of this many bytes and more that the reader frees go back to
+/// the system at once.
+const LARGE_BLOCK: i32 = 256 << 10;
+
+/// Has the allocator give freed blocks of [`LARGE_BLOCK`] and more back
+/// to the system at once. By default glibc raises that threshold to the
+/// largest block freed (up to 32 MiB): once the library's loading and a
+/// search's hits (megabytes at a million articles) were freed, blocks of
+/// that size are kept in the heap and the reader, which runs for hours,
+/// holds tens of megabytes it no longer uses (at a million articles
+/// 325 MB after start instead of 276, 436 MB at its peak instead of 368).
+fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt sets one of the allocator's settings; it is called
+    // before the reader starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE_BLOCK);
+    }
 }
 
 /// Hits a search in the reader confirms in their texts before it answers
