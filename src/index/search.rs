@@ -683,10 +683,6 @@ impl Search {
                         })
                         .collect()
                 });
-                if titles.is_some() {
-                    // Every headline was read; they are not read again.
-                    segment.release_docs(0..segment.len());
-                }
                 let docs = docs
                     .into_iter()
                     .filter_map(|doc| {

@@ -172,6 +172,9 @@ pub fn feed_key(feed: &str) -> u64 {
 const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 12;
 const SOURCE_ROW: usize = 48;
 const DOC_ROW: usize = 40;
+/// Headlines read in one pass ([`Segment::titles_holding`]) before the
+/// pages read are let go.
+const TITLES_READ: usize = 4 << 20;
 const ID_ROW: usize = 16;
 const KEY_ROW: usize = 16;
 /// In a key's postings offset: its list is a bitmap.
@@ -1221,7 +1224,7 @@ impl Segment {
     /// over the headlines, stored one after another in article order,
     /// for a search that would otherwise look in most of them one by
     /// one. A match running from one headline into the next counts for
-    /// neither.
+    /// neither. What it read is let go as it goes ([`Segment::release`]).
     pub fn titles_holding(&self, needle: &[u8], bits: &mut [u64]) {
         let finder = Finder::new(needle);
         let len = needle.len();
@@ -1238,7 +1241,15 @@ impl Segment {
         let start = |doc: usize| self.u32_at(row(doc) + 8) as usize;
         let mut doc = 0;
         let mut from = 0;
+        // Headlines and rows read are let go every TITLES_READ bytes:
+        // a search reads several segments' at once.
+        let (mut read_from, mut rows_from) = (0, 0);
         while let Some(found) = all.get(from..).and_then(|rest| finder.find(rest)) {
+            if from >= read_from + TITLES_READ {
+                self.release(titles + read_from..titles + from);
+                self.release(row(rows_from)..row(doc));
+                (read_from, rows_from) = (from, doc);
+            }
             let at = from + found;
             // The last article whose headline starts at or before `at`:
             // onwards from the last one found, in steps that double, then
@@ -1271,6 +1282,8 @@ impl Segment {
                 from = at + 1;
             }
         }
+        self.release(titles + read_from..self.ids_off);
+        self.release(row(rows_from)..row(self.docs));
     }
 
     /// Article `doc`'s headline (normalised, as searched); empty if the
