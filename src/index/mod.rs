@@ -1618,19 +1618,12 @@ fn build<W: io::Write + io::Seek>(
 /// its warnings.
 fn read_source(feed: &FeedConfig, file: &FileStat) -> (SourceInfo, Vec<Article>) {
     let relative = library::relative_name(&feed.path, &file.path);
-    let mut info = SourceInfo {
-        path: file.display().into_owned(),
-        feed: feed.id.clone(),
-        size: file.size,
-        mtime: file.mtime,
-        removed: false,
-        failed: false,
-        warnings: Vec::new(),
-        first: 0,
-        count: 0,
-        meta_at: 0,
-        records_sum: 0,
-    };
+    let mut info = SourceInfo::read(
+        file.display().into_owned(),
+        feed.id.clone(),
+        file.size,
+        file.mtime,
+    );
     match source::read_page(&file.path, &file.display()) {
         Ok(parsed) => {
             let key = PageKey::from_relative(&relative);

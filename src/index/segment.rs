@@ -204,6 +204,26 @@ pub struct SourceInfo {
     pub records_sum: u64,
 }
 
+impl SourceInfo {
+    /// A file read as it is now, before its articles are added
+    /// ([`Builder::add`] fills in where they are).
+    pub fn read(path: String, feed: String, size: u64, mtime: i64) -> SourceInfo {
+        SourceInfo {
+            path,
+            feed,
+            size,
+            mtime,
+            removed: false,
+            failed: false,
+            warnings: Vec::new(),
+            first: 0,
+            count: 0,
+            meta_at: 0,
+            records_sum: 0,
+        }
+    }
+}
+
 /// What a source's fixed row tells without its record being decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
@@ -1643,19 +1663,7 @@ mod tests {
                 ..Article::new("p.txt", n, n)
             })
             .collect();
-        let info = SourceInfo {
-            path: "p.txt".to_owned(),
-            feed: "f".to_owned(),
-            size: 1,
-            mtime: 0,
-            removed: false,
-            failed: false,
-            warnings: Vec::new(),
-            first: 0,
-            count: 0,
-            meta_at: 0,
-            records_sum: 0,
-        };
+        let info = SourceInfo::read("p.txt".to_owned(), "f".to_owned(), 1, 0);
         builder
             .add(info, &articles)
             .unwrap_or_else(|e| panic!("{e}"));
