@@ -641,14 +641,15 @@ fn encode_article(out: &mut Out, a: &Article, previous: Option<&Article>) {
 
 /// The bytes of a segment: a read-only memory map of its file, or memory.
 enum Data {
-    Map(memmap2::Mmap),
+    /// The file mapped, and the file (postings are read from it).
+    Map(memmap2::Mmap, File),
     Owned(Vec<u8>),
 }
 
 impl Data {
     fn bytes(&self) -> &[u8] {
         match self {
-            Data::Map(m) => m,
+            Data::Map(m, _) => m,
             Data::Owned(v) => v,
         }
     }
@@ -726,7 +727,7 @@ impl Segment {
         // into place (new content gets a new file), so the map's bytes do
         // not change under it; every read of them is bounds-checked.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Io)?;
-        Ok(Segment::from_data(Data::Map(map), parser, roots)?)
+        Ok(Segment::from_data(Data::Map(map, file), parser, roots)?)
     }
 
     /// A segment held in memory (built where no index can be written).
@@ -1189,7 +1190,7 @@ impl Segment {
     /// longer count in this process's memory. A search through many texts
     /// thus never holds them all.
     pub fn release(&self, range: std::ops::Range<usize>) {
-        if let Data::Map(map) = &self.data {
+        if let Data::Map(map, _) = &self.data {
             const PAGE: usize = 4096;
             let start = range.start.div_ceil(PAGE) * PAGE;
             let end = (range.end / PAGE * PAGE).min(map.len());
@@ -1366,10 +1367,10 @@ impl Segment {
         lo
     }
 
-    /// The stored list of the `i`th key's articles, and whether it is a
-    /// bitmap (else deltas as varints); `None` past the keys or when its
-    /// place is damaged.
-    fn list(&self, i: usize) -> Option<(&[u8], bool)> {
+    /// Where the stored list of the `i`th key's articles is in the file,
+    /// and whether it is a bitmap (else deltas as varints); `None` past
+    /// the keys or when its place is damaged.
+    fn list_range(&self, i: usize) -> Option<(std::ops::Range<usize>, bool)> {
         if i >= self.keys {
             return None;
         }
@@ -1377,37 +1378,60 @@ impl Segment {
         let bitmap = start & BITMAP != 0;
         let (start, end) = ((start & !BITMAP) as usize, (end & !BITMAP) as usize);
         let len = self.file_len - self.post_off;
-        range_ok(start, end, len).then(|| {
-            (
-                &self.data.bytes()[self.post_off + start..self.post_off + end],
-                bitmap,
-            )
-        })
+        range_ok(start, end, len).then(|| (self.post_off + start..self.post_off + end, bitmap))
+    }
+
+    /// Calls `read` with the stored list of the `i`th key's articles and
+    /// whether it is a bitmap; `None` past the keys or when its place is
+    /// damaged. A mapped segment's list is read from the file into a
+    /// buffer: a fault on the map would map the whole folio of the page
+    /// cache around it (2 MiB on recent kernels), and a search reads
+    /// hundreds of small lists scattered over the postings.
+    fn with_list<R>(&self, i: usize, read: impl FnOnce(&[u8], bool) -> R) -> Option<R> {
+        let (range, bitmap) = self.list_range(i)?;
+        #[cfg(unix)]
+        if let Data::Map(_, file) = &self.data {
+            use std::os::unix::fs::FileExt;
+            thread_local! {
+                static LIST: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            let mut buf = LIST.take();
+            buf.clear();
+            buf.resize(range.len(), 0);
+            let result = if file.read_exact_at(&mut buf, range.start as u64).is_ok() {
+                Some(read(&buf, bitmap))
+            } else {
+                // Not read: from the map, then.
+                self.data.bytes().get(range).map(|list| read(list, bitmap))
+            };
+            LIST.set(buf);
+            return result;
+        }
+        self.data.bytes().get(range).map(|list| read(list, bitmap))
     }
 
     /// The articles holding the `i`th key, ascending; stops early (and
     /// drops what is out of range) if the list is damaged.
     pub fn postings(&self, i: usize, out: &mut Vec<u32>) {
-        let Some((list, bitmap)) = self.list(i) else {
-            return;
-        };
-        if bitmap {
-            for (n, chunk) in list.chunks(8).enumerate() {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                let mut word = u64::from_le_bytes(word);
-                while word != 0 {
-                    let doc = n * 64 + word.trailing_zeros() as usize;
-                    if doc >= self.docs {
-                        return;
+        self.with_list(i, |list, bitmap| {
+            if bitmap {
+                for (n, chunk) in list.chunks(8).enumerate() {
+                    let mut word = [0u8; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    let mut word = u64::from_le_bytes(word);
+                    while word != 0 {
+                        let doc = n * 64 + word.trailing_zeros() as usize;
+                        if doc >= self.docs {
+                            return;
+                        }
+                        out.push(doc as u32);
+                        word &= word - 1;
                     }
-                    out.push(doc as u32);
-                    word &= word - 1;
                 }
+                return;
             }
-            return;
-        }
-        self.each_delta(list, |doc| out.push(doc));
+            self.each_delta(list, |doc| out.push(doc));
+        });
     }
 
     /// Adds the articles holding the `i`th key to `bits` (article `d` is
@@ -1415,29 +1439,29 @@ impl Segment {
     /// a dense list is a bitmap stored, taken in a word at a time.
     /// Returns the bytes of postings read.
     pub fn postings_into(&self, i: usize, bits: &mut [u64]) -> usize {
-        let Some((list, bitmap)) = self.list(i) else {
-            return 0;
-        };
         // No article past the segment's own.
         let words = self.docs.div_ceil(64).min(bits.len());
-        if bitmap {
-            for (n, chunk) in list.chunks(8).take(words).enumerate() {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                let mut word = u64::from_le_bytes(word);
-                if n + 1 == self.docs.div_ceil(64) && !self.docs.is_multiple_of(64) {
-                    word &= (1 << (self.docs % 64)) - 1;
+        self.with_list(i, |list, bitmap| {
+            if bitmap {
+                for (n, chunk) in list.chunks(8).take(words).enumerate() {
+                    let mut word = [0u8; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    let mut word = u64::from_le_bytes(word);
+                    if n + 1 == self.docs.div_ceil(64) && !self.docs.is_multiple_of(64) {
+                        word &= (1 << (self.docs % 64)) - 1;
+                    }
+                    bits[n] |= word;
                 }
-                bits[n] |= word;
+            } else {
+                self.each_delta(list, |doc| {
+                    if let Some(word) = bits.get_mut(doc as usize / 64) {
+                        *word |= 1 << (doc % 64);
+                    }
+                });
             }
-        } else {
-            self.each_delta(list, |doc| {
-                if let Some(word) = bits.get_mut(doc as usize / 64) {
-                    *word |= 1 << (doc % 64);
-                }
-            });
-        }
-        list.len()
+            list.len()
+        })
+        .unwrap_or(0)
     }
 
     /// Calls `each` with the articles of a list of deltas, ascending;
@@ -1652,6 +1676,12 @@ mod tests {
 
     /// A segment of one source whose articles have `titles` as headlines.
     fn segment_of(titles: &[String]) -> Segment {
+        let roots = Roots::default();
+        Segment::from_bytes(segment_bytes(titles), 1, &roots).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// The bytes of [`segment_of`]'s segment.
+    fn segment_bytes(titles: &[String]) -> Vec<u8> {
         let mut builder =
             Builder::new(Cursor::new(Vec::new()), 1, 1).unwrap_or_else(|e| panic!("{e}"));
         let articles: Vec<Article> = titles
@@ -1667,12 +1697,10 @@ mod tests {
         builder
             .add(info, &articles)
             .unwrap_or_else(|e| panic!("{e}"));
-        let roots = Roots::default();
-        let bytes = builder
-            .finish(&roots)
+        builder
+            .finish(&Roots::default())
             .unwrap_or_else(|e| panic!("{e}"))
-            .into_inner();
-        Segment::from_bytes(bytes, 1, &roots).unwrap_or_else(|e| panic!("{e:?}"))
+            .into_inner()
     }
 
     /// `titles_holding` marks exactly the articles whose own headline
@@ -1748,7 +1776,7 @@ mod tests {
             let i = segment
                 .find_key(keys[0])
                 .unwrap_or_else(|| panic!("{key} is a key"));
-            let Some((list, bitmap)) = segment.list(i) else {
+            let Some((range, bitmap)) = segment.list_range(i) else {
                 panic!("{key}'s list");
             };
             if bitmap {
@@ -1759,7 +1787,7 @@ mod tests {
             let mut expected = Vec::new();
             segment.postings(i, &mut expected);
             let mut bits = vec![0u64; 3];
-            assert_eq!(segment.postings_into(i, &mut bits), list.len());
+            assert_eq!(segment.postings_into(i, &mut bits), range.len());
             let got: Vec<u32> = (0..192u32)
                 .filter(|&d| bits[d as usize / 64] & (1 << (d % 64)) != 0)
                 .collect();
@@ -1773,5 +1801,25 @@ mod tests {
             );
         }
         assert_eq!(kinds, (1, 2), "one bitmap, two lists of deltas");
+        // Opened from its file, a segment reads its lists from the file
+        // (not through the map): the same postings, either way.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("seg");
+        std::fs::write(&path, segment_bytes(&titles)).unwrap_or_else(|e| panic!("{e}"));
+        let opened = Segment::open(&path, 1, &Roots::default()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(opened.data, Data::Map(..)));
+        assert_eq!(opened.key_count(), segment.key_count());
+        for i in 0..segment.key_count() {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            segment.postings(i, &mut a);
+            opened.postings(i, &mut b);
+            assert_eq!(a, b, "key {i}");
+            let (mut x, mut y) = (vec![0u64; 3], vec![0u64; 3]);
+            assert_eq!(
+                segment.postings_into(i, &mut x),
+                opened.postings_into(i, &mut y)
+            );
+            assert_eq!(x, y, "key {i}");
+        }
     }
 }
