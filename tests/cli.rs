@@ -1691,13 +1691,7 @@ fn list_limit_gives_the_first_articles_of_the_whole_list() {
     // Two papers over several days, and a web feed's items grouped by
     // date and section: `--limit` reads only the newest dates but must
     // list exactly what the whole list starts with.
-    let dir = TempDir::new().expect("a temporary folder");
-    let options = kanbao_synth::Options {
-        articles: 400,
-        seed: 3,
-        feeds: 2,
-    };
-    kanbao_synth::generate(dir.path(), &options).expect("a synthetic archive");
+    let dir = common::papers::synthetic(400, 3, 2);
     // A web feed's stored items over three days and three categories, two
     // published at the same second in different sections, one undated.
     let mut config = fs::read_to_string(dir.path().join("config.toml")).expect("the config");
@@ -1765,13 +1759,7 @@ fn search_limit_zero_prints_every_hit_once_in_rank_order() {
     // More hits than the output reads between two releases of the index's
     // pages (4,096): every one printed once, ranked as the first ones are,
     // and the same whether printed as text or JSON.
-    let dir = TempDir::new().expect("a temporary folder");
-    let options = kanbao_synth::Options {
-        articles: 6000,
-        seed: 5,
-        feeds: 2,
-    };
-    kanbao_synth::generate(dir.path(), &options).expect("a synthetic archive");
+    let dir = common::papers::synthetic(6000, 5, 2);
     let run = kanbao(dir.path(), &["search", "--json", "--limit", "0", "的"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let all: Value = serde_json::from_str(&run.stdout).expect("JSON");

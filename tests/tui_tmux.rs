@@ -1082,13 +1082,7 @@ fn shift_r_fetches_in_the_background_while_the_reader_keeps_working() {
 fn the_reader_answers_keys_while_a_first_index_is_built() {
     let _timing = TIMING.lock().unwrap_or_else(|e| e.into_inner());
     // An archive big enough that building its index takes seconds here.
-    let archive = tempfile::tempdir().expect("a temporary folder");
-    let options = kanbao_synth::Options {
-        articles: 40_000,
-        seed: 7,
-        feeds: 2,
-    };
-    kanbao_synth::generate(archive.path(), &options).expect("a synthetic archive");
+    let archive = common::papers::synthetic(40_000, 7, 2);
     let config = archive.path().join("config.toml");
     let Some(tmux) = Tmux::start_with("first-index", 80, 24, &config) else {
         return;

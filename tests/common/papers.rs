@@ -6,16 +6,24 @@
 use kanbao::config::{self, Config};
 use tempfile::TempDir;
 
+/// A synthetic archive of `articles` articles in `feeds` feeds from
+/// `seed` (its `config.toml` inside), in a temporary folder kept while the
+/// `TempDir` lives.
+pub fn synthetic(articles: usize, seed: u64, feeds: usize) -> TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    let options = kanbao_synth::Options {
+        articles,
+        seed,
+        feeds,
+    };
+    kanbao_synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
+    dir
+}
+
 /// Two papers of about six issues each, 320 articles, in a temporary
 /// folder (kept while the `TempDir` lives), and their config.
 pub fn papers() -> (TempDir, Config) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
-    let options = kanbao_synth::Options {
-        articles: 320,
-        seed: 7,
-        feeds: 2,
-    };
-    kanbao_synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
+    let dir = synthetic(320, 7, 2);
     let config = config::load(&dir.path().join("config.toml"), "config.toml")
         .unwrap_or_else(|e| panic!("{e}"));
     (dir, config)
