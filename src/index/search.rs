@@ -545,21 +545,7 @@ impl Search {
                 continue;
             };
             let candidates = found.docs;
-            // A headline can hold only the forms some article here holds
-            // (headlines are indexed with the text): a paper printed in
-            // one script is not searched for the other's.
-            let finders: Vec<Vec<&Finder<'_>>> = finders
-                .iter()
-                .zip(&found.forms)
-                .map(|(forms, held)| {
-                    forms
-                        .iter()
-                        .zip(held)
-                        .filter(|(_, held)| **held)
-                        .map(|(f, _)| f)
-                        .collect()
-                })
-                .collect();
+            let finders = held(&finders, &found.forms);
             let check = |part: &[(u32, u32)], out: &mut Vec<T>| {
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
@@ -666,15 +652,12 @@ impl Search {
                 // one pass per form instead.
                 let titles = (docs.len() >= segment.len() / SCAN_TITLES).then(|| {
                     let words = segment.len().div_ceil(64);
-                    finders
+                    held(finders, &forms)
                         .iter()
-                        .zip(&forms)
-                        .map(|(finders, held)| {
+                        .map(|finders| {
                             finders
                                 .iter()
-                                .zip(held)
-                                .filter(|(_, held)| **held)
-                                .map(|(finder, _)| {
+                                .map(|finder| {
                                     let mut bits = vec![0u64; words];
                                     segment.titles_holding(finder.needle(), &mut bits);
                                     bits
@@ -871,6 +854,25 @@ fn find_chars(hay: &[char], needle: &[char]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Per term, the finders of the forms some article of a segment holds
+/// (`forms`, from [`candidates`]): a headline can hold no other (headlines
+/// are indexed with the text), so a paper printed in one script is not
+/// searched for the other's.
+fn held<'f, 'n>(finders: &'f [Vec<Finder<'n>>], forms: &[Vec<bool>]) -> Vec<Vec<&'f Finder<'n>>> {
+    finders
+        .iter()
+        .zip(forms)
+        .map(|(finders, held)| {
+            finders
+                .iter()
+                .zip(held)
+                .filter(|(_, held)| **held)
+                .map(|(finder, _)| finder)
+                .collect()
+        })
+        .collect()
+}
+
 /// A segment's candidates for a query: (article number there, index
 /// among the articles opened), ascending; and per term, which of its
 /// forms some article of the segment holds.
@@ -984,16 +986,11 @@ fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u
             // per article: a common character's lists are bitmaps, taken
             // a word at a time.
             let mut bits = vec![0u64; segment.len().div_ceil(64)];
-            // Every key is read (a scan): every RELEASE_BYTES of postings
-            // the pages read are let go.
-            let mut read = 0;
+            // Every key is read (a scan; the caller lets the table go),
+            // and the lists of those that hold it (read from the file).
             for i in 0..segment.key_count() {
                 if grams::holds(segment.key(i), *c) {
-                    read += segment.postings_into(i, &mut bits);
-                    if read >= RELEASE_BYTES {
-                        segment.release_postings();
-                        read = 0;
-                    }
+                    segment.postings_into(i, &mut bits);
                 }
             }
             let mut docs = Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());

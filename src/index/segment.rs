@@ -1215,9 +1215,10 @@ impl Segment {
         self.release(0..self.file_len);
     }
 
-    /// Lets go of the postings read so far (see [`Segment::release`]).
+    /// Lets go of the keys and postings read so far (see
+    /// [`Segment::release`]).
     pub fn release_postings(&self) {
-        self.release(self.post_off..self.file_len);
+        self.release(self.keys_off..self.file_len);
     }
 
     /// Lets go of the rows (rank keys, where each text and headline is)
