@@ -339,6 +339,35 @@ fn the_first_20_hits_are_the_same_with_and_without_rank_keys() {
     drop(papers_dir);
 }
 
+/// A command keeps only the hits that may be among the first it prints
+/// as the search goes (a few thousand of half a million): its first
+/// hits, ties on the boundary included, and its count are those of
+/// every hit ranked.
+#[test]
+fn a_commands_first_hits_are_the_first_of_all_hits_ranked() {
+    let dir = common::papers::synthetic(12_000, 11, 2);
+    let config = config::load(&dir.path().join("config.toml"), "config.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cache = TempDir::new().expect("a temporary folder");
+    let index = Index::at(cache.path().join("index"));
+    let snapshot = index::snapshot_at(&index, &config, &quiet, index::fresh::Freshness::Quick);
+    let mut most = 0;
+    for word in WORDS {
+        let query = Query::parse(word).unwrap_or_else(|e| panic!("{word}: {e}"));
+        let (count, all) = snapshot.ranked(&query, None);
+        assert_eq!(count, all.len(), "{word}");
+        most = most.max(count);
+        for first in [0, 1, 20, 333, 5_000, 20_000] {
+            let (n, hits) = snapshot.ranked(&query, Some(first));
+            assert_eq!(n, count, "{word}, first {first}");
+            assert_eq!(hits, all[..first.min(count)], "{word}, first {first}");
+        }
+    }
+    // Enough hits that the kept ones were cut down as the search went
+    // (once a list holds 4,096).
+    assert!(most > 10_000, "{most}");
+}
+
 /// The reader's search (`find_all`, its hits ordered by one number each
 /// once `rank_all` has ranked every article) lists the same articles in
 /// the same order as `find`, headline hits and ties included, and so

@@ -279,13 +279,14 @@ impl Search {
     /// the page). Needs the ties of [`Search::new`].
     pub fn find(&self, query: &Query) -> Vec<Hit> {
         // In rank order, the place breaks ties as file order did.
-        self.find_ranked(query, usize::MAX, |h| {
+        let (_, hits) = self.find_ranked(query, usize::MAX, |h| {
             self.ties
                 .get(h.segment)
                 .and_then(|t| t.get(h.doc as usize))
                 .copied()
                 .unwrap_or(u32::MAX)
-        })
+        });
+        hits
     }
 
     /// Ranks every article once, so that [`Search::find_all`] orders its
@@ -386,15 +387,21 @@ impl Search {
         texts: bool,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Ranked> {
-        let mut hits = self.matches_with(query, texts, stop, |article, segment, doc, in_title| {
-            let place = self.ties[segment][doc as usize];
-            Ranked {
-                key: place | if in_title { 0 } else { Ranked::NOT_IN_TITLE },
-                article,
-                segment: segment as u32,
-                doc,
-            }
-        });
+        let (_, mut hits) = self.matches_with(
+            query,
+            texts,
+            stop,
+            None,
+            |article, segment, doc, in_title| {
+                let place = self.ties[segment][doc as usize];
+                Ranked {
+                    key: place | if in_title { 0 } else { Ranked::NOT_IN_TITLE },
+                    article,
+                    segment: segment as u32,
+                    doc,
+                }
+            },
+        );
         // Sorted by place within headline hits and the rest: as few
         // passes as the places need (two up to four million articles).
         let places = self.ties.iter().map(Vec::len).sum::<usize>().max(1);
@@ -446,66 +453,62 @@ impl Search {
     }
 
     /// [`Search::find`] with the file order given by `tie` (any key that
-    /// orders articles in file order), and ranked only for the first
-    /// `exact` hits: past those, the hits are in no particular order.
-    /// `tie` is asked only about hits whose date and time are shared with
-    /// one of the first `exact`.
+    /// orders articles in file order), cut to the first `first` hits; and
+    /// the count of all hits. Only the hits that may be among the first
+    /// are kept as the search goes (a command printing 20 of half a
+    /// million holds a few thousand), and `tie` is asked only about hits
+    /// whose date and time are shared with one of them.
     pub fn find_ranked<K: Ord>(
         &self,
         query: &Query,
-        exact: usize,
+        first: usize,
         tie: impl Fn(&Hit) -> K,
-    ) -> Vec<Hit> {
-        let mut hits = self.matches(query);
-        let exact = exact.min(hits.len());
-        if exact == 0 {
-            return hits;
-        }
-        let end = if exact == hits.len() {
-            hits.sort_unstable_by_key(Hit::coarse);
-            exact
-        } else {
-            // Only the first `exact` in order, then the rest of their last
-            // group of equals moved up behind them.
-            hits.select_nth_unstable_by_key(exact - 1, Hit::coarse);
-            hits[..exact].sort_unstable_by_key(Hit::coarse);
-            let last = hits[exact - 1].coarse();
-            let mut end = exact;
-            for i in exact..hits.len() {
-                if hits[i].coarse() == last {
-                    hits.swap(i, end);
-                    end += 1;
-                }
-            }
-            end
+    ) -> (usize, Vec<Hit>) {
+        let trim = |hits: &mut Vec<Hit>| keep_first(hits, first);
+        let keep = Keep {
+            most: first,
+            trim: &trim,
         };
-        // Each group of equals through `end` in file order.
+        let (count, mut hits) = self.matches(query, Some(keep));
+        let exact = first.min(hits.len());
+        if exact == 0 {
+            hits.clear();
+            return (count, hits);
+        }
+        keep_first(&mut hits, exact);
+        hits.sort_unstable_by_key(Hit::coarse);
+        // Each group of equals in file order, then the first `exact`.
         let mut start = 0;
-        while start < end {
+        while start < hits.len() {
             let key = hits[start].coarse();
-            let len = hits[start..end].partition_point(|h| h.coarse() == key);
+            let len = hits[start..].partition_point(|h| h.coarse() == key);
             if len > 1 {
                 hits[start..start + len].sort_by_cached_key(&tie);
             }
             start += len;
         }
-        hits
+        hits.truncate(exact);
+        (count, hits)
     }
 
-    /// Every article matching `query`, unranked.
-    fn matches(&self, query: &Query) -> Vec<Hit> {
-        self.matches_with(query, true, &|| false, |article, s, doc, in_title| Hit {
-            article: article as usize,
-            in_title,
-            rank: self.segments[s].rank(doc as usize),
-            segment: s,
-            doc,
+    /// Every article matching `query`, unranked (those `keep` keeps), and
+    /// their count.
+    fn matches(&self, query: &Query, keep: Option<Keep<'_, Hit>>) -> (usize, Vec<Hit>) {
+        self.matches_with(query, true, &|| false, keep, |article, s, doc, in_title| {
+            Hit {
+                article: article as usize,
+                in_title,
+                rank: self.segments[s].rank(doc as usize),
+                segment: s,
+                doc,
+            }
         })
     }
 
     /// Every article matching `query`, unranked, each made by `hit` from
     /// its index among the articles opened, its segment and number there,
-    /// and whether every term is in its headline.
+    /// and whether every term is in its headline; with `keep`, only those
+    /// it keeps. And the count of all.
     /// Without `texts`, a query of more than one bigram gives its
     /// candidates, unconfirmed (see [`Search::find_first`]). Once `stop`
     /// says so, what is left is skipped.
@@ -514,8 +517,9 @@ impl Search {
         query: &Query,
         texts: bool,
         stop: &(dyn Fn() -> bool + Sync),
+        keep: Option<Keep<'_, T>>,
         hit: impl Fn(u32, usize, u32, bool) -> T + Sync,
-    ) -> Vec<T> {
+    ) -> (usize, Vec<T>) {
         // Titles are stored in UTF-8, texts in UTF-16LE.
         // Per term, a finder per form.
         let finders: Vec<Vec<Finder<'_>>> = query
@@ -535,7 +539,12 @@ impl Search {
         // Exactly: doubling would leave room for as many hits again (8 MB
         // at half a million), and the copy that gives it back would
         // double the peak.
-        let mut hits = Vec::with_capacity(found.iter().map(|f| f.docs.len()).sum());
+        let room = |candidates: usize| {
+            keep.as_ref()
+                .map_or(candidates, |k| candidates.min(k.room()))
+        };
+        let mut hits = Vec::with_capacity(room(found.iter().map(|f| f.docs.len()).sum()));
+        let mut count = 0;
         for found in found {
             if stop() {
                 break;
@@ -546,7 +555,9 @@ impl Search {
             };
             let candidates = found.docs;
             let finders = held(&finders, &found.forms);
-            let check = |part: &[(u32, u32)], out: &mut Vec<T>| {
+            // The hits of `part` added to `out`, and their count.
+            let check = |part: &[(u32, u32)], out: &mut Vec<T>| -> usize {
+                let mut count = 0;
                 let mut folded_wide = Vec::new();
                 // Texts are read in file order; every RELEASE_BYTES the
                 // pages read are let go.
@@ -588,11 +599,18 @@ impl Search {
                         }
                     };
                     out.push(hit(article, s, doc, in_title));
+                    count += 1;
+                    if let Some(keep) = &keep
+                        && out.len() >= keep.room()
+                    {
+                        (keep.trim)(out);
+                    }
                 }
                 if let Some(&(last, _)) = part.last().filter(|_| read_texts) {
                     let (text, _, _) = segment.text(last as usize);
                     segment.release(read_from..segment.text_start(last as usize) + text.len());
                 }
+                count
             };
             // Many texts to read, or many headlines: two threads share
             // them.
@@ -603,14 +621,20 @@ impl Search {
             };
             if candidates.len() >= parallel {
                 let (a, b) = candidates.split_at(candidates.len() / 2);
-                let mut second = Vec::with_capacity(b.len());
-                std::thread::scope(|scope| {
-                    scope.spawn(|| check(b, &mut second));
-                    check(a, &mut hits);
+                let mut second = Vec::with_capacity(room(b.len()));
+                count += std::thread::scope(|scope| {
+                    let other = scope.spawn(|| check(b, &mut second));
+                    let here = check(a, &mut hits);
+                    here + other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e))
                 });
                 hits.append(&mut second);
             } else {
-                check(&candidates, &mut hits);
+                count += check(&candidates, &mut hits);
+            }
+            if let Some(keep) = &keep {
+                (keep.trim)(&mut hits);
             }
             // The postings, rank keys and headlines read stay in the page
             // cache but no longer count in this process's memory (the
@@ -620,7 +644,7 @@ impl Search {
         // Room was made for every candidate; a search in a reader keeps
         // its hits.
         hits.shrink_to_fit();
-        hits
+        (count, hits)
     }
 
     /// The candidates of `terms` in every segment, in segment order: two
@@ -871,6 +895,44 @@ fn held<'f, 'n>(finders: &'f [Vec<Finder<'n>>], forms: &[Vec<bool>]) -> Vec<Vec<
                 .collect()
         })
         .collect()
+}
+
+/// Which hits a search keeps as it goes ([`Search::find_ranked`]): once
+/// a list holds [`Keep::room`] of them, `trim` cuts it to the best `most`
+/// and those tied with the last of them.
+struct Keep<'a, T> {
+    most: usize,
+    trim: &'a (dyn Fn(&mut Vec<T>) + Sync),
+}
+
+impl<T> Keep<'_, T> {
+    /// Hits a list holds before it is trimmed: room enough that a trim
+    /// (a selection over the list) comes once every few thousand hits.
+    fn room(&self) -> usize {
+        self.most.saturating_mul(2).max(4096)
+    }
+}
+
+/// `hits` cut to the best `first` by [`Hit::coarse`] and those tied
+/// with the last of them, in no particular order.
+fn keep_first(hits: &mut Vec<Hit>, first: usize) {
+    if first == 0 {
+        hits.clear();
+        return;
+    }
+    if hits.len() <= first {
+        return;
+    }
+    hits.select_nth_unstable_by_key(first - 1, Hit::coarse);
+    let last = hits[first - 1].coarse();
+    let mut end = first;
+    for i in first..hits.len() {
+        if hits[i].coarse() == last {
+            hits.swap(i, end);
+            end += 1;
+        }
+    }
+    hits.truncate(end);
 }
 
 /// A segment's candidates for a query: (article number there, index

@@ -92,12 +92,8 @@ impl Snapshot {
     /// for `None`) ranked as [`Snapshot::search`] ranks them, no article
     /// read: a long list is read hit by hit ([`Snapshot::article`]).
     pub fn ranked(&self, query: &Query, limit: Option<usize>) -> (usize, Vec<Hit>) {
-        let mut hits = self
-            .search
-            .find_ranked(query, limit.unwrap_or(usize::MAX), |h| self.file_order(h));
-        let count = hits.len();
-        hits.truncate(limit.unwrap_or(count));
-        (count, hits)
+        self.search
+            .find_ranked(query, limit.unwrap_or(usize::MAX), |h| self.file_order(h))
     }
 
     /// The article `hit` found, without its body.
