@@ -387,9 +387,9 @@ impl<W: Write + Seek> Builder<W> {
         let doc = self.doc_count;
         self.doc_count += 1;
         encode_article(&mut self.meta, a, previous);
-        if let Some(id) = id_number(&a.id) {
-            self.ids.push((id, doc));
-        }
+        // One row per article, as the reader counts them: an id of another
+        // shape sorts last, where no prefix of 12 hex digits reaches.
+        self.ids.push((id_number(&a.id).unwrap_or(u64::MAX), doc));
         // Search text: the title on the first line, then everything else,
         // stored as written (snippets show it); searched folded.
         self.raw.clear();
@@ -1683,13 +1683,21 @@ mod tests {
 
     /// The bytes of [`segment_of`]'s segment.
     fn segment_bytes(titles: &[String]) -> Vec<u8> {
+        let ids: Vec<String> = (0..titles.len()).map(|n| format!("{n:012x}")).collect();
+        segment_bytes_with(&ids, titles)
+    }
+
+    /// The bytes of a segment of one source whose articles have `ids` and
+    /// `titles`.
+    fn segment_bytes_with(ids: &[String], titles: &[String]) -> Vec<u8> {
         let mut builder =
             Builder::new(Cursor::new(Vec::new()), 1, 1).unwrap_or_else(|e| panic!("{e}"));
-        let articles: Vec<Article> = titles
+        let articles: Vec<Article> = ids
             .iter()
+            .zip(titles)
             .enumerate()
-            .map(|(n, title)| Article {
-                id: format!("{n:012x}"),
+            .map(|(n, (id, title))| Article {
+                id: id.clone(),
                 title: Some(title.clone()),
                 ..Article::new("p.txt", n, n)
             })
@@ -1702,6 +1710,24 @@ mod tests {
             .finish(&Roots::default())
             .unwrap_or_else(|e| panic!("{e}"))
             .into_inner()
+    }
+
+    /// An article whose id is not 12 hex digits still has its row in the
+    /// id table (else the segment's layout is off by a row and it never
+    /// opens); it is found by no id, the others as before.
+    #[test]
+    fn an_id_of_another_shape_keeps_the_segment_whole() {
+        let ids = ["00000000000b", "第一版-1", "00000000000a", "abc"].map(str::to_owned);
+        let titles = ["甲", "乙", "丙", "丁"].map(str::to_owned);
+        let roots = Roots::default();
+        let segment = Segment::from_bytes(segment_bytes_with(&ids, &titles), 1, &roots)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(segment.ids_with_prefix("00000000000b"), [0]);
+        assert_eq!(segment.ids_with_prefix("00000000000"), [2, 0]);
+        assert_eq!(segment.ids_with_prefix("abc"), Vec::<u32>::new());
+        let headlines: Vec<&[u8]> = (0..4).map(|doc| segment.title(doc)).collect();
+        let expected: Vec<&[u8]> = titles.iter().map(|t| t.as_bytes()).collect();
+        assert_eq!(headlines, expected);
     }
 
     /// `titles_holding` marks exactly the articles whose own headline
