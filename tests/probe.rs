@@ -181,6 +181,11 @@ fn the_first_frame_does_not_wait_for_the_graphics_answers() {
             break;
         }
     }
+    // Leaving the alternate screen comes a moment before the exit.
+    let exiting = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok().flatten().is_none() && Instant::now() < exiting {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     if child.try_wait().ok().flatten().is_none() {
         let _ = child.kill();
     }
