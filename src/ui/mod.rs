@@ -4,6 +4,7 @@
 //! - [`archive`]: the articles, sections, marks and search as shown;
 //! - [`tree`]: the sections pane as a tree of feeds, days and sections;
 //! - [`find`]: a find in the open article;
+//! - [`inbox`]: the workers' answers, and a wake-up when one comes;
 //! - [`msg`]: the messages `update` takes and the effects it returns;
 //! - [`input`]: terminal events → messages (keys through the keymap);
 //! - [`update`]: messages → state changes and effects;
@@ -28,6 +29,7 @@
 pub mod app;
 pub mod archive;
 pub mod find;
+pub mod inbox;
 pub mod input;
 pub mod layout;
 pub mod msg;
@@ -182,6 +184,7 @@ fn event_loop(
     let config = &mut owned;
     let browser = Browser::from_env(config.ui.browser.as_deref());
     let (fetch_tx, fetch_rx) = mpsc::channel::<Msg>();
+    let inbox = inbox::Inbox::new(fetch_rx).map_err(Error::Io)?;
     app.status.indexing = Some((0, 0));
     start_indexing(config, &fetch_tx);
     app.archive.answer_first(FIRST_HITS);
@@ -259,20 +262,22 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        pending.push(next_message(app, &fetch_rx).map_err(Error::Io)?);
+        pending.push(next_message(app, &inbox).map_err(Error::Io)?);
     }
 }
 
 /// The next message: a terminal event, or, while a worker's answer is
 /// awaited ([`App::awaits_worker`]), that answer. Otherwise this blocks
 /// until the terminal has something: an idle reader uses no CPU.
-fn next_message(app: &App, fetch: &mpsc::Receiver<Msg>) -> std::io::Result<Msg> {
+fn next_message(app: &App, inbox: &inbox::Inbox) -> std::io::Result<Msg> {
     loop {
         if app.awaits_worker() {
-            if let Ok(msg) = fetch.try_recv() {
+            if let Some(msg) = inbox.try_recv() {
                 return Ok(msg);
             }
-            if !event::poll(FETCH_POLL)? {
+            // Keys crossterm has read already, or input on the terminal.
+            if !event::poll(Duration::ZERO)? {
+                inbox.wait();
                 continue;
             }
         }
@@ -572,9 +577,6 @@ fn start_confirm(
 
 /// Articles read from the index for the first screen.
 const FRONT_ARTICLES: usize = 400;
-
-/// How often the loop looks for fetch progress while a fetch runs.
-const FETCH_POLL: Duration = Duration::from_millis(50);
 
 /// What a sync started by `R` works from: the marks as they are now,
 /// and the state folder (`None`: there is none).
