@@ -1051,16 +1051,35 @@ impl Delta {
             return;
         }
         let live = live(config, segments);
+        // A marker of a file gone, in a segment merged away, is written
+        // again where the file is not live but a staying segment lists it:
+        // only those few paths are looked for among every source (not
+        // every source's path put in a table, 222,222 at a million).
+        let mut asked: HashSet<u64, KeyState> = HashSet::default();
+        for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
+            if *stays {
+                continue;
+            }
+            for (feed, row) in live.iter().zip(segment.rows()) {
+                if let Some(row) = row.filter(|row| feed.is_none() && row.removed) {
+                    asked.insert(row.path);
+                }
+            }
+        }
         let mut live_keys: HashSet<u64, KeyState> = HashSet::default();
         let mut staying_keys: HashSet<u64, KeyState> = HashSet::default();
-        for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
-            for (feed, row) in live.iter().zip(segment.rows()) {
-                let Some(row) = row else { continue };
-                if feed.is_some() {
-                    live_keys.insert(row.path);
-                }
-                if *stays && !row.removed {
-                    staying_keys.insert(row.path);
+        if !asked.is_empty() {
+            for ((segment, live), stays) in segments.iter().zip(&live).zip(&self.stays) {
+                for (feed, row) in live.iter().zip(segment.rows()) {
+                    let Some(row) = row.filter(|row| asked.contains(&row.path)) else {
+                        continue;
+                    };
+                    if feed.is_some() {
+                        live_keys.insert(row.path);
+                    }
+                    if *stays && !row.removed {
+                        staying_keys.insert(row.path);
+                    }
                 }
             }
         }
