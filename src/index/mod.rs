@@ -1856,7 +1856,10 @@ fn assemble<A: Articles>(
     }
     library.warnings.append(&mut damaged);
     library.articles.done();
-    let positions = numbered(&segments, &origin);
+    let positions = numbered(&segments, &origin)
+        .into_iter()
+        .map(search::Numbers::Table)
+        .collect();
     let ties = numbered(&segments, &file_order);
     // Every record was read; the reader reads them no more.
     for segment in &mut segments {

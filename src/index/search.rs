@@ -41,8 +41,8 @@ pub const NONE: u32 = u32::MAX;
 pub struct Search {
     segments: Vec<Arc<Segment>>,
     /// Per segment, per article number: its index among the articles
-    /// opened (the library's, when there is one), or [`NONE`].
-    positions: Vec<Vec<u32>>,
+    /// opened (the library's, when there is one), if it is one of them.
+    positions: Vec<Numbers>,
     /// Per segment, per article number: its place in file order (feed by
     /// feed as configured, pages in library order, articles as on the
     /// page), which breaks ties in ranking; empty when not worked out
@@ -257,7 +257,7 @@ impl Search {
     /// [`Search::find_ranked`]).
     pub fn new(
         segments: Vec<Arc<Segment>>,
-        positions: Vec<Vec<u32>>,
+        positions: Vec<Numbers>,
         ties: Vec<Vec<u32>>,
     ) -> Search {
         Search {
@@ -692,10 +692,7 @@ impl Search {
                 });
                 let docs = docs
                     .into_iter()
-                    .filter_map(|doc| {
-                        let article = *positions.get(doc as usize)?;
-                        (article != NONE).then_some((doc, article))
-                    })
+                    .filter_map(|doc| Some((doc, positions.get(doc as usize)?)))
                     .collect();
                 // The postings are read.
                 segment.release_postings();
@@ -895,6 +892,69 @@ fn held<'f, 'n>(finders: &'f [Vec<Finder<'n>>], forms: &[Vec<bool>]) -> Vec<Vec<
                 .collect()
         })
         .collect()
+}
+
+/// A segment's articles' numbers among the articles opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Numbers {
+    /// Per article, its number or [`NONE`]: any order (the library's).
+    Table(Vec<u32>),
+    /// Numbered in article order from `base`, the articles opened one bit
+    /// each: a command's snapshot, which would otherwise fill a table of
+    /// 4 MB at a million articles for every search.
+    Counted {
+        base: u32,
+        /// Per article, whether it is opened.
+        bits: Vec<u64>,
+        /// Per word of `bits`, the articles opened before it.
+        before: Vec<u32>,
+    },
+}
+
+impl Numbers {
+    /// `len` articles numbered in article order from `base`, those of
+    /// `ranges` (ascending, apart) opened; and the number after the last.
+    pub fn counted(
+        len: usize,
+        base: u32,
+        ranges: impl Iterator<Item = Range<usize>>,
+    ) -> (Numbers, u32) {
+        let mut bits = vec![0u64; len.div_ceil(64)];
+        for range in ranges {
+            let end = range.end.min(len);
+            let mut doc = range.start;
+            while doc < end {
+                let bit = doc % 64;
+                let take = (64 - bit).min(end - doc);
+                let ones = if take == 64 {
+                    u64::MAX
+                } else {
+                    ((1u64 << take) - 1) << bit
+                };
+                bits[doc / 64] |= ones;
+                doc += take;
+            }
+        }
+        let mut before = Vec::with_capacity(bits.len());
+        let mut count = 0u32;
+        for word in &bits {
+            before.push(count);
+            count += word.count_ones();
+        }
+        (Numbers::Counted { base, bits, before }, base + count)
+    }
+
+    /// Article `doc`'s number, if it is opened.
+    pub fn get(&self, doc: usize) -> Option<u32> {
+        match self {
+            Numbers::Table(table) => table.get(doc).copied().filter(|&n| n != NONE),
+            Numbers::Counted { base, bits, before } => {
+                let word = *bits.get(doc / 64)?;
+                let bit = 1u64 << (doc % 64);
+                (word & bit != 0).then(|| base + before[doc / 64] + (word & (bit - 1)).count_ones())
+            }
+        }
+    }
 }
 
 /// Which hits a search keeps as it goes ([`Search::find_ranked`]): once
@@ -1112,6 +1172,42 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Articles numbered by bits and counts get the numbers a table
+    /// numbering them one by one gives: ranges across and along word
+    /// edges, whole words, a last word cut short, none at all.
+    #[test]
+    #[allow(
+        clippy::single_range_in_vec_init,
+        reason = "lists of ranges, some of one range"
+    )]
+    fn counted_numbers_are_the_table_s() {
+        let cases: [(usize, &[Range<usize>]); 6] = [
+            (0, &[]),
+            (130, &[]),
+            (130, &[0..130]),
+            (200, &[3..5, 60..70, 128..192, 199..200]),
+            (64, &[0..64]),
+            (1000, &[1..2, 63..65, 100..400, 640..641, 700..1000]),
+        ];
+        for (len, ranges) in cases {
+            let base = 17;
+            let (numbers, after) = Numbers::counted(len, base, ranges.iter().cloned());
+            let mut table = vec![NONE; len];
+            let mut next = base;
+            for range in ranges {
+                for slot in &mut table[range.clone()] {
+                    *slot = next;
+                    next += 1;
+                }
+            }
+            assert_eq!(after, next, "{ranges:?}");
+            let table = Numbers::Table(table);
+            for doc in 0..len + 70 {
+                assert_eq!(numbers.get(doc), table.get(doc), "{doc} of {ranges:?}");
+            }
+        }
+    }
     use crate::index::segment::decode_utf16;
 
     #[test]

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::library::{self, FindError, Library, MIN_ID_PREFIX, PageKey};
 use crate::model::{Article, Warning};
 
-use super::search::{self, Hit, Placed, Query, Search, Snippet};
+use super::search::{Hit, Numbers, Placed, Query, Search, Snippet};
 use super::segment::{Rank, Segment};
 
 /// The open index of one archive, for one command.
@@ -49,21 +49,17 @@ impl Snapshot {
         let warnings = super::warnings_of(config, &segments, &live, walk_warnings);
         // Each live article is numbered in segment order: hits carry it.
         let mut next = 0u32;
-        let positions: Vec<Vec<u32>> = segments
+        let positions: Vec<Numbers> = segments
             .iter()
             .zip(&live)
             .map(|(segment, live)| {
-                let mut numbers = vec![search::NONE; segment.len()];
-                for (feed, row) in live.iter().zip(segment.rows()) {
-                    let (Some(_), Some(row)) = (feed, row) else {
-                        continue;
-                    };
-                    let docs = row.first as usize..(row.first + row.count) as usize;
-                    for slot in numbers.get_mut(docs).into_iter().flatten() {
-                        *slot = next;
-                        next += 1;
-                    }
-                }
+                let ranges = live
+                    .iter()
+                    .zip(segment.rows())
+                    .filter_map(|(feed, row)| feed.and(row))
+                    .map(|row| row.first as usize..(row.first + row.count) as usize);
+                let (numbers, after) = Numbers::counted(segment.len(), next, ranges);
+                next = after;
                 numbers
             })
             .collect();
