@@ -131,19 +131,7 @@ fn wait_either(wake: &std::fs::File, longest: Duration) {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-
-    /// Whether `file` has something to read within `wait`.
-    fn readable(file: &std::fs::File, wait: Duration) -> bool {
-        use std::os::fd::AsRawFd;
-        let mut fd = libc::pollfd {
-            fd: file.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
-        // SAFETY: one valid pollfd, its count, a timeout.
-        unsafe { libc::poll(&mut fd, 1, ms) > 0 }
-    }
+    use crate::ui::probe::readable;
 
     #[test]
     fn each_answer_is_passed_on_in_order_with_a_wake_up() {

@@ -178,7 +178,7 @@ pub fn graphics_answers(reply: &[u8]) -> Answers {
 }
 
 /// Whether `tty` has something to read within `wait`.
-fn readable(tty: &File, wait: Duration) -> bool {
+pub(crate) fn readable(tty: &File, wait: Duration) -> bool {
     let mut fd = libc::pollfd {
         fd: tty.as_raw_fd(),
         events: libc::POLLIN,
