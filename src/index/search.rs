@@ -469,13 +469,9 @@ impl Search {
             most: first,
             trim: &trim,
         };
+        // Already cut to the first and those tied with the last of them.
         let (count, mut hits) = self.matches(query, Some(keep));
         let exact = first.min(hits.len());
-        if exact == 0 {
-            hits.clear();
-            return (count, hits);
-        }
-        keep_first(&mut hits, exact);
         hits.sort_unstable_by_key(Hit::coarse);
         // Each group of equals in file order, then the first `exact`.
         let mut start = 0;
@@ -1172,6 +1168,7 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::segment::decode_utf16;
 
     /// Articles numbered by bits and counts get the numbers a table
     /// numbering them one by one gives: ranges across and along word
@@ -1208,7 +1205,6 @@ mod tests {
             }
         }
     }
-    use crate::index::segment::decode_utf16;
 
     #[test]
     fn a_match_across_two_utf16_units_is_no_match() {
