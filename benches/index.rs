@@ -165,6 +165,7 @@ fn generated(articles: usize, scratch: &mut Scratch) -> Archive {
         articles,
         seed: 1,
         feeds: 3,
+        ..Options::default()
     };
     synth::generate(&dir, &options).unwrap_or_else(|e| panic!("{e}"));
     prepare(&dir, scratch, Some(articles))

@@ -102,6 +102,7 @@ fn archive_dir() -> (PathBuf, bool) {
             articles: ARTICLES,
             seed: 1,
             feeds: 3,
+            ..Options::default()
         };
         eprintln!("writing the archive into {}", dir.display());
         synth::generate(&partial, &options)

@@ -45,6 +45,7 @@ impl Setup {
             articles,
             seed: 7,
             feeds: 2,
+            ..Options::default()
         };
         synth::generate(&dir.path().join("archive"), &options).expect("generate an archive");
         let mut setup = Setup {

@@ -94,6 +94,42 @@ fn the_library_recovers_exactly_the_generated_articles() {
 }
 
 #[test]
+fn a_large_paper_s_issues_read_back_exactly() {
+    // A national daily: 16 to 24 pages, several of one section, 4 to 8
+    // articles each, so a day's folder holds about 120 articles.
+    let dir = temp();
+    let options = Options {
+        articles: 1_500,
+        feeds: 2,
+        pages_per_issue: (16, 24),
+        articles_per_page: (4, 8),
+        ..Options::default()
+    };
+    let summary = generate(dir.path(), &options);
+    let library = load(dir.path());
+    assert!(library.warnings.is_empty(), "{:?}", library.warnings);
+    assert_eq!(titles(&library), summary.titles);
+    let days = library
+        .articles
+        .iter()
+        .map(|a| (a.feed.as_deref(), a.date.as_deref()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let per_day = 1_500 / days;
+    assert!((64..=192).contains(&per_day), "{per_day} articles a day");
+    let first = dir.path().join("feeds/daily-1").join(FIRST_DATE);
+    let names: Vec<String> = std::fs::read_dir(&first)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!((16..=24).contains(&names.len()), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("02-要闻")), "{names:?}");
+}
+
+#[test]
 fn articles_are_realistic_and_placed_by_date_and_section() {
     let dir = temp();
     let summary = generate(
@@ -172,6 +208,7 @@ fn every_seed_and_feed_count_reads_back_without_warnings() {
             articles,
             seed,
             feeds,
+            ..Options::default()
         };
         let summary = generate(dir.path(), &options);
         let library = load(dir.path());
@@ -192,6 +229,7 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
         articles: 300,
         seed: 42,
         feeds: 3,
+        ..Options::default()
     };
     let (a, b, c) = (temp(), temp(), temp());
     generate(a.path(), &options);
@@ -224,6 +262,7 @@ fn pages_in_memory_are_the_files_written() {
         articles: 120,
         seed: 7,
         feeds: 2,
+        ..Options::default()
     };
     let summary = generate(dir.path(), &options);
     let written = files(dir.path());
@@ -254,6 +293,7 @@ fn the_config_names_every_feed_with_a_relative_path() {
         articles: 10,
         seed: 1,
         feeds: 2,
+        ..Options::default()
     });
     assert!(text.contains(
         "[[feeds]]\nid = \"daily-1\"\ntitle = \"驻马店日报\"\nkind = \"pages\"\npath = \"feeds/daily-1\"\n"

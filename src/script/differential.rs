@@ -112,6 +112,7 @@ fn synthetic_pages() {
         articles: 400,
         seed: 16,
         feeds: 3,
+        ..kanbao_synth::Options::default()
     };
     let pages = kanbao_synth::pages(&options).unwrap_or_else(|e| panic!("{e}"));
     let mut text = String::new();

@@ -21,7 +21,8 @@ use kanbao_synth::{self as synth, Options};
 const HELP: &str = "\
 synth-archive: write a synthetic kanbao archive for benchmarks and tests
 
-Usage: synth-archive [--articles N] [--seed S] [--feeds K] DIR
+Usage: synth-archive [--articles N] [--seed S] [--feeds K]
+                     [--pages-per-issue A-B] [--articles-per-page A-B] DIR
 
 Writes DIR/config.toml and page files DIR/feeds/<feed>/<date>/<NN>-<section>.txt.
 About a quarter of the articles are made of the bundled sample page's
@@ -35,6 +36,12 @@ Options:
   --articles N   articles in the whole archive, exactly (default 1000)
   --seed S       seed of the random choices (default 1)
   --feeds K      feeds (newspapers) to spread them over, 1 to 1000 (default 3)
+  --pages-per-issue A-B
+                 pages of each day's paper, A to B (or exactly N), up to 99
+                 (default 4-8, a local daily; a national daily runs 16-24)
+  --articles-per-page A-B
+                 articles on each page, A to B (or exactly N), up to 40
+                 (default 3-6)
   -h, --help     print this help
 
 Then read it with: kanbao --config DIR/config.toml";
@@ -107,6 +114,23 @@ fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Command,
         };
         match name {
             "-h" | "--help" => return Ok(Command::Help),
+            "--pages-per-issue" | "--articles-per-page" => {
+                let value = match inline {
+                    Some(value) => value,
+                    None => args
+                        .next()
+                        .and_then(|v| v.to_str().map(str::to_owned))
+                        .ok_or_else(|| format!("{name} needs a range such as 16-24"))?,
+                };
+                let range = synth::parse_range(&value).ok_or_else(|| {
+                    format!("{name}: \"{value}\" is not a range such as 16-24 or a number")
+                })?;
+                if name == "--pages-per-issue" {
+                    options.pages_per_issue = range;
+                } else {
+                    options.articles_per_page = range;
+                }
+            }
             "--articles" | "--seed" | "--feeds" => {
                 let value = match inline {
                     Some(value) => value,

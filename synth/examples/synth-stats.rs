@@ -32,6 +32,7 @@ const HELP: &str = "\
 synth-stats: distinct bigrams and posting lengths of a synthetic archive
 
 Usage: synth-stats [--articles N] [--seed S] [--feeds K]
+                   [--pages-per-issue A-B] [--articles-per-page A-B]
 
 Options as synth-archive's (default 100000 articles, seed 1, 3 feeds);
 nothing is written.";
@@ -85,7 +86,8 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `--articles N`, `--seed S`, `--feeds K`; `None` for `--help`.
+/// `--articles N`, `--seed S`, `--feeds K`, `--pages-per-issue A-B`,
+/// `--articles-per-page A-B`; `None` for `--help`.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         articles: 100_000,
@@ -95,9 +97,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         if name == "-h" || name == "--help" {
             return Ok(None);
         }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{name} needs a number"))?;
+        let value = args.next().ok_or_else(|| format!("{name} needs a value"))?;
+        if name == "--pages-per-issue" || name == "--articles-per-page" {
+            let range = synth::parse_range(&value)
+                .ok_or_else(|| format!("{name}: \"{value}\" is not a range such as 16-24"))?;
+            if name == "--pages-per-issue" {
+                options.pages_per_issue = range;
+            } else {
+                options.articles_per_page = range;
+            }
+            continue;
+        }
         let number = value
             .replace('_', "")
             .parse::<usize>()

@@ -28,8 +28,10 @@
 //! reporters of the feed's staff and new correspondents, 3 to 10
 //! paragraphs, mostly closed by the page editor's code, and sometimes
 //! photo captions. Pages hold 3 to 6 articles; each issue has 4 to 8 pages
-//! (要闻 first, then sections such as 综合, 经济, 科教); issues go back day
-//! by day from [`FIRST_DATE`], in every feed.
+//! (要闻 first, then sections such as 综合, 经济, 科教), the size of a local
+//! daily; [`Options`] make a larger paper (a national daily's 16 to 24
+//! pages, several of a section). Issues go back day by day from
+//! [`FIRST_DATE`], in every feed.
 //!
 //! The modules: `page` lays out a page's articles; `sample` reads the
 //! sample page; `seeds` reads the seed texts and says which section draws
@@ -80,10 +82,15 @@ pub(crate) const FIRST_DAY: i64 = days_from_civil(2026, 11, 1);
 const SECTIONS: [&str; 12] = [
     "要闻", "综合", "经济", "时政", "科教", "文体", "社会", "法治", "农村", "健康", "评论", "副刊",
 ];
-/// Pages per issue.
-const PAGES_PER_ISSUE: (usize, usize) = (4, 8);
-/// Articles per page (the last page of the archive may hold fewer).
-const ARTICLES_PER_PAGE: (usize, usize) = (3, 6);
+/// Pages per issue, unless [`Options::pages_per_issue`] says otherwise.
+pub const PAGES_PER_ISSUE: (usize, usize) = (4, 8);
+/// Articles per page (the last page of the archive may hold fewer), unless
+/// [`Options::articles_per_page`] says otherwise.
+pub const ARTICLES_PER_PAGE: (usize, usize) = (3, 6);
+/// Most pages an issue may have.
+pub const MAX_PAGES_PER_ISSUE: usize = 99;
+/// Most articles a page may hold.
+pub const MAX_ARTICLES_PER_PAGE: usize = 40;
 
 /// Most feeds an archive may have.
 pub const MAX_FEEDS: usize = 1_000;
@@ -113,6 +120,14 @@ pub struct Options {
     pub seed: u64,
     /// Feeds (newspapers) the articles are spread over: 1 to [`MAX_FEEDS`].
     pub feeds: usize,
+    /// The fewest and most pages of an issue (a day's paper of one feed),
+    /// from 1 to [`MAX_PAGES_PER_ISSUE`]. The default, 4 to 8, is a small
+    /// local daily; a national daily runs 16 to 24, which puts about five
+    /// times as many articles in each day's folder.
+    pub pages_per_issue: (usize, usize),
+    /// The fewest and most articles of a page, from 1 to
+    /// [`MAX_ARTICLES_PER_PAGE`].
+    pub articles_per_page: (usize, usize),
 }
 
 impl Default for Options {
@@ -121,6 +136,8 @@ impl Default for Options {
             articles: 1_000,
             seed: 1,
             feeds: 3,
+            pages_per_issue: PAGES_PER_ISSUE,
+            articles_per_page: ARTICLES_PER_PAGE,
         }
     }
 }
@@ -250,12 +267,41 @@ impl Iterator for Pages {
 
 impl ExactSizeIterator for Pages {}
 
+/// A range of sizes as a command line gives it: `16-24`, or `20` for
+/// exactly 20 (`_` may group digits); `None` when it is not one.
+pub fn parse_range(text: &str) -> Option<(usize, usize)> {
+    let number = |t: &str| t.trim().replace('_', "").parse::<usize>().ok();
+    match text.split_once('-') {
+        Some((lo, hi)) => Some((number(lo)?, number(hi)?)),
+        None => number(text).map(|n| (n, n)),
+    }
+}
+
 fn check(options: &Options) -> io::Result<()> {
+    let invalid = |message: String| Err(io::Error::new(io::ErrorKind::InvalidInput, message));
     if !(1..=MAX_FEEDS).contains(&options.feeds) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} feeds asked for; give 1 to {MAX_FEEDS}", options.feeds),
+        return invalid(format!(
+            "{} feeds asked for; give 1 to {MAX_FEEDS}",
+            options.feeds
         ));
+    }
+    for ((lo, hi), most, what) in [
+        (
+            options.pages_per_issue,
+            MAX_PAGES_PER_ISSUE,
+            "pages per issue",
+        ),
+        (
+            options.articles_per_page,
+            MAX_ARTICLES_PER_PAGE,
+            "articles per page",
+        ),
+    ] {
+        if lo == 0 || lo > hi || hi > most {
+            return invalid(format!(
+                "{lo} to {hi} {what} asked for; give a range within 1 to {most}"
+            ));
+        }
     }
     Ok(())
 }
@@ -329,12 +375,12 @@ fn plan(options: &Options) -> Vec<PagePlan> {
     let mut day = 0;
     'days: while left > 0 && options.feeds > 0 {
         for feed in 0..options.feeds {
-            let pages = rng.between(PAGES_PER_ISSUE);
+            let pages = rng.between(options.pages_per_issue);
             for (index, section) in issue_sections(&mut rng, pages).into_iter().enumerate() {
                 if left == 0 {
                     break 'days;
                 }
-                let articles = rng.between(ARTICLES_PER_PAGE).min(left);
+                let articles = rng.between(options.articles_per_page).min(left);
                 left -= articles;
                 plan.push(PagePlan {
                     feed,
@@ -353,7 +399,18 @@ fn plan(options: &Options) -> Vec<PagePlan> {
 }
 
 /// The sections of an issue of `pages` pages: 要闻, then others in order.
+/// An issue of more pages than there are sections has every section, the
+/// pages beyond one each going to the first sections in turn (a large
+/// paper runs several pages of 要闻 and 综合).
 fn issue_sections(rng: &mut Rng, pages: usize) -> Vec<&'static str> {
+    if pages > SECTIONS.len() {
+        let (each, more) = (pages / SECTIONS.len(), pages % SECTIONS.len());
+        return SECTIONS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, section)| std::iter::repeat_n(*section, each + usize::from(i < more)))
+            .collect();
+    }
     let mut sections = vec![SECTIONS[0]];
     let others = &SECTIONS[1..];
     let mut wanted = pages.saturating_sub(1).min(others.len());
@@ -385,6 +442,7 @@ mod tests {
                     articles,
                     seed: 9,
                     feeds,
+                    ..Options::default()
                 };
                 let plan = plan(&options);
                 assert_eq!(plan.iter().map(|p| p.articles).sum::<usize>(), articles);
@@ -397,7 +455,7 @@ mod tests {
     #[test]
     fn issues_start_with_the_front_page_and_keep_section_order() {
         let mut rng = Rng::new(5);
-        for pages in 4..=8 {
+        for pages in 1..=40 {
             let sections = issue_sections(&mut rng, pages);
             assert_eq!(sections.len(), pages);
             assert_eq!(sections[0], "要闻");
@@ -405,7 +463,88 @@ mod tests {
                 .iter()
                 .filter_map(|s| SECTIONS.iter().position(|x| x == s))
                 .collect();
-            assert!(order.windows(2).all(|w| w[0] < w[1]), "{sections:?}");
+            assert_eq!(order.len(), pages, "{sections:?}");
+            if pages <= SECTIONS.len() {
+                assert!(order.windows(2).all(|w| w[0] < w[1]), "{sections:?}");
+            } else {
+                // Every section, runs of one section's pages in order,
+                // the first ones longest.
+                assert!(order.windows(2).all(|w| w[0] <= w[1]), "{sections:?}");
+                let runs: Vec<usize> = (0..SECTIONS.len())
+                    .map(|s| order.iter().filter(|&&o| o == s).count())
+                    .collect();
+                assert!(
+                    runs.windows(2).all(|w| w[0] >= w[1] && w[1] >= 1),
+                    "{runs:?}"
+                );
+                assert!(runs[0] - runs[SECTIONS.len() - 1] <= 1, "{runs:?}");
+            }
         }
+    }
+
+    #[test]
+    fn issues_and_pages_are_as_large_as_asked() {
+        for (pages_per_issue, articles_per_page) in
+            [((16, 24), (4, 8)), ((1, 1), (1, 1)), ((30, 30), (2, 3))]
+        {
+            let options = Options {
+                articles: 20_000,
+                seed: 3,
+                feeds: 2,
+                pages_per_issue,
+                articles_per_page,
+            };
+            let plan = plan(&options);
+            assert_eq!(plan.iter().map(|p| p.articles).sum::<usize>(), 20_000);
+            let (lo, hi) = articles_per_page;
+            // Only the archive's last page may hold fewer.
+            let short = plan.iter().filter(|p| p.articles < lo).count();
+            assert!(short <= 1 && plan.iter().all(|p| p.articles <= hi));
+            let mut issues = std::collections::BTreeMap::new();
+            for p in &plan {
+                *issues.entry((p.feed, p.day)).or_insert(0) += 1;
+                assert!((1..=pages_per_issue.1).contains(&p.number));
+            }
+            let last_day = plan.iter().map(|p| p.day).max().unwrap_or(0);
+            assert!(issues.iter().all(|(&(_, day), &pages)| {
+                pages <= pages_per_issue.1 && (day == last_day || pages >= pages_per_issue.0)
+            }));
+        }
+    }
+
+    #[test]
+    fn ranges_read_as_written() {
+        assert_eq!(parse_range("16-24"), Some((16, 24)));
+        assert_eq!(parse_range(" 3 - 6 "), Some((3, 6)));
+        assert_eq!(parse_range("20"), Some((20, 20)));
+        assert_eq!(parse_range("1_0-12"), Some((10, 12)));
+        for bad in ["", "-", "4-", "-8", "a-b", "4-8-9", "-3"] {
+            assert_eq!(parse_range(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_out_of_range_are_refused() {
+        for (pages_per_issue, articles_per_page) in [
+            ((0, 4), (3, 6)),
+            ((5, 4), (3, 6)),
+            ((4, MAX_PAGES_PER_ISSUE + 1), (3, 6)),
+            ((4, 8), (0, 0)),
+            ((4, 8), (1, MAX_ARTICLES_PER_PAGE + 1)),
+        ] {
+            let options = Options {
+                pages_per_issue,
+                articles_per_page,
+                ..Options::default()
+            };
+            let error = check(&options).err().map(|e| e.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("give a range within 1 to")),
+                "{error:?}"
+            );
+        }
+        assert!(check(&Options::default()).is_ok());
     }
 }
