@@ -4,6 +4,8 @@
 #
 #   bash benches/archive.sh          # 100,000 articles
 #   bash benches/archive.sh 5000     # any number of articles
+#   SHAPE="--pages-per-issue 16-24 --articles-per-page 4-8" \
+#       bash benches/archive.sh 1000000  # a national daily's issues
 #
 # Needs bash 5 (for $EPOCHREALTIME) and GNU find; uses hyperfine when it is
 # installed, GNU time for peak memory when it is installed, and tmux (3.2
@@ -13,7 +15,9 @@
 # In a temporary folder (under $TMPDIR, else /tmp; removed on exit unless
 # KEEP=1), it:
 #
-# 1. writes an archive of N articles (seed 1, 3 feeds) with
+# 1. writes an archive of N articles (seed 1, 3 feeds, and the options of
+#    $SHAPE: by default a local daily's 4-8 pages of 3-6 articles, 27
+#    articles a day) with
 #    `cargo run --release --example synth-archive`, and counts its source
 #    bytes (the page files' sizes; `du -sb` is shown too, which also counts
 #    the folders);
@@ -171,9 +175,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 mib() { printf '%d.%d MiB' $(($1 / 1024)) $(($1 * 10 / 1024 % 10)); } # from kB (KiB)
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(HOME=$home rustc --version)"
-echo "== archive: $articles articles (seed 1, 3 feeds) in $archive"
+echo "== archive: $articles articles (seed 1, 3 feeds${SHAPE:+, $SHAPE}) in $archive"
 us start "$EPOCHREALTIME"
-"$synth" --articles "$articles" --seed 1 --feeds 3 "$archive" >/dev/null
+# shellcheck disable=SC2086 # $SHAPE is a list of options
+"$synth" --articles "$articles" --seed 1 --feeds 3 ${SHAPE:-} "$archive" >/dev/null
 us end "$EPOCHREALTIME"
 files=$(find "$archive/feeds" -type f -name '*.txt' | wc -l)
 bytes=$(find "$archive/feeds" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
