@@ -6,6 +6,8 @@
 #   bash benches/loop.sh          # RUNS=20 presses of each key
 #   RUNS=50 bash benches/loop.sh
 #   ARTICLES=1000000 RUNS=5 bash benches/loop.sh   # another archive size
+#   SHAPE="--pages-per-issue 16-24 --articles-per-page 4-8" \
+#       ARTICLES=1000000 RUNS=5 bash benches/loop.sh   # a national daily's
 #
 # Needs tmux (3.2 or later) and bash 5 (for $EPOCHREALTIME). See
 # benches/README.md, "The daily reading loop (issue 18)".
@@ -89,11 +91,14 @@ target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Carg
 bin=$target/release/kanbao
 synth=$target/release/examples/synth-archive
 
-archive=$target/tmp/loop-archive-$articles
+# Another issue size ($SHAPE, options of synth-archive) is another archive.
+archive=$target/tmp/loop-archive-$articles${SHAPE:+-$(printf '%s' "$SHAPE" | tr -cs 'A-Za-z0-9' '-')}
+archive=${archive%-}
 if [[ ! -f $archive/config.toml ]]; then
     mkdir -p "$target/tmp"
     rm -rf "$archive.partial"
-    "$synth" --articles "$articles" --seed 1 --feeds 3 "$archive.partial" >/dev/null
+    # shellcheck disable=SC2086 # $SHAPE is a list of options
+    "$synth" --articles "$articles" --seed 1 --feeds 3 ${SHAPE:-} "$archive.partial" >/dev/null
     mv "$archive.partial" "$archive"
 fi
 config=$archive/config.toml
