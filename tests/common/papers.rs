@@ -15,6 +15,7 @@ pub fn synthetic(articles: usize, seed: u64, feeds: usize) -> TempDir {
         articles,
         seed,
         feeds,
+        ..kanbao_synth::Options::default()
     };
     kanbao_synth::generate(dir.path(), &options).unwrap_or_else(|e| panic!("generate: {e}"));
     dir
