@@ -114,31 +114,33 @@ fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Command,
         };
         match name {
             "-h" | "--help" => return Ok(Command::Help),
-            "--pages-per-issue" | "--articles-per-page" => {
+            "--articles" | "--seed" | "--feeds" | "--pages-per-issue" | "--articles-per-page" => {
+                let ranged = matches!(name, "--pages-per-issue" | "--articles-per-page");
                 let value = match inline {
                     Some(value) => value,
                     None => args
                         .next()
                         .and_then(|v| v.to_str().map(str::to_owned))
-                        .ok_or_else(|| format!("{name} needs a range such as 16-24"))?,
+                        .ok_or_else(|| {
+                            let wanted = if ranged {
+                                "a range such as 16-24"
+                            } else {
+                                "a number"
+                            };
+                            format!("{name} needs {wanted}")
+                        })?,
                 };
-                let range = synth::parse_range(&value).ok_or_else(|| {
-                    format!("{name}: \"{value}\" is not a range such as 16-24 or a number")
-                })?;
-                if name == "--pages-per-issue" {
-                    options.pages_per_issue = range;
-                } else {
-                    options.articles_per_page = range;
+                if ranged {
+                    let range = synth::parse_range(&value).ok_or_else(|| {
+                        format!("{name}: \"{value}\" is not a range such as 16-24 or a number")
+                    })?;
+                    if name == "--pages-per-issue" {
+                        options.pages_per_issue = range;
+                    } else {
+                        options.articles_per_page = range;
+                    }
+                    continue;
                 }
-            }
-            "--articles" | "--seed" | "--feeds" => {
-                let value = match inline {
-                    Some(value) => value,
-                    None => args
-                        .next()
-                        .and_then(|v| v.to_str().map(str::to_owned))
-                        .ok_or_else(|| format!("{name} needs a number"))?,
-                };
                 let number = value
                     .trim()
                     .replace('_', "")
