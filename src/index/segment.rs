@@ -13,7 +13,9 @@
 //!          already folded (u32 each); its rank key: date in days (i32),
 //!          its source's number (u32), publication time in seconds (i64);
 //!          then the
-//!          folded titles, which ranking reads for every hit
+//!          folded titles, each ended by a line feed (one inside a
+//!          headline is stored as a space), which ranking reads for
+//!          every hit
 //! ids      per article, sorted by id: (id as a number u64, article u32,
 //!          spare u32), so `show ID` finds an article without reading the
 //!          others
@@ -60,7 +62,7 @@ use super::postings::Postings;
 
 const MAGIC: &[u8; 8] = b"KANBAOIX";
 /// Bumped whenever the layout of a segment changes.
-pub const FORMAT: u32 = 11;
+pub const FORMAT: u32 = 12;
 
 /// Each feed's folder, as the config names it. A source's path is stored
 /// relative to its feed's folder and joined to the folder again when the
@@ -423,8 +425,12 @@ impl<W: Write + Seek> Builder<W> {
         let clean = self.norm == self.raw;
         self.postings.add(doc, &self.norm);
         let title_off = u32::try_from(self.titles.len()).unwrap_or(u32::MAX);
+        // Each headline ends with a line feed (one inside it is stored as
+        // a space): a pass over them counts articles by lines.
+        let title = &self.norm.as_bytes()[..title_len];
         self.titles
-            .extend_from_slice(&self.norm.as_bytes()[..title_len]);
+            .extend(title.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
+        self.titles.push(b'\n');
         let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
         self.docs.extend_from_slice(&self.text_len.to_le_bytes());
         self.docs.extend_from_slice(&title_off.to_le_bytes());
@@ -1242,70 +1248,50 @@ impl Segment {
     }
 
     /// Sets in `bits` the articles whose headline holds `needle` (article
-    /// `d` is bit `d % 64` of word `d / 64`): one pass
-    /// over the headlines, stored one after another in article order,
-    /// for a search that would otherwise look in most of them one by
-    /// one. A match running from one headline into the next counts for
-    /// neither. What it read is let go as it goes ([`Segment::release`]).
+    /// `d` is bit `d % 64` of word `d / 64`): one pass over the
+    /// headlines, stored one after another in article order, each ended
+    /// by a line feed, for a search that would otherwise look in most of
+    /// them one by one. An article's number is the count of line feeds
+    /// before its headline, so its row is not read. A needle holding a
+    /// line feed is in no headline. What it read is let go as it goes
+    /// ([`Segment::release`]).
     pub fn titles_holding(&self, needle: &[u8], bits: &mut [u64]) {
-        let finder = Finder::new(needle);
-        let len = needle.len();
         let titles = self
             .docs_off
             .saturating_add(self.docs.saturating_mul(DOC_ROW));
         let Some(all) = self.data.bytes().get(titles..self.ids_off) else {
             return;
         };
-        if len == 0 || self.docs == 0 {
+        if needle.is_empty() || needle.contains(&b'\n') || self.docs == 0 {
             return;
         }
-        let row = |doc: usize| self.docs_off + doc * DOC_ROW;
-        let start = |doc: usize| self.u32_at(row(doc) + 8) as usize;
-        let mut doc = 0;
-        let mut from = 0;
-        // Headlines and rows read are let go every TITLES_READ bytes:
-        // a search reads several segments' at once.
-        let (mut read_from, mut rows_from) = (0, 0);
+        let finder = Finder::new(needle);
+        // The headline `from` is in, and where to look from.
+        let (mut doc, mut from) = (0, 0);
+        // Headlines read are let go every TITLES_READ bytes: a search
+        // reads several segments' at once.
+        let mut read_from = 0;
         while let Some(found) = all.get(from..).and_then(|rest| finder.find(rest)) {
+            let at = from + found;
+            doc += lines(&all[from..at]);
+            if doc >= self.docs {
+                break;
+            }
+            if let Some(word) = bits.get_mut(doc / 64) {
+                *word |= 1 << (doc % 64);
+            }
+            // One match a headline is enough: on to the next.
+            let Some(end) = memchr::memchr(b'\n', &all[at..]) else {
+                break;
+            };
+            from = at + end + 1;
+            doc += 1;
             if from >= read_from + TITLES_READ {
                 self.release(titles + read_from..titles + from);
-                self.release(row(rows_from)..row(doc));
-                (read_from, rows_from) = (from, doc);
-            }
-            let at = from + found;
-            // The last article whose headline starts at or before `at`:
-            // onwards from the last one found, in steps that double, then
-            // halving the last step.
-            let (mut lo, mut step) = (doc, 1);
-            let mut hi = lo + 1;
-            while hi < self.docs && start(hi) <= at {
-                lo = hi;
-                hi = lo + step;
-                step *= 2;
-            }
-            let mut hi = hi.min(self.docs);
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if start(mid) <= at {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            doc = lo;
-            let end = start(doc).saturating_add(self.u32_at(row(doc) + 12) as usize);
-            if at + len <= end {
-                if let Some(word) = bits.get_mut(doc / 64) {
-                    *word |= 1 << (doc % 64);
-                }
-                // One match a headline is enough: on to the next.
-                from = end;
-            } else {
-                from = at + 1;
+                read_from = from;
             }
         }
         self.release(titles + read_from..self.ids_off);
-        self.release(row(rows_from)..row(self.docs));
     }
 
     /// Article `doc`'s headline (normalised, as searched); empty if the
@@ -1512,6 +1498,12 @@ pub fn utf16_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
 
 /// The first `i` in `0..len` for which `before(i)` is false (`before`
 /// holds for a prefix of the range).
+/// Line feeds in `bytes` (memchr counts with the CPU's vector
+/// instructions).
+fn lines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
 fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, len);
     while lo < hi {
@@ -1744,6 +1736,7 @@ mod tests {
             "哈哈镜".into(),
             "".into(),
             "创新创新".into(),
+            "两行\n标题".into(), // a line feed inside: the articles after keep their numbers
         ];
         titles.extend((0..140).map(|n| {
             if n % 9 == 0 {
@@ -1753,7 +1746,7 @@ mod tests {
             }
         }));
         let segment = segment_of(&titles);
-        for needle in ["创新", "哈哈", "创", "新闻", "会", "不在"] {
+        for needle in ["创新", "哈哈", "创", "新闻", "会", "不在", "标题"] {
             let finder = Finder::new(needle);
             let mut bits = vec![0u64; segment.len().div_ceil(64)];
             segment.titles_holding(needle.as_bytes(), &mut bits);
@@ -1772,7 +1765,10 @@ mod tests {
                 .collect();
             assert_eq!(got, by_hand, "{needle}");
         }
+        // No headline holds a line feed, not even the one written with it.
         let mut bits = vec![0u64; segment.len().div_ceil(64)];
+        segment.titles_holding("行\n标".as_bytes(), &mut bits);
+        assert!(bits.iter().all(|&w| w == 0));
         segment.titles_holding("创新".as_bytes(), &mut bits);
         assert_eq!(bits[0] & 0b111_1111, 0b100_0001, "not 科技创 | 新闻发布");
         segment.titles_holding("哈哈".as_bytes(), &mut bits);
