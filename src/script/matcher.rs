@@ -46,18 +46,33 @@ impl Step {
                 )
             };
         }
+        let (automaton, replacements) = match self {
+            Step::S2t => built!("s2t"),
+            Step::T2s => built!("t2s"),
+            Step::Tw => built!("tw"),
+            Step::Hk => built!("hk"),
+        };
+        self.cell()
+            .get_or_init(|| Matcher::load(automaton, replacements))
+            .as_ref()
+    }
+
+    /// Whether the step's matcher is loaded already.
+    pub(super) fn loaded(self) -> bool {
+        self.cell().get().is_some()
+    }
+
+    fn cell(self) -> &'static OnceLock<Option<Matcher>> {
         static S2T: OnceLock<Option<Matcher>> = OnceLock::new();
         static T2S: OnceLock<Option<Matcher>> = OnceLock::new();
         static TW: OnceLock<Option<Matcher>> = OnceLock::new();
         static HK: OnceLock<Option<Matcher>> = OnceLock::new();
-        let (cell, (automaton, replacements)) = match self {
-            Step::S2t => (&S2T, built!("s2t")),
-            Step::T2s => (&T2S, built!("t2s")),
-            Step::Tw => (&TW, built!("tw")),
-            Step::Hk => (&HK, built!("hk")),
-        };
-        cell.get_or_init(|| Matcher::load(automaton, replacements))
-            .as_ref()
+        match self {
+            Step::S2t => &S2T,
+            Step::T2s => &T2S,
+            Step::Tw => &TW,
+            Step::Hk => &HK,
+        }
     }
 }
 

@@ -507,11 +507,14 @@ fn start_reindex(config: &Config, tx: &mpsc::Sender<Msg>) {
 
 /// `opened` with its search ranked whole ([`index::search::Search::rank_all`]), here on
 /// the worker thread rather than on the event loop's when the archive
-/// takes it.
+/// takes it; and the script tables a search converts its terms with
+/// loaded ([`crate::script::prepare_forms`]), so that the first key
+/// typed after `/` does not wait for them.
 fn ranked(
     mut opened: index::Opened<crate::library::Shelf>,
 ) -> Box<index::Opened<crate::library::Shelf>> {
     opened.search.rank_all();
+    crate::script::prepare_forms();
     Box::new(opened)
 }
 
@@ -669,5 +672,51 @@ fn start_fetch(config: &Config, sync: SyncJob, tx: &mpsc::Sender<Msg>) -> Msg {
     match spawned {
         Ok(()) => Msg::FetchStarted(total),
         Err(e) => Msg::Notice(format!("cannot start fetching: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reader's index worker loads the script tables before the first
+    /// search can ask for them. Other tests load them too, so the check
+    /// runs in a process of its own: this test binary, asked for the
+    /// ignored test below alone.
+    #[test]
+    fn the_index_worker_prepares_the_script_tables() {
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+        let name = "ui::tests::alone_ranked_prepares_the_script_tables";
+        let out = std::process::Command::new(exe)
+            .args(["--ignored", "--exact", name, "--test-threads=1"])
+            .env(ALONE, "1")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Set for the test run alone.
+    const ALONE: &str = "KANBAO_TEST_ALONE";
+
+    #[test]
+    #[ignore = "run alone by the_index_worker_prepares_the_script_tables"]
+    fn alone_ranked_prepares_the_script_tables() {
+        if std::env::var_os(ALONE).is_none() {
+            // Among other tests (`--include-ignored`): nothing to tell.
+            return;
+        }
+        assert!(!crate::script::forms_prepared(), "loaded before the test");
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("config.toml");
+        let config =
+            crate::config::parse("", &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+        let opened = index::open_at_as(&Index::at(dir.path().join("index")), &config, &|_| {});
+        drop(ranked(opened));
+        assert!(crate::script::forms_prepared());
     }
 }
