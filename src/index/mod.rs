@@ -1473,14 +1473,15 @@ impl FileStat {
     /// articles looks at 200,000 files, and finding each by its whole
     /// path was most of the walk.
     fn all(feed: usize, paths: Vec<PathBuf>) -> Vec<FileStat> {
+        // A name that is not UTF-8 is looked at as "", which finds nothing.
         let names: Vec<&str> = paths.iter().map(|p| p.to_str().unwrap_or("")).collect();
         let stats = fresh::stat_all(&names);
         drop(names);
         paths
             .into_iter()
             .zip(stats)
-            .map(|(path, stat)| match (path.to_str().is_some(), stat) {
-                (true, Some(stat)) => FileStat {
+            .map(|(path, stat)| match stat {
+                Some(stat) => FileStat {
                     feed,
                     path,
                     size: stat.size,
@@ -1488,7 +1489,7 @@ impl FileStat {
                 },
                 // Gone since it was listed, or a name that is not UTF-8:
                 // as `of` finds it.
-                _ => FileStat::of(feed, path),
+                None => FileStat::of(feed, path),
             })
             .collect()
     }

@@ -1496,8 +1496,6 @@ pub fn utf16_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
     char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
 }
 
-/// The first `i` in `0..len` for which `before(i)` is false (`before`
-/// holds for a prefix of the range).
 /// Line feeds in `bytes`: counted in runs of at most 255 bytes in byte
 /// lanes, which the compiler turns into vector code (the gaps between
 /// matches are short: a call per gap into memchr's count cost more).
@@ -1508,6 +1506,8 @@ fn lines(bytes: &[u8]) -> usize {
         .sum()
 }
 
+/// The first `i` in `0..len` for which `before(i)` is false (`before`
+/// holds for a prefix of the range).
 fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, len);
     while lo < hi {

@@ -83,10 +83,10 @@ const SECTIONS: [&str; 12] = [
     "要闻", "综合", "经济", "时政", "科教", "文体", "社会", "法治", "农村", "健康", "评论", "副刊",
 ];
 /// Pages per issue, unless [`Options::pages_per_issue`] says otherwise.
-pub const PAGES_PER_ISSUE: (usize, usize) = (4, 8);
+const PAGES_PER_ISSUE: (usize, usize) = (4, 8);
 /// Articles per page (the last page of the archive may hold fewer), unless
 /// [`Options::articles_per_page`] says otherwise.
-pub const ARTICLES_PER_PAGE: (usize, usize) = (3, 6);
+const ARTICLES_PER_PAGE: (usize, usize) = (3, 6);
 /// Most pages an issue may have.
 pub const MAX_PAGES_PER_ISSUE: usize = 99;
 /// Most articles a page may hold.
