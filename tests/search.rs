@@ -517,10 +517,64 @@ fn a_search_answers_with_its_first_hits_confirmed_and_the_rest_as_candidates() {
     let (hits, complete) = search.find_first(&query, 10);
     assert!(complete);
     assert_eq!(articles(&hits), all);
-    // A query of one bigram reads no text: always complete.
-    let (hits, complete) = search.find_first(&Query::parse("创新").expect("a query"), 1);
-    assert!(complete);
-    assert_eq!(hits.len(), 10);
+    drop(dir);
+}
+
+/// The reader's first answer to one character or bigram (`find_first`):
+/// every hit at once, ranked by date, the headlines of the newest looked
+/// at one by one until enough hold the query; those go first, and the
+/// worker's `find_all` gives the order of the rest. 128 articles: up to
+/// four headlines (a 32nd) are looked at before the pass over them all
+/// is the cheaper way.
+#[test]
+fn a_bigram_answers_with_its_first_headline_hits_and_every_hit() {
+    let (dir, config) = common::papers::headlines(128);
+    let cache = TempDir::new().expect("a temporary folder");
+    let index = Index::at(cache.path().join("index"));
+    let opened = index::open_at(&index, &config, &quiet);
+    let mut search = opened.search;
+    search.rank_all();
+    let title = |h: &Ranked| {
+        let article = &opened.library.articles[h.article()];
+        (article.display_title().to_owned(), h.in_title())
+    };
+    let titles = |hits: &[Ranked]| hits.iter().map(title).collect::<Vec<_>>();
+    // Page n's headline, and whether it holds the query.
+    let page = |n: usize| match n % 3 {
+        0 => (format!("第{n}篇：创新引来人才"), true),
+        _ => (format!("第{n}篇报道"), false),
+    };
+    for q in ["创新", "创"] {
+        let query = Query::parse(q).expect("a query");
+        let all = titles(&search.find_all(&query));
+        let headlines_first: Vec<_> = (0..128)
+            .filter(|n| n % 3 == 0)
+            .chain((0..128).filter(|n| n % 3 != 0))
+            .map(page)
+            .collect();
+        assert_eq!(
+            all, headlines_first,
+            "{q}: headline hits first, each part by date"
+        );
+        // Two asked for: pages 0 to 3 looked at, 0 and 3 first; the rest
+        // by date, their headlines not looked at yet.
+        let (hits, complete) = search.find_first(&query, 2);
+        assert!(!complete, "{q}");
+        let expected: Vec<_> = [page(0), page(3), (page(1).0, false), (page(2).0, false)]
+            .into_iter()
+            .chain((4..128).map(|n| (page(n).0, false)))
+            .collect();
+        assert_eq!(titles(&hits), expected, "{q}");
+        // Five asked for: two among the four that may be looked at; the
+        // one pass over the headlines instead, and the whole answer.
+        let (hits, complete) = search.find_first(&query, 5);
+        assert!(complete, "{q}");
+        assert_eq!(titles(&hits), all, "{q}");
+        // Room for every hit: each headline looked at, the whole answer.
+        let (hits, complete) = search.find_first(&query, 200);
+        assert!(complete, "{q}");
+        assert_eq!(titles(&hits), all, "{q}");
+    }
     drop(dir);
 }
 

@@ -32,9 +32,29 @@ const STOP_EVERY: usize = 4096;
 /// a second thread helps with their headlines and rank keys.
 const PARALLEL_TITLES: usize = 32_768;
 
+/// A reader's first answer to a query of one character or bigram looks
+/// headlines up one at a time: this many such looks cost about what one
+/// pass over every headline does ([`Search::headlines_first`]). In a
+/// small library, where either is quick, up to as many as the answer
+/// needs are looked at.
+const LOOKS_PER_PASS: usize = 32;
+
 /// In a position table: the article is not in the library (replaced by a
 /// newer segment's copy).
 pub const NONE: u32 = u32::MAX;
+
+/// How far a search goes past the postings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// The candidates, none looked for in its headline (each ranked as a
+    /// hit in the text alone).
+    Postings,
+    /// The candidates, with whether every term is in each one's headline.
+    Headlines,
+    /// The hits, confirmed in their texts where the postings cannot
+    /// tell, with whether every term is in each one's headline.
+    Texts,
+}
 
 /// The searchable index of a library.
 #[derive(Debug, Clone, Default)]
@@ -360,7 +380,7 @@ impl Search {
                 })
                 .collect();
         }
-        self.ranked_matches(query, true, &|| false)
+        self.ranked_matches(query, Depth::Texts, &|| false)
     }
 
     /// [`Search::find_all`] that gives up, with `None`, once `stop` says
@@ -374,22 +394,21 @@ impl Search {
         if !self.ranked {
             return (!stop()).then(|| self.find_all(query));
         }
-        let hits = self.ranked_matches(query, true, stop);
+        let hits = self.ranked_matches(query, Depth::Texts, stop);
         (!stop()).then_some(hits)
     }
 
-    /// The matches of `query` (with `texts`, confirmed in their texts;
-    /// else the candidates) in rank order; needs [`Search::rank_all`].
-    /// Cut short once `stop` says so.
+    /// The matches of `query`, as far as `depth` goes, in rank order;
+    /// needs [`Search::rank_all`]. Cut short once `stop` says so.
     fn ranked_matches(
         &self,
         query: &Query,
-        texts: bool,
+        depth: Depth,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Ranked> {
         let (_, mut hits) = self.matches_with(
             query,
-            texts,
+            depth,
             stop,
             None,
             |article, segment, doc, in_title| {
@@ -424,11 +443,19 @@ impl Search {
     /// hits are candidates: a superset of the hits, in rank order, that
     /// [`Search::find_all`] (on a worker) replaces. The second value says
     /// whether the hits are all confirmed.
+    /// A query whose postings are its hits (one character, one bigram)
+    /// has every hit at once, and only their order may be left to the
+    /// worker: see [`Search::headlines_first`].
     pub fn find_first(&self, query: &Query, first: usize) -> (Vec<Ranked>, bool) {
-        if query.exact() || !self.ranked {
+        if !self.ranked {
             return (self.find_all(query), true);
         }
-        let mut hits = self.ranked_matches(query, false, &|| false);
+        if query.exact() {
+            let articles: usize = self.segments.iter().map(|s| s.len()).sum();
+            let most = (articles / LOOKS_PER_PASS).max(first);
+            return self.headlines_first(query, first, most);
+        }
+        let mut hits = self.ranked_matches(query, Depth::Headlines, &|| false);
         let wide = query.wide();
         let finders = finders_of(&wide);
         let mut folded = Vec::new();
@@ -449,6 +476,58 @@ impl Search {
         let complete = checked == hits.len();
         hits.drain(confirmed..checked);
         self.segments.iter().for_each(|s| s.release_all());
+        (hits, complete)
+    }
+
+    /// [`Search::find_first`] of a query whose postings are its hits.
+    /// Every hit is ranked by its place alone, as if none held the query
+    /// in its headline (the pass over every headline that a common
+    /// character needs is most of the time such a search takes); then the
+    /// headlines of the newest are looked at one at a time, until `first`
+    /// hold it. Those go first, as in [`Search::find_all`], and the rest
+    /// follow by place: headline hits among them are not yet moved up, so
+    /// the answer is complete only when every headline was looked at. Once
+    /// `most` were looked at and fewer than `first` hold the query, the
+    /// pass is the cheaper way: the answer is [`Search::find_all`]'s.
+    fn headlines_first(&self, query: &Query, first: usize, most: usize) -> (Vec<Ranked>, bool) {
+        let mut hits = self.ranked_matches(query, Depth::Postings, &|| false);
+        let finders: Vec<Vec<Finder<'_>>> = query
+            .terms
+            .iter()
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| Finder::new(t.text.as_bytes()))
+                    .collect()
+            })
+            .collect();
+        let finders: Vec<Vec<&Finder<'_>>> = finders.iter().map(|f| f.iter().collect()).collect();
+        let mut held = 0;
+        let mut looked = 0;
+        while held < first && looked < hits.len() {
+            if looked == most {
+                self.segments.iter().for_each(|s| s.release_all());
+                return (self.find_all(query), true);
+            }
+            let hit = &mut hits[looked];
+            if self
+                .segments
+                .get(hit.segment as usize)
+                .is_some_and(|s| title_holds(s, hit.doc, &finders))
+            {
+                hit.key &= !Ranked::NOT_IN_TITLE;
+                held += 1;
+            }
+            looked += 1;
+        }
+        self.segments.iter().for_each(|s| s.release_all());
+        // Among those looked at, the headline hits first (each part in
+        // place order).
+        let (mut ordered, rest): (Vec<Ranked>, Vec<Ranked>) =
+            hits[..looked].iter().partition(|h| h.in_title());
+        ordered.extend(rest);
+        hits[..looked].copy_from_slice(&ordered);
+        let complete = looked == hits.len();
         (hits, complete)
     }
 
@@ -490,28 +569,32 @@ impl Search {
     /// Every article matching `query`, unranked (those `keep` keeps), and
     /// their count.
     fn matches(&self, query: &Query, keep: Option<Keep<'_, Hit>>) -> (usize, Vec<Hit>) {
-        self.matches_with(query, true, &|| false, keep, |article, s, doc, in_title| {
-            Hit {
+        self.matches_with(
+            query,
+            Depth::Texts,
+            &|| false,
+            keep,
+            |article, s, doc, in_title| Hit {
                 article: article as usize,
                 in_title,
                 rank: self.segments[s].rank(doc as usize),
                 segment: s,
                 doc,
-            }
-        })
+            },
+        )
     }
 
     /// Every article matching `query`, unranked, each made by `hit` from
     /// its index among the articles opened, its segment and number there,
     /// and whether every term is in its headline; with `keep`, only those
     /// it keeps. And the count of all.
-    /// Without `texts`, a query of more than one bigram gives its
-    /// candidates, unconfirmed (see [`Search::find_first`]). Once `stop`
-    /// says so, what is left is skipped.
+    /// Short of [`Depth::Texts`], a query of more than one bigram gives
+    /// its candidates, unconfirmed (see [`Search::find_first`]). Once
+    /// `stop` says so, what is left is skipped.
     fn matches_with<T: Send>(
         &self,
         query: &Query,
-        texts: bool,
+        depth: Depth,
         stop: &(dyn Fn() -> bool + Sync),
         keep: Option<Keep<'_, T>>,
         hit: impl Fn(u32, usize, u32, bool) -> T + Sync,
@@ -530,8 +613,9 @@ impl Search {
             .collect();
         let wide = query.wide();
         let wide_finders = finders_of(&wide);
-        let read_texts = texts && !query.exact();
-        let found = self.all_candidates(&query.terms, &finders, stop);
+        let read_texts = depth == Depth::Texts && !query.exact();
+        let headlines = depth != Depth::Postings;
+        let found = self.all_candidates(&query.terms, &finders, headlines, stop);
         // Exactly: doubling would leave room for as many hits again (8 MB
         // at half a million), and the copy that gives it back would
         // double the peak.
@@ -580,20 +664,16 @@ impl Search {
                             continue;
                         }
                     }
-                    let in_title = match &found.titles {
-                        Some(terms) => terms.iter().all(|forms| {
-                            forms.iter().any(|bits| {
-                                bits.get(doc as usize / 64)
-                                    .is_some_and(|word| word & (1 << (doc % 64)) != 0)
-                            })
-                        }),
-                        None => {
-                            let title = segment.title(doc as usize);
-                            finders
-                                .iter()
-                                .all(|forms| forms.iter().any(|f| f.find(title).is_some()))
-                        }
-                    };
+                    let in_title = headlines
+                        && match &found.titles {
+                            Some(terms) => terms.iter().all(|forms| {
+                                forms.iter().any(|bits| {
+                                    bits.get(doc as usize / 64)
+                                        .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+                                })
+                            }),
+                            None => title_holds(segment, doc, &finders),
+                        };
                     out.push(hit(article, s, doc, in_title));
                     count += 1;
                     if let Some(keep) = &keep
@@ -645,12 +725,15 @@ impl Search {
 
     /// The candidates of `terms` in every segment, in segment order: two
     /// threads take a segment at a time (a common character's postings
-    /// at a million articles take milliseconds a segment to read). Once
-    /// `stop` says so, no more segments are started.
+    /// at a million articles take milliseconds a segment to read). With
+    /// `headlines`, and most articles candidates, the headlines holding
+    /// each term are found in one pass. Once `stop` says so, no more
+    /// segments are started.
     fn all_candidates(
         &self,
         terms: &[Vec<Term>],
         finders: &[Vec<Finder<'_>>],
+        headlines: bool,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Candidates> {
         let next = AtomicUsize::new(0);
@@ -670,7 +753,7 @@ impl Search {
                 let (docs, forms) = candidates(segment, terms, &mut scratch);
                 // Most articles to look at: their headlines are read in
                 // one pass per form instead.
-                let titles = (docs.len() >= segment.len() / SCAN_TITLES).then(|| {
+                let titles = (headlines && docs.len() >= segment.len() / SCAN_TITLES).then(|| {
                     let words = segment.len().div_ceil(64);
                     held(finders, &forms)
                         .iter()
@@ -784,6 +867,15 @@ impl Search {
         }
         Snippet { text: out, marks }
     }
+}
+
+/// Whether the headline of article `doc` of `segment` holds every term
+/// (any of its forms, `finders` per term).
+fn title_holds(segment: &Segment, doc: u32, finders: &[Vec<&Finder<'_>>]) -> bool {
+    let title = segment.title(doc as usize);
+    finders
+        .iter()
+        .all(|forms| forms.iter().any(|f| f.find(title).is_some()))
 }
 
 /// Finders of each term's forms, as [`Query::wide`] gives them.
