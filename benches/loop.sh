@@ -278,7 +278,8 @@ start_reader() { # $1: session name, $2: XDG_STATE_HOME
     for ((i = 0; i < 6000; i++)); do
         busy=0
         for comm in /proc/"$pid"/task/*/comm; do
-            read -r name <"$comm" || continue
+            # A thread may end between the listing and the read.
+            { read -r name <"$comm"; } 2>/dev/null || continue
             [[ $name == kanbao || $name == signals || $name == inbox ]] || busy=1
         done
         ((busy)) || break
