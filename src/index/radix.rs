@@ -1,6 +1,6 @@
 //! LSD radix sort by an integer key: a few sequential passes over the
 //! items where a comparison sort would make twenty over hundreds of
-//! thousands of them (the postings of a batch, a search's hits).
+//! thousands of them (the postings of a batch).
 
 /// Bits sorted by one pass.
 pub const BITS: u32 = 11;

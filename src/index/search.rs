@@ -71,6 +71,9 @@ pub struct Search {
     ties: Vec<Vec<u32>>,
     /// Whether `ties` holds places in rank order.
     ranked: bool,
+    /// Once [`Search::rank_all`] has run: per place in rank order, the
+    /// article there, as a hit that is no headline hit.
+    placed: Vec<Ranked>,
 }
 
 /// One article found.
@@ -285,6 +288,7 @@ impl Search {
             positions,
             ties,
             ranked: false,
+            placed: Vec::new(),
         }
     }
 
@@ -314,7 +318,9 @@ impl Search {
     /// becomes its place in the order of [`Search::find`] without the
     /// headline (newest first, then file order). Takes a sort of every
     /// article (about 16 MB and a tenth of a second at a million), on
-    /// the reader's worker thread; no more memory is kept.
+    /// the reader's worker thread). The articles by place are kept (16 MB
+    /// at a million): a search puts its hits in order by marking their
+    /// places.
     pub fn rank_all(&mut self) {
         if self.ranked {
             return;
@@ -353,12 +359,37 @@ impl Search {
                 *slot = n as u32;
             }
         }
+        let places = entries.len();
         drop(entries);
         for tie in self.ties.iter_mut().flatten() {
             if let Some(&n) = place.get(*tie as usize) {
                 *tie = n;
             }
         }
+        drop(place);
+        // A place no article holds (there is none) stays a key no hit has.
+        let mut placed = vec![
+            Ranked {
+                key: NONE,
+                ..Ranked::default()
+            };
+            places
+        ];
+        for (segment, (ties, positions)) in self.ties.iter().zip(&self.positions).enumerate() {
+            for (doc, &tie) in ties.iter().enumerate() {
+                if let (Some(spot), Some(article)) =
+                    (placed.get_mut(tie as usize), positions.get(doc))
+                {
+                    *spot = Ranked {
+                        key: tie | Ranked::NOT_IN_TITLE,
+                        article,
+                        segment: segment as u32,
+                        doc: doc as u32,
+                    };
+                }
+            }
+        }
+        self.placed = placed;
         self.ranked = true;
     }
 
@@ -421,17 +452,53 @@ impl Search {
                 }
             },
         );
-        // Sorted by place within headline hits and the rest: as few
-        // passes as the places need (two up to four million articles).
-        let places = self.ties.iter().map(Vec::len).sum::<usize>().max(1);
-        let bits = usize::BITS - places.leading_zeros();
-        let last = (1u64 << bits) - 1;
-        let passes = (bits + 1).div_ceil(super::radix::BITS);
-        super::radix::sort_by_key(&mut hits, &mut Vec::new(), passes, |h| {
-            let place = u64::from(h.key & !Ranked::NOT_IN_TITLE).min(last);
-            place | u64::from(!h.in_title()) << bits
-        });
+        self.put_in_order(&mut hits);
         hits
+    }
+
+    /// `hits` in rank order: the headline hits by place, then the rest.
+    /// Each hit marks its place in a bitmap (128 KB at a million
+    /// articles, where a sort of half a million hits would move 7 MB
+    /// three times), and the places marked are read back in order, each
+    /// the article [`Search::rank_all`] put there: the one whose tie is
+    /// that place. A hit without a place of its own (none is) follows,
+    /// by key.
+    fn put_in_order(&self, hits: &mut Vec<Ranked>) {
+        let words = self.placed.len().div_ceil(64);
+        // Headline hits, the rest.
+        let mut marked = [vec![0u64; words], vec![0u64; words]];
+        let mut strays = Vec::new();
+        for hit in hits.iter() {
+            let place = (hit.key & !Ranked::NOT_IN_TITLE) as usize;
+            let part = usize::from(!hit.in_title());
+            let bit = 1u64 << (place % 64);
+            match marked[part].get_mut(place / 64) {
+                Some(word) if place < self.placed.len() && *word & bit == 0 => *word |= bit,
+                _ => strays.push(*hit),
+            }
+        }
+        hits.clear();
+        for (part, marked) in marked.iter().enumerate() {
+            for (n, &word) in marked.iter().enumerate() {
+                let mut left = word;
+                while left != 0 {
+                    let place = n * 64 + left.trailing_zeros() as usize;
+                    if let Some(&spot) = self.placed.get(place) {
+                        hits.push(Ranked {
+                            key: if part == 0 {
+                                spot.key & !Ranked::NOT_IN_TITLE
+                            } else {
+                                spot.key
+                            },
+                            ..spot
+                        });
+                    }
+                    left &= left - 1;
+                }
+            }
+        }
+        strays.sort_unstable_by_key(|h| (!h.in_title(), h.key & !Ranked::NOT_IN_TITLE));
+        hits.append(&mut strays);
     }
 
     /// [`Search::find_all`] in two steps for a reader that must answer
