@@ -1173,11 +1173,12 @@ fn candidates(
 ) -> (Vec<u32>, Vec<Vec<bool>>) {
     let mut result: Option<Vec<u32>> = None;
     let mut held = Vec::with_capacity(terms.len());
+    let chars = CharKeys::of(segment, terms);
     for forms in terms {
         let mut docs: Vec<u32> = Vec::new();
         let mut here = Vec::with_capacity(forms.len());
         for form in forms {
-            let of_form = form_docs(segment, form, scratch);
+            let of_form = form_docs(segment, form, &chars, scratch);
             here.push(!of_form.is_empty());
             docs = union(&docs, &of_form);
         }
@@ -1194,10 +1195,10 @@ fn candidates(
 }
 
 /// The articles of `segment` that hold every key of `term`.
-fn form_docs(segment: &Segment, term: &Term, scratch: &mut Vec<u32>) -> Vec<u32> {
+fn form_docs(segment: &Segment, term: &Term, chars: &CharKeys, scratch: &mut Vec<u32>) -> Vec<u32> {
     let mut result: Option<Vec<u32>> = None;
     for piece in &term.pieces {
-        let docs = piece_docs(segment, piece, scratch);
+        let docs = piece_docs(segment, piece, chars, scratch);
         result = Some(match result {
             None => docs,
             Some(prev) => intersect(&prev, &docs),
@@ -1238,7 +1239,57 @@ fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u32> {
+/// Per character a query looks for alone (a [`Piece::Char`]), the keys
+/// of a segment that hold it: its bigrams and its unigram, found in one
+/// pass over the key table for all of them (a query is looked for in
+/// both scripts: 创 and 創).
+struct CharKeys {
+    chars: Vec<char>,
+    keys: Vec<Vec<usize>>,
+}
+
+impl CharKeys {
+    fn of(segment: &Segment, terms: &[Vec<Term>]) -> CharKeys {
+        let mut chars: Vec<char> = terms
+            .iter()
+            .flatten()
+            .flat_map(|t| &t.pieces)
+            .filter_map(|p| match p {
+                Piece::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let mut keys = vec![Vec::new(); chars.len()];
+        if !chars.is_empty() {
+            segment.each_key(|i, key| {
+                for (c, keys) in chars.iter().zip(&mut keys) {
+                    if grams::holds(key, *c) {
+                        keys.push(i);
+                    }
+                }
+            });
+        }
+        CharKeys { chars, keys }
+    }
+
+    /// The keys holding `c` (none for a character not asked for).
+    fn holding(&self, c: char) -> &[usize] {
+        self.chars
+            .binary_search(&c)
+            .ok()
+            .and_then(|n| self.keys.get(n))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn piece_docs(
+    segment: &Segment,
+    piece: &Piece,
+    chars: &CharKeys,
+    scratch: &mut Vec<u32>,
+) -> Vec<u32> {
     match piece {
         Piece::Word(key) => postings(segment, *key, scratch),
         Piece::Run(keys) => {
@@ -1263,12 +1314,9 @@ fn piece_docs(segment: &Segment, piece: &Piece, scratch: &mut Vec<u32>) -> Vec<u
             // per article: a common character's lists are bitmaps, taken
             // a word at a time.
             let mut bits = vec![0u64; segment.len().div_ceil(64)];
-            // Every key is read (a scan; the caller lets the table go),
-            // and the lists of those that hold it (read from the file).
-            for i in 0..segment.key_count() {
-                if grams::holds(segment.key(i), *c) {
-                    segment.postings_into(i, &mut bits);
-                }
+            // The lists of the keys that hold it (read from the file).
+            for &i in chars.holding(*c) {
+                segment.postings_into(i, &mut bits);
             }
             let mut docs = Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());
             for (n, &word) in bits.iter().enumerate() {
