@@ -19,6 +19,7 @@
 //! Why a format of our own rather than SQLite's FTS5 or tantivy: see
 //! README.md, "The index".
 
+mod chunks;
 pub mod format;
 pub mod fresh;
 pub mod grams;
@@ -32,7 +33,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
-use std::io::{self, BufWriter, Cursor};
+use std::io::{self, Cursor};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -44,6 +45,7 @@ use crate::library::{self, Articles, Library, PageKey};
 use crate::model::{Article, Warning};
 use crate::source;
 
+use chunks::ChunkWriter;
 use fresh::{FolderList, Freshness, Seen};
 pub use search::Search;
 use segment::{Builder, OpenError, Roots, Segment, SourceInfo};
@@ -524,10 +526,9 @@ impl Index {
         let temp = |n: usize| self.dir.join(format!(".{}.tmp", made[n]));
         let built = build_parts(
             |n| {
-                Ok(BufWriter::with_capacity(
-                    1 << 20,
-                    fs::File::create(temp(n))?,
-                ))
+                // Whole 2 MiB chunks: the pages cached stay large
+                // (see `chunks`).
+                ChunkWriter::new(fs::File::create(temp(n))?)
             },
             self.parser,
             generation,

@@ -733,6 +733,11 @@ impl Segment {
         // into place (new content gets a new file), so the map's bytes do
         // not change under it; every read of them is bounds-checked.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Io)?;
+        // Pages read from the disk for the map come in huge folios where
+        // the kernel can (then mapped 2 MiB at a time, as the pages a
+        // build writes are: see `chunks`). Only a hint.
+        #[cfg(target_os = "linux")]
+        let _ = map.advise(memmap2::Advice::HugePage);
         Ok(Segment::from_data(Data::Map(map, file), parser, roots)?)
     }
 
