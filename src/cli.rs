@@ -1158,8 +1158,10 @@ impl<F: Fn(&Hit) -> Option<JsonHit>> Serialize for EachHit<'_, F> {
     }
 }
 
-/// Hits printed between two releases of the index's pages read.
-const RELEASE_HITS: usize = 4096;
+/// Hits printed between two releases of the index's pages read: a hit's
+/// text may map a whole 2 MiB folio (see `index::chunks`), so at most
+/// 256 MiB stay mapped between two.
+const RELEASE_HITS: usize = 128;
 
 /// After every [`RELEASE_HITS`] hits printed, the pages read for them are
 /// let go: what the output holds stays bounded however many it prints.
