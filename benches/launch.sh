@@ -39,6 +39,8 @@
 # Another archive: KANBAO_LAUNCH_CONFIG=PATH starts kanbao with that config
 # instead of the repo's config.toml, and KANBAO_LAUNCH_HEADLINE=TEXT is what
 # must then be on the first screen (benches/archive.sh sets both).
+# Another binary: KANBAO_LAUNCH_BIN=PATH starts that one, built by no one
+# (to compare two builds in one sitting).
 
 set -euo pipefail
 
@@ -56,14 +58,22 @@ command -v tmux >/dev/null || {
     exit 1
 }
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin=$root/target/release/kanbao
+if [[ -n ${KANBAO_LAUNCH_BIN:-} ]]; then
+    bin=$KANBAO_LAUNCH_BIN
+else
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+    bin=$root/target/release/kanbao
+fi
 config=${KANBAO_LAUNCH_CONFIG:-$root/config.toml}
 
 tmp=$(mktemp -d)
 sock=$tmp/tmux.sock
 cleanup() {
     tmux -S "$sock" kill-server 2>/dev/null || true
+    # A server that did not answer would outlive its deleted socket, and
+    # its control client would hold this script's output open.
+    [[ -z ${server_pid:-} ]] || kill "$server_pid" 2>/dev/null || true
+    [[ -z ${CTL_PID:-} ]] || kill "$CTL_PID" 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -81,6 +91,7 @@ pane='echo $EPOCHREALTIME > "$LAUNCH_T0"; exec "$LAUNCH_BIN" --config "$LAUNCH_C
 # A private server, kept alive by an idle session that the control-mode
 # client attaches to; pane output is not sent to it (no-output).
 tmux -S "$sock" -f /dev/null new-session -d -s idle -x 80 -y 24 'sleep 86400'
+server_pid=$(tmux -S "$sock" display-message -p -t idle '#{pid}')
 coproc CTL { exec tmux -S "$sock" -C attach -t idle; }
 to_tmux=${CTL[1]}
 from_tmux=${CTL[0]}

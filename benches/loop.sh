@@ -107,6 +107,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kanbao-loop.XXXXXX")
 sock=$tmp/tmux.sock
 cleanup() {
     tmux -S "$sock" kill-server 2>/dev/null || true
+    # A server that did not answer would outlive its deleted socket, and
+    # its control client would hold this script's output open.
+    [[ -z ${server_pid:-} ]] || kill "$server_pid" 2>/dev/null || true
+    [[ -z ${CTL_PID:-} ]] || kill "$CTL_PID" 2>/dev/null || true
     if [[ -n ${KEEP:-} ]]; then
         echo "kept $tmp" >&2
     else
@@ -164,6 +168,7 @@ echo "$next articles of $first_feed on $newest; the next date is $next_date"
 # A private server, kept alive by an idle session that the control-mode
 # client attaches to; pane output is not sent to it (no-output).
 tmux -S "$sock" -f /dev/null new-session -d -s idle -x 80 -y 24 'sleep 86400'
+server_pid=$(tmux -S "$sock" display-message -p -t idle '#{pid}')
 coproc CTL { exec tmux -S "$sock" -C attach -t idle; }
 to_tmux=${CTL[1]}
 from_tmux=${CTL[0]}
