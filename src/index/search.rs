@@ -219,6 +219,19 @@ impl Query {
         Ok(Query { terms })
     }
 
+    /// Per term, a finder of each form in UTF-8, as headlines are stored.
+    fn title_finders(&self) -> Vec<Vec<Finder<'_>>> {
+        self.terms
+            .iter()
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| Finder::new(t.text.as_bytes()))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Each term's forms in UTF-16LE, as texts are stored.
     fn wide(&self) -> Vec<Vec<Vec<u8>>> {
         self.terms
@@ -558,16 +571,7 @@ impl Search {
     /// pass is the cheaper way: the answer is [`Search::find_all`]'s.
     fn headlines_first(&self, query: &Query, first: usize, most: usize) -> (Vec<Ranked>, bool) {
         let mut hits = self.ranked_matches(query, Depth::Postings, &|| false);
-        let finders: Vec<Vec<Finder<'_>>> = query
-            .terms
-            .iter()
-            .map(|forms| {
-                forms
-                    .iter()
-                    .map(|t| Finder::new(t.text.as_bytes()))
-                    .collect()
-            })
-            .collect();
+        let finders = query.title_finders();
         let finders: Vec<Vec<&Finder<'_>>> = finders.iter().map(|f| f.iter().collect()).collect();
         let mut held = 0;
         let mut looked = 0;
@@ -667,17 +671,7 @@ impl Search {
         hit: impl Fn(u32, usize, u32, bool) -> T + Sync,
     ) -> (usize, Vec<T>) {
         // Titles are stored in UTF-8, texts in UTF-16LE.
-        // Per term, a finder per form.
-        let finders: Vec<Vec<Finder<'_>>> = query
-            .terms
-            .iter()
-            .map(|forms| {
-                forms
-                    .iter()
-                    .map(|t| Finder::new(t.text.as_bytes()))
-                    .collect()
-            })
-            .collect();
+        let finders = query.title_finders();
         let wide = query.wide();
         let wide_finders = finders_of(&wide);
         let read_texts = depth == Depth::Texts && !query.exact();
