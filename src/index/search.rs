@@ -1257,13 +1257,15 @@ impl CharKeys {
         chars.dedup();
         let mut keys = vec![Vec::new(); chars.len()];
         if !chars.is_empty() {
-            segment.each_key(|i, key| {
+            // Every key is read (a scan; the caller lets the table go).
+            for i in 0..segment.key_count() {
+                let key = segment.key(i);
                 for (c, keys) in chars.iter().zip(&mut keys) {
                     if grams::holds(key, *c) {
                         keys.push(i);
                     }
                 }
-            });
+            }
         }
         CharKeys { chars, keys }
     }

@@ -1331,21 +1331,6 @@ impl Segment {
         self.key_at(i).0
     }
 
-    /// Calls `each` with every key's index and key, in order: one pass
-    /// over the key table (the caller lets it go).
-    pub fn each_key(&self, mut each: impl FnMut(usize, u64)) {
-        let table = self.keys.checked_mul(KEY_ROW).and_then(|len| {
-            self.data
-                .bytes()
-                .get(self.keys_off..self.keys_off.checked_add(len)?)
-        });
-        for (i, row) in table.unwrap_or_default().chunks_exact(KEY_ROW).enumerate() {
-            let mut key = [0u8; 8];
-            key.copy_from_slice(&row[..8]);
-            each(i, u64::from_le_bytes(key));
-        }
-    }
-
     /// Index of `key` in the key table, if present.
     pub fn find_key(&self, key: u64) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.keys);
