@@ -6,6 +6,8 @@
 //! escape sequences) or JSON. Errors that stop a command are returned as one line
 //! and printed once by [`main`].
 
+use std::borrow::Borrow;
+use std::cell::Cell;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,7 +19,7 @@ use crate::config::{self, Config, ConfigSource, TextOptions};
 use crate::index::search::Hit;
 use crate::index::snapshot::Snapshot;
 use crate::index::{self, fresh::Freshness};
-use crate::library::{self, Library};
+use crate::library::{self, Articles, Library};
 use crate::marks::{self, Marks};
 use crate::model::{Article, NO_SECTION, UNDATED, Warning};
 use crate::script::Script;
@@ -541,7 +543,7 @@ fn write_edition(out: &mut impl Write, e: &source::epaper::Edition) -> Result<()
 
 #[derive(Serialize)]
 struct JsonOutput<'a, A> {
-    articles: Vec<A>,
+    articles: A,
     warnings: &'a [Warning],
 }
 
@@ -611,20 +613,43 @@ impl<'a> Listed<'a> {
     }
 }
 
-/// Writes `articles` and `warnings` as `kanbao list --json` prints them.
-pub fn write_listing<'a>(
+/// Writes `articles` and `warnings` as `kanbao list --json` prints them,
+/// each article as it comes.
+pub fn write_listing<B: Borrow<Article>>(
     out: &mut impl Write,
-    articles: impl Iterator<Item = &'a Article>,
+    articles: impl Iterator<Item = B>,
     marks: &Marks,
     warnings: &[Warning],
 ) -> Result<(), Error> {
-    let listed = articles.map(|a| Listed::new(a, marks)).collect();
-    write_json(out, listed, warnings)
+    let listed = articles.map(|article| ListedWith { article, marks });
+    write_json(out, Each(Cell::new(Some(listed))), warnings)
+}
+
+/// An article of a listing, with the marks to list it with.
+struct ListedWith<'m, B> {
+    article: B,
+    marks: &'m Marks,
+}
+
+impl<B: Borrow<Article>> Serialize for ListedWith<'_, B> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Listed::new(self.article.borrow(), self.marks).serialize(s)
+    }
+}
+
+/// A sequence written as its items are made (once): a listing of a
+/// million articles is never held whole.
+struct Each<I>(Cell<Option<I>>);
+
+impl<I: Iterator<Item: Serialize>> Serialize for Each<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
+    }
 }
 
 fn write_json<A: Serialize>(
     out: &mut impl Write,
-    articles: Vec<A>,
+    articles: A,
     warnings: &[Warning],
 ) -> Result<(), Error> {
     serde_json::to_writer_pretty(&mut *out, &JsonOutput { articles, warnings })?;
@@ -739,31 +764,41 @@ fn list(
             ids.join(", ")
         )));
     }
-    // The first articles only: the newest dates' pages are read.
-    let opened = match (limit, section) {
+    // The first articles only: the newest dates' pages are read. All of
+    // them: kept as compact as the reader keeps them (a million articles
+    // decoded would take 1.3 GB), each decoded as it is printed.
+    match (limit, section) {
         (Some(limit), None) => {
             let (_, front) = open_snapshot_with(&config, fresh, |s| s.front(&config, limit, feed));
-            std::mem::ManuallyDrop::new(index::Opened {
-                library: front,
-                search: index::Search::empty(),
-            })
+            // Never freed, as open_library's.
+            let front = std::mem::ManuallyDrop::new(front);
+            print_list(&config, &front, json, (feed, section, Some(limit)), out)
         }
-        _ => open_library(&config, fresh),
-    };
-    let library = &opened.library;
-    let in_feed = |a: &Article| feed.is_none_or(|f| a.feed.as_deref() == Some(f));
+        _ => {
+            let opened = open_library::<library::Shelf>(&config, fresh);
+            print_list(&config, &opened.library, json, (feed, section, limit), out)
+        }
+    }
+}
+
+/// `list`'s output for `library`: every article of `feed` and `section`,
+/// up to `limit`.
+fn print_list<A: Articles>(
+    config: &Config,
+    library: &Library<A>,
+    json: bool,
+    (feed, section, limit): (Option<&str>, Option<&str>, Option<usize>),
+    out: &mut impl Write,
+) -> Result<Outcome, Error> {
+    let articles = &library.articles;
+    let all = 0..articles.count();
+    let in_feed = |n: usize| feed.is_none_or(|f| articles.group_key(n)[0] == Some(f));
+    // An article's section as listed and as `--section` takes it.
+    let section_of = |n: usize| articles.group_key(n)[3].unwrap_or(NO_SECTION);
     if let Some(section) = section
-        && !library
-            .articles
-            .iter()
-            .any(|a| in_feed(a) && section_name(a) == section)
+        && !all.clone().any(|n| in_feed(n) && section_of(n) == section)
     {
-        let mut sections: Vec<&str> = library
-            .articles
-            .iter()
-            .filter(|a| in_feed(a))
-            .map(section_name)
-            .collect();
+        let mut sections: Vec<&str> = all.filter(|&n| in_feed(n)).map(section_of).collect();
         sections.sort_unstable();
         sections.dedup();
         let known = if sections.is_empty() {
@@ -776,33 +811,29 @@ fn list(
             "no section \"{section}\" in the archive; {known}"
         )));
     }
-    let wanted = |a: &Article| in_feed(a) && section.is_none_or(|s| section_name(a) == s);
-    let listed: Vec<&Article> = library
-        .articles
-        .iter()
-        .filter(|a| wanted(a))
+    // In library order.
+    let listed: Vec<usize> = all
+        .filter(|&n| in_feed(n) && section.is_none_or(|s| section_of(n) == s))
         .take(limit.unwrap_or(usize::MAX))
         .collect();
     if json {
         let (_, marks, state_warnings) = marks::open();
         let mut warnings = library.warnings.clone();
         warnings.extend(state_warnings);
-        let articles = listed.into_iter();
-        write_listing(out, articles, &marks, &warnings)?;
+        let listed = listed.iter().filter_map(|&n| articles.article(n));
+        write_listing(out, listed, &marks, &warnings)?;
         return Ok(Outcome::Clean);
     }
     warn_all(&library.warnings);
     let width = terminal_width();
     let amb = config.text.ambiguous_width.columns();
     let mut first = true;
-    let listed: std::collections::HashSet<&str> = listed.iter().map(|a| a.id.as_str()).collect();
+    let mut listed = listed.into_iter().peekable();
     for group in library.groups() {
-        let rows: Vec<&Article> = group
-            .articles
-            .iter()
-            .copied()
-            .filter(|a| listed.contains(a.id.as_str()))
-            .collect();
+        let mut rows = Vec::new();
+        while let Some(n) = listed.next_if(|&n| n < group.articles.end) {
+            rows.extend(articles.list_row(n));
+        }
         if rows.is_empty() {
             continue;
         }
@@ -847,15 +878,13 @@ fn list(
     Ok(Outcome::Clean)
 }
 
-/// An article's section as listed and as `--section` takes it: its name,
-/// or [`NO_SECTION`].
-fn section_name(article: &Article) -> &str {
-    article.section.as_deref().unwrap_or(NO_SECTION)
-}
-
 /// `驻马店日报 · 2023-03-08 · 科教 · 3 articles`; the names the reader
 /// shows stand for no date and no section.
-fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) -> String {
+fn group_heading<A: Articles>(
+    library: &Library<A>,
+    group: &library::Group<'_>,
+    count: usize,
+) -> String {
     let feed_title = library.feed_title(group.feed).unwrap_or(group.feed);
     let noun = if count == 1 { "article" } else { "articles" };
     let section = safe(group.section.unwrap_or(NO_SECTION));
@@ -870,13 +899,14 @@ fn group_heading(library: &Library, group: &library::Group<'_>, count: usize) ->
     )
 }
 
-/// `  <id>  <title, padded to the widest>  <byline>` for each article,
-/// titles cut to `title_max` columns when there is one.
-fn article_rows(rows: &[&Article], title_max: Option<usize>, amb: u8) -> Vec<String> {
+/// `  <id>  <title, padded to the widest>  <byline>` for each article
+/// (its [`Article::list_row`]), titles cut to `title_max` columns when
+/// there is one.
+fn article_rows(rows: &[[&str; 3]], title_max: Option<usize>, amb: u8) -> Vec<String> {
     let titles: Vec<String> = rows
         .iter()
-        .map(|a| {
-            let title = safe(a.display_title());
+        .map(|[_, title, _]| {
+            let title = safe(title);
             match title_max {
                 Some(max) => typeset::truncate(&title, max, amb),
                 None => title,
@@ -890,19 +920,9 @@ fn article_rows(rows: &[&Article], title_max: Option<usize>, amb: u8) -> Vec<Str
         .unwrap_or(0);
     rows.iter()
         .zip(&titles)
-        .map(|(article, title)| {
+        .map(|([id, _, byline], title)| {
             let pad = column - typeset::str_width(title, amb);
-            let byline = article
-                .byline
-                .as_ref()
-                .map(|b| b.text.as_str())
-                .unwrap_or("");
-            let row = format!(
-                "  {}  {title}{}  {}",
-                article.id,
-                " ".repeat(pad),
-                safe(byline)
-            );
+            let row = format!("  {id}  {title}{}  {}", " ".repeat(pad), safe(byline));
             row.trim_end().to_owned()
         })
         .collect()
@@ -1057,10 +1077,13 @@ fn mark(
 /// It is never freed: the command ends right after it is used, and
 /// freeing a hundred thousand articles one by one would take longer than
 /// printing them; the system takes the memory back at once.
-fn open_library(config: &Config, fresh: Freshness) -> std::mem::ManuallyDrop<index::Opened> {
+fn open_library<A: Articles>(
+    config: &Config,
+    fresh: Freshness,
+) -> std::mem::ManuallyDrop<index::Opened<A>> {
     let opened = with_progress(|progress| match index::locate(config) {
-        Some(dir) => index::open_with(&index::Index::at(dir), config, progress, fresh),
-        None => index::open(config, progress),
+        Some(dir) => index::open_with_as(&index::Index::at(dir), config, progress, fresh),
+        None => index::open_as(config, progress),
     });
     std::mem::ManuallyDrop::new(opened)
 }

@@ -6,6 +6,8 @@
 //! says (feed, date, page, section) and gives every article a stable id.
 //! A page that cannot be read is a warning; the rest still loads.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, FeedConfig, FeedKind};
@@ -42,6 +44,13 @@ pub trait Articles: Default {
     fn order_items(&mut self, start: usize) -> Vec<usize>;
     /// All are in: what was set aside for adding more can go.
     fn done(&mut self) {}
+    /// Article `index` as kept (a stub where its text was not read);
+    /// `None` past the end.
+    fn article(&self, index: usize) -> Option<Cow<'_, Article>>;
+    /// Article `index`'s feed id, date, page and section.
+    fn group_key(&self, index: usize) -> [Option<&str>; 4];
+    /// [`Article::list_row`] of article `index`.
+    fn list_row(&self, index: usize) -> Option<[&str; 3]>;
 }
 
 impl Articles for Vec<Article> {
@@ -70,6 +79,20 @@ impl Articles for Vec<Article> {
         permute(items, &order);
         order
     }
+
+    fn article(&self, index: usize) -> Option<Cow<'_, Article>> {
+        <[Article]>::get(self, index).map(Cow::Borrowed)
+    }
+
+    fn group_key(&self, index: usize) -> [Option<&str>; 4] {
+        <[Article]>::get(self, index).map_or([None; 4], |a| {
+            [&a.feed, &a.date, &a.page, &a.section].map(|s| s.as_deref())
+        })
+    }
+
+    fn list_row(&self, index: usize) -> Option<[&str; 3]> {
+        <[Article]>::get(self, index).map(Article::list_row)
+    }
 }
 
 impl Articles for Shelf {
@@ -95,6 +118,18 @@ impl Articles for Shelf {
 
     fn done(&mut self) {
         self.shrink();
+    }
+
+    fn article(&self, index: usize) -> Option<Cow<'_, Article>> {
+        self.get(index)
+    }
+
+    fn group_key(&self, index: usize) -> [Option<&str>; 4] {
+        self.group(index)
+    }
+
+    fn list_row(&self, index: usize) -> Option<[&str; 3]> {
+        Shelf::list_row(self, index)
     }
 }
 
@@ -186,7 +221,8 @@ pub struct Group<'a> {
     /// is one 版面.
     pub page: Option<&'a str>,
     pub section: Option<&'a str>,
-    pub articles: Vec<&'a Article>,
+    /// Where its articles are in the library.
+    pub articles: Range<usize>,
 }
 
 /// Why `find` found no single article.
@@ -300,15 +336,13 @@ impl<A: Articles> Library<A> {
     }
 }
 
-impl Library {
+impl<A: Articles> Library<A> {
     /// The articles grouped by feed, date and section, in library order.
     pub fn groups(&self) -> Vec<Group<'_>> {
         let mut groups: Vec<Group<'_>> = Vec::new();
-        for article in &self.articles {
-            let feed = article.feed.as_deref().unwrap_or("");
-            let date = article.date.as_deref();
-            let page = article.page.as_deref();
-            let section = article.section.as_deref();
+        for n in 0..self.articles.count() {
+            let [feed, date, page, section] = self.articles.group_key(n);
+            let feed = feed.unwrap_or("");
             match groups.last_mut() {
                 Some(g)
                     if g.feed == feed
@@ -316,14 +350,14 @@ impl Library {
                         && g.page == page
                         && g.section == section =>
                 {
-                    g.articles.push(article)
+                    g.articles.end = n + 1;
                 }
                 _ => groups.push(Group {
                     feed,
                     date,
                     page,
                     section,
-                    articles: vec![article],
+                    articles: n..n + 1,
                 }),
             }
         }
@@ -347,6 +381,16 @@ impl Library {
         groups
     }
 
+    /// The title of the feed with this id.
+    pub fn feed_title(&self, id: &str) -> Option<&str> {
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.title.as_str())
+    }
+}
+
+impl Library {
     /// The article whose id is `id` or starts with it (at least
     /// [`MIN_ID_PREFIX`] characters).
     pub fn find(&self, id: &str) -> Result<&Article, FindError> {
@@ -369,14 +413,6 @@ impl Library {
                 many.iter().map(|a| a.id.clone()).collect(),
             )),
         }
-    }
-
-    /// The title of the feed with this id.
-    pub fn feed_title(&self, id: &str) -> Option<&str> {
-        self.feeds
-            .iter()
-            .find(|f| f.id == id)
-            .map(|f| f.title.as_str())
     }
 }
 

@@ -190,6 +190,13 @@ impl Article {
         }
     }
 
+    /// Its id, headline ([`Article::display_title`]) and byline, as a
+    /// list shows it.
+    pub fn list_row(&self) -> [&str; 3] {
+        let byline = self.byline.as_ref().map_or("", |b| b.text.as_str());
+        [&self.id, self.display_title(), byline]
+    }
+
     /// The headline, or a stand-in taken from the text for untitled pieces.
     pub fn display_title(&self) -> &str {
         self.title

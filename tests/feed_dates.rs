@@ -403,8 +403,7 @@ fn groups(library: &Library) -> Vec<(Option<String>, Option<String>, Vec<String>
         .groups()
         .iter()
         .map(|g| {
-            let titles = g
-                .articles
+            let titles = library.articles[g.articles.clone()]
                 .iter()
                 .map(|a| a.display_title().to_owned())
                 .collect();

@@ -677,7 +677,8 @@ pub fn open_with(
     open_with_as(index, config, progress, freshness)
 }
 
-fn open_with_as<A: Articles>(
+/// [`open_with`], the articles kept as `A`.
+pub fn open_with_as<A: Articles>(
     index: &Index,
     config: &Config,
     progress: &dyn Fn(Progress),

@@ -231,6 +231,19 @@ impl Shelf {
         }))
     }
 
+    /// [`Article::list_row`] of article `index`, without making it.
+    pub fn list_row(&self, index: usize) -> Option<[&str; 3]> {
+        if let Some(whole) = self.whole.get(&index) {
+            return Some(whole.list_row());
+        }
+        let slot = self.slots.get(index)?;
+        let string = |field| self.string(slot, field);
+        // As a stub's display title: it has no paragraph or photo.
+        let title = [TITLE, KICKER, LEAD].into_iter().find_map(string);
+        let [id, byline] = [ID, BYLINE].map(|field| string(field).unwrap_or(""));
+        Some([id, title.unwrap_or(""), byline])
+    }
+
     /// Whether article `index`'s text has been read (it is kept whole).
     pub fn is_whole(&self, index: usize) -> bool {
         self.whole.contains_key(&index)
@@ -489,6 +502,33 @@ mod tests {
         assert!(shelf.any_head(0, |s| s.contains("王伟")));
         assert!(!shelf.any_head(1, |s| s.contains("王伟")));
         assert!(shelf.any_head(1, |s| s == "专栏"));
+    }
+
+    #[test]
+    fn a_list_row_is_the_article_s() {
+        let titled = stub("a1", Some("争创省级以上创新平台"), "导语");
+        let mut kicker_only = stub("b2", None, "导语");
+        kicker_only.byline = None;
+        let mut untitled = stub("c3", None, "不带标题的短讯开头");
+        untitled.kicker = None;
+        let mut nothing = stub("d4", None, "");
+        nothing.kicker = None;
+        let mut empty_title = stub("e5", Some(""), "导语");
+        empty_title.kicker = None;
+        let mut whole = stub("f6", None, "");
+        (whole.kicker, whole.stub) = (None, None);
+        whole.paragraphs = vec!["正文第一段。".to_owned()];
+        let articles = [titled, kicker_only, untitled, nothing, empty_title, whole];
+        let mut shelf = Shelf::default();
+        for a in &articles {
+            shelf.push(a.clone());
+        }
+        for (n, a) in articles.iter().enumerate() {
+            assert_eq!(shelf.list_row(n), Some(a.list_row()), "{n}");
+        }
+        assert_eq!(shelf.list_row(2).map(|r| r[1]), Some("不带标题的短讯开头"));
+        assert_eq!(shelf.list_row(5).map(|r| r[1]), Some("正文第一段。"));
+        assert_eq!(shelf.list_row(articles.len()), None);
     }
 
     #[test]
