@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use crate::calendar::date_string;
 use crate::cast::{Cast, Issue, Words};
 use crate::rng::{Rng, mix};
-use crate::sample::Sample;
+use crate::sample::{Sample, Used};
 use crate::seeds::{self, Beat, Source};
 use crate::template::Template;
 use crate::{FIRST_DAY, Page, PagePlan, feed_folder};
@@ -71,53 +71,6 @@ struct Sheet {
     /// (`⑤3`), and the photo editor's in those closing captions.
     editor: usize,
     photo_editor: usize,
-}
-
-/// What one article has used of its source so far, so that it does not
-/// say the same thing twice.
-pub(crate) struct Used {
-    /// Indices of the sample's paragraphs; the first `paragraphs` are taken.
-    deck: Vec<usize>,
-    paragraphs: usize,
-    /// Indices of the sentences taken.
-    pub(crate) sentences: Vec<usize>,
-}
-
-impl Used {
-    /// Nothing used yet of a source with `paragraphs` whole paragraphs.
-    fn new(paragraphs: usize) -> Used {
-        Used {
-            deck: (0..paragraphs).collect(),
-            paragraphs: 0,
-            sentences: Vec::new(),
-        }
-    }
-
-    pub(crate) fn paragraphs_left(&self) -> bool {
-        self.paragraphs < self.deck.len()
-    }
-
-    /// The next card of the article's shuffled deck of paragraphs.
-    pub(crate) fn paragraph(&mut self, rng: &mut Rng) -> usize {
-        let taken = self.paragraphs;
-        let pick = taken + rng.below(self.deck.len() - taken);
-        self.deck.swap(taken, pick);
-        self.paragraphs += 1;
-        self.deck[taken]
-    }
-
-    /// A sentence of `0..n`, one not used yet if a few tries find one.
-    pub(crate) fn sentence(&mut self, rng: &mut Rng, n: usize) -> usize {
-        let mut pick = rng.below(n);
-        for _ in 0..4 {
-            if !self.sentences.contains(&pick) {
-                break;
-            }
-            pick = rng.below(n);
-        }
-        self.sentences.push(pick);
-        pick
-    }
 }
 
 impl Material {

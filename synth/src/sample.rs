@@ -9,7 +9,6 @@ use std::io;
 
 use kanbao::source::page;
 
-use crate::page::Used;
 use crate::rng::Rng;
 
 /// The sample page all text is taken from.
@@ -326,6 +325,53 @@ fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
 /// CJK unified ideographs (with extension A).
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// What one article has used of its source so far, so that it does not
+/// say the same thing twice.
+pub(crate) struct Used {
+    /// Indices of the sample's paragraphs; the first `paragraphs` are taken.
+    deck: Vec<usize>,
+    paragraphs: usize,
+    /// Indices of the sentences taken.
+    pub(crate) sentences: Vec<usize>,
+}
+
+impl Used {
+    /// Nothing used yet of a source with `paragraphs` whole paragraphs.
+    pub(crate) fn new(paragraphs: usize) -> Used {
+        Used {
+            deck: (0..paragraphs).collect(),
+            paragraphs: 0,
+            sentences: Vec::new(),
+        }
+    }
+
+    pub(crate) fn paragraphs_left(&self) -> bool {
+        self.paragraphs < self.deck.len()
+    }
+
+    /// The next card of the article's shuffled deck of paragraphs.
+    pub(crate) fn paragraph(&mut self, rng: &mut Rng) -> usize {
+        let taken = self.paragraphs;
+        let pick = taken + rng.below(self.deck.len() - taken);
+        self.deck.swap(taken, pick);
+        self.paragraphs += 1;
+        self.deck[taken]
+    }
+
+    /// A sentence of `0..n`, one not used yet if a few tries find one.
+    pub(crate) fn sentence(&mut self, rng: &mut Rng, n: usize) -> usize {
+        let mut pick = rng.below(n);
+        for _ in 0..4 {
+            if !self.sentences.contains(&pick) {
+                break;
+            }
+            pick = rng.below(n);
+        }
+        self.sentences.push(pick);
+        pick
+    }
 }
 
 #[cfg(test)]
