@@ -1542,7 +1542,71 @@ fn an_epaper_edition_reads_by_page(#[case] width: u16, #[case] height: u16) {
 
 #[test]
 fn quit_while_reading_and_start_again_opens_the_same_article_at_the_same_place() {
-    let Some(tmux) = Tmux::start("restore", 60, 20) else {
+    leave_while_reading_and_start_again("restore", &["C-c"], None, 0);
+}
+
+/// A terminal closed, or an SSH connection lost, while reading (SIGHUP),
+/// or SIGTERM: the reader ends as on quit and keeps its place.
+#[rstest::rstest]
+#[case::sigterm("-TERM", 143)]
+#[case::sighup("-HUP", 129)]
+fn a_signal_while_reading_keeps_the_article_and_its_place(
+    #[case] signal: &str,
+    #[case] status: i32,
+) {
+    let test = format!("restore{signal}");
+    leave_while_reading_and_start_again(&test, &[], Some(signal), status);
+}
+
+/// The terminal closed while reading (its tmux server killed: the pane's
+/// shell, not kanbao, leads the session): kanbao ends as on quit, saves
+/// the open article and its place, and does not stay behind.
+#[test]
+fn closing_the_terminal_while_reading_keeps_the_article_and_its_place() {
+    let Some(tmux) = Tmux::start("hangup", 60, 20) else {
+        return;
+    };
+    tmux.wait_for_headlines();
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("the second article open", |s| s.header().contains("阅读"));
+    for _ in 0..7 {
+        tmux.keys(&["j"]);
+    }
+    tmux.wait_for("scrolled into the article", |s| {
+        s.percent().is_some_and(|p| p > 0 && p < 100)
+    });
+    tmux.settled();
+    let pid = tmux.pid();
+    let _ = tmux.tmux(&["kill-server"]);
+    let start = Instant::now();
+    while shell_kill("-0", &pid) {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "kanbao ({pid}) still runs after its terminal closed"
+        );
+        std::thread::sleep(POLL);
+    }
+    let path = tmux.home.path().join("state/kanbao/state.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let state: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let last = state["last"].as_str().unwrap_or_default();
+    assert!(!last.is_empty(), "no last article saved: {text}");
+    assert!(
+        state["places"][last].is_object(),
+        "no place saved for {last}: {text}"
+    );
+}
+
+/// Opens the second article, scrolls into it, leaves with `keys` or
+/// `signal` (exit status `status`), starts again: the same article is open
+/// at the same place.
+fn leave_while_reading_and_start_again(
+    test: &str,
+    keys: &[&str],
+    signal: Option<&str>,
+    status: i32,
+) {
+    let Some(tmux) = Tmux::start(test, 60, 20) else {
         return;
     };
     tmux.wait_for_headlines();
@@ -1558,9 +1622,15 @@ fn quit_while_reading_and_start_again_opens_the_same_article_at_the_same_place()
     let before = tmux.settled();
     let percent = before.percent();
     let text = before.reader_text().join("\n");
-    tmux.keys(&["C-c"]);
-    let (status, screen) = tmux.wait_for_exit();
-    assert_eq!(status, 0, "{screen}");
+    if !keys.is_empty() {
+        tmux.keys(keys);
+    }
+    if let Some(signal) = signal {
+        tmux.signal(signal);
+    }
+    let (got, screen) = tmux.wait_for_exit();
+    assert_eq!(got, status, "{screen}");
+    assert_terminal_restored(&tmux, &screen);
 
     tmux.restart(&Path::new(ROOT).join("config.toml"));
     // The article is typeset after its head is shown: wait for the same

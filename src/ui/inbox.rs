@@ -22,6 +22,9 @@ pub struct Inbox {
     answers: mpsc::Receiver<Msg>,
     #[cfg(unix)]
     wake: Option<std::fs::File>,
+    /// A resize (SIGWINCH) writes to the pipe too.
+    #[cfg(unix)]
+    resizes: bool,
 }
 
 impl Inbox {
@@ -31,6 +34,9 @@ impl Inbox {
     pub fn new(rx: mpsc::Receiver<Msg>) -> std::io::Result<Inbox> {
         #[cfg(unix)]
         if let Some((read, write)) = pipe() {
+            let resizes = write
+                .try_clone()
+                .is_ok_and(|w| signal_hook::low_level::pipe::register(libc::SIGWINCH, w).is_ok());
             let (tx, answers) = mpsc::channel();
             std::thread::Builder::new()
                 .name("inbox".to_owned())
@@ -47,12 +53,15 @@ impl Inbox {
             return Ok(Inbox {
                 answers,
                 wake: Some(read),
+                resizes,
             });
         }
         Ok(Inbox {
             answers: rx,
             #[cfg(unix)]
             wake: None,
+            #[cfg(unix)]
+            resizes: false,
         })
     }
 
@@ -66,10 +75,29 @@ impl Inbox {
     pub fn wait(&self) {
         #[cfg(unix)]
         if let Some(wake) = &self.wake {
-            wait_either(wake, LONGEST);
+            wait_either(wake, Some(LONGEST));
             return;
         }
         let _ = crossterm::event::poll(Duration::from_millis(10));
+    }
+
+    /// With nothing awaited: waits, as long as it takes, until the
+    /// terminal (standard input) has input or has hung up, the window was
+    /// resized, or an answer may have come. `false` when it cannot (no
+    /// pipe, or the terminal is not standard input): the caller waits in
+    /// crossterm instead. crossterm is not left to wait for a terminal
+    /// that may hang up: it would take it for one that always has input,
+    /// and never return.
+    pub fn wait_idle(&self) -> bool {
+        #[cfg(unix)]
+        if let Some(wake) = &self.wake
+            && self.resizes
+            && super::terminal::stdin_is_terminal()
+        {
+            wait_either(wake, None);
+            return true;
+        }
+        false
     }
 }
 
@@ -93,9 +121,10 @@ fn pipe() -> Option<(std::fs::File, std::fs::File)> {
 }
 
 /// Waits until `wake` or the terminal (standard input, when it is one)
-/// has something to read, at most `longest`; empties `wake`.
+/// has something to read or has hung up, at most `longest` (`None`: as
+/// long as it takes); empties `wake`.
 #[cfg(unix)]
-fn wait_either(wake: &std::fs::File, longest: Duration) {
+fn wait_either(wake: &std::fs::File, longest: Option<Duration>) {
     use std::io::Read;
     use std::os::fd::AsRawFd;
     let mut fds = [
@@ -110,16 +139,16 @@ fn wait_either(wake: &std::fs::File, longest: Duration) {
             revents: 0,
         },
     ];
-    // SAFETY: isatty only looks at the descriptor.
-    let tty = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
+    let tty = super::terminal::stdin_is_terminal();
     // Not a terminal (crossterm then reads another): a file would always
     // be readable; the terminal's keys are looked for at least this often.
     let (count, longest) = if tty {
         (2, longest)
     } else {
-        (1, longest.min(Duration::from_millis(10)))
+        let most = Duration::from_millis(10);
+        (1, Some(longest.map_or(most, |l| l.min(most))))
     };
-    let ms = i32::try_from(longest.as_millis()).unwrap_or(i32::MAX);
+    let ms = longest.map_or(-1, |l| i32::try_from(l.as_millis()).unwrap_or(i32::MAX));
     // SAFETY: `count` valid pollfds, a timeout.
     let ready = unsafe { libc::poll(fds.as_mut_ptr(), count as libc::nfds_t, ms) };
     if ready > 0 && fds[0].revents != 0 {

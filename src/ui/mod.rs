@@ -166,6 +166,14 @@ pub fn run(config: &Config) -> Result<(), Error> {
     for report in worker::take_strays() {
         eprintln!("kanbao: a background thread {report}");
     }
+    if let Some(signal) = terminal::ended() {
+        // Ended by SIGTERM or SIGHUP (the terminal may be gone: an error
+        // drawing to it is no news).
+        if let Some(Err(e)) = saved {
+            eprintln!("kanbao: {e}");
+        }
+        std::process::exit(128 + signal);
+    }
     result?;
     match saved {
         Some(Err(e)) => Err(Error::SaveMarks(e)),
@@ -262,27 +270,41 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        pending.push(next_message(app, &inbox).map_err(Error::Io)?);
+        match next_message(app, &inbox).map_err(Error::Io)? {
+            Some(msg) => pending.push(msg),
+            // SIGTERM or SIGHUP: ends as on quit.
+            None => return Ok(()),
+        }
     }
 }
 
 /// The next message: a terminal event, or, while a worker's answer is
 /// awaited ([`App::awaits_worker`]), that answer. Otherwise this blocks
-/// until the terminal has something: an idle reader uses no CPU.
-fn next_message(app: &App, inbox: &inbox::Inbox) -> std::io::Result<Msg> {
+/// until the terminal has something: an idle reader uses no CPU. `None`
+/// once a signal or a hang-up ends the reader ([`terminal::ended`]).
+fn next_message(app: &App, inbox: &inbox::Inbox) -> std::io::Result<Option<Msg>> {
     loop {
-        if app.awaits_worker() {
-            if let Some(msg) = inbox.try_recv() {
-                return Ok(msg);
-            }
-            // Keys crossterm has read already, or input on the terminal.
-            if !event::poll(Duration::ZERO)? {
-                inbox.wait();
-                continue;
-            }
+        // Before crossterm looks at a terminal that may have hung up.
+        if terminal::ended().is_some() {
+            return Ok(None);
         }
-        if let Some(msg) = input::translate(app, event::read()?) {
-            return Ok(msg);
+        let awaits = app.awaits_worker();
+        if awaits && let Some(msg) = inbox.try_recv() {
+            return Ok(Some(msg));
+        }
+        // Keys crossterm has read already, or input on the terminal.
+        if event::poll(Duration::ZERO)? {
+            if let Some(msg) = input::translate(app, event::read()?) {
+                return Ok(Some(msg));
+            }
+            continue;
+        }
+        if awaits {
+            inbox.wait();
+        } else if !inbox.wait_idle()
+            && let Some(msg) = input::translate(app, event::read()?)
+        {
+            return Ok(Some(msg));
         }
     }
 }
