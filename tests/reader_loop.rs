@@ -75,6 +75,29 @@ fn the_tree_opens_each_feeds_newest_date_only() {
     assert_eq!(app.nav.rows[..2], [Row::Feed(0), Row::Day(0)]);
 }
 
+/// `z` near the end of a long tree: the rows folded away leave no empty
+/// pane below the last row.
+#[test]
+fn z_at_the_end_of_the_tree_leaves_the_pane_full() {
+    let (_dir, config) = archive();
+    let mut app = app_with(&config, Marks::default(), 80, 14);
+    press(&mut app, "hG<Enter>G");
+    let height = app.panes.sections.map_or(0, |p| usize::from(p.body.height));
+    let before = app.nav.rows.len();
+    assert!(before > height + 8, "{before} rows in a pane of {height}");
+    assert_eq!(app.nav.section_offset, before - height, "the end in view");
+    press(&mut app, "z");
+    let rows = app.nav.rows.len();
+    assert!(rows < before && rows > height, "{before} -> {rows} rows");
+    assert_eq!(
+        app.nav.section_offset,
+        rows - height,
+        "the last row at the pane's foot"
+    );
+    let selected = app.nav.rows.iter().position(|r| *r == app.nav.row);
+    assert!(selected.is_some_and(|s| s >= app.nav.section_offset));
+}
+
 #[test]
 fn h_folds_l_and_enter_open_and_z_folds_every_date() {
     let (_dir, config) = archive();

@@ -226,7 +226,9 @@ fn keep_lists_in_view(app: &mut App) {
             _ => selected,
         };
         let height = usize::from(pane.body.height);
-        app.nav.section_offset = in_view(app.nav.section_offset, wanted, selected, height);
+        let offset = in_view(app.nav.section_offset, wanted, selected, height);
+        // Rows folded away (`z`) leave no empty pane below the last.
+        app.nav.section_offset = offset.min(rows.len().saturating_sub(height));
         // The feed's name, kept at the top, must not hide the selection.
         if selected == app.nav.section_offset && sticky_feed(app, height).is_some() {
             app.nav.section_offset -= 1;
