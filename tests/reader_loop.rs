@@ -428,6 +428,45 @@ fn slash_in_the_reader_finds_in_the_article_and_n_moves_between_matches() {
     assert_ne!(app.reader.article, article, "n is the next article again");
 }
 
+/// A find that matches only while typed in part moves the view there and
+/// back where it started once nothing matches; Esc while typing goes back
+/// there too.
+#[test]
+fn a_find_that_stops_matching_or_is_cancelled_goes_back_where_it_started() {
+    let (_dir, config) = archive();
+    let mut app = app_with(&config, Marks::default(), 80, 10);
+    press(&mut app, "<Enter>");
+    let start = app.reader.top;
+    let shown: String = (app.reader.lines.iter().skip(start))
+        .take(app.reader.height)
+        .map(|l| l.text.as_str())
+        .collect();
+    // A character of the text that the first screen does not show.
+    let far = (app.reader.lines.iter().skip(start + app.reader.height))
+        .flat_map(|l| l.text.chars())
+        .find(|c| ('\u{4e00}'..='\u{9fff}').contains(c) && !shown.contains(*c));
+    let Some(far) = far else {
+        panic!("the article fits on one screen: {shown}");
+    };
+    press(&mut app, "/");
+    press(&mut app, &far.to_string());
+    assert_ne!(app.reader.top, start, "{far} is shown further down");
+    // No article holds 㐀 after it.
+    press(&mut app, "㐀");
+    assert!(
+        app.reader
+            .find
+            .as_ref()
+            .is_some_and(|f| f.matches.is_empty())
+    );
+    assert_eq!(app.reader.top, start, "nothing matches: back at the start");
+    press(&mut app, "<BS>");
+    assert_ne!(app.reader.top, start, "{far} again");
+    press(&mut app, "<Esc>");
+    assert_eq!(app.reader.top, start, "Esc while typing: back at the start");
+    assert!(app.reader.find.is_none());
+}
+
 #[test]
 fn an_article_opened_from_the_search_shows_its_first_match_and_empty_sections_hide() {
     let (_dir, config) = archive();

@@ -29,6 +29,10 @@ pub struct Find {
     pub matches: Vec<Vec<Span>>,
     /// The match moved to last with `n`/`N`.
     pub current: usize,
+    /// The reader's top line when `/` started the find: matches are looked
+    /// for from there as the text is typed, and the view goes back there
+    /// when nothing matches or the typing is cancelled.
+    pub origin: Option<usize>,
 }
 
 impl Find {

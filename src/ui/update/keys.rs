@@ -183,7 +183,11 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         },
         Action::Cancel => {
             if finding || (reading && app.reader.find.is_some()) {
-                app.reader.find = None;
+                // Typing cancelled: back where the find started.
+                let origin = app.reader.find.take().and_then(|f| f.origin);
+                if let (Input::Find, Some(top)) = (&app.input, origin) {
+                    scroll_to(app, top);
+                }
                 app.input = Input::Browse;
             } else if !app.archive.query().is_empty() || app.input == Input::Filter {
                 app.archive.set_query(String::new());
@@ -207,9 +211,11 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Filter if reading => {
+            let top = app.reader.top;
             let find = app.reader.find.get_or_insert_with(Find::default);
             find.typed.clear();
             find.terms.clear();
+            find.origin = Some(top);
             app.input = Input::Find;
             find_typed(app);
         }

@@ -200,15 +200,19 @@ fn show_line(app: &mut App, line: usize) {
     scroll_to(app, line.saturating_sub(r.height / 3));
 }
 
-/// The find's text changed: the first match from the top of the view on.
+/// The find's text changed: the first match from where the find started
+/// (else the top of the view) on; with none, the view goes back there.
 pub(super) fn find_typed(app: &mut App) {
     let Some(find) = app.reader.find.as_mut() else {
         return;
     };
     find.run(&app.reader.lines);
-    find.current = find.from_line(app.reader.top);
-    if let Some(line) = find.line_of(find.current) {
-        show_line(app, line);
+    let from = find.origin.unwrap_or(app.reader.top);
+    find.current = find.from_line(from);
+    match (find.line_of(find.current), find.origin) {
+        (Some(line), _) => show_line(app, line),
+        (None, Some(origin)) => scroll_to(app, origin),
+        (None, None) => {}
     }
 }
 
