@@ -1301,11 +1301,13 @@ fn search(
             format!("  {}  {}  {title}", a.id, safe(&place))
         };
         writeln!(out, "{}", fit(row))?;
-        writeln!(
-            out,
-            "{}",
-            fit(format!("      {}", safe(&snippet(hit).text)))
-        )?;
+        let text = safe(&snippet(hit).text);
+        let text = if config.text.fullwidth_punctuation {
+            typeset::display_punctuation(&text).into_owned()
+        } else {
+            text
+        };
+        writeln!(out, "{}", fit(format!("      {text}")))?;
     }
     Ok(Outcome::Clean)
 }

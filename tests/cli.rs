@@ -1789,3 +1789,17 @@ fn search_limit_zero_prints_every_hit_once_in_rank_order() {
         .collect();
     assert_eq!(listed, ids);
 }
+
+/// `search` prints its snippets as the reader shows text: the page's
+/// half-width `,` in Chinese full-width (`fullwidth_punctuation`, on by
+/// default), and `--json` the stored text.
+#[test]
+fn search_snippets_show_full_width_punctuation_in_chinese() {
+    let dir = Path::new(MANIFEST_DIR);
+    let text = kanbao(dir, &["search", "创新高地"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(text.stdout.contains("创新高地，为"), "{}", text.stdout);
+    let json = kanbao(dir, &["search", "--json", "创新高地"]);
+    assert_eq!(json.code, 0, "{json:?}");
+    assert!(json.stdout.contains("创新高地,为"), "{}", json.stdout);
+}

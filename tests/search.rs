@@ -656,6 +656,11 @@ fn a_snippet_starts_its_context_before_the_match() {
     assert_eq!(s.text, "…进产业、人才、文化、");
     assert_eq!(s.marks, vec![15..21]);
     assert_eq!(&s.text[s.marks[0].clone()], "人才");
+    // Context that would open on a mark no line starts with (the 、 of
+    // 产业、人才) starts after it.
+    let s = f.opened.search.snippet(&hits[0], &query, 1, 6);
+    assert_eq!(s.text, "…人才、文化、");
+    assert_eq!(&s.text[s.marks[0].clone()], "人才");
     // No context before.
     let s = f.opened.search.snippet(&hits[0], &query, 0, 2);
     assert_eq!(s.text, "…人才");

@@ -892,7 +892,15 @@ impl Search {
         // Context from the same part: a body hit's snippet does not reach
         // back into the headline.
         let floor = if first >= body { body } else { 0 };
-        let start = first.saturating_sub(before).max(floor.min(first));
+        let mut start = first.saturating_sub(before).max(floor.min(first));
+        // Context does not open on a mark no line may start with (the
+        // `，` of `…，聘请`).
+        if start > floor {
+            let opening = raw().skip(start).take(first - start);
+            start += opening
+                .take_while(|&c| crate::typeset::is_no_start(c))
+                .count();
+        }
         let shown: Vec<char> = raw().skip(start).take(chars).collect();
         let mut out = String::new();
         if start > floor {

@@ -5,7 +5,7 @@ use ratatui::style::Style;
 
 use crate::model::Article;
 use crate::script::Script;
-use crate::typeset::{sanitize, str_width, truncate};
+use crate::typeset::{display_punctuation, sanitize, str_width, truncate};
 
 use super::super::app::App;
 use super::super::archive::{Row, View};
@@ -235,6 +235,11 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                         })
                         .unwrap_or_default();
                     let text = script.convert(&sanitize(&snippet.text)).into_owned();
+                    let text = if app.prefs.text.fullwidth_punctuation {
+                        display_punctuation(&text).into_owned()
+                    } else {
+                        text
+                    };
                     let text = truncate(&text, left, amb);
                     pieces.push(("  ".to_owned(), base));
                     pieces.extend(marked(&text, &terms, dim, highlight));
