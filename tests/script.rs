@@ -197,6 +197,14 @@ fn the_lists_are_shown_in_the_script_too() {
     let converted = Script::Traditional.convert(&first);
     let head: String = converted.chars().take(6).collect();
     assert!(after.contains(&head), "{head}\n{after}");
+    // The status line names the selected date and section as the tree does.
+    let label = app.scope_label();
+    let shown = Script::Traditional.convert(&label);
+    assert_ne!(shown, label, "the label has characters to convert");
+    let status = after.lines().last().unwrap_or_default();
+    // text_of drops the spaces.
+    let shown = shown.replace(' ', "");
+    assert!(status.contains(&shown), "{shown}\n{status}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::typeset::{cut_words, sanitize, str_width};
 
 use super::super::app::{App, Input};
 use super::super::archive::Row;
-use super::super::layout::Focus;
+use super::super::layout::{Focus, TWO_PANES};
 use super::style::Styles;
 use super::text::{fill, put};
 
@@ -89,19 +89,24 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         } else {
             ""
         };
+        // In the reader's script, as the tree shows them.
+        let script = app.prefs.text.script;
+        let label = script.convert(&app.scope_label()).into_owned();
         match app.scope_feed() {
             Some(feed) if !matches!(app.nav.row, Row::Feed(_)) => {
-                let feed = app.prefs.text.script.convert(&sanitize(feed)).into_owned();
-                format!("{unsaved} {feed} · {}", app.scope_label())
+                let feed = script.convert(&sanitize(feed)).into_owned();
+                format!("{unsaved} {feed} · {label}")
             }
-            Some(_) => format!("{unsaved} {}", app.scope_label()),
+            Some(_) => format!("{unsaved} {label}"),
             None => format!("{unsaved} kanbao"),
         }
     };
-    let back = if app.focus == Focus::Reader {
-        "back"
-    } else {
-        "quit"
+    // What the Back key does here (see `keys::act`): the one-pane layout's
+    // list goes up to the sections.
+    let back = match app.focus {
+        Focus::Reader => "back",
+        Focus::Articles if app.size.width < TWO_PANES => "back",
+        Focus::Articles | Focus::Sections => "quit",
     };
     let mut right = format!("{} help  {} {back} ", key(Action::Help), key(Action::Back));
     if !app.archive.warnings.is_empty() {
