@@ -194,9 +194,31 @@ fn a_date_typed_after_colon_is_selected_and_opened() {
     assert_eq!(message(&app), "no date 1999-01-01 in the archive");
     press(&mut app, ":tomorrow\n");
     assert!(message(&app).starts_with("not a date"), "{}", message(&app));
+    // Days a month does not have are no dates; a leap year's 29 February is.
+    for typed in ["2-30", "2026-02-29", "4-31", "13-1", "0"] {
+        press(&mut app, &format!(":{typed}\n"));
+        assert!(
+            message(&app).starts_with("not a date"),
+            "{typed}: {}",
+            message(&app)
+        );
+    }
+    press(&mut app, ":2024-02-29\n");
+    assert_eq!(message(&app), "no date 2024-02-29 in the archive");
     press(&mut app, ":12<Esc>");
     assert_eq!(app.input, Input::Browse);
     assert_eq!(app.nav.row, Row::Day(other), "Esc cancels the prompt");
+    // Full-width digits, as an input method types them.
+    let wide: String = date
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .map_or(c, |d| char::from_u32(0xFF10 + d).unwrap_or(c))
+        })
+        .collect();
+    press(&mut app, "gg");
+    press(&mut app, &format!(":{wide}\n"));
+    assert_eq!(app.nav.row, Row::Day(third), "{wide}");
 }
 
 #[test]

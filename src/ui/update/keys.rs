@@ -495,8 +495,17 @@ pub struct DateQuery {
 }
 
 impl DateQuery {
-    /// `2023-03-10`, `2023/3/10`, `2023年3月10日`, `3-10`, `3月10日` or `10`.
+    /// `2023-03-10`, `2023/3/10`, `2023年3月10日`, `3-10`, `3月10日` or `10`,
+    /// in ASCII or full-width digits (`３-１０`, as input methods type
+    /// them); `None` for a day the month does not have (`2-30`).
     pub fn parse(text: &str) -> Option<DateQuery> {
+        let text: String = text
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                c => c,
+            })
+            .collect();
         let numbers: Vec<&str> = text
             .split(|c: char| !c.is_ascii_digit())
             .filter(|n| !n.is_empty())
@@ -509,7 +518,16 @@ impl DateQuery {
             [y, m, d] => (Some(number(y)?), Some(number(m)?), number(d)?),
             _ => return None,
         };
-        let valid = (1..=31).contains(&day)
+        let leap =
+            |y: u32| y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+        // The days of the month, February's 29 unless the year says not.
+        let days = match month {
+            Some(4 | 6 | 9 | 11) => 30,
+            Some(2) if year.is_some_and(|y| !leap(y)) => 28,
+            Some(2) => 29,
+            _ => 31,
+        };
+        let valid = (1..=days).contains(&day)
             && month.is_none_or(|m| (1..=12).contains(&m))
             && year.is_none_or(|y| (1000..=9999).contains(&y));
         valid.then_some(DateQuery { year, month, day })
