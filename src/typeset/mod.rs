@@ -25,7 +25,8 @@ pub use classes::{Class, TABLE as CLASSES, class_of, is_no_end, is_no_start};
 pub use punctuation::{display_punctuation, is_cjk};
 pub use width::{char_width, cut_words, grapheme_width, str_width, truncate};
 pub use wrap::{
-    Edge, GAP, HANG, IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, hangs, wrap, wrap_to,
+    Edge, GAP, HANG, IDEOGRAPHIC_SPACE, MIN_WIDTH, UNIT_CHARS, UNIT_WORDS, hangs, wrap, wrap_head,
+    wrap_to,
 };
 
 /// What a laid-out line is, so that a view can style it.
@@ -114,7 +115,11 @@ pub fn layout(
             Role::Body | Role::Note | Role::Caption => paragraph_edge,
             _ => Edge::Ragged,
         };
-        for t in wrap_to(&shown(s), width, indent, amb, edge) {
+        let wrapped = match role {
+            Role::Kicker | Role::Title | Role::Subtitle => wrap_head(&shown(s), width, amb),
+            _ => wrap_to(&shown(s), width, indent, amb, edge),
+        };
+        for t in wrapped {
             lines.out.push(Line {
                 role,
                 text: t,

@@ -623,9 +623,84 @@ pub fn wrap_to(text: &str, width: usize, indent: usize, ambiguous: u8, edge: Edg
     filler.lines
 }
 
+/// Wraps a head (kicker, headline, subtitle) as [`wrap`] does, but where
+/// it does not fit on one line it is broken at its spaces first: a
+/// headline's spaces part its phrases (`聚焦服务创新平台 积极申报争取省级科技项目`),
+/// and a phrase is kept whole on a line when it fits on one, rather than
+/// filling the line and leaving `目` alone on the next. A phrase wider
+/// than the line is wrapped as text is.
+pub fn wrap_head(text: &str, width: usize, ambiguous: u8) -> Vec<String> {
+    let filled = wrap(text, width, 0, ambiguous);
+    if filled.len() < 2 || !text.trim().contains(' ') {
+        return filled;
+    }
+    let width = width.max(MIN_WIDTH);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for phrase in text.split(' ').filter(|p| !p.is_empty()) {
+        let joined = if line.is_empty() {
+            phrase.to_owned()
+        } else {
+            format!("{line} {phrase}")
+        };
+        if str_width(&joined, ambiguous) <= width {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut wrapped = wrap(phrase, width, 0, ambiguous);
+        line = wrapped.pop().unwrap_or_default();
+        lines.extend(wrapped);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    // Phrases kept whole may take more lines than filling did: then the
+    // head is filled after all (a line more is worse than a word split).
+    if lines.len() > filled.len() {
+        return filled;
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_breaks_at_its_space_where_its_phrases_fit() {
+        let head = "聚焦服务创新平台 积极申报争取省级科技项目";
+        assert_eq!(
+            wrap(head, 40, 0, 1),
+            ["聚焦服务创新平台 积极申报争取省级科技项", "目"]
+        );
+        assert_eq!(
+            wrap_head(head, 40, 1),
+            ["聚焦服务创新平台", "积极申报争取省级科技项目"]
+        );
+        // On one line when it fits; a phrase wider than the line is
+        // wrapped as text is; no more lines than filling takes.
+        assert_eq!(wrap_head(head, 42, 1), [head]);
+        assert_eq!(
+            wrap_head(head, 16, 1),
+            ["聚焦服务创新平台", "积极申报争取省级", "科技项目"]
+        );
+        assert_eq!(
+            wrap_head("全面贯彻党的二十大精神 大力实施创新人才引育行动", 36, 1),
+            ["全面贯彻党的二十大精神", "大力实施创新人才引育行动"]
+        );
+        let three = "甲乙丙丁 戊己庚辛壬癸子丑寅卯 辰巳午未申酉戌亥";
+        for width in 8..=60 {
+            let lines = wrap_head(three, width, 1);
+            assert!(lines.len() <= wrap(three, width, 0, 1).len(), "{width}");
+            for line in &lines {
+                assert!(str_width(line, 1) <= width, "{width}: {line}");
+            }
+            assert_eq!(lines.concat().replace(' ', ""), three.replace(' ', ""));
+        }
+    }
     use rstest::rstest;
 
     fn atoms_of(text: &str) -> Vec<&str> {
