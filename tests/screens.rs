@@ -388,3 +388,34 @@ fn measure_zero_sets_the_text_across_the_pane() {
     assert_eq!(left, reader.body.x + 1);
     assert!(right - left > 82, "text from column {left} to {right}");
 }
+
+/// An archive with no articles: the note on what to do is wrapped over
+/// the list's rows, not cut at the pane's edge.
+#[rstest]
+#[case::w80x24(80, 24)]
+#[case::w41x15(41, 15)]
+fn the_empty_archive_s_note_is_shown_whole(#[case] width: u16, #[case] height: u16) {
+    let dir = tempfile::TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(dir.path().join("feeds/daily")).unwrap_or_else(|e| panic!("{e}"));
+    let text =
+        "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"feeds/daily\"\n";
+    let path = dir.path().join("config.toml");
+    let config = config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
+    let prefs = Prefs::from_config(&config, false);
+    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
+    let mut app = App::new(archive, prefs);
+    update(&mut app, Msg::Resize(width, height));
+    let terminal = screen(&app);
+    let buffer = terminal.backend().buffer();
+    let text: String = (0..height)
+        .flat_map(|y| (0..width).map(move |x| (x, y)))
+        .map(|(x, y)| buffer[(x, y)].symbol().to_owned())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("(see kanbao check)."),
+        "the note's end is on screen: {text}"
+    );
+}

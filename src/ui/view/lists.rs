@@ -164,13 +164,17 @@ pub fn articles(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
             }
             (None, _) => "No article matches the filter; Esc clears it.",
         };
-        put(
-            buf,
-            pane.body,
-            0,
-            &[(&truncate(note, width, amb), styles.dim)],
-            amb,
-        );
+        // Wrapped, on as many rows as the pane has; the last one cut.
+        let rows = usize::from(pane.body.height).max(1);
+        let lines = textwrap::wrap(note, width.max(1));
+        for (row, line) in lines.iter().take(rows).enumerate() {
+            let line = if row + 1 == rows && lines.len() > rows {
+                truncate(&format!("{line} …"), width, amb)
+            } else {
+                truncate(line, width, amb)
+            };
+            put(buf, pane.body, row as u16, &[(&line, styles.dim)], amb);
+        }
         return;
     }
     let rows = app.nav.article_offset..visible.len();
