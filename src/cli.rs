@@ -1115,8 +1115,16 @@ fn open_snapshot_with<T>(
 fn with_progress<T>(open: impl FnOnce(&dyn Fn(index::Progress)) -> T) -> T {
     let bar: std::cell::RefCell<Option<indicatif::ProgressBar>> = std::cell::RefCell::new(None);
     let terminal = io::stderr().is_terminal();
+    let said = std::cell::Cell::new(false);
     let progress = |p: index::Progress| {
-        if !terminal || p.total < PROGRESS_MIN_FILES {
+        if p.total < PROGRESS_MIN_FILES {
+            return;
+        }
+        if !terminal {
+            // No bar for a log, but a long wait is not silent.
+            if !said.replace(true) {
+                eprintln!("kanbao: indexing {} files…", p.total);
+            }
             return;
         }
         let mut bar = bar.borrow_mut();

@@ -1803,3 +1803,30 @@ fn search_snippets_show_full_width_punctuation_in_chinese() {
     assert_eq!(json.code, 0, "{json:?}");
     assert!(json.stdout.contains("创新高地,为"), "{}", json.stdout);
 }
+
+/// A build of many files with no terminal on stderr has no progress bar
+/// but says, in one line, what it is doing; the next run, on the index,
+/// says nothing.
+#[test]
+fn a_large_build_says_it_indexes_when_stderr_is_no_terminal() {
+    let dir = TempDir::new().expect("create a temporary folder");
+    let options = kanbao_synth::Options {
+        articles: 2000,
+        seed: 3,
+        feeds: 1,
+        ..kanbao_synth::Options::default()
+    };
+    kanbao_synth::generate(dir.path(), &options).expect("generate an archive");
+    let first = kanbao(dir.path(), &["list", "--limit", "1"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let said: Vec<&str> = first.stderr.lines().collect();
+    assert_eq!(said.len(), 1, "{}", first.stderr);
+    assert!(
+        said[0].starts_with("kanbao: indexing ") && said[0].ends_with(" files…"),
+        "{}",
+        first.stderr
+    );
+    let second = kanbao(dir.path(), &["list", "--limit", "1"]);
+    assert_eq!(second.code, 0, "{second:?}");
+    assert_eq!(second.stderr, "", "the index is read");
+}
