@@ -419,3 +419,14 @@ fn the_empty_archive_s_note_is_shown_whole(#[case] width: u16, #[case] height: u
         "the note's end is on screen: {text}"
     );
 }
+
+/// `/` in the reader, nothing typed yet: the prompt asks for text rather
+/// than saying there is no match.
+#[test]
+fn an_empty_find_asks_for_text() {
+    let mut app = sample(80, 24);
+    press(&mut app, "\n/");
+    let status = status_row(&app);
+    assert!(status.contains("type what to find"), "{status}");
+    assert!(!status.contains("no match"), "{status}");
+}

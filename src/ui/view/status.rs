@@ -37,11 +37,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             sanitize(typed)
         )
     } else if let (Input::Find, Some(find)) = (&app.input, find) {
-        format!(
-            " find: {}▏ {} · Enter keep · Esc clear",
-            sanitize(&find.typed),
-            matches(find.matches.len())
-        )
+        // Nothing typed yet is nothing looked for, not "no match".
+        if find.typed.trim().is_empty() {
+            " find: ▏ type what to find · Esc cancel".to_owned()
+        } else {
+            format!(
+                " find: {}▏ {} · Enter keep · Esc clear",
+                sanitize(&find.typed),
+                matches(find.matches.len())
+            )
+        }
     } else if let Some(find) = find.filter(|f| !f.is_empty() && app.status.message.is_none()) {
         let what = if find.typed.is_empty() {
             find.terms.join(" ")
