@@ -75,6 +75,35 @@ fn the_tree_opens_each_feeds_newest_date_only() {
     assert_eq!(app.nav.rows[..2], [Row::Feed(0), Row::Day(0)]);
 }
 
+/// A date jumped to is shown near the top of the tree with its 版面 below
+/// it, not as the last row with its 版面 out of view.
+#[test]
+fn a_date_jumped_to_shows_its_sections() {
+    let (_dir, config) = archive();
+    let mut app = app_with(&config, Marks::default(), 80, 14);
+    let oldest = *days(&app, 0).last().unwrap_or(&0);
+    let date = app.archive.days[oldest].date.clone().unwrap_or_default();
+    press(&mut app, &format!(":{date}\n"));
+    assert_eq!(app.nav.row, Row::Day(oldest));
+    let height = app.panes.sections.map_or(0, |p| usize::from(p.body.height));
+    let rows = &app.nav.rows;
+    let at = rows
+        .iter()
+        .position(|r| *r == Row::Day(oldest))
+        .unwrap_or(0);
+    let sections = shown_sections(&app, oldest);
+    assert!(
+        sections > 0 && sections + 2 <= height,
+        "{sections} in {height}"
+    );
+    let offset = app.nav.section_offset;
+    assert!(
+        at >= offset && at + sections < offset + height,
+        "the date (row {at}) and its {sections} 版面 in rows {offset}..{}",
+        offset + height
+    );
+}
+
 /// `z` near the end of a long tree: the rows folded away leave no empty
 /// pane below the last row.
 #[test]

@@ -466,6 +466,12 @@ fn jump_to_date(app: &mut App, typed: &str) {
         Some(d) => {
             app.nav.folds.set_day(&app.archive, d, true);
             select_row(app, Row::Day(d));
+            // The date near the top of the tree, its 版面 below it in view
+            // (the feed's name takes the row above).
+            let rows = tree::rows(&app.archive, &app.nav.folds);
+            if let Some(at) = rows.iter().position(|r| *r == Row::Day(d)) {
+                app.nav.section_offset = at.saturating_sub(1);
+            }
             if app.panes.sections.is_some() || app.focus == Focus::Reader {
                 app.reader.opened = false;
                 app.focus = Focus::Sections;
