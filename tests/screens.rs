@@ -430,3 +430,19 @@ fn an_empty_find_asks_for_text() {
     assert!(status.contains("type what to find"), "{status}");
     assert!(!status.contains("no match"), "{status}");
 }
+
+/// The help scrolled to its end says how much is above, as it says how
+/// much is below at its start.
+#[test]
+fn the_help_scrolled_down_says_what_is_above() {
+    let mut app = sample(80, 15);
+    press(&mut app, "?");
+    let text = format!("{:?}", screen(&app).backend());
+    assert!(text.contains("more (j)") && !text.contains("(k)"), "{text}");
+    press(&mut app, "G");
+    let text = format!("{:?}", screen(&app).backend());
+    assert!(text.contains("more (k)") && !text.contains("(j)"), "{text}");
+    press(&mut app, "k");
+    let text = format!("{:?}", screen(&app).backend());
+    assert!(text.contains("(k) · ↓ 1 more (j)"), "{text}");
+}

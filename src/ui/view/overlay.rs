@@ -47,10 +47,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, shown: Shown, styles: &Styl
     let visible = usize::from(inner.height);
     let top = shown.top;
     let below = content.len().saturating_sub(top + visible);
-    let block = if below > 0 {
-        block.title_bottom(format!(" ↓ {below} more (j) "))
-    } else {
-        block
+    let above = top.min(content.len());
+    // What is out of view, either way.
+    let more = match (above, below) {
+        (0, 0) => None,
+        (0, below) => Some(format!(" ↓ {below} more (j) ")),
+        (above, 0) => Some(format!(" ↑ {above} more (k) ")),
+        (above, below) => Some(format!(" ↑ {above} (k) · ↓ {below} more (j) ")),
+    };
+    let block = match more {
+        Some(more) => block.title_bottom(more),
+        None => block,
     };
     block.render(rect, buf);
     for (row, line) in content.iter().skip(top).take(visible).enumerate() {
