@@ -614,6 +614,8 @@ fn a_message_too_long_for_the_status_line_ends_at_a_word_and_w_shows_it_whole() 
     press(&mut app, "W");
     let lines = app.overlay_lines(kanbao::ui::app::Overlay::Warnings, 37);
     assert_eq!(lines[0], "Last message:");
+    // Set in by two spaces, not a paragraph's ideographic indent.
+    assert!(lines[1].starts_with("  cannot save"), "{lines:?}");
     let whole: String = lines[1..]
         .iter()
         .map(|l| l.trim())

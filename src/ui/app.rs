@@ -548,7 +548,10 @@ impl App {
                 let mut lines = Vec::new();
                 if let Some(message) = &app.status.long_message {
                     lines.push("Last message:".to_owned());
-                    lines.extend(wrap(&sanitize(message), width, 2, amb));
+                    // Set in by two spaces (not a paragraph's ideographic
+                    // indent: the message is mostly English).
+                    let set_in = wrap(&sanitize(message), width.saturating_sub(2), 0, amb);
+                    lines.extend(set_in.into_iter().map(|l| format!("  {l}")));
                     lines.push(String::new());
                 }
                 // A warning may hold lines of its own (an example to copy).
