@@ -367,7 +367,13 @@ fn the_unread_view_hides_what_is_read_and_its_counts_follow() {
     press(&mut app, "<Enter>");
     let opened = app.reader.article.unwrap_or(usize::MAX);
     assert!(app.listed().contains(opened));
-    press(&mut app, "vv");
+    press(&mut app, "v");
+    assert_eq!(app.archive.view(), View::Starred);
+    assert_eq!(
+        message(&app),
+        "showing the 0 starred only · s stars an article"
+    );
+    press(&mut app, "v");
     assert_eq!(app.archive.view(), View::All);
     press(&mut app, "s");
     press(&mut app, "v");

@@ -280,6 +280,11 @@ fn act(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.status.message = Some(match view {
                 super::super::archive::View::All => format!("showing all {count} articles"),
                 super::super::archive::View::Unread => format!("showing the {unread} unread only"),
+                super::super::archive::View::Starred if count == 0 => {
+                    let star = app.prefs.keymap.keys(Action::ToggleStar);
+                    let star = star.first().map(ToString::to_string).unwrap_or_default();
+                    format!("showing the 0 starred only · {star} stars an article")
+                }
                 super::super::archive::View::Starred => format!("showing the {count} starred only"),
             });
         }
