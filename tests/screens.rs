@@ -446,3 +446,21 @@ fn the_help_scrolled_down_says_what_is_above() {
     let text = format!("{:?}", screen(&app).backend());
     assert!(text.contains("(k) · ↓ 1 more (j)"), "{text}");
 }
+
+/// A prompt cut short at 41 columns does not point to `W`: there a key is
+/// text, and `W` shows the last message, not the prompt.
+#[test]
+fn a_cut_prompt_does_not_point_to_w() {
+    let mut app = sample(41, 15);
+    press(&mut app, "/");
+    let long = "cannot save read marks to /state/kanbao/state.json: No space left on \
+                device (os error 28); free some disk space";
+    update(&mut app, Msg::Notice(long.to_owned()));
+    let status = status_row(&app);
+    assert!(status.contains("Enter keep"), "the prompt: {status}");
+    assert!(!status.contains("(W)"), "{status}");
+    press(&mut app, "<Esc>");
+    update(&mut app, Msg::Notice(long.to_owned()));
+    let status = status_row(&app);
+    assert!(status.trim_end().ends_with("(W)"), "the message: {status}");
+}

@@ -138,8 +138,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         right
     };
     let room = width.saturating_sub(str_width(&right, amb) + 1);
-    // A message cut short says where it is whole.
-    let cut = str_width(&left, amb) > room && app.status.message.is_some();
+    // A message cut short says where it is whole (not a prompt or a
+    // progress line shown instead of it: W shows the message).
+    let shows_message = (app.status.message.as_ref())
+        .is_some_and(|m| left.strip_prefix(' ') == Some(&*sanitize(m)));
+    let cut = str_width(&left, amb) > room && shows_message;
     let left = if cut {
         let more = format!(" ({})", key(Action::Warnings));
         let cut = cut_words(&left, room.saturating_sub(str_width(&more, amb)), amb);
