@@ -120,15 +120,6 @@ impl Marks {
         }
     }
 
-    /// Drops the places of articles that `keep` says are gone, and the last
-    /// article if it is gone.
-    pub fn retain_places(&mut self, keep: impl Fn(&str) -> bool) {
-        self.places.retain(|id, _| keep(id));
-        if self.last.as_deref().is_some_and(|id| !keep(id)) {
-            self.last = None;
-        }
-    }
-
     /// The article open when the reader quit.
     pub fn last(&self) -> Option<&str> {
         self.last.as_deref()
@@ -519,10 +510,6 @@ mod tests {
         assert!(matches!(parse(&bytes), Ok(m) if m == marks));
         let old = parse(br#"{"version": 1, "read": ["x"], "starred": []}"#);
         assert!(matches!(old, Ok(m) if m.last().is_none() && m.place("x").is_none()));
-        marks.retain_places(|id| id == "b");
-        assert_eq!(marks.place("a"), None);
-        assert_eq!(marks.last(), None, "the last article is gone");
-        assert_eq!(marks.place("b").map(|p| p.block), Some(9));
     }
 
     #[test]

@@ -1194,3 +1194,31 @@ fn a_search_shows_its_first_hits_at_once_and_takes_the_rest_when_confirmed() {
     );
     drop(dir);
 }
+
+/// A reload (the index brought up to date) keeps the places and the last
+/// article of articles not in the archive now: their feed's folder may be
+/// unmounted, or the state shared with another config.
+#[test]
+fn a_reload_keeps_the_places_of_articles_not_in_the_archive() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("config.toml")).unwrap_or_default();
+    let config = config(&text);
+    let mut marks = Marks::default();
+    let place = kanbao::marks::Place {
+        block: 3,
+        line: 1,
+        end: false,
+    };
+    marks.set_place("no-such-article", place);
+    marks.set_last(Some("no-such-article"));
+    let archive = Archive::new(Library::load(&config), marks, Vec::new(), None);
+    let mut app = App::new(archive, Prefs::from_config(&config, false));
+    update(&mut app, Msg::Resize(80, 24));
+    let opened = kanbao::index::in_memory(&config, &|_| {});
+    let opened = kanbao::index::Opened {
+        library: opened.library.into(),
+        search: opened.search,
+    };
+    update(&mut app, Msg::Indexed(Box::new(opened)));
+    assert_eq!(app.archive.marks().place("no-such-article"), Some(place));
+    assert_eq!(app.archive.marks().last(), Some("no-such-article"));
+}

@@ -425,15 +425,6 @@ impl Archive {
         self.marks.set_last(id);
     }
 
-    /// Drops the places of articles no longer in the archive (call with
-    /// the whole archive, never a first screen of it).
-    pub fn forget_gone_places(&mut self) {
-        let ids: HashSet<&str> = (0..self.articles.len())
-            .map(|i| self.articles.id(i))
-            .collect();
-        self.marks.retain_places(|id| ids.contains(id));
-    }
-
     /// Which articles the view lets through.
     pub fn view(&self) -> View {
         self.view

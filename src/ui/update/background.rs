@@ -101,8 +101,8 @@ fn reloaded(app: &mut App, opened: Opened<Shelf>) {
 }
 
 /// Replaces the archive and its search index, keeping the selection (the
-/// tree's row and the article), the article being read, and the places of
-/// the articles still there.
+/// tree's row and the article), the article being read, and every
+/// place.
 fn replace_library(app: &mut App, library: Library<Shelf>, search: Search) {
     let id_of = |i: usize| app.archive.id(i).to_owned();
     let selected = app.selected().map(id_of);
@@ -113,7 +113,9 @@ fn replace_library(app: &mut App, library: Library<Shelf>, search: Search) {
     app.status.undo = None;
     // A search index belongs to the library it was opened with.
     app.archive.replace(library, Some(search));
-    app.archive.forget_gone_places();
+    // Places of articles not there now are kept: a feed's folder may be
+    // unmounted, or the state shared with another config (MAX_PLACES
+    // bounds them).
     let find = |id: &Option<String>| id.as_ref().and_then(|id| app.archive.position(id));
     let reading = find(&reading);
     let selected = find(&selected);
