@@ -205,6 +205,8 @@ fn the_lists_are_shown_in_the_script_too() {
     // text_of drops the spaces.
     let shown = shown.replace(' ', "");
     assert!(status.contains(&shown), "{shown}\n{status}");
+    // And the tree's undated day.
+    assert!(!after.contains("日期不详"), "{after}");
 }
 
 #[test]

@@ -61,6 +61,8 @@ pub fn sections(buf: &mut Buffer, pane: Pane, app: &App, styles: &Styles) {
                 let open = app.nav.folds.day_open(archive, d);
                 let label = archive.days.get(d).map_or("", |d| d.label());
                 let mark = if open { "▾" } else { "▸" };
+                // A date is digits, but an undated day is named (日期不详).
+                let label = script.convert(label);
                 (format!(" {mark} {label}"), archive.day_counts(d))
             }
             Row::Section(s) => {
