@@ -198,6 +198,13 @@ fn crossheads(width: u16, height: u16) -> (tempfile::TempDir, App) {
     std::fs::create_dir_all(&day).unwrap_or_else(|e| panic!("{e}"));
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/crossheads.txt");
     std::fs::copy(fixture, day.join("01-要闻.txt")).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = daily_app(&dir, width, height);
+    press(&mut app, "\n");
+    (dir, app)
+}
+
+/// The reader at `width` × `height` on one pages feed, `dir`/feeds/daily.
+fn daily_app(dir: &tempfile::TempDir, width: u16, height: u16) -> App {
     let text =
         "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"feeds/daily\"\n";
     let path = dir.path().join("config.toml");
@@ -206,8 +213,7 @@ fn crossheads(width: u16, height: u16) -> (tempfile::TempDir, App) {
     let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
     let mut app = App::new(archive, prefs);
     update(&mut app, Msg::Resize(width, height));
-    press(&mut app, "\n");
-    (dir, app)
+    app
 }
 
 /// The screen's rows as text, with whether each cell of a row is bold.
@@ -397,14 +403,7 @@ fn measure_zero_sets_the_text_across_the_pane() {
 fn the_empty_archive_s_note_is_shown_whole(#[case] width: u16, #[case] height: u16) {
     let dir = tempfile::TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     std::fs::create_dir_all(dir.path().join("feeds/daily")).unwrap_or_else(|e| panic!("{e}"));
-    let text =
-        "[[feeds]]\nid = \"daily\"\ntitle = \"日报\"\nkind = \"pages\"\npath = \"feeds/daily\"\n";
-    let path = dir.path().join("config.toml");
-    let config = config::parse(text, &path, "config.toml").unwrap_or_else(|e| panic!("{e}"));
-    let prefs = Prefs::from_config(&config, false);
-    let archive = Archive::new(Library::load(&config), Marks::default(), Vec::new(), None);
-    let mut app = App::new(archive, prefs);
-    update(&mut app, Msg::Resize(width, height));
+    let app = daily_app(&dir, width, height);
     let terminal = screen(&app);
     let buffer = terminal.backend().buffer();
     let text: String = (0..height)

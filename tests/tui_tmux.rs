@@ -1566,15 +1566,7 @@ fn closing_the_terminal_while_reading_keeps_the_article_and_its_place() {
     let Some(tmux) = Tmux::start("hangup", 60, 20) else {
         return;
     };
-    tmux.wait_for_headlines();
-    tmux.keys(&["j", "Enter"]);
-    tmux.wait_for("the second article open", |s| s.header().contains("阅读"));
-    for _ in 0..7 {
-        tmux.keys(&["j"]);
-    }
-    tmux.wait_for("scrolled into the article", |s| {
-        s.percent().is_some_and(|p| p > 0 && p < 100)
-    });
+    read_into_the_second_article(&tmux);
     tmux.settled();
     let pid = tmux.pid();
     let _ = tmux.tmux(&["kill-server"]);
@@ -1597,6 +1589,19 @@ fn closing_the_terminal_while_reading_keeps_the_article_and_its_place() {
     );
 }
 
+/// Opens the second article and scrolls into it.
+fn read_into_the_second_article(tmux: &Tmux) {
+    tmux.wait_for_headlines();
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("the second article open", |s| s.header().contains("阅读"));
+    for _ in 0..7 {
+        tmux.keys(&["j"]);
+    }
+    tmux.wait_for("scrolled into the article", |s| {
+        s.percent().is_some_and(|p| p > 0 && p < 100)
+    });
+}
+
 /// Opens the second article, scrolls into it, leaves with `keys` or
 /// `signal` (exit status `status`), starts again: the same article is open
 /// at the same place.
@@ -1609,15 +1614,7 @@ fn leave_while_reading_and_start_again(
     let Some(tmux) = Tmux::start(test, 60, 20) else {
         return;
     };
-    tmux.wait_for_headlines();
-    tmux.keys(&["j", "Enter"]);
-    tmux.wait_for("the second article open", |s| s.header().contains("阅读"));
-    for _ in 0..7 {
-        tmux.keys(&["j"]);
-    }
-    tmux.wait_for("scrolled into the article", |s| {
-        s.percent().is_some_and(|p| p > 0 && p < 100)
-    });
+    read_into_the_second_article(&tmux);
     // Every key answered: the screen stays the same for a while.
     let before = tmux.settled();
     let percent = before.percent();
