@@ -29,6 +29,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         .find
         .as_ref()
         .filter(|_| app.focus == Focus::Reader);
+    // Whether the left side is the message (a prompt or progress line may
+    // stand in its place).
+    let mut shows_message = false;
     let left = if let Input::LinkNumber(typed) = &app.input {
         link_prompt(app, typed)
     } else if let Input::Date(typed) = &app.input {
@@ -87,6 +90,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
             app.archive.query()
         )
     } else if let Some(message) = &app.status.message {
+        shows_message = true;
         format!(" {}", sanitize(message))
     } else {
         let unsaved = if app.status.unsaved {
@@ -138,10 +142,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, styles: &Styles) {
         right
     };
     let room = width.saturating_sub(str_width(&right, amb) + 1);
-    // A message cut short says where it is whole (not a prompt or a
-    // progress line shown instead of it: W shows the message).
-    let shows_message = (app.status.message.as_ref())
-        .is_some_and(|m| left.strip_prefix(' ') == Some(&*sanitize(m)));
+    // A message cut short says where it is whole (W shows the message).
     let cut = str_width(&left, amb) > room && shows_message;
     let left = if cut {
         let more = format!(" ({})", key(Action::Warnings));
